@@ -1,0 +1,82 @@
+"""Roles are Django groups with model permissions: what verbs a user has.
+
+Which rows a user sees is decided by the user's org unit (see each app's selectors). Later
+apps add their models' permissions here and call `sync_role_permissions` from a data
+migration, so the groups always match this table.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+COUNTY_STAFF = "county_staff"
+TOWNSHIP_STAFF = "township_staff"
+GRASSROOTS_OFFICER = "grassroots_officer"
+
+# Group names are what administrators see; the keys above are what code uses.
+ROLE_NAMES = {
+    COUNTY_STAFF: "县总工会工作人员",
+    TOWNSHIP_STAFF: "乡镇工会干部",
+    GRASSROOTS_OFFICER: "基层工会干部",
+}
+
+ROLE_LABELS = {
+    COUNTY_STAFF: _("County union staff"),
+    TOWNSHIP_STAFF: _("Township union chair / staff"),
+    GRASSROOTS_OFFICER: _("Grassroots union officer"),
+}
+
+# role -> "app_label.codename" permissions
+ROLE_PERMISSIONS = {
+    COUNTY_STAFF: [
+        "branches.view_orgunit",
+        "branches.add_orgunit",
+        "branches.change_orgunit",
+        "core.view_notification",
+    ],
+    TOWNSHIP_STAFF: [
+        "branches.view_orgunit",
+        "branches.add_orgunit",
+        "branches.change_orgunit",
+        "core.view_notification",
+    ],
+    GRASSROOTS_OFFICER: [
+        "branches.view_orgunit",
+        "core.view_notification",
+    ],
+}
+
+
+def sync_role_permissions(apps=None):
+    """Create the role groups and give each exactly the permissions listed above.
+
+    Works with the historical app registry inside a migration (pass `apps`) and with the
+    real one elsewhere.
+    """
+    if apps is None:
+        from django.apps import apps as global_apps
+
+        apps = global_apps
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0, apps=apps)
+        app_config.models_module = None
+
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _created = group_model.objects.get_or_create(name=ROLE_NAMES[role])
+        wanted = []
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            wanted.append(permission_model.objects.get(content_type__app_label=app_label, codename=codename))
+        group.permissions.set(wanted)
+
+
+def role_of(user):
+    """The user's role key, or None (superusers are administrators, not a role)."""
+    names = {name: key for key, name in ROLE_NAMES.items()}
+    for group in user.groups.all():
+        if group.name in names:
+            return names[group.name]
+    return None

@@ -1,0 +1,55 @@
+"""Reads of the branches app. Row scoping for org units lives here and only here."""
+
+from django.db.models import Count, Q
+
+from .choices import GRASSROOTS_KINDS, OrgUnitKind
+from .models import OrgUnit
+
+
+def user_scope_path(user) -> str | None:
+    """The path prefix of everything the user may see; '' for all, None for nothing."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser:
+        return ""
+    if user.org_unit_id is None:
+        return None
+    return user.org_unit.path
+
+
+def orgunit_list(*, user, filters=None):
+    """Org units in the user's subtree: county staff the county, township staff the township."""
+    prefix = user_scope_path(user)
+    if prefix is None:
+        return OrgUnit.objects.none()
+    queryset = OrgUnit.objects.all() if prefix == "" else OrgUnit.objects.filter(path__startswith=prefix)
+    filters = filters or {}
+    if filters.get("q"):
+        queryset = queryset.filter(name__icontains=filters["q"])
+    if filters.get("kind"):
+        queryset = queryset.filter(kind=filters["kind"])
+    return queryset.order_by("path")
+
+
+def orgunit_children(*, user, unit):
+    return orgunit_list(user=user).filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("name")
+
+
+def orgunit_ancestors(*, user, unit):
+    """The breadcrumb trail above a unit, as far up as the user may see."""
+    paths = [unit.path[: i * unit.steplen] for i in range(1, unit.depth)]
+    return orgunit_list(user=user).filter(path__in=paths).order_by("depth")
+
+
+def orgunit_overview(*, user):
+    """The home page's summary: the user's own unit and how many units of each kind it holds."""
+    prefix = user_scope_path(user)
+    if prefix is None:
+        return {"unit": None, "counts": {}}
+    units = orgunit_list(user=user)
+    counts = units.aggregate(
+        townships=Count("pk", filter=Q(kind=OrgUnitKind.TOWNSHIP)),
+        grassroots=Count("pk", filter=Q(kind__in=GRASSROOTS_KINDS)),
+        total=Count("pk"),
+    )
+    return {"unit": user.org_unit if not user.is_superuser else None, "counts": counts}

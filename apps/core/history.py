@@ -1,0 +1,72 @@
+"""The audit history every model joins.
+
+django-pghistory records changes with PostgreSQL triggers, so bulk imports, `update()` and
+raw SQL are recorded too. `AuditContextMiddleware` (settings) stores who and which page in
+the event's context. Decorate each model that matters with `@audited()`.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import pghistory
+from django.utils.translation import gettext_lazy as _
+from pghistory.middleware import HistoryMiddleware
+
+EVENT_LABELS = {"insert": _("Created"), "update": _("Changed"), "delete": _("Deleted")}
+# Fields that change on every save and say nothing to a reader.
+NOISE_FIELDS = {"updated_at", "created_at", "path", "depth", "numchild"}
+
+
+def audited(**kwargs):
+    """Track inserts, updates and deletes of a model in its event table."""
+    return pghistory.track(
+        pghistory.InsertEvent(),
+        pghistory.UpdateEvent(),
+        pghistory.DeleteEvent(),
+        **kwargs,
+    )
+
+
+class AuditContextMiddleware(HistoryMiddleware):
+    """pghistory's context plus the user name, so history reads without a user lookup."""
+
+    def get_context(self, request):
+        context = super().get_context(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            context["user_name"] = user.get_username()
+        return context
+
+
+@dataclass
+class HistoryRow:
+    when: datetime
+    label: str
+    who: str
+    changes: list[tuple[str, object, object]]
+
+
+def object_history(obj, *, limit=50) -> list[HistoryRow]:
+    """The latest events of one object, newest first, in words a reader understands."""
+    from pghistory.models import Events
+
+    verbose = {f.name: str(f.verbose_name) for f in obj._meta.concrete_fields}
+    verbose.update({f.attname: str(f.verbose_name) for f in obj._meta.concrete_fields})
+    events = Events.objects.tracks(obj).select_related("pgh_context").order_by("-pgh_created_at")[:limit]
+    rows = []
+    for event in events:
+        metadata = event.pgh_context.metadata if event.pgh_context_id else {}
+        diff = event.pgh_diff or {}
+        rows.append(
+            HistoryRow(
+                when=event.pgh_created_at,
+                label=str(EVENT_LABELS.get(event.pgh_label, event.pgh_label)),
+                who=metadata.get("user_name") or "",
+                changes=[
+                    (verbose.get(name, name), before, after)
+                    for name, (before, after) in diff.items()
+                    if name not in NOISE_FIELDS
+                ],
+            )
+        )
+    return rows

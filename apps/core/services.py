@@ -1,0 +1,87 @@
+"""Writes of the core app: notifications."""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .models import Notification, NotificationLevel
+
+logger = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def notification_send(
+    *,
+    recipient,
+    title: str,
+    body: str = "",
+    link: str = "",
+    level: str = NotificationLevel.INFO,
+    dedupe_key: str = "",
+    email: bool = True,
+) -> Notification | None:
+    """Store an in-app notification and queue its email once the transaction commits.
+
+    With a `dedupe_key`, a second call for the same recipient and key stores nothing and
+    returns None: this is what makes reminders exactly-once under retries and concurrency.
+    """
+    notification = Notification(
+        recipient=recipient,
+        title=title,
+        body=body,
+        link=link,
+        level=level,
+        dedupe_key=dedupe_key,
+    )
+    notification.full_clean(validate_constraints=False)
+    try:
+        # A savepoint, so a duplicate leaves the caller's transaction usable.
+        with transaction.atomic():
+            notification.save()
+    except IntegrityError:
+        if not dedupe_key:
+            raise
+        return None
+    if email and recipient.email:
+        from .tasks import send_notification_email
+
+        transaction.on_commit(lambda: send_notification_email.delay(notification.pk))
+    return notification
+
+
+def notification_email(*, notification_id: int) -> bool:
+    """Email one notification, once. Returns whether an email went out now."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update().select_related("recipient").filter(pk=notification_id).first()
+        )
+        if notification is None or notification.emailed_at or not notification.recipient.email:
+            return False
+        body = notification.body
+        if notification.link:
+            body = f"{body}\n\n{settings.PORTAL_BASE_URL.rstrip('/')}{notification.link}"
+        send_mail(
+            subject=notification.title,
+            message=body,
+            from_email=None,
+            recipient_list=[notification.recipient.email],
+        )
+        notification.emailed_at = timezone.now()
+        notification.save(update_fields=["emailed_at", "updated_at"])
+    logger.info("notification %s emailed", notification_id)
+    return True
+
+
+def notification_mark_read(*, notification: Notification) -> None:
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at", "updated_at"])
+
+
+def notification_mark_all_read(*, user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now(), updated_at=timezone.now()
+    )

@@ -1,0 +1,22 @@
+"""Celery tasks of the core app: thin shells around services."""
+
+from celery import shared_task
+from django.core import management
+
+
+@shared_task
+def ping() -> str:
+    """A smoke task: proves a worker is consuming the queue."""
+    return "pong"
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_notification_email(notification_id: int) -> bool:
+    from .services import notification_email
+
+    return notification_email(notification_id=notification_id)
+
+
+@shared_task
+def clear_expired_sessions() -> None:
+    management.call_command("clearsessions")

@@ -1,0 +1,74 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+from django.views.generic import ListView, TemplateView
+
+from . import health
+from .selectors import notification_list
+from .services import notification_mark_all_read, notification_mark_read
+
+
+class HomeView(TemplateView):
+    template_name = "core/home.html"
+
+    def get_context_data(self, **kwargs):
+        from apps.branches.selectors import orgunit_overview
+
+        context = super().get_context_data(**kwargs)
+        context["overview"] = orgunit_overview(user=self.request.user)
+        context["recent_notifications"] = notification_list(user=self.request.user)[:5]
+        return context
+
+
+class NotificationListView(ListView):
+    template_name = "core/notification_list.html"
+    context_object_name = "notifications"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return notification_list(user=self.request.user)
+
+
+@require_POST
+def notification_open(request, pk):
+    notification = get_object_or_404(notification_list(user=request.user), pk=pk)
+    notification_mark_read(notification=notification)
+    link = notification.link
+    if link and url_has_allowed_host_and_scheme(link, allowed_hosts={request.get_host()}):
+        return redirect(link)
+    return redirect("core:notification_list")
+
+
+@require_POST
+def notification_read_all(request):
+    count = notification_mark_all_read(user=request.user)
+    messages.success(request, _("%(count)d notifications marked as read.") % {"count": count})
+    return redirect("core:notification_list")
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request):
+    """Liveness and readiness in one: 200 when database, Redis, a worker and migrations are fine."""
+    checks = health.run_checks()
+    healthy = all(check["ok"] for check in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "fail", "checks": checks}, status=200 if healthy else 503)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+@login_not_required
+def server_error(request):
+    return render(request, "500.html", status=500)
