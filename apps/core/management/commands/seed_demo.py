@@ -39,4 +39,3 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo county ready. Demo logins (password for all: %s):" % DEMO_PASSWORD))
         for username, description in logins:
             self.stdout.write(f"  {username:<12} {description}")
-

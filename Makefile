@@ -1,0 +1,46 @@
+# unionportal: `make run` starts the portal with demo data, `make test` runs lint and the suite.
+# Without DATABASE_URL / REDIS_URL, both start an embedded PostgreSQL and Redis under var/.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+
+.PHONY: run test lint format e2e migrate messages bench clean services-stop
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+run: $(STAMP)
+	$(PY) scripts/devstack.py run
+
+test: $(STAMP) lint
+	$(PY) scripts/devstack.py test
+
+e2e: $(STAMP)
+	$(PY) scripts/devstack.py test tests/e2e
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint templates apps --lint
+	$(VENV)/bin/lint-imports
+	DJANGO_SETTINGS_MODULE=unionportal.settings.test $(PY) manage.py makemigrations --check --dry-run > /dev/null
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+messages: $(STAMP)
+	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=tests
+	cd locale && ../$(PY) ../manage.py compilemessages
+
+services-stop:
+	$(PY) scripts/devstack.py stop
+
+clean: services-stop
+	rm -rf var

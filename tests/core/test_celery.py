@@ -1,0 +1,62 @@
+"""Celery runs for real: a worker process on Redis executes tasks; beat's schedule is in the DB."""
+
+import time
+
+import pytest
+from django.core import mail
+from django_celery_beat.models import PeriodicTask
+
+from apps.core.models import Notification
+from apps.core.services import notification_send
+from apps.core.tasks import ping
+
+pytestmark = pytest.mark.worker
+
+
+def test_worker_runs_a_task_and_its_result_comes_back(celery_worker):
+    result = ping.delay()
+    assert result.get(timeout=30) == "pong"
+
+
+def test_worker_emails_a_notification_and_marks_it_sent(celery_worker, chair_a):
+    chair_a.email = "chair@example.org"
+    chair_a.save()
+    # Autocommit here, so the on-commit hook queues the email at once, through the broker.
+    notification = notification_send(recipient=chair_a, title="测试提醒", body="请处理")
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        notification.refresh_from_db()
+        if notification.emailed_at is not None:
+            break
+        time.sleep(0.2)
+    assert notification.emailed_at is not None, "the worker did not email the notification within 30 s"
+    # The email was sent in the worker's process, not this one.
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_beat_schedule_is_stored_in_the_database():
+    from django_celery_beat.schedulers import DatabaseScheduler
+
+    from unionportal.celery import app
+
+    assert app.conf.beat_scheduler == "django_celery_beat.schedulers:DatabaseScheduler"
+    DatabaseScheduler(app=app, lazy=False)  # beat does this when it starts
+    task = PeriodicTask.objects.get(name="clear-expired-sessions")
+    assert task.task == "apps.core.tasks.clear_expired_sessions"
+    assert task.enabled
+
+
+@pytest.mark.django_db
+def test_notification_with_the_same_dedupe_key_is_stored_once(chair_a, django_capture_on_commit_callbacks):
+    chair_a.email = "chair@example.org"
+    chair_a.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = notification_send(recipient=chair_a, title="提醒", dedupe_key="complaint:1:warning")
+        second = notification_send(recipient=chair_a, title="提醒", dedupe_key="complaint:1:warning")
+    assert first is not None
+    assert second is None
+    assert Notification.objects.filter(recipient=chair_a).count() == 1
+    # Eager in unit tests: the email went out exactly once.
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["chair@example.org"]

@@ -1,0 +1,32 @@
+"""/healthz/: 200 when database, Redis, a Celery worker and migrations are fine, 503 otherwise."""
+
+import pytest
+
+pytestmark = pytest.mark.worker
+
+
+def test_healthz_is_200_with_everything_up_and_needs_no_login(celery_worker, client):
+    response = client.get("/healthz/")
+    body = response.json()
+    assert response.status_code == 200, body
+    assert body["status"] == "ok"
+    assert {name: check["ok"] for name, check in body["checks"].items()} == {
+        "database": True,
+        "migrations": True,
+        "redis": True,
+        "celery": True,
+    }
+
+
+@pytest.mark.django_db
+def test_healthz_is_503_when_redis_is_unreachable(client, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    response = client.get("/healthz/")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "fail"
+    assert body["checks"]["redis"]["ok"] is False
+    assert body["checks"]["database"]["ok"] is True
+    # No connection strings or secrets in the answer.
+    assert "redis://" not in response.content.decode()
+    assert settings.SECRET_KEY not in response.content.decode()
