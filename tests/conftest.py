@@ -39,21 +39,33 @@ def county_tree(db):
 @pytest.fixture
 def county_user(roles, county_tree):
     return user_create(
-        username="county", password=PASSWORD, real_name="县总工会工作人员", org_unit=county_tree["county"], role=COUNTY_STAFF
+        username="county",
+        password=PASSWORD,
+        real_name="县总工会工作人员",
+        org_unit=county_tree["county"],
+        role=COUNTY_STAFF,
     )
 
 
 @pytest.fixture
 def chair_a(roles, county_tree):
     return user_create(
-        username="chair_a", password=PASSWORD, real_name="白塔埠镇工会主席", org_unit=county_tree["a"], role=TOWNSHIP_STAFF
+        username="chair_a",
+        password=PASSWORD,
+        real_name="白塔埠镇工会主席",
+        org_unit=county_tree["a"],
+        role=TOWNSHIP_STAFF,
     )
 
 
 @pytest.fixture
 def chair_b(roles, county_tree):
     return user_create(
-        username="chair_b", password=PASSWORD, real_name="平明镇工会主席", org_unit=county_tree["b"], role=TOWNSHIP_STAFF
+        username="chair_b",
+        password=PASSWORD,
+        real_name="平明镇工会主席",
+        org_unit=county_tree["b"],
+        role=TOWNSHIP_STAFF,
     )
 
 
@@ -100,8 +112,22 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         "CELERY_TASK_ALWAYS_EAGER": "0",
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "unionportal", "worker", "--pool=solo", "--loglevel=WARNING",
-         "-Q", queue, "-n", node, "--without-gossip", "--without-mingle"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "unionportal",
+            "worker",
+            "--pool=solo",
+            "--loglevel=WARNING",
+            "-Q",
+            queue,
+            "-n",
+            node,
+            "--without-gossip",
+            "--without-mingle",
+        ],
         cwd=ROOT,
         env=env,
     )

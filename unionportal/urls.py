@@ -19,6 +19,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("branches/", include("apps.branches.urls")),
     path("", include("apps.core.urls")),
+    path("", include("apps.overview.urls")),
 ]
 
 handler403 = "apps.core.views.permission_denied"

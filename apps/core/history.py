@@ -52,10 +52,11 @@ def object_history(obj, *, limit=50) -> list[HistoryRow]:
 
     verbose = {f.name: str(f.verbose_name) for f in obj._meta.concrete_fields}
     verbose.update({f.attname: str(f.verbose_name) for f in obj._meta.concrete_fields})
-    events = Events.objects.tracks(obj).select_related("pgh_context").order_by("-pgh_created_at")[:limit]
+    events = Events.objects.tracks(obj).order_by("-pgh_created_at", "-pgh_id")[:limit]
     rows = []
     for event in events:
-        metadata = event.pgh_context.metadata if event.pgh_context_id else {}
+        # The aggregate Events view inlines the context's metadata as JSON.
+        metadata = event.pgh_context or {}
         diff = event.pgh_diff or {}
         rows.append(
             HistoryRow(

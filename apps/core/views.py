@@ -6,23 +6,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
-from django.views.generic import ListView, TemplateView
+from django.views.generic import ListView
 
 from . import health
 from .selectors import notification_list
 from .services import notification_mark_all_read, notification_mark_read
-
-
-class HomeView(TemplateView):
-    template_name = "core/home.html"
-
-    def get_context_data(self, **kwargs):
-        from apps.branches.selectors import orgunit_overview
-
-        context = super().get_context_data(**kwargs)
-        context["overview"] = orgunit_overview(user=self.request.user)
-        context["recent_notifications"] = notification_list(user=self.request.user)[:5]
-        return context
 
 
 class NotificationListView(ListView):

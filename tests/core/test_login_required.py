@@ -44,7 +44,7 @@ URLS = _reversible_urls()
 
 def test_the_walk_finds_the_portal_and_admin_urls():
     names = {name for name, _url in URLS}
-    assert {"core:home", "branches:orgunit_list", "branches:orgunit_detail", "admin:index"} <= names
+    assert {"overview:home", "branches:orgunit_list", "branches:orgunit_detail", "admin:index"} <= names
     assert len(URLS) > 30
 
 

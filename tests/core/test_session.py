@@ -16,9 +16,9 @@ def _login(client, time_machine, when):
 def test_idle_session_expires_after_30_minutes(client, chair_a, time_machine):
     _login(client, time_machine, "2026-11-24 09:00:00+08:00")
     time_machine.move_to("2026-11-24 09:29:00+08:00", tick=False)
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("overview:home")).status_code == 200
     time_machine.move_to("2026-11-24 10:00:00+08:00", tick=False)
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("overview:home"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
 
@@ -29,6 +29,6 @@ def test_active_session_ends_after_8_hours(client, chair_a, time_machine):
     for hour in range(8, 16):
         for minute in (0, 20, 40):
             time_machine.move_to(f"2026-11-24 {hour:02d}:{minute:02d}:00+08:00", tick=False)
-            assert client.get(reverse("core:home")).status_code == 200
+            assert client.get(reverse("overview:home")).status_code == 200
     time_machine.move_to("2026-11-24 16:01:00+08:00", tick=False)
-    assert client.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("overview:home")).status_code == 302

@@ -1,0 +1,16 @@
+from django.views.generic import TemplateView
+
+from apps.branches.selectors import orgunit_overview
+from apps.core.selectors import notification_list
+
+
+class HomeView(TemplateView):
+    """The first page after login: the user's own unit, its numbers, the latest notifications."""
+
+    template_name = "overview/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["overview"] = orgunit_overview(user=self.request.user)
+        context["recent_notifications"] = notification_list(user=self.request.user)[:5]
+        return context
