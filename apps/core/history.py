@@ -57,17 +57,19 @@ def object_history(obj, *, limit=50) -> list[HistoryRow]:
     for event in events:
         # The aggregate Events view inlines the context's metadata as JSON.
         metadata = event.pgh_context or {}
-        diff = event.pgh_diff or {}
+        changes = [
+            (verbose.get(name, name), before, after)
+            for name, (before, after) in (event.pgh_diff or {}).items()
+            if name not in NOISE_FIELDS
+        ]
+        if event.pgh_label == "update" and not changes:
+            continue  # bookkeeping only (a child added, a timestamp): nothing a reader changed
         rows.append(
             HistoryRow(
                 when=event.pgh_created_at,
                 label=str(EVENT_LABELS.get(event.pgh_label, event.pgh_label)),
                 who=metadata.get("user_name") or "",
-                changes=[
-                    (verbose.get(name, name), before, after)
-                    for name, (before, after) in diff.items()
-                    if name not in NOISE_FIELDS
-                ],
+                changes=changes,
             )
         )
     return rows

@@ -69,3 +69,12 @@ def test_unread_notification_count_in_the_navbar(client_for, chair_a):
     assert 'data-testid="unread-count">2<' in content
     client.post(reverse("core:notification_read_all"))
     assert 'data-testid="unread-count"' not in client.get(reverse("overview:home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_out_of_scope_unit_shows_the_chinese_404_page(client_for, chair_a, county_tree):
+    response = client_for(chair_a).get(reverse("branches:orgunit_detail", kwargs={"pk": county_tree["b"].pk}))
+    assert response.status_code == 404
+    content = response.content.decode()
+    assert "页面不存在" in content and "管辖范围以外" in content
+    assert "平明" not in content  # nothing about the unit leaks
