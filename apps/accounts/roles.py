@@ -30,16 +30,24 @@ ROLE_PERMISSIONS = {
         "branches.view_orgunit",
         "branches.add_orgunit",
         "branches.change_orgunit",
+        "branches.view_enterprise",
+        "branches.add_enterprise",
+        "branches.change_enterprise",
+        "branches.confirm_credit_code",
         "core.view_notification",
     ],
     TOWNSHIP_STAFF: [
         "branches.view_orgunit",
         "branches.add_orgunit",
         "branches.change_orgunit",
+        "branches.view_enterprise",
+        "branches.add_enterprise",
+        "branches.change_enterprise",
         "core.view_notification",
     ],
     GRASSROOTS_OFFICER: [
         "branches.view_orgunit",
+        "branches.view_enterprise",
         "core.view_notification",
     ],
 }
@@ -69,7 +77,11 @@ def sync_role_permissions(apps=None):
         wanted = []
         for perm in perms:
             app_label, codename = perm.split(".")
-            wanted.append(permission_model.objects.get(content_type__app_label=app_label, codename=codename))
+            permission = permission_model.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            # A model added by a later migration has no permission yet at an earlier one; the
+            # migration that adds it calls this function again.
+            if permission is not None:
+                wanted.append(permission)
         group.permissions.set(wanted)
 
 

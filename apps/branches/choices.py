@@ -18,3 +18,13 @@ class OrgUnitKind(models.TextChoices):
 GRASSROOTS_KINDS = frozenset(
     {OrgUnitKind.ENTERPRISE, OrgUnitKind.VILLAGE, OrgUnitKind.JOINT, OrgUnitKind.REGIONAL, OrgUnitKind.INDUSTRY}
 )
+
+
+class Ownership(models.TextChoices):
+    STATE = "state", _("State-owned")
+    COLLECTIVE = "collective", _("Collective")
+    PRIVATE = "private", _("Private")
+    FOREIGN = "foreign", _("Foreign-funded")
+    HMT = "hmt", _("Hong Kong, Macao or Taiwan funded")
+    INDIVIDUAL = "individual", _("Individual business")
+    PUBLIC_INSTITUTION = "public_institution", _("Government or public institution")

@@ -5,7 +5,7 @@ from apps.accounts.roles import COUNTY_STAFF, GRASSROOTS_OFFICER, TOWNSHIP_STAFF
 from apps.accounts.services import user_create
 from apps.core.management.commands.seed_demo import DEMO_PASSWORD
 
-from .choices import OrgUnitKind
+from .choices import OrgUnitKind, Ownership
 from .models import OrgUnit
 from .services import orgunit_create
 
@@ -38,9 +38,9 @@ TOWNSHIPS = [
 
 def _unit(parent, name, kind, code=""):
     if parent is None:
-        existing = OrgUnit.get_root_nodes().filter(name=name).first()
+        existing = OrgUnit.objects.filter(depth=1, name=name).first()
     else:
-        existing = parent.get_children().filter(name=name).first()
+        existing = OrgUnit.objects.filter(path__startswith=parent.path, depth=parent.depth + 1, name=name).first()
     return existing or orgunit_create(parent=parent, name=name, kind=kind, code=code)
 
 
@@ -48,6 +48,58 @@ def _user(username, **kwargs):
     if User.objects.filter(username=username).exists():
         return
     user_create(username=username, password=DEMO_PASSWORD, **kwargs)
+
+
+# (township, enterprise, ownership, employees, covering union or None). Codes are generated
+# with a correct check character from a fixed serial, so seeding twice gives the same rows.
+ENTERPRISES = [
+    ("白塔埠镇", "白塔化工建材厂", Ownership.PRIVATE, 86, "白塔化工建材厂工会"),
+    ("白塔埠镇", "白塔埠镇顺达物流有限公司", Ownership.PRIVATE, 31, "白塔埠镇工业集中区区域工会"),
+    ("白塔埠镇", "连云港金鼎机械配件厂", Ownership.PRIVATE, 42, None),
+    ("白塔埠镇", "白塔埠镇红星砖瓦厂", Ownership.COLLECTIVE, 12, None),
+    ("平明镇", "平明太平洋石英制品有限公司", Ownership.HMT, 158, "平明太平洋石英制品有限公司工会"),
+    ("平明镇", "平明镇宏远服装厂", Ownership.PRIVATE, 27, "平明镇小微企业联合工会"),
+    ("平明镇", "平明镇利民食品厂", Ownership.PRIVATE, 19, "平明镇小微企业联合工会"),
+    ("平明镇", "东海县晶华石英砂厂", Ownership.PRIVATE, 64, None),
+    ("浦南镇", "浦南硅微粉有限公司", Ownership.PRIVATE, 120, "浦南硅微粉有限公司工会"),
+    ("浦南镇", "浦南镇永兴木业有限公司", Ownership.PRIVATE, 38, None),
+    ("牛山街道", "大平乳品厂", Ownership.COLLECTIVE, 95, "大平乳品厂工会"),
+    ("牛山街道", "东海县苏果超市牛山店", Ownership.PRIVATE, 46, "牛山街道个体私营企业联合工会"),
+    ("牛山街道", "东海县自来水公司", Ownership.STATE, 210, None),
+    ("安峰镇", "安峰镇晶艺水晶加工厂", Ownership.PRIVATE, 33, "安峰镇水晶加工行业工会"),
+    ("安峰镇", "安峰镇金山纺织有限公司", Ownership.FOREIGN, 75, None),
+    ("房山镇", "房山镇东方水晶制品厂", Ownership.PRIVATE, 29, "房山镇水晶市场区域工会"),
+    ("石榴街道", "东海县石榴商贸城", Ownership.PRIVATE, 54, "石榴街道商贸企业联合工会"),
+    ("桃林镇", "桃林镇绿源果蔬合作社", Ownership.COLLECTIVE, 26, None),
+    ("青湖镇", "青湖镇兴业建材有限公司", Ownership.PRIVATE, 48, None),
+    ("驼峰乡", "驼峰乡康达食品有限公司", Ownership.PRIVATE, 37, "驼峰乡食品加工企业联合工会"),
+]
+
+
+def demo_credit_code(serial: int) -> str:
+    """A well-formed code for 东海县 (320722) with a correct GB 32100 check character."""
+    from stdnum.cn import uscc
+
+    body = f"91320722MA{serial:07d}"
+    return body + uscc.calc_check_digit(body)
+
+
+def _enterprises(county_user):
+    from .models import Enterprise
+    from .services import enterprise_register
+
+    for serial, (township_name, name, ownership, employees, union_name) in enumerate(ENTERPRISES, start=1):
+        if Enterprise.objects.filter(name=name).exists():
+            continue
+        enterprise_register(
+            user=county_user,
+            township=OrgUnit.objects.get(name=f"{township_name}总工会"),
+            name=name,
+            credit_code=demo_credit_code(serial),
+            ownership=ownership,
+            employee_count=employees,
+            union=OrgUnit.objects.get(name=union_name) if union_name else None,
+        )
 
 
 def seed():
@@ -66,4 +118,5 @@ def seed():
     baita = OrgUnit.objects.get(name="白塔化工建材厂工会")
     _user("baita", real_name="白塔化工建材厂工会干部", org_unit=baita, role=GRASSROOTS_OFFICER)
     logins.append(("baita", "白塔化工建材厂工会干部：本工会"))
+    _enterprises(User.objects.get(username="county"))
     return logins

@@ -53,3 +53,44 @@ def orgunit_overview(*, user):
         total=Count("pk"),
     )
     return {"unit": user.org_unit if not user.is_superuser else None, "counts": counts}
+
+
+def enterprise_list(*, user):
+    """Enterprises of the townships in the user's subtree, or covered by a union in it."""
+    from .models import Enterprise
+
+    prefix = user_scope_path(user)
+    queryset = Enterprise.objects.select_related("township", "union")
+    if prefix is None:
+        return queryset.none()
+    if prefix == "":
+        return queryset
+    return queryset.filter(Q(township__path__startswith=prefix) | Q(union__path__startswith=prefix))
+
+
+def formation_rate_by_township(*, user, min_employees: int | None = None):
+    """工会组建率 per township: unionised / active enterprises with at least `min_employees`.
+
+    Two queries whatever the number of townships and enterprises.
+    """
+    from django.conf import settings
+
+    from .models import Enterprise
+
+    if min_employees is None:
+        min_employees = settings.FORMATION_RATE_MIN_EMPLOYEES
+    townships = list(orgunit_list(user=user).filter(kind=OrgUnitKind.TOWNSHIP).order_by("path"))
+    counts = {
+        row["township"]: row
+        for row in Enterprise.objects.filter(
+            township__in=townships, archived_at__isnull=True, employee_count__gte=min_employees
+        )
+        .values("township")
+        .annotate(total=Count("pk"), unionised=Count("pk", filter=Q(union__isnull=False)))
+    }
+    rows = []
+    for township in townships:
+        row = counts.get(township.pk, {"total": 0, "unionised": 0})
+        rate = row["unionised"] / row["total"] if row["total"] else None
+        rows.append({"township": township, "total": row["total"], "unionised": row["unionised"], "rate": rate})
+    return rows

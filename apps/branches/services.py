@@ -40,3 +40,124 @@ def orgunit_update(*, unit: OrgUnit, name: str, code: str, is_active: bool) -> O
     unit.full_clean(exclude=["path", "depth", "numchild"])
     unit.save(update_fields=["name", "code", "is_active", "updated_at"])
     return unit
+
+
+def _credit_code_checked(*, user, credit_code: str, confirm_pilot_code: bool, exclude_pk=None):
+    """Normalise and check a credit code; returns (code, checksum_ok). Raises in Chinese."""
+    from django.core.exceptions import ValidationError
+
+    from .models import Enterprise
+    from .validators import credit_code_is_pilot_era_candidate, credit_code_problem, normalize_credit_code
+
+    code = normalize_credit_code(credit_code)
+    problem = credit_code_problem(code)
+    checksum_ok = problem is None
+    if problem:
+        if not credit_code_is_pilot_era_candidate(code):
+            raise ValidationError({"credit_code": problem})
+        if not confirm_pilot_code:
+            raise ValidationError(
+                {"credit_code": problem + "如确为试点期间发放的旧代码，请由县总工会工作人员勾选“确认试点代码”后登记。"}
+            )
+        if not user.has_perm("branches.confirm_credit_code"):
+            raise ValidationError({"credit_code": "只有县总工会工作人员可以确认校验位不符的试点代码。"})
+    duplicates = Enterprise.objects.filter(credit_code=code)
+    if exclude_pk is not None:
+        duplicates = duplicates.exclude(pk=exclude_pk)
+    if duplicates.exists():
+        raise ValidationError({"credit_code": "该统一社会信用代码已经登记，不能重复登记。"})
+    return code, checksum_ok
+
+
+def _union_checked(*, union, township, enterprise_pk=None):
+    """A union must sit in the enterprise's township; a single-enterprise union covers one."""
+    from django.core.exceptions import ValidationError
+
+    from .models import Enterprise
+
+    if union is None:
+        return
+    union = OrgUnit.objects.select_for_update().get(pk=union.pk)  # serialise concurrent assignments
+    if not union.path.startswith(township.path) or not union.is_grassroots:
+        raise ValidationError({"union": "所选工会不属于该企业所在乡镇的基层工会。"})
+    if union.kind == OrgUnitKind.ENTERPRISE:
+        others = Enterprise.objects.filter(union=union, archived_at__isnull=True)
+        if enterprise_pk is not None:
+            others = others.exclude(pk=enterprise_pk)
+        if others.exists():
+            raise ValidationError({"union": "企业工会只能覆盖一家企业；覆盖多家企业请选择联合工会。"})
+
+
+@transaction.atomic
+def enterprise_register(
+    *,
+    user,
+    township: OrgUnit,
+    name: str,
+    credit_code: str,
+    ownership: str,
+    is_county_direct: bool = False,
+    employee_count: int = 0,
+    union: OrgUnit | None = None,
+    confirm_pilot_code: bool = False,
+):
+    from django.utils import timezone
+
+    from .models import Enterprise
+
+    code, checksum_ok = _credit_code_checked(user=user, credit_code=credit_code, confirm_pilot_code=confirm_pilot_code)
+    _union_checked(union=union, township=township)
+    enterprise = Enterprise(
+        name=name.strip(),
+        credit_code=code,
+        credit_code_checksum_ok=checksum_ok,
+        ownership=ownership,
+        is_county_direct=is_county_direct,
+        township=township,
+        employee_count=employee_count,
+        union=union,
+    )
+    if not checksum_ok:
+        enterprise.credit_code_confirmed_by = user
+        enterprise.credit_code_confirmed_at = timezone.now()
+    enterprise.full_clean()
+    enterprise.save()
+    return enterprise
+
+
+@transaction.atomic
+def enterprise_update(*, user, enterprise, confirm_pilot_code: bool = False, **fields):
+    from django.utils import timezone
+
+    from .validators import normalize_credit_code
+
+    new_code = normalize_credit_code(fields.pop("credit_code", enterprise.credit_code))
+    if new_code != enterprise.credit_code:
+        code, checksum_ok = _credit_code_checked(
+            user=user, credit_code=new_code, confirm_pilot_code=confirm_pilot_code, exclude_pk=enterprise.pk
+        )
+        enterprise.credit_code = code
+        enterprise.credit_code_checksum_ok = checksum_ok
+        enterprise.credit_code_confirmed_by = None if checksum_ok else user
+        enterprise.credit_code_confirmed_at = None if checksum_ok else timezone.now()
+    township = fields.get("township", enterprise.township)
+    _union_checked(union=fields.get("union", enterprise.union), township=township, enterprise_pk=enterprise.pk)
+    for name, value in fields.items():
+        setattr(enterprise, name, value)
+    enterprise.full_clean()
+    enterprise.save()
+    return enterprise
+
+
+@transaction.atomic
+def enterprise_archive(*, enterprise, reason: str):
+    """Enterprises are archived (closed, moved away), never deleted: their history stays."""
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    if not reason.strip():
+        raise ValidationError({"archive_reason": "请填写归档原因（如：企业注销、迁出本县）。"})
+    enterprise.archived_at = timezone.now()
+    enterprise.archive_reason = reason.strip()
+    enterprise.save(update_fields=["archived_at", "archive_reason", "updated_at"])
+    return enterprise

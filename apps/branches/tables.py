@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import OrgUnit
+from .models import Enterprise, OrgUnit
 
 
 class OrgUnitTable(tables.Table):
@@ -29,3 +29,23 @@ class OrgUnitTable(tables.Table):
             record.get_absolute_url(),
             record.name,
         )
+
+
+class EnterpriseTable(tables.Table):
+    name = tables.Column(verbose_name=_("Name"), linkify=True)
+    credit_code = tables.Column(verbose_name=_("Unified social credit code"))
+    township = tables.Column(verbose_name=_("Township"), order_by=("township__path",))
+    ownership = tables.Column(verbose_name=_("Ownership"))
+    employee_count = tables.Column(verbose_name=_("Employees"))
+    union = tables.Column(verbose_name=_("Covering union"), default="—", order_by=("union__name",))
+
+    class Meta:
+        model = Enterprise
+        fields = ["name", "credit_code", "township", "ownership", "employee_count", "union"]
+        attrs = {"class": "table table-sm table-hover align-middle"}
+
+    def render_union(self, value):
+        return value.name
+
+    def render_township(self, value):
+        return value.name

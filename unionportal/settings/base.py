@@ -213,3 +213,5 @@ PORTAL_NAME = _("County Federation of Trade Unions Portal")
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 # How long /healthz/ waits for a Celery worker to answer a ping.
 HEALTHZ_CELERY_TIMEOUT = env.float("HEALTHZ_CELERY_TIMEOUT", default=2.0)
+# 工会组建率 counts enterprises with at least this many employees (工会法: 25 form a committee).
+FORMATION_RATE_MIN_EMPLOYEES = env.int("FORMATION_RATE_MIN_EMPLOYEES", default=25)
