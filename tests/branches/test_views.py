@@ -12,7 +12,7 @@ def test_chair_adds_a_union_under_own_township(client_for, chair_a, county_tree)
     response = client.post(url, {"name": "白塔埠镇建材企业联合工会", "kind": "joint", "code": ""})
     assert response.status_code == 302
     unit = OrgUnit.objects.get(name="白塔埠镇建材企业联合工会")
-    assert unit.get_parent() == county_tree["a"]
+    assert OrgUnit.objects.get_parent(unit) == county_tree["a"]
     detail = client.get(unit.get_absolute_url()).content.decode()
     assert "新建" in detail and "chair_a" in detail  # who, in the history table
 
