@@ -24,31 +24,44 @@ ROLE_LABELS = {
     GRASSROOTS_OFFICER: _("Grassroots union officer"),
 }
 
+
 # role -> "app_label.codename" permissions
+def _crud(model, verbs=("view", "add", "change")):
+    app_label, name = model.split(".")
+    return [f"{app_label}.{verb}_{name}" for verb in verbs]
+
+
+# role -> "app_label.codename" permissions. Nothing is ever deleted in the portal (records are
+# archived), so no role has a delete permission.
 ROLE_PERMISSIONS = {
     COUNTY_STAFF: [
-        "branches.view_orgunit",
-        "branches.add_orgunit",
-        "branches.change_orgunit",
-        "branches.view_enterprise",
-        "branches.add_enterprise",
-        "branches.change_enterprise",
-        "branches.confirm_credit_code",
         "core.view_notification",
+        *_crud("branches.orgunit"),
+        *_crud("branches.enterprise"),
+        "branches.confirm_credit_code",
+        "branches.approve_union",
+        *_crud("branches.subcommittee"),
+        *_crud("branches.officer"),
+        *_crud("branches.meeting"),
+        *_crud("branches.rating"),
     ],
     TOWNSHIP_STAFF: [
-        "branches.view_orgunit",
-        "branches.add_orgunit",
-        "branches.change_orgunit",
-        "branches.view_enterprise",
-        "branches.add_enterprise",
-        "branches.change_enterprise",
         "core.view_notification",
+        *_crud("branches.orgunit"),
+        *_crud("branches.enterprise"),
+        *_crud("branches.subcommittee"),
+        *_crud("branches.officer"),
+        *_crud("branches.meeting"),
+        "branches.view_rating",
     ],
     GRASSROOTS_OFFICER: [
+        "core.view_notification",
         "branches.view_orgunit",
         "branches.view_enterprise",
-        "core.view_notification",
+        "branches.view_subcommittee",
+        "branches.view_officer",
+        *_crud("branches.meeting"),
+        "branches.view_rating",
     ],
 }
 

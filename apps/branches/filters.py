@@ -2,24 +2,40 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .choices import OrgUnitKind, Ownership
-from .models import Enterprise, OrgUnit
+from .choices import GRASSROOTS_KINDS, FormationForm, MeetingKind, OrgUnitKind, Ownership, UnionStatus
+from .models import Enterprise, Meeting, OrgUnit
+
+YES_NO_ALL = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
+
+
+class ScopedFilterSet(django_filters.FilterSet):
+    """A filter set whose township choices are the user's townships."""
+
+    def __init__(self, data=None, *args, user=None, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        if user is not None and "township" in self.filters:
+            from .selectors import orgunit_list
+
+            self.filters["township"].queryset = orgunit_list(user=user).filter(kind=OrgUnitKind.TOWNSHIP)
+
+    @staticmethod
+    def in_township(queryset, relation, township):
+        if township is None:
+            return queryset
+        return queryset.filter(**{f"{relation}path__startswith": township.path})
 
 
 class OrgUnitFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Name contains"))
     kind = django_filters.ChoiceFilter(choices=OrgUnitKind.choices, label=_("Kind"), empty_label=_("All"))
-    is_active = django_filters.BooleanFilter(
-        label=_("Active"),
-        widget=forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]),
-    )
+    is_active = django_filters.BooleanFilter(label=_("Active"), widget=forms.Select(choices=YES_NO_ALL))
 
     class Meta:
         model = OrgUnit
         fields = ["q", "kind", "is_active"]
 
 
-class EnterpriseFilter(django_filters.FilterSet):
+class EnterpriseFilter(ScopedFilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Name or credit code"))
     township = django_filters.ModelChoiceFilter(
         queryset=OrgUnit.objects.none(), label=_("Township"), empty_label=_("All")
@@ -30,7 +46,7 @@ class EnterpriseFilter(django_filters.FilterSet):
         lookup_expr="isnull",
         exclude=True,
         label=_("Unionised"),
-        widget=forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]),
+        widget=forms.Select(choices=YES_NO_ALL),
     )
     min_employees = django_filters.NumberFilter(
         field_name="employee_count", lookup_expr="gte", label=_("Employees at least")
@@ -47,15 +63,11 @@ class EnterpriseFilter(django_filters.FilterSet):
         model = Enterprise
         fields = ["q", "township", "ownership", "unionised", "min_employees", "archived"]
 
-    def __init__(self, data=None, *args, user=None, **kwargs):
+    def __init__(self, data=None, *args, **kwargs):
         data = {} if data is None else data.copy()
         if "archived" not in data:
             data["archived"] = "false"  # archived enterprises are hidden unless asked for
         super().__init__(data, *args, **kwargs)
-        if user is not None:
-            from .selectors import orgunit_list
-
-            self.filters["township"].queryset = orgunit_list(user=user).filter(kind=OrgUnitKind.TOWNSHIP)
 
     def filter_q(self, queryset, name, value):
         from .validators import normalize_credit_code
@@ -65,3 +77,55 @@ class EnterpriseFilter(django_filters.FilterSet):
         if len(code) == 18:
             return queryset.filter(credit_code=code)
         return queryset.filter(name__icontains=value)
+
+
+class UnionFilter(ScopedFilterSet):
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Name contains"))
+    township = django_filters.ModelChoiceFilter(
+        queryset=OrgUnit.objects.none(),
+        label=_("Township"),
+        empty_label=_("All"),
+        method=lambda qs, name, value: ScopedFilterSet.in_township(qs, "", value),
+    )
+    kind = django_filters.ChoiceFilter(
+        choices=[(k.value, k.label) for k in OrgUnitKind if k in GRASSROOTS_KINDS],
+        label=_("Kind"),
+        empty_label=_("All"),
+    )
+    status = django_filters.ChoiceFilter(choices=UnionStatus.choices, label=_("Approval status"), empty_label=_("All"))
+    formation_form = django_filters.ChoiceFilter(
+        choices=FormationForm.choices, label=_("Form of organisation"), empty_label=_("All")
+    )
+    archived = django_filters.BooleanFilter(
+        field_name="archived_at",
+        lookup_expr="isnull",
+        exclude=True,
+        label=_("Archived"),
+        widget=forms.Select(choices=[("false", _("No")), ("true", _("Yes")), ("", _("All"))]),
+    )
+
+    class Meta:
+        model = OrgUnit
+        fields = ["q", "township", "kind", "status", "formation_form", "archived"]
+
+    def __init__(self, data=None, *args, **kwargs):
+        data = {} if data is None else data.copy()
+        if "archived" not in data:
+            data["archived"] = "false"
+        super().__init__(data, *args, **kwargs)
+
+
+class MeetingFilter(ScopedFilterSet):
+    q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label=_("Subject contains"))
+    township = django_filters.ModelChoiceFilter(
+        queryset=OrgUnit.objects.none(),
+        label=_("Township"),
+        empty_label=_("All"),
+        method=lambda qs, name, value: ScopedFilterSet.in_township(qs, "org_unit__", value),
+    )
+    kind = django_filters.ChoiceFilter(choices=MeetingKind.choices, label=_("Kind"), empty_label=_("All"))
+    year = django_filters.NumberFilter(field_name="held_on", lookup_expr="year", label=_("Year"))
+
+    class Meta:
+        model = Meeting
+        fields = ["q", "township", "kind", "year"]

@@ -3,8 +3,15 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .choices import GRASSROOTS_KINDS, OrgUnitKind
-from .models import Enterprise, OrgUnit
+from .choices import (
+    GRASSROOTS_KINDS,
+    TERM_YEARS_CHOICES,
+    TOWNSHIP_MEETING_KINDS,
+    FormationForm,
+    MeetingKind,
+    OrgUnitKind,
+)
+from .models import Enterprise, Meeting, Officer, OrgUnit, Rating, SubCommittee
 
 
 class OrgUnitForm(forms.ModelForm):
@@ -41,7 +48,16 @@ class EnterpriseForm(forms.ModelForm):
 
     class Meta:
         model = Enterprise
-        fields = ["name", "credit_code", "ownership", "is_county_direct", "township", "employee_count", "union"]
+        fields = [
+            "name",
+            "credit_code",
+            "ownership",
+            "is_county_direct",
+            "township",
+            "employee_count",
+            "has_workers_congress",
+            "union",
+        ]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,3 +86,110 @@ class ArchiveForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Archive"), css_class="btn-warning"))
+
+
+def _helper(label=None):
+    helper = FormHelper()
+    helper.add_input(Submit("submit", label or _("Save")))
+    return helper
+
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class UnionRegisterForm(forms.Form):
+    township = forms.ModelChoiceField(label=_("Township"), queryset=OrgUnit.objects.none())
+    name = forms.CharField(label=_("Union name"), max_length=100)
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[(k.value, k.label) for k in OrgUnitKind if k in GRASSROOTS_KINDS]
+    )
+    enterprises = forms.ModelMultipleChoiceField(
+        label=_("Enterprises covered"),
+        queryset=Enterprise.objects.none(),
+        help_text=_("An enterprise union covers one enterprise; a joint, regional or industry union one or more."),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    formation_form = forms.ChoiceField(label=_("Form of organisation"), choices=FormationForm.choices)
+    declared_members = forms.IntegerField(label=_("Members"), min_value=0, max_value=1_000_000)
+    founded_on = forms.DateField(label=_("Founded on"), widget=DATE_INPUT)
+    term_years = forms.TypedChoiceField(label=_("Term"), choices=TERM_YEARS_CHOICES, coerce=int)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from . import selectors
+
+        self.fields["township"].queryset = selectors.orgunit_list(user=user).filter(kind=OrgUnitKind.TOWNSHIP)
+        self.fields["enterprises"].queryset = selectors.enterprise_list(user=user).filter(
+            union__isnull=True, archived_at__isnull=True
+        )
+        self.helper = _helper(_("Register and send for approval"))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+    def __init__(self, *args, submit_label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(submit_label or _("Confirm"))
+
+
+class NewTermForm(forms.Form):
+    term_start = forms.DateField(label=_("Term starts"), widget=DATE_INPUT)
+    term_years = forms.TypedChoiceField(label=_("Term"), choices=TERM_YEARS_CHOICES, coerce=int)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class SubCommitteeForm(forms.ModelForm):
+    class Meta:
+        model = SubCommittee
+        fields = ["kind", "established_on", "head_name"]
+        widgets = {"established_on": DATE_INPUT}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class OfficerForm(forms.ModelForm):
+    class Meta:
+        model = Officer
+        fields = ["name", "position", "concurrent_post", "term_start", "term_end"]
+        widgets = {"term_start": DATE_INPUT, "term_end": DATE_INPUT}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class MeetingForm(forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = ["kind", "held_on", "title", "enterprise", "attendees", "notes"]
+        widgets = {"held_on": DATE_INPUT, "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, unit, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from . import selectors
+
+        kinds = [k for k in MeetingKind if (k in TOWNSHIP_MEETING_KINDS) == (unit.kind == OrgUnitKind.TOWNSHIP)]
+        self.fields["kind"].choices = [(k.value, k.label) for k in kinds]
+        enterprises = selectors.enterprise_list(user=user).filter(archived_at__isnull=True)
+        if unit.kind == OrgUnitKind.TOWNSHIP:
+            self.fields.pop("enterprise")
+        else:
+            self.fields["enterprise"].queryset = enterprises.filter(union=unit)
+        self.helper = _helper()
+
+
+class RatingForm(forms.ModelForm):
+    class Meta:
+        model = Rating
+        fields = ["title", "year", "checklist"]
+        widgets = {"checklist": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()

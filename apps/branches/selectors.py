@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Q
 
-from .choices import GRASSROOTS_KINDS, OrgUnitKind
+from .choices import GRASSROOTS_KINDS, OrgUnitKind, UnionStatus
 from .models import OrgUnit
 
 
@@ -86,11 +86,74 @@ def formation_rate_by_township(*, user, min_employees: int | None = None):
             township__in=townships, archived_at__isnull=True, employee_count__gte=min_employees
         )
         .values("township")
-        .annotate(total=Count("pk"), unionised=Count("pk", filter=Q(union__isnull=False)))
+        # A union counts once the level above has approved it (工会法 art. 12).
+        .annotate(
+            total=Count("pk"),
+            unionised=Count("pk", filter=Q(union__status=UnionStatus.APPROVED)),
+            pending=Count("pk", filter=Q(union__status=UnionStatus.PENDING)),
+        )
     }
     rows = []
     for township in townships:
-        row = counts.get(township.pk, {"total": 0, "unionised": 0})
+        row = counts.get(township.pk, {"total": 0, "unionised": 0, "pending": 0})
         rate = row["unionised"] / row["total"] if row["total"] else None
-        rows.append({"township": township, "total": row["total"], "unionised": row["unionised"], "rate": rate})
+        rows.append(
+            {
+                "township": township,
+                "total": row["total"],
+                "unionised": row["unionised"],
+                "pending": row["pending"],
+                "rate": rate,
+            }
+        )
     return rows
+
+
+def union_list(*, user):
+    """Grassroots unions in the user's subtree, with their township's name and enterprise count."""
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import Length, Substr
+
+    parent_path = Substr(OuterRef("path"), 1, Length(OuterRef("path")) - OrgUnit.steplen)
+    return (
+        orgunit_list(user=user)
+        .filter(kind__in=GRASSROOTS_KINDS)
+        .annotate(
+            township_name=Subquery(OrgUnit.objects.filter(path=parent_path).values("name")[:1]),
+            enterprise_count=Count("covered_enterprises", distinct=True),
+        )
+    )
+
+
+def _in_scope(user, relation):
+    """Rows hanging on an org unit (via `relation`) inside the user's subtree."""
+    prefix = user_scope_path(user)
+    if prefix is None:
+        return Q(pk__in=[])
+    if prefix == "":
+        return Q()
+    return Q(**{f"{relation}__path__startswith": prefix})
+
+
+def meeting_list(*, user):
+    from .models import Meeting
+
+    return Meeting.objects.filter(_in_scope(user, "org_unit")).select_related("org_unit", "enterprise")
+
+
+def subcommittee_list(*, user):
+    from .models import SubCommittee
+
+    return SubCommittee.objects.filter(_in_scope(user, "union")).select_related("union")
+
+
+def officer_list(*, user):
+    from .models import Officer
+
+    return Officer.objects.filter(_in_scope(user, "union")).select_related("union")
+
+
+def rating_list(*, user):
+    from .models import Rating
+
+    return Rating.objects.filter(_in_scope(user, "org_unit")).select_related("org_unit")

@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import Enterprise, OrgUnit
+from .models import Enterprise, Meeting, OrgUnit
 
 
 class OrgUnitTable(tables.Table):
@@ -49,3 +49,42 @@ class EnterpriseTable(tables.Table):
 
     def render_township(self, value):
         return value.name
+
+
+class UnionTable(tables.Table):
+    name = tables.Column(verbose_name=_("Name"), linkify=True)
+    township_name = tables.Column(verbose_name=_("Township"), order_by=("path",))
+    kind = tables.Column(verbose_name=_("Kind"))
+    status = tables.Column(verbose_name=_("Approval status"))
+    formation_form = tables.Column(verbose_name=_("Form of organisation"), default="—")
+    declared_members = tables.Column(verbose_name=_("Members"), default="—")
+    enterprise_count = tables.Column(verbose_name=_("Enterprises covered"))
+    term_end = tables.DateColumn(verbose_name=_("Term ends"), format="Y-m-d", default="—")
+
+    class Meta:
+        model = OrgUnit
+        fields = [
+            "name",
+            "township_name",
+            "kind",
+            "status",
+            "formation_form",
+            "declared_members",
+            "enterprise_count",
+            "term_end",
+        ]
+        attrs = {"class": "table table-sm table-hover align-middle"}
+
+
+class MeetingTable(tables.Table):
+    held_on = tables.DateColumn(verbose_name=_("Held on"), format="Y-m-d")
+    title = tables.Column(verbose_name=_("Subject"))
+    kind = tables.Column(verbose_name=_("Kind"))
+    org_unit = tables.Column(verbose_name=_("Held by"), linkify=True, order_by=("org_unit__path",))
+    enterprise = tables.Column(verbose_name=_("Enterprise"), default="—")
+    attendees = tables.Column(verbose_name=_("Attendees"), default="—")
+
+    class Meta:
+        model = Meeting
+        fields = ["held_on", "title", "kind", "org_unit", "enterprise", "attendees"]
+        attrs = {"class": "table table-sm table-hover align-middle"}

@@ -1,30 +1,112 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, FormView, TemplateView, UpdateView
+from django.utils.translation import gettext_lazy
+from django.views.generic import DetailView, FormView, TemplateView, UpdateView, View
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from apps.core.errors import ApplicationError
-from apps.core.exports import xlsx_response
+from apps.core.exports import XlsxExportMixin
 from apps.core.history import object_history
 from apps.core.mixins import ScopedPermissionMixin
 
 from . import selectors, services
-from .filters import EnterpriseFilter, OrgUnitFilter
-from .forms import ArchiveForm, EnterpriseForm, OrgUnitChildForm, OrgUnitForm
-from .tables import EnterpriseTable, OrgUnitTable
+from .choices import GRASSROOTS_KINDS, OrgUnitKind, UnionStatus
+from .compliance import compliance_findings
+from .filters import EnterpriseFilter, MeetingFilter, OrgUnitFilter, UnionFilter
+from .forms import (
+    ArchiveForm,
+    EnterpriseForm,
+    MeetingForm,
+    NewTermForm,
+    OfficerForm,
+    OrgUnitChildForm,
+    OrgUnitForm,
+    RatingForm,
+    ReasonForm,
+    SubCommitteeForm,
+    UnionRegisterForm,
+)
+from .tables import EnterpriseTable, MeetingTable, OrgUnitTable, UnionTable
 
 
-class OrgUnitListView(ScopedPermissionMixin, SingleTableMixin, FilterView):
+def _yes_no(value):
+    return _("Yes") if value else _("No")
+
+
+class ServiceFormMixin:
+    """form_valid calls `save(form)` (one service); its errors land on the form in Chinese."""
+
+    success_message = gettext_lazy("Saved.")
+
+    def save(self, form):
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            obj = self.save(form)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc.messages)
+            return self.form_invalid(form)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return redirect(obj)
+
+
+class ScopedListView(ScopedPermissionMixin, SingleTableMixin, FilterView):
+    """A scoped, filtered, sortable, paginated list; filters know the user's townships.
+
+    Rendered by `list_page.html` from the title, create and export attributes below.
+    """
+
+    paginate_by = 50
+    template_name = "list_page.html"
+    page_title = ""
+    create_url = None
+    create_label = ""
+    create_permission = None
+    export_url = None
+
+    def get_context_data(self, **kwargs):
+        from django.urls import reverse
+
+        can_create = self.create_url and self.request.user.has_perm(self.create_permission)
+        return super().get_context_data(
+            page_title=self.page_title,
+            create_href=reverse(self.create_url) if can_create else None,
+            create_label=self.create_label,
+            export_href=reverse(self.export_url) if self.export_url else None,
+            **kwargs,
+        )
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        if hasattr(filterset_class, "in_township"):
+            kwargs["user"] = self.request.user
+        return kwargs
+
+
+# --- org tree ---------------------------------------------------------------------------
+
+
+class OrgUnitListView(ScopedListView):
     permission_required = "branches.view_orgunit"
     selector = selectors.orgunit_list
     table_class = OrgUnitTable
     filterset_class = OrgUnitFilter
-    template_name = "branches/orgunit_list.html"
-    paginate_by = 50
+    page_title = gettext_lazy("Union organisations")
+    export_url = "branches:orgunit_export"
 
     def get_table_kwargs(self):
         # Indent relative to the user's own unit, so a township chair's list starts at the left.
@@ -32,7 +114,23 @@ class OrgUnitListView(ScopedPermissionMixin, SingleTableMixin, FilterView):
         return {"base_depth": own_unit.depth if own_unit else 1}
 
 
+class OrgUnitExportView(XlsxExportMixin, ScopedListView):
+    permission_required = "branches.view_orgunit"
+    selector = selectors.orgunit_list
+    filterset_class = OrgUnitFilter
+    export_filename = "orgunits"
+    export_columns = [
+        (gettext_lazy("Name"), lambda u: u.name),
+        (gettext_lazy("Kind"), lambda u: u.get_kind_display()),
+        (gettext_lazy("Unit code"), lambda u: u.code),
+        (gettext_lazy("Level"), lambda u: u.depth),
+        (gettext_lazy("Active"), lambda u: _yes_no(u.is_active)),
+    ]
+
+
 class OrgUnitDetailView(ScopedPermissionMixin, DetailView):
+    """A unit's page; for a grassroots union also its approval, term, committees and meetings."""
+
     permission_required = "branches.view_orgunit"
     selector = selectors.orgunit_list
     template_name = "branches/orgunit_detail.html"
@@ -40,129 +138,256 @@ class OrgUnitDetailView(ScopedPermissionMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        user = self.request.user
         unit = self.object
-        context["ancestors"] = selectors.orgunit_ancestors(user=self.request.user, unit=unit)
-        context["children"] = selectors.orgunit_children(user=self.request.user, unit=unit)
-        context["history"] = object_history(unit)
-        context["can_add_child"] = bool(services.ALLOWED_CHILD_KINDS.get(unit.kind)) and self.request.user.has_perm(
-            "branches.add_orgunit"
+        context.update(
+            ancestors=selectors.orgunit_ancestors(user=user, unit=unit),
+            children=selectors.orgunit_children(user=user, unit=unit),
+            history=object_history(unit),
+            can_add_child=bool(CHILD_KINDS_BY_FORM.get(unit.kind)) and user.has_perm("branches.add_orgunit"),
+            can_decide=(
+                unit.status == UnionStatus.PENDING
+                and user.has_perm("branches.approve_union")
+                and user.org_unit_id != unit.pk
+            ),
+            meetings=selectors.meeting_list(user=user).filter(org_unit=unit)[:20],
+            ratings=selectors.rating_list(user=user).filter(org_unit=unit),
+            officers=selectors.officer_list(user=user).filter(union=unit),
         )
+        if unit.is_grassroots:
+            subcommittees = list(selectors.subcommittee_list(user=user).filter(union=unit))
+            have = {s.kind for s in subcommittees}
+            from .choices import SubCommitteeKind
+
+            context.update(
+                subcommittees=subcommittees,
+                missing_subcommittees=[k.label for k in SubCommitteeKind if k not in have],
+                covered_enterprises=selectors.enterprise_list(user=user).filter(union=unit),
+            )
         return context
 
 
-class OrgUnitUpdateView(ScopedPermissionMixin, UpdateView):
+# Kinds the generic "add a unit under it" form creates; grassroots unions are registered
+# through UnionRegisterView, with the formation rules and approval.
+CHILD_KINDS_BY_FORM = {
+    parent: kinds - GRASSROOTS_KINDS
+    for parent, kinds in services.ALLOWED_CHILD_KINDS.items()
+    if kinds - GRASSROOTS_KINDS
+}
+
+
+class OrgUnitUpdateView(ScopedPermissionMixin, ServiceFormMixin, UpdateView):
     permission_required = "branches.change_orgunit"
     selector = selectors.orgunit_list
     form_class = OrgUnitForm
     template_name = "branches/orgunit_form.html"
     context_object_name = "unit"
 
-    def form_valid(self, form):
-        try:
-            services.orgunit_update(unit=self.object, **{f: form.cleaned_data[f] for f in form.Meta.fields})
-        except ValidationError as exc:
-            form.add_error(None, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Saved."))
-        return redirect(self.object)
+    def save(self, form):
+        return services.orgunit_update(unit=self.object, **{f: form.cleaned_data[f] for f in form.Meta.fields})
 
 
-class OrgUnitChildCreateView(ScopedPermissionMixin, FormView):
-    """Add a unit directly under one the user can see."""
+class UnitActionMixin(ScopedPermissionMixin):
+    """Views that act on one org unit in the user's scope (URL `pk`)."""
 
-    permission_required = "branches.add_orgunit"
     selector = selectors.orgunit_list
-    form_class = OrgUnitChildForm
-    template_name = "branches/orgunit_form.html"
+    template_name = "branches/unit_action_form.html"
+    action_title = ""
 
     @cached_property
-    def parent(self):
+    def unit(self):
         return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
 
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["allowed_kinds"] = sorted(services.ALLOWED_CHILD_KINDS.get(self.parent.kind, ()))
-        return kwargs
-
     def get_context_data(self, **kwargs):
-        return super().get_context_data(parent=self.parent, **kwargs)
-
-    def form_valid(self, form):
-        try:
-            unit = services.orgunit_create(parent=self.parent, **form.cleaned_data)
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-            return self.form_invalid(form)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Org unit “%(name)s” added.") % {"name": unit.name})
-        return redirect(unit)
+        return super().get_context_data(unit=self.unit, action_title=self.action_title, **kwargs)
 
 
-class OrgUnitExportView(ScopedPermissionMixin, FilterView):
-    """Exactly the filtered list, as Excel."""
+class OrgUnitChildCreateView(UnitActionMixin, ServiceFormMixin, FormView):
+    """Add a township (or a level above) under a unit the user can see."""
 
+    permission_required = "branches.add_orgunit"
+    form_class = OrgUnitChildForm
+    action_title = gettext_lazy("Add a unit under it")
+
+    def get_form_kwargs(self):
+        kinds = CHILD_KINDS_BY_FORM.get(self.unit.kind)
+        if not kinds:
+            raise Http404
+        return {**super().get_form_kwargs(), "allowed_kinds": sorted(kinds)}
+
+    def save(self, form):
+        return services.orgunit_create(parent=self.unit, **form.cleaned_data)
+
+
+# --- grassroots unions ----------------------------------------------------------------------
+
+
+class UnionListView(ScopedListView):
     permission_required = "branches.view_orgunit"
+    selector = selectors.union_list
+    table_class = UnionTable
+    filterset_class = UnionFilter
+    page_title = gettext_lazy("Grassroots unions")
+    create_url = "branches:union_register"
+    create_label = gettext_lazy("Register a union")
+    create_permission = "branches.add_orgunit"
+    export_url = "branches:union_export"
+
+
+class UnionExportView(XlsxExportMixin, UnionListView):
+    export_filename = "unions"
+    export_columns = [
+        (gettext_lazy("Name"), lambda u: u.name),
+        (gettext_lazy("Township"), lambda u: u.township_name),
+        (gettext_lazy("Kind"), lambda u: u.get_kind_display()),
+        (gettext_lazy("Approval status"), lambda u: u.get_status_display()),
+        (gettext_lazy("Form of organisation"), lambda u: u.get_formation_form_display()),
+        (gettext_lazy("Members"), lambda u: u.declared_members),
+        (gettext_lazy("Enterprises covered"), lambda u: u.enterprise_count),
+        (gettext_lazy("Term ends"), lambda u: u.term_end),
+    ]
+
+
+class UnionRegisterView(ScopedPermissionMixin, ServiceFormMixin, FormView):
+    permission_required = "branches.add_orgunit"
     selector = selectors.orgunit_list
-    filterset_class = OrgUnitFilter
+    form_class = UnionRegisterForm
+    template_name = "branches/union_form.html"
+    success_message = gettext_lazy("The union is registered and waits for the county's approval.")
 
-    def get(self, request, *args, **kwargs):
-        filterset = self.get_filterset(self.get_filterset_class())
-        units = filterset.qs  # invalid filters give no rows, never the unfiltered list
-        return xlsx_response(
-            filename="orgunits",
-            headers=[_("Name"), _("Kind"), _("Unit code"), _("Level"), _("Active")],
-            rows=(
-                (u.name, u.get_kind_display(), u.code, u.depth, _("Yes") if u.is_active else _("No"))
-                for u in units.iterator(chunk_size=2000)
-            ),
-        )
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_initial(self):
+        own = self.request.user.org_unit
+        return {"township": own if own and own.kind == OrgUnitKind.TOWNSHIP else None, "term_years": 5}
+
+    def save(self, form):
+        return services.union_register(user=self.request.user, **form.cleaned_data)
 
 
-class EnterpriseListView(ScopedPermissionMixin, SingleTableMixin, FilterView):
+class UnionApproveView(UnitActionMixin, View):
+    """POST only: the button on a pending union's page."""
+
+    permission_required = "branches.approve_union"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        try:
+            services.union_approve(user=request.user, union=self.unit)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Approved."))
+        return redirect(self.unit)
+
+
+class UnionRejectView(UnitActionMixin, ServiceFormMixin, FormView):
+    permission_required = "branches.approve_union"
+    form_class = ReasonForm
+    action_title = gettext_lazy("Do not approve")
+    success_message = gettext_lazy("Not approved; the union is archived and its enterprises are free again.")
+
+    def save(self, form):
+        return services.union_reject(user=self.request.user, union=self.unit, reason=form.cleaned_data["reason"])
+
+
+class UnionArchiveView(UnitActionMixin, ServiceFormMixin, FormView):
+    permission_required = "branches.change_orgunit"
+    form_class = ReasonForm
+    action_title = gettext_lazy("Archive")
+    success_message = gettext_lazy("Archived.")
+
+    def save(self, form):
+        return services.union_archive(union=self.unit, reason=form.cleaned_data["reason"])
+
+
+class UnionNewTermView(UnitActionMixin, ServiceFormMixin, FormView):
+    permission_required = "branches.change_orgunit"
+    form_class = NewTermForm
+    action_title = gettext_lazy("Record an election")
+
+    def save(self, form):
+        return services.union_new_term(union=self.unit, **form.cleaned_data)
+
+
+class SubCommitteeAddView(UnitActionMixin, ServiceFormMixin, FormView):
+    permission_required = "branches.add_subcommittee"
+    form_class = SubCommitteeForm
+    action_title = gettext_lazy("Add a sub-committee")
+
+    def save(self, form):
+        services.subcommittee_add(union=self.unit, **form.cleaned_data)
+        return self.unit
+
+
+class OfficerAddView(UnitActionMixin, ServiceFormMixin, FormView):
+    permission_required = "branches.add_officer"
+    form_class = OfficerForm
+    action_title = gettext_lazy("Add an officer")
+
+    def save(self, form):
+        services.officer_add(union=self.unit, **form.cleaned_data)
+        return self.unit
+
+
+class MeetingRecordView(UnitActionMixin, ServiceFormMixin, FormView):
+    permission_required = "branches.add_meeting"
+    form_class = MeetingForm
+    action_title = gettext_lazy("Record a meeting")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "unit": self.unit, "user": self.request.user}
+
+    def get_initial(self):
+        return {"held_on": timezone.localdate()}
+
+    def save(self, form):
+        services.meeting_record(user=self.request.user, org_unit=self.unit, **form.cleaned_data)
+        return self.unit
+
+
+class RatingRecordView(UnitActionMixin, ServiceFormMixin, FormView):
+    permission_required = "branches.add_rating"
+    form_class = RatingForm
+    action_title = gettext_lazy("Record a title")
+
+    def get_initial(self):
+        return {"year": timezone.localdate().year}
+
+    def save(self, form):
+        if self.request.user.org_unit_id == self.unit.pk:
+            raise PermissionDenied  # titles are awarded from above
+        services.rating_record(user=self.request.user, org_unit=self.unit, **form.cleaned_data)
+        return self.unit
+
+
+# --- enterprises ----------------------------------------------------------------------------
+
+
+class EnterpriseListView(ScopedListView):
     permission_required = "branches.view_enterprise"
     selector = selectors.enterprise_list
     table_class = EnterpriseTable
     filterset_class = EnterpriseFilter
-    template_name = "branches/enterprise_list.html"
-    paginate_by = 50
-
-    def get_filterset_kwargs(self, filterset_class):
-        kwargs = super().get_filterset_kwargs(filterset_class)
-        kwargs["user"] = self.request.user
-        return kwargs
+    page_title = gettext_lazy("Enterprises")
+    create_url = "branches:enterprise_create"
+    create_label = gettext_lazy("Register an enterprise")
+    create_permission = "branches.add_enterprise"
+    export_url = "branches:enterprise_export"
 
 
-class EnterpriseExportView(EnterpriseListView):
-    """Exactly the filtered list, as Excel."""
-
-    def get(self, request, *args, **kwargs):
-        filterset = self.get_filterset(self.get_filterset_class())
-        return xlsx_response(
-            filename="enterprises",
-            headers=[
-                _("Name"),
-                _("Unified social credit code"),
-                _("Township"),
-                _("Ownership"),
-                _("County-direct unit"),
-                _("Employees"),
-                _("Covering union"),
-            ],
-            rows=(
-                (
-                    e.name,
-                    e.credit_code,
-                    e.township.name,
-                    e.get_ownership_display(),
-                    _("Yes") if e.is_county_direct else _("No"),
-                    e.employee_count,
-                    e.union.name if e.union else "",
-                )
-                for e in filterset.qs.iterator(chunk_size=2000)
-            ),
-        )
+class EnterpriseExportView(XlsxExportMixin, EnterpriseListView):
+    export_filename = "enterprises"
+    export_columns = [
+        (gettext_lazy("Name"), lambda e: e.name),
+        (gettext_lazy("Unified social credit code"), lambda e: e.credit_code),
+        (gettext_lazy("Township"), lambda e: e.township.name),
+        (gettext_lazy("Ownership"), lambda e: e.get_ownership_display()),
+        (gettext_lazy("County-direct unit"), lambda e: _yes_no(e.is_county_direct)),
+        (gettext_lazy("Employees"), lambda e: e.employee_count),
+        (gettext_lazy("Covering union"), lambda e: e.union.name if e.union else ""),
+    ]
 
 
 class EnterpriseDetailView(ScopedPermissionMixin, DetailView):
@@ -172,28 +397,16 @@ class EnterpriseDetailView(ScopedPermissionMixin, DetailView):
     context_object_name = "enterprise"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(history=object_history(self.object), **kwargs)
+        meetings = selectors.meeting_list(user=self.request.user).filter(enterprise=self.object)[:20]
+        return super().get_context_data(history=object_history(self.object), meetings=meetings, **kwargs)
 
 
-class EnterpriseFormMixin:
+class EnterpriseFormMixin(ServiceFormMixin):
     form_class = EnterpriseForm
     template_name = "branches/enterprise_form.html"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def save(self, form):
-        raise NotImplementedError
-
-    def form_valid(self, form):
-        try:
-            enterprise = self.save(form)
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Saved."))
-        return redirect(enterprise)
 
 
 class EnterpriseCreateView(ScopedPermissionMixin, EnterpriseFormMixin, FormView):
@@ -219,11 +432,12 @@ class EnterpriseUpdateView(ScopedPermissionMixin, EnterpriseFormMixin, UpdateVie
         )
 
 
-class EnterpriseArchiveView(ScopedPermissionMixin, FormView):
+class EnterpriseArchiveView(ScopedPermissionMixin, ServiceFormMixin, FormView):
     permission_required = "branches.change_enterprise"
     selector = selectors.enterprise_list
     form_class = ArchiveForm
     template_name = "branches/enterprise_form.html"
+    success_message = gettext_lazy("Archived.")
 
     @cached_property
     def enterprise(self):
@@ -232,10 +446,32 @@ class EnterpriseArchiveView(ScopedPermissionMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(enterprise=self.enterprise, archiving=True, **kwargs)
 
-    def form_valid(self, form):
-        services.enterprise_archive(enterprise=self.enterprise, reason=form.cleaned_data["reason"])
-        messages.success(self.request, _("Archived."))
-        return redirect(self.enterprise)
+    def save(self, form):
+        return services.enterprise_archive(enterprise=self.enterprise, reason=form.cleaned_data["reason"])
+
+
+# --- meetings, formation rate, compliance -----------------------------------------------------
+
+
+class MeetingListView(ScopedListView):
+    permission_required = "branches.view_meeting"
+    selector = selectors.meeting_list
+    table_class = MeetingTable
+    filterset_class = MeetingFilter
+    page_title = gettext_lazy("Meetings")
+    export_url = "branches:meeting_export"
+
+
+class MeetingExportView(XlsxExportMixin, MeetingListView):
+    export_filename = "meetings"
+    export_columns = [
+        (gettext_lazy("Held on"), lambda m: m.held_on),
+        (gettext_lazy("Subject"), lambda m: m.title),
+        (gettext_lazy("Kind"), lambda m: m.get_kind_display()),
+        (gettext_lazy("Held by"), lambda m: m.org_unit.name),
+        (gettext_lazy("Enterprise"), lambda m: m.enterprise.name if m.enterprise else ""),
+        (gettext_lazy("Attendees"), lambda m: m.attendees),
+    ]
 
 
 class FormationRateView(ScopedPermissionMixin, TemplateView):
@@ -255,7 +491,20 @@ class FormationRateView(ScopedPermissionMixin, TemplateView):
             rows=rows,
             total=total,
             unionised=unionised,
+            pending=sum(r["pending"] for r in rows),
             rate=(unionised / total) if total else None,
             min_employees=settings.FORMATION_RATE_MIN_EMPLOYEES,
             **kwargs,
         )
+
+
+class ComplianceView(ScopedPermissionMixin, TemplateView):
+    """What the yearly rhythm is missing in the user's area, as of today."""
+
+    permission_required = "branches.view_orgunit"
+    selector = selectors.orgunit_list
+    template_name = "branches/compliance.html"
+
+    def get_context_data(self, **kwargs):
+        findings = compliance_findings(user=self.request.user, today=timezone.localdate())
+        return super().get_context_data(findings=findings, **kwargs)

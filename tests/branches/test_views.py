@@ -6,23 +6,29 @@ from apps.branches.services import orgunit_create
 
 
 @pytest.mark.django_db
-def test_chair_adds_a_union_under_own_township(client_for, chair_a, county_tree):
-    client = client_for(chair_a)
-    url = reverse("branches:orgunit_add_child", kwargs={"pk": county_tree["a"].pk})
-    response = client.post(url, {"name": "白塔埠镇建材企业联合工会", "kind": "joint", "code": ""})
+def test_county_staff_add_a_township(client_for, county_user, county_tree):
+    client = client_for(county_user)
+    url = reverse("branches:orgunit_add_child", kwargs={"pk": county_tree["county"].pk})
+    response = client.post(url, {"name": "桃林镇总工会", "kind": "township", "code": ""})
     assert response.status_code == 302
-    unit = OrgUnit.objects.get(name="白塔埠镇建材企业联合工会")
-    assert OrgUnit.objects.get_parent(unit) == county_tree["a"]
+    unit = OrgUnit.objects.get(name="桃林镇总工会")
+    assert OrgUnit.objects.get_parent(unit) == county_tree["county"]
     detail = client.get(unit.get_absolute_url()).content.decode()
-    assert "新建" in detail and "chair_a" in detail  # who, in the history table
+    assert "新建" in detail and "county" in detail  # who, in the history table
 
 
 @pytest.mark.django_db
-def test_empty_name_is_refused_in_chinese_and_nothing_saved(client_for, chair_a, county_tree):
-    client = client_for(chair_a)
-    before = OrgUnit.objects.count()
+def test_grassroots_unions_are_not_added_through_the_generic_form(client_for, chair_a, county_tree):
     url = reverse("branches:orgunit_add_child", kwargs={"pk": county_tree["a"].pk})
-    response = client.post(url, {"name": "", "kind": "joint"})
+    assert client_for(chair_a).get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_empty_name_is_refused_in_chinese_and_nothing_saved(client_for, county_user, county_tree):
+    client = client_for(county_user)
+    before = OrgUnit.objects.count()
+    url = reverse("branches:orgunit_add_child", kwargs={"pk": county_tree["county"].pk})
+    response = client.post(url, {"name": "", "kind": "township"})
     assert response.status_code == 200
     assert "这个字段是必填项" in response.content.decode()
     assert OrgUnit.objects.count() == before
@@ -47,6 +53,7 @@ def test_detail_query_count_is_fixed(client_for, county_user, county_tree, djang
     for i in range(30):
         orgunit_create(parent=county_tree["a"], name=f"企业{i:04d}工会", kind="enterprise")
     client = client_for(county_user)
+    client.get(reverse("overview:home"))  # warm the session
     with django_assert_max_num_queries(12):
         response = client.get(reverse("branches:orgunit_detail", kwargs={"pk": county_tree["a"].pk}))
     assert response.status_code == 200

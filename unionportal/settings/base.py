@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -184,6 +185,10 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Entries here are written into django-celery-beat's tables when beat starts; from then on
 # the schedule is edited in Django admin.
 CELERY_BEAT_SCHEDULE = {
+    "branches-compliance-reminders": {
+        "task": "apps.branches.tasks.send_compliance_reminders",
+        "schedule": crontab(hour=7, minute=30),
+    },
     "clear-expired-sessions": {
         "task": "apps.core.tasks.clear_expired_sessions",
         "schedule": timedelta(hours=6),
@@ -215,3 +220,8 @@ PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 HEALTHZ_CELERY_TIMEOUT = env.float("HEALTHZ_CELERY_TIMEOUT", default=2.0)
 # 工会组建率 counts enterprises with at least this many employees (工会法: 25 form a committee).
 FORMATION_RATE_MIN_EMPLOYEES = env.int("FORMATION_RATE_MIN_EMPLOYEES", default=25)
+# Yearly rhythm: by this day (MM-DD) each township has held its party–government–union joint
+# meeting and each enterprise with a workers' congress has held it; after it, reminders go out.
+YEARLY_MEETING_DEADLINE = env("YEARLY_MEETING_DEADLINE", default="06-30")
+# Remind this many days before a grassroots union's term ends (换届).
+TERM_END_REMINDER_DAYS = env.int("TERM_END_REMINDER_DAYS", default=90)

@@ -1,53 +1,17 @@
-"""Writes of the branches app."""
+"""Writes of enterprises."""
 
 from django.db import transaction
 
-from apps.core.errors import ApplicationError
-
-from .choices import GRASSROOTS_KINDS, OrgUnitKind
-from .models import OrgUnit
-
-# Which kinds may sit directly under which: the county's "小三级" network and the levels above.
-ALLOWED_CHILD_KINDS = {
-    OrgUnitKind.PROVINCE: {OrgUnitKind.CITY},
-    OrgUnitKind.CITY: {OrgUnitKind.COUNTY},
-    OrgUnitKind.COUNTY: {OrgUnitKind.TOWNSHIP, *GRASSROOTS_KINDS},
-    OrgUnitKind.TOWNSHIP: set(GRASSROOTS_KINDS),
-}
-
-
-@transaction.atomic
-def orgunit_create(*, parent: OrgUnit | None, name: str, kind: str, code: str = "") -> OrgUnit:
-    """Add a unit under `parent` (a new root when parent is None)."""
-    if parent is not None and kind not in ALLOWED_CHILD_KINDS.get(parent.kind, set()):
-        raise ApplicationError(
-            "“%(parent)s”下不能设立“%(kind)s”。" % {"parent": parent.name, "kind": OrgUnitKind(kind).label}
-        )
-    unit = OrgUnit(name=name, kind=kind, code=code)
-    unit.full_clean(exclude=["path", "depth", "numchild"])
-    if parent is None:
-        return OrgUnit.objects.add_root(instance=unit)
-    # Lock the parent row: treebeard derives the new path from the parent's last child.
-    parent = OrgUnit.objects.select_for_update().get(pk=parent.pk)
-    return OrgUnit.objects.add_child(parent, instance=unit)
-
-
-@transaction.atomic
-def orgunit_update(*, unit: OrgUnit, name: str, code: str, is_active: bool) -> OrgUnit:
-    unit.name = name
-    unit.code = code
-    unit.is_active = is_active
-    unit.full_clean(exclude=["path", "depth", "numchild"])
-    unit.save(update_fields=["name", "code", "is_active", "updated_at"])
-    return unit
+from ..choices import OrgUnitKind
+from ..models import OrgUnit
 
 
 def _credit_code_checked(*, user, credit_code: str, confirm_pilot_code: bool, exclude_pk=None):
     """Normalise and check a credit code; returns (code, checksum_ok). Raises in Chinese."""
     from django.core.exceptions import ValidationError
 
-    from .models import Enterprise
-    from .validators import credit_code_is_pilot_era_candidate, credit_code_problem, normalize_credit_code
+    from ..models import Enterprise
+    from ..validators import credit_code_is_pilot_era_candidate, credit_code_problem, normalize_credit_code
 
     code = normalize_credit_code(credit_code)
     problem = credit_code_problem(code)
@@ -73,13 +37,15 @@ def _union_checked(*, union, township, enterprise_pk=None):
     """A union must sit in the enterprise's township; a single-enterprise union covers one."""
     from django.core.exceptions import ValidationError
 
-    from .models import Enterprise
+    from ..models import Enterprise
 
     if union is None:
         return
     union = OrgUnit.objects.select_for_update().get(pk=union.pk)  # serialise concurrent assignments
     if not union.path.startswith(township.path) or not union.is_grassroots:
         raise ValidationError({"union": "所选工会不属于该企业所在乡镇的基层工会。"})
+    if union.archived_at is not None:
+        raise ValidationError({"union": "所选工会已归档或未获批准，不能覆盖企业。"})
     if union.kind == OrgUnitKind.ENTERPRISE:
         others = Enterprise.objects.filter(union=union, archived_at__isnull=True)
         if enterprise_pk is not None:
@@ -98,12 +64,13 @@ def enterprise_register(
     ownership: str,
     is_county_direct: bool = False,
     employee_count: int = 0,
+    has_workers_congress: bool = False,
     union: OrgUnit | None = None,
     confirm_pilot_code: bool = False,
 ):
     from django.utils import timezone
 
-    from .models import Enterprise
+    from ..models import Enterprise
 
     code, checksum_ok = _credit_code_checked(user=user, credit_code=credit_code, confirm_pilot_code=confirm_pilot_code)
     _union_checked(union=union, township=township)
@@ -115,6 +82,7 @@ def enterprise_register(
         is_county_direct=is_county_direct,
         township=township,
         employee_count=employee_count,
+        has_workers_congress=has_workers_congress,
         union=union,
     )
     if not checksum_ok:
@@ -129,7 +97,7 @@ def enterprise_register(
 def enterprise_update(*, user, enterprise, confirm_pilot_code: bool = False, **fields):
     from django.utils import timezone
 
-    from .validators import normalize_credit_code
+    from ..validators import normalize_credit_code
 
     new_code = normalize_credit_code(fields.pop("credit_code", enterprise.credit_code))
     if new_code != enterprise.credit_code:

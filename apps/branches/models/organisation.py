@@ -1,0 +1,171 @@
+"""What hangs on a union: its sub-committees, officers, meetings and titles."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Now
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.history import audited
+from apps.core.models import BaseModel
+
+from ..choices import MeetingKind, OfficerPosition, RatingTitle, SubCommitteeKind
+from .enterprises import Enterprise
+from .orgunits import OrgUnit
+
+
+@audited()
+class SubCommittee(BaseModel):
+    """Set up together with the union committee (同步建立): women, fund audit, mediation."""
+
+    union = models.ForeignKey(OrgUnit, verbose_name=_("union"), on_delete=models.PROTECT, related_name="subcommittees")
+    kind = models.CharField(_("kind"), max_length=20, choices=SubCommitteeKind.choices)
+    established_on = models.DateField(_("established on"))
+    head_name = models.CharField(_("head"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("sub-committee")
+        verbose_name_plural = _("sub-committees")
+        ordering = ["union", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["union", "kind"],
+                name="branches_subcommittee_one_per_kind",
+                violation_error_message=_("This union already has this sub-committee."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=SubCommitteeKind.values),
+                name="branches_subcommittee_valid_kind",
+                violation_error_message=_("Unknown kind of sub-committee."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.union} · {self.get_kind_display()}"
+
+
+@audited()
+class Officer(BaseModel):
+    """A committee member or officer with a term (e.g. the township chair, usually 兼任)."""
+
+    union = models.ForeignKey(OrgUnit, verbose_name=_("union"), on_delete=models.PROTECT, related_name="officers")
+    name = models.CharField(_("name"), max_length=50)
+    position = models.CharField(_("position"), max_length=20, choices=OfficerPosition.choices)
+    concurrent_post = models.CharField(
+        _("concurrent post"), max_length=100, blank=True, help_text=_("e.g. deputy party secretary of the township")
+    )
+    term_start = models.DateField(_("term starts"))
+    term_end = models.DateField(_("term ends"))
+
+    class Meta:
+        verbose_name = _("officer")
+        verbose_name_plural = _("officers")
+        ordering = ["union", "position", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(term_end__gt=models.F("term_start")),
+                name="branches_officer_term_end_after_start",
+                violation_error_message=_("The term must end after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(position__in=OfficerPosition.values),
+                name="branches_officer_valid_position",
+                violation_error_message=_("Unknown position."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.get_position_display()}）"
+
+
+@audited()
+class Meeting(BaseModel):
+    """A meeting held: the yearly rhythm the county checks (职代会, 乡镇工会大会, 党政工联席会议)."""
+
+    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("held by"), on_delete=models.PROTECT, related_name="meetings")
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        help_text=_("For a workers' congress: the enterprise whose congress met."),
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=MeetingKind.choices)
+    held_on = models.DateField(_("held on"))
+    title = models.CharField(_("subject"), max_length=200)
+    attendees = models.PositiveIntegerField(_("attendees"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=5000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-held_on", "-id"]
+        indexes = [
+            models.Index(fields=["org_unit", "kind", "held_on"], name="branches_meeting_unit_kind"),
+            models.Index(fields=["enterprise", "kind", "held_on"], name="branches_meeting_ent_kind"),
+        ]
+        constraints = [
+            # A meeting is recorded after it is held; a day of slack for time zones and typing.
+            models.CheckConstraint(
+                condition=models.Q(held_on__lte=Now() + timedelta(days=1)),
+                name="branches_meeting_not_in_future",
+                violation_error_message=_("A meeting cannot be recorded before it is held."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=MeetingKind.values),
+                name="branches_meeting_valid_kind",
+                violation_error_message=_("Unknown kind of meeting."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind=MeetingKind.WORKERS_CONGRESS) | models.Q(enterprise__isnull=False),
+                name="branches_meeting_congress_has_enterprise",
+                violation_error_message=_("A workers' congress is held in an enterprise: choose it."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.held_on} {self.title}"
+
+
+@audited()
+class Rating(BaseModel):
+    """A title awarded for a year, with the checklist that earned it."""
+
+    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("org unit"), on_delete=models.PROTECT, related_name="ratings")
+    title = models.CharField(_("title"), max_length=30, choices=RatingTitle.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    checklist = models.TextField(_("checklist"), max_length=5000, help_text=_("The criteria met, one per line."))
+    awarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        ordering = ["-year", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org_unit", "title", "year"],
+                name="branches_rating_once_a_year",
+                violation_error_message=_("This title was already recorded for this year."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(year__gte=1950, year__lte=2100),
+                name="branches_rating_sensible_year",
+                violation_error_message=_("Enter a year between 1950 and 2100."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(title__in=RatingTitle.values),
+                name="branches_rating_valid_title",
+                violation_error_message=_("Unknown title."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.get_title_display()}"

@@ -1,0 +1,61 @@
+"""Meetings held and titles awarded."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from ..choices import TOWNSHIP_MEETING_KINDS, MeetingKind, OrgUnitKind
+from ..models import Enterprise, Meeting, OrgUnit, Rating
+
+
+@transaction.atomic
+def meeting_record(
+    *,
+    user,
+    org_unit: OrgUnit,
+    kind: str,
+    held_on: datetime.date,
+    title: str,
+    enterprise: Enterprise | None = None,
+    attendees: int | None = None,
+    notes: str = "",
+) -> Meeting:
+    errors = {}
+    if held_on > timezone.localdate() + datetime.timedelta(days=1):
+        errors["held_on"] = "会议日期不能晚于今天：请在会议召开后再登记。"
+    if kind in TOWNSHIP_MEETING_KINDS and org_unit.kind != OrgUnitKind.TOWNSHIP:
+        errors["kind"] = "乡镇工会大会和党政工联席会议由乡镇（街道）工会召开。"
+    if kind == MeetingKind.WORKERS_CONGRESS:
+        if enterprise is None:
+            errors["enterprise"] = "职工代表大会在企业召开，请选择企业。"
+        elif not enterprise.township.path.startswith(org_unit.path) and enterprise.union_id != org_unit.pk:
+            errors["enterprise"] = "所选企业不属于该工会。"
+    if errors:
+        raise ValidationError(errors)
+    meeting = Meeting(
+        org_unit=org_unit,
+        kind=kind,
+        held_on=held_on,
+        title=title.strip(),
+        enterprise=enterprise if kind == MeetingKind.WORKERS_CONGRESS else None,
+        attendees=attendees,
+        notes=notes,
+        recorded_by=user,
+    )
+    meeting.full_clean()
+    meeting.save()
+    return meeting
+
+
+@transaction.atomic
+def rating_record(*, user, org_unit: OrgUnit, title: str, year: int, checklist: str) -> Rating:
+    if not checklist.strip():
+        raise ValidationError({"checklist": "请填写评定依据（逐条列出达到的标准）。"})
+    if Rating.objects.filter(org_unit=org_unit, title=title, year=year).exists():
+        raise ValidationError({"title": "该组织本年度已记录此称号。"})
+    rating = Rating(org_unit=org_unit, title=title, year=year, checklist=checklist.strip(), awarded_by=user)
+    rating.full_clean()
+    rating.save()
+    return rating

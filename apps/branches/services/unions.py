@@ -1,0 +1,194 @@
+"""Grassroots unions: registration with the formation rules, approval, terms, committees."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from apps.core.errors import ApplicationError
+
+from ..choices import (
+    COMMITTEE_REQUIRED_FROM_MEMBERS,
+    GRASSROOTS_KINDS,
+    FormationForm,
+    OrgUnitKind,
+    UnionStatus,
+)
+from ..models import Enterprise, Officer, OrgUnit, SubCommittee
+from .orgunits import orgunit_create
+
+# Kinds of union that may cover more than one enterprise.
+MULTI_ENTERPRISE_KINDS = frozenset({OrgUnitKind.JOINT, OrgUnitKind.REGIONAL, OrgUnitKind.INDUSTRY})
+
+
+def term_end_for(start: datetime.date, years: int) -> datetime.date:
+    """The last day of a term of `years` starting on `start` (29 February falls back to the 28th)."""
+    try:
+        end = start.replace(year=start.year + years)
+    except ValueError:
+        end = start.replace(year=start.year + years, day=28)
+    return end - datetime.timedelta(days=1)
+
+
+def _check_formation(*, kind, formation_form, declared_members, enterprises):
+    errors = {}
+    if declared_members is not None and declared_members >= COMMITTEE_REQUIRED_FROM_MEMBERS:
+        if formation_form != FormationForm.COMMITTEE:
+            errors["formation_form"] = "会员 25 人以上的基层工会应当建立工会委员会（工会法第十三条）。"
+    if kind in MULTI_ENTERPRISE_KINDS:
+        if not enterprises:
+            errors["enterprises"] = "联合工会、区域性或行业性工会至少要覆盖一家企业，请选择所覆盖的企业。"
+    elif kind == OrgUnitKind.ENTERPRISE:
+        if len(enterprises) != 1:
+            errors["enterprises"] = "企业工会只能覆盖一家企业；覆盖多家企业请建立联合工会。"
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def union_register(
+    *,
+    user,
+    township: OrgUnit,
+    name: str,
+    kind: str,
+    enterprises: list[Enterprise],
+    formation_form: str,
+    declared_members: int | None,
+    founded_on: datetime.date,
+    term_years: int,
+) -> OrgUnit:
+    """A township registers a new grassroots union; it waits for the level above to approve it."""
+    if kind not in GRASSROOTS_KINDS:
+        raise ValidationError({"kind": "请选择基层工会的类型。"})
+    enterprises = list(enterprises)
+    _check_formation(
+        kind=kind, formation_form=formation_form, declared_members=declared_members, enterprises=enterprises
+    )
+    if founded_on > timezone.localdate():
+        raise ValidationError({"founded_on": "成立日期不能晚于今天。"})
+    locked = list(Enterprise.objects.select_for_update().filter(pk__in=[e.pk for e in enterprises]))
+    for enterprise in locked:
+        if enterprise.township_id != township.pk:
+            raise ValidationError({"enterprises": f"“{enterprise.name}”不属于{township.name}。"})
+        if enterprise.union_id is not None:
+            raise ValidationError({"enterprises": f"“{enterprise.name}”已有工会，不能重复建会。"})
+        if enterprise.archived_at is not None:
+            raise ValidationError({"enterprises": f"“{enterprise.name}”已归档。"})
+    union = orgunit_create(parent=township, name=name, kind=kind)
+    union.status = UnionStatus.PENDING
+    union.formation_form = formation_form
+    union.declared_members = declared_members
+    union.founded_on = founded_on
+    union.term_years = term_years
+    union.term_start = founded_on
+    union.term_end = term_end_for(founded_on, term_years)
+    union.full_clean(exclude=["path", "depth", "numchild"])
+    union.save()
+    Enterprise.objects.filter(pk__in=[e.pk for e in locked]).update(union=union, updated_at=timezone.now())
+    return union
+
+
+def _check_may_decide(*, user, union: OrgUnit):
+    if not user.has_perm("branches.approve_union"):
+        raise ApplicationError("只有上级工会（县总工会）可以审批新建工会。")
+    if user.org_unit_id == union.pk or (user.org_unit and not union.path.startswith(user.org_unit.path)):
+        raise ApplicationError("只能审批本级以下的工会。")
+    if union.status != UnionStatus.PENDING:
+        raise ApplicationError("该工会不在待审批状态。")
+
+
+@transaction.atomic
+def union_approve(*, user, union: OrgUnit) -> OrgUnit:
+    union = OrgUnit.objects.select_for_update().get(pk=union.pk)
+    _check_may_decide(user=user, union=union)
+    union.status = UnionStatus.APPROVED
+    union.approved_by = user
+    union.approved_at = timezone.now()
+    union.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
+    return union
+
+
+@transaction.atomic
+def union_reject(*, user, union: OrgUnit, reason: str) -> OrgUnit:
+    """Not approved: the union is archived with the reason and its enterprises are freed."""
+    if not reason.strip():
+        raise ValidationError({"reason": "请填写不予批准的理由。"})
+    union = OrgUnit.objects.select_for_update().get(pk=union.pk)
+    _check_may_decide(user=user, union=union)
+    union.status = UnionStatus.REJECTED
+    union.is_active = False
+    union.archived_at = timezone.now()
+    union.archive_reason = reason.strip()
+    union.save(update_fields=["status", "is_active", "archived_at", "archive_reason", "updated_at"])
+    Enterprise.objects.filter(union=union).update(union=None, updated_at=timezone.now())
+    return union
+
+
+@transaction.atomic
+def union_archive(*, union: OrgUnit, reason: str) -> OrgUnit:
+    """A dissolved union is archived, never deleted; its history, officers and meetings stay."""
+    if not union.is_grassroots:
+        raise ApplicationError("只能归档基层工会。")
+    if not reason.strip():
+        raise ValidationError({"reason": "请填写归档原因（如：企业注销、撤销工会）。"})
+    union = OrgUnit.objects.select_for_update().get(pk=union.pk)
+    union.is_active = False
+    union.archived_at = timezone.now()
+    union.archive_reason = reason.strip()
+    union.save(update_fields=["is_active", "archived_at", "archive_reason", "updated_at"])
+    Enterprise.objects.filter(union=union).update(union=None, updated_at=timezone.now())
+    return union
+
+
+@transaction.atomic
+def union_new_term(*, union: OrgUnit, term_start: datetime.date, term_years: int) -> OrgUnit:
+    """Record an election (换届): the next term of 3 or 5 years."""
+    if term_years not in (3, 5):
+        raise ValidationError({"term_years": "基层工会每届任期为三年或者五年。"})
+    union.term_years = term_years
+    union.term_start = term_start
+    union.term_end = term_end_for(term_start, term_years)
+    union.full_clean(exclude=["path", "depth", "numchild"])
+    union.save(update_fields=["term_years", "term_start", "term_end", "updated_at"])
+    return union
+
+
+@transaction.atomic
+def subcommittee_add(*, union: OrgUnit, kind: str, established_on: datetime.date, head_name: str = "") -> SubCommittee:
+    if not union.is_grassroots:
+        raise ApplicationError("只有基层工会设立女职工委员会、经费审查委员会和劳动争议调解委员会。")
+    if established_on > timezone.localdate():
+        raise ValidationError({"established_on": "设立日期不能晚于今天。"})
+    if SubCommittee.objects.filter(union=union, kind=kind).exists():
+        raise ValidationError({"kind": "该工会已设立此委员会。"})
+    subcommittee = SubCommittee(union=union, kind=kind, established_on=established_on, head_name=head_name.strip())
+    subcommittee.full_clean()
+    subcommittee.save()
+    return subcommittee
+
+
+@transaction.atomic
+def officer_add(
+    *,
+    union: OrgUnit,
+    name: str,
+    position: str,
+    term_start: datetime.date,
+    term_end: datetime.date,
+    concurrent_post: str = "",
+) -> Officer:
+    if term_end <= term_start:
+        raise ValidationError({"term_end": "任期结束日期必须晚于开始日期。"})
+    officer = Officer(
+        union=union,
+        name=name.strip(),
+        position=position,
+        term_start=term_start,
+        term_end=term_end,
+        concurrent_post=concurrent_post.strip(),
+    )
+    officer.full_clean()
+    officer.save()
+    return officer
