@@ -13,7 +13,7 @@ class User(AbstractUser):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     org_unit = models.ForeignKey(
         "branches.OrgUnit",
-        verbose_name=_("org unit"),
+        verbose_name=_("user's org unit"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,

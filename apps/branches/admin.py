@@ -1,17 +1,94 @@
 from django.contrib import admin
-from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
 from apps.core.admin_mixins import ScopedAdminMixin
 
 from . import selectors
-from .models import OrgUnit
+from .models import Enterprise, Meeting, Officer, OrgUnit, Rating, SubCommittee
+
+
+class NoDeleteMixin:
+    """Records are archived in the portal, never deleted; admin follows the same rule."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(OrgUnit)
-class OrgUnitAdmin(ScopedAdminMixin, TreeAdmin):
+class OrgUnitAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
+    # A flat, path-ordered list: treebeard's TreeAdmin draws from the roots, which a scoped
+    # (non-superuser) queryset does not hold. Its MoveNodeForm still places new units.
     scope_selector = selectors.orgunit_list
-    form = movenodeform_factory(OrgUnit, fields=["name", "kind", "code", "is_active"])
-    list_display = ["name", "kind", "code", "is_active", "updated_at"]
-    list_filter = ["kind", "is_active", "depth"]
+    form = movenodeform_factory(
+        OrgUnit,
+        fields=[
+            "name",
+            "kind",
+            "code",
+            "is_active",
+            "status",
+            "formation_form",
+            "declared_members",
+            "founded_on",
+            "term_years",
+            "term_start",
+            "term_end",
+            "archived_at",
+            "archive_reason",
+        ],
+    )
+    list_display = ["name", "kind", "status", "code", "is_active", "term_end", "updated_at"]
+    list_filter = ["kind", "status", "is_active", "formation_form", "depth"]
     search_fields = ["name", "code"]
+    ordering = ["path"]
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
+    scope_selector = selectors.enterprise_list
+    list_display = ["name", "credit_code", "township", "ownership", "employee_count", "union", "archived_at"]
+    list_filter = ["ownership", "is_county_direct", "has_workers_congress", "credit_code_checksum_ok", "township"]
+    search_fields = ["name", "credit_code"]
+    list_select_related = ["township", "union"]
+    raw_id_fields = ["township", "union", "credit_code_confirmed_by"]
+
+
+@admin.register(SubCommittee)
+class SubCommitteeAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
+    scope_selector = selectors.subcommittee_list
+    list_display = ["union", "kind", "established_on", "head_name"]
+    list_filter = ["kind"]
+    search_fields = ["union__name", "head_name"]
+    list_select_related = ["union"]
+    raw_id_fields = ["union"]
+
+
+@admin.register(Officer)
+class OfficerAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
+    scope_selector = selectors.officer_list
+    list_display = ["name", "position", "union", "concurrent_post", "term_start", "term_end"]
+    list_filter = ["position"]
+    search_fields = ["name", "union__name"]
+    list_select_related = ["union"]
+    raw_id_fields = ["union"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
+    scope_selector = selectors.meeting_list
+    list_display = ["held_on", "title", "kind", "org_unit", "enterprise", "attendees"]
+    list_filter = ["kind", "held_on"]
+    search_fields = ["title", "org_unit__name", "enterprise__name"]
+    list_select_related = ["org_unit", "enterprise"]
+    raw_id_fields = ["org_unit", "enterprise", "recorded_by"]
+    date_hierarchy = "held_on"
+
+
+@admin.register(Rating)
+class RatingAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
+    scope_selector = selectors.rating_list
+    list_display = ["org_unit", "title", "year"]
+    list_filter = ["title", "year"]
+    search_fields = ["org_unit__name"]
+    list_select_related = ["org_unit"]
+    raw_id_fields = ["org_unit", "awarded_by"]

@@ -78,7 +78,7 @@ def compliance_findings(*, user=None, today: datetime.date) -> Findings:
     missing = []
     for union in unions:
         have = {s.kind for s in union.subcommittees.all()}
-        union.missing_subcommittees = [SubCommitteeKind(k).label for k in SubCommitteeKind.values if k not in have]
+        union.missing_subcommittees = [str(SubCommitteeKind(k).label) for k in SubCommitteeKind.values if k not in have]
         missing.append(union)
     horizon = today + datetime.timedelta(days=settings.TERM_END_REMINDER_DAYS)
     ending = units.filter(active, kind__in=GRASSROOTS_KINDS, term_end__lte=horizon).order_by("term_end", "path")

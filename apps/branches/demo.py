@@ -102,6 +102,118 @@ def _enterprises(county_user):
         )
 
 
+# Enterprises that have set up a workers' congress (职代会制度).
+WITH_CONGRESS = ["白塔化工建材厂", "平明太平洋石英制品有限公司", "浦南硅微粉有限公司", "大平乳品厂", "东海县自来水公司"]
+# (union, members, form, founded, term years); the rest are small unions with an organiser.
+UNION_PROFILES = {
+    "白塔化工建材厂工会": (72, "committee", (2022, 5, 1), 5),
+    "平明太平洋石英制品有限公司工会": (140, "committee", (2021, 9, 1), 5),
+    "浦南硅微粉有限公司工会": (96, "committee", (2023, 3, 1), 3),
+    "大平乳品厂工会": (88, "committee", (2020, 12, 1), 5),
+    "安峰镇山东村工会": (18, "organiser", (2022, 3, 1), 3),  # term ends soon after the demo's "today"
+}
+FULL_SUBCOMMITTEES = ["白塔化工建材厂工会", "平明太平洋石英制品有限公司工会", "大平乳品厂工会"]
+# The source article's pilot towns held their joint meeting this year; the others show as gaps.
+JOINT_MEETING_HELD = ["白塔埠镇", "平明镇", "牛山街道", "安峰镇", "浦南镇"]
+CONGRESS_HELD = ["白塔化工建材厂", "平明太平洋石英制品有限公司", "大平乳品厂"]
+RATINGS = [
+    ("白塔埠镇总工会", "model_township", "组织健全，班子配齐\n党政工联席会议每年两次\n员工投诉七日内答复"),
+    ("平明镇总工会", "provincial_top100", "非公企业建会率 90% 以上\n集体合同覆盖全部建会企业"),
+    ("白塔化工建材厂工会", "workers_home", "有活动阵地\n职代会每年召开\n厂务公开"),
+]
+
+
+def _organisation(county_user):
+    """Profiles, committees, officers, meetings and titles, with the gaps a real county has."""
+    import datetime
+
+    from django.utils import timezone
+
+    from .models import Enterprise, Meeting, Officer, Rating, SubCommittee
+    from .services import (
+        meeting_record,
+        officer_add,
+        rating_record,
+        subcommittee_add,
+        term_end_for,
+        union_register,
+    )
+
+    today = timezone.localdate()
+    this_year = today.year
+    Enterprise.objects.filter(name__in=WITH_CONGRESS).update(has_workers_congress=True)
+    for name, (members, form, founded, years) in UNION_PROFILES.items():
+        union = OrgUnit.objects.get(name=name)
+        if union.term_start:
+            continue
+        union.declared_members, union.formation_form, union.term_years = members, form, years
+        union.founded_on = union.term_start = datetime.date(*founded)
+        if name == "安峰镇山东村工会":
+            union.term_start = term_end_for(today, -years) + datetime.timedelta(days=61)
+        union.term_end = term_end_for(union.term_start, years)
+        union.approved_by, union.approved_at = county_user, timezone.now()
+        union.save()
+    for name in [*FULL_SUBCOMMITTEES, "浦南硅微粉有限公司工会"]:
+        union = OrgUnit.objects.get(name=name)
+        kinds = ["women", "fund_audit", "mediation"] if name in FULL_SUBCOMMITTEES else ["women"]
+        for kind in kinds:
+            if not SubCommittee.objects.filter(union=union, kind=kind).exists():
+                subcommittee_add(union=union, kind=kind, established_on=union.founded_on or today)
+    early = min(datetime.date(this_year, 3, 15), today)
+    for township_name, _login, _unions in TOWNSHIPS:
+        township = OrgUnit.objects.get(name=f"{township_name}总工会")
+        if not Officer.objects.filter(union=township).exists():
+            officer_add(
+                union=township,
+                name=f"{township_name}工会主席",
+                position="chair",
+                concurrent_post="党委副书记",
+                term_start=datetime.date(2023, 1, 1),
+                term_end=datetime.date(2027, 12, 31),
+            )
+        if (
+            township_name in JOINT_MEETING_HELD
+            and not Meeting.objects.filter(org_unit=township, kind="joint_meeting", held_on__year=this_year).exists()
+        ):
+            meeting_record(
+                user=county_user,
+                org_unit=township,
+                kind="joint_meeting",
+                held_on=early,
+                title=f"{this_year}年党政工联席会议",
+                attendees=12,
+            )
+    for name in CONGRESS_HELD:
+        enterprise = Enterprise.objects.get(name=name)
+        if not Meeting.objects.filter(enterprise=enterprise, held_on__year=this_year).exists():
+            meeting_record(
+                user=county_user,
+                org_unit=enterprise.union,
+                kind="workers_congress",
+                enterprise=enterprise,
+                held_on=early,
+                title=f"{this_year}年职工代表大会",
+                attendees=45,
+            )
+    for unit_name, title, checklist in RATINGS:
+        unit = OrgUnit.objects.get(name=unit_name)
+        if not Rating.objects.filter(org_unit=unit, title=title, year=this_year - 1).exists():
+            rating_record(user=county_user, org_unit=unit, title=title, year=this_year - 1, checklist=checklist)
+    # A union registered by 青湖镇 and waiting for the county's approval.
+    if not OrgUnit.objects.filter(name="青湖镇兴业建材有限公司工会").exists():
+        union_register(
+            user=User.objects.get(username="qinghu"),
+            township=OrgUnit.objects.get(name="青湖镇总工会"),
+            name="青湖镇兴业建材有限公司工会",
+            kind=OrgUnitKind.ENTERPRISE,
+            enterprises=[Enterprise.objects.get(name="青湖镇兴业建材有限公司")],
+            formation_form="committee",
+            declared_members=41,
+            founded_on=min(datetime.date(this_year, 10, 8), today),
+            term_years=5,
+        )
+
+
 def seed():
     province = _unit(None, "江苏省总工会", OrgUnitKind.PROVINCE)
     city = _unit(province, "连云港市总工会", OrgUnitKind.CITY)
@@ -118,5 +230,7 @@ def seed():
     baita = OrgUnit.objects.get(name="白塔化工建材厂工会")
     _user("baita", real_name="白塔化工建材厂工会干部", org_unit=baita, role=GRASSROOTS_OFFICER)
     logins.append(("baita", "白塔化工建材厂工会干部：本工会"))
-    _enterprises(User.objects.get(username="county"))
+    county_user = User.objects.get(username="county")
+    _enterprises(county_user)
+    _organisation(county_user)
     return logins

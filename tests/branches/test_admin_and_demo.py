@@ -1,0 +1,48 @@
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from apps.branches.compliance import compliance_findings
+from apps.branches.models import Enterprise, Meeting, OrgUnit
+
+
+@pytest.mark.django_db
+def test_seed_demo_is_idempotent_and_has_the_source_articles_enterprises_and_gaps(roles):
+    call_command("seed_demo", force=True)
+    counts = (OrgUnit.objects.count(), Enterprise.objects.count(), Meeting.objects.count())
+    call_command("seed_demo", force=True)
+    assert (OrgUnit.objects.count(), Enterprise.objects.count(), Meeting.objects.count()) == counts
+    names = set(Enterprise.objects.values_list("name", flat=True))
+    assert {"白塔化工建材厂", "平明太平洋石英制品有限公司", "浦南硅微粉有限公司", "大平乳品厂"} <= names
+    assert OrgUnit.objects.filter(status="pending").exists()
+    from django.utils import timezone
+
+    findings = compliance_findings(today=timezone.localdate())
+    assert findings.townships_without_joint_meeting and findings.unions_missing_subcommittees
+    assert Enterprise.objects.filter(union__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_admin_pages_open_for_the_administrator(admin_client, county_tree):
+    for model in ("orgunit", "enterprise", "subcommittee", "officer", "meeting", "rating"):
+        assert admin_client.get(reverse(f"admin:branches_{model}_changelist")).status_code == 200, model
+
+
+@pytest.mark.django_db
+def test_admin_is_scoped_for_staff_who_are_not_superusers(client, chair_a, county_tree):
+    chair_a.is_staff = True
+    chair_a.save()
+    from django.contrib.auth.models import Permission
+
+    chair_a.user_permissions.add(Permission.objects.get(codename="view_orgunit"))
+    client.force_login(chair_a)
+    content = client.get(reverse("admin:branches_orgunit_changelist")).content.decode()
+    assert "白塔化工建材厂工会" in content and "平明" not in content
+    other = county_tree["union_b"]
+    assert client.get(reverse("admin:branches_orgunit_change", args=[other.pk])).status_code in (302, 404)
+
+
+@pytest.mark.django_db
+def test_admin_never_deletes(admin_client, county_tree):
+    url = reverse("admin:branches_orgunit_delete", args=[county_tree["union_a"].pk])
+    assert admin_client.get(url).status_code == 403
