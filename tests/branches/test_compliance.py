@@ -121,7 +121,7 @@ def test_two_concurrent_sweeps_send_each_reminder_once(rhythm, chair_a, chair_b)
         try:
             barrier.wait()
             compliance_reminders_send(today=datetime.date(2026, 7, 1))
-        except Exception as exc:  # noqa: BLE001 - reported below
+        except Exception as exc:
             errors.append(exc)
         finally:
             connection.close()
