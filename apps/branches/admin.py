@@ -14,6 +14,18 @@ class NoDeleteMixin:
         return False
 
 
+STAFF_EDITABLE_FIELDS = [
+    "name",
+    "code",
+    "formation_form",
+    "declared_members",
+    "founded_on",
+    "term_years",
+    "term_start",
+    "term_end",
+]
+
+
 @admin.register(OrgUnit)
 class OrgUnitAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
     # A flat, path-ordered list: treebeard's TreeAdmin draws from the roots, which a scoped
@@ -42,10 +54,25 @@ class OrgUnitAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["name", "code"]
     ordering = ["path"]
 
+    def has_add_permission(self, request):
+        # Units are placed in the tree by administrators; township staff register unions in
+        # the portal, where the formation rules and approval apply.
+        return request.user.is_superuser
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if not request.user.is_superuser:
+            # Without treebeard's move fields: staff may correct a unit, not move it elsewhere.
+            from django import forms
+
+            # nor approve their own union: approval goes through the portal's service.
+            return forms.modelform_factory(OrgUnit, fields=STAFF_EDITABLE_FIELDS)
+        return super().get_form(request, obj, change=change, **kwargs)
+
 
 @admin.register(Enterprise)
 class EnterpriseAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
     scope_selector = selectors.enterprise_list
+    scope_related = {"township": selectors.orgunit_list, "union": selectors.orgunit_list}
     list_display = ["name", "credit_code", "township", "ownership", "employee_count", "union", "archived_at"]
     list_filter = ["ownership", "is_county_direct", "has_workers_congress", "credit_code_checksum_ok", "township"]
     search_fields = ["name", "credit_code"]
@@ -56,6 +83,7 @@ class EnterpriseAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
 @admin.register(SubCommittee)
 class SubCommitteeAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
     scope_selector = selectors.subcommittee_list
+    scope_related = {"union": selectors.orgunit_list}
     list_display = ["union", "kind", "established_on", "head_name"]
     list_filter = ["kind"]
     search_fields = ["union__name", "head_name"]
@@ -66,6 +94,7 @@ class SubCommitteeAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
 @admin.register(Officer)
 class OfficerAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
     scope_selector = selectors.officer_list
+    scope_related = {"union": selectors.orgunit_list}
     list_display = ["name", "position", "union", "concurrent_post", "term_start", "term_end"]
     list_filter = ["position"]
     search_fields = ["name", "union__name"]
@@ -76,6 +105,7 @@ class OfficerAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
 @admin.register(Meeting)
 class MeetingAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
     scope_selector = selectors.meeting_list
+    scope_related = {"org_unit": selectors.orgunit_list, "enterprise": selectors.enterprise_list}
     list_display = ["held_on", "title", "kind", "org_unit", "enterprise", "attendees"]
     list_filter = ["kind", "held_on"]
     search_fields = ["title", "org_unit__name", "enterprise__name"]
@@ -87,6 +117,7 @@ class MeetingAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
 @admin.register(Rating)
 class RatingAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
     scope_selector = selectors.rating_list
+    scope_related = {"org_unit": selectors.orgunit_list}
     list_display = ["org_unit", "title", "year"]
     list_filter = ["title", "year"]
     search_fields = ["org_unit__name"]

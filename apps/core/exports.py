@@ -9,13 +9,23 @@ from openpyxl import Workbook
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """Text typed by users must never run as a spreadsheet formula (CSV/formula injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
 def xlsx_response(*, filename: str, headers: list[str], rows) -> HttpResponse:
     """An .xlsx download of `rows` (an iterable of sequences), in write-only mode."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet()
     sheet.append([str(h) for h in headers])
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([safe_cell(value) for value in row])
     buffer = BytesIO()
     workbook.save(buffer)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

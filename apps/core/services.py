@@ -1,6 +1,7 @@
 """Writes of the core app: notifications."""
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -48,7 +49,9 @@ def notification_send(
     if email and recipient.email:
         from .tasks import send_notification_email
 
-        transaction.on_commit(lambda: send_notification_email.delay(notification.pk))
+        # robust: a broker outage must not break the caller; the periodic
+        # send_pending_notification_emails task picks up anything not emailed.
+        transaction.on_commit(lambda: send_notification_email.delay(notification.pk), robust=True)
     return notification
 
 
@@ -84,4 +87,18 @@ def notification_mark_read(*, notification: Notification) -> None:
 def notification_mark_all_read(*, user) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now(), updated_at=timezone.now()
+    )
+
+
+def notification_pending_email_ids(*, older_than_minutes: int = 5, within_days: int = 2) -> list[int]:
+    """Notifications whose email never went out (the broker was down, a worker died)."""
+    now = timezone.now()
+    return list(
+        Notification.objects.filter(
+            emailed_at__isnull=True,
+            created_at__lte=now - timedelta(minutes=older_than_minutes),
+            created_at__gte=now - timedelta(days=within_days),
+        )
+        .exclude(recipient__email="")
+        .values_list("pk", flat=True)[:1000]
     )

@@ -20,3 +20,14 @@ def send_notification_email(notification_id: int) -> bool:
 @shared_task
 def clear_expired_sessions() -> None:
     management.call_command("clearsessions")
+
+
+@shared_task
+def send_pending_notification_emails() -> int:
+    """Every few minutes: queue the emails that were not sent when their notification was made."""
+    from .services import notification_pending_email_ids
+
+    ids = notification_pending_email_ids()
+    for notification_id in ids:
+        send_notification_email.delay(notification_id)
+    return len(ids)

@@ -46,3 +46,36 @@ def test_admin_is_scoped_for_staff_who_are_not_superusers(client, chair_a, count
 def test_admin_never_deletes(admin_client, county_tree):
     url = reverse("admin:branches_orgunit_delete", args=[county_tree["union_a"].pk])
     assert admin_client.get(url).status_code == 403
+
+
+@pytest.mark.django_db
+def test_admin_change_page_offers_only_in_scope_choices_and_no_approval(client, chair_a, county_tree, roles):
+    from django.contrib.auth.models import Permission
+
+    chair_a.is_staff = True
+    chair_a.save()
+    chair_a.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_orgunit", "change_orgunit", "view_enterprise", "add_enterprise"])
+    )
+    client.force_login(chair_a)
+    page = client.get(reverse("admin:branches_orgunit_change", args=[county_tree["union_a"].pk]))
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert "平明" not in content and "_ref_node_id" not in content and 'name="status"' not in content
+    assert client.get(reverse("admin:branches_orgunit_add")).status_code == 403
+    from apps.branches.demo import demo_credit_code
+    from apps.branches.models import Enterprise
+
+    response = client.post(
+        reverse("admin:branches_enterprise_add"),
+        {
+            "name": "越权企业",
+            "credit_code": demo_credit_code(990),
+            "ownership": "private",
+            "township": county_tree["b"].pk,
+            "employee_count": 10,
+            "credit_code_checksum_ok": "on",
+        },
+    )
+    assert response.status_code == 200  # the form refuses another township's id
+    assert not Enterprise.objects.filter(name="越权企业").exists()

@@ -132,9 +132,18 @@ def test_two_concurrent_sweeps_send_each_reminder_once(rhythm, chair_a, chair_b)
     for thread in threads:
         thread.join()
     assert errors == []
-    keys = list(Notification.objects.values_list("recipient_id", "dedupe_key"))
-    assert len(keys) == len(set(keys))
     assert len(titles(chair_a)) == 4 and len(titles(chair_b)) == 1
+
+
+@pytest.mark.django_db
+def test_the_database_not_the_precheck_makes_a_reminder_unique(rhythm, chair_b):
+    """Even when a sweep has not seen the other's row yet, the second insert stores nothing."""
+    from apps.core.services import notification_send
+
+    key = f"branches:joint_meeting:{rhythm['b'].pk}:2026"
+    assert notification_send(recipient=chair_b, title="第一次", dedupe_key=key, email=False) is not None
+    assert notification_send(recipient=chair_b, title="第二次", dedupe_key=key, email=False) is None
+    assert titles(chair_b) == ["第一次"]
 
 
 @pytest.mark.worker

@@ -334,15 +334,24 @@ class TestUnionPagesScoping:
             held_on=datetime.date(2026, 5, 1),
             title="平明镇联席会议",
         )
-        content = client_for(chair_a).get(reverse("branches:meeting_list")).content.decode()
-        assert "平明镇联席会议" not in content
+        meeting_record(
+            user=chair_a,
+            org_unit=county_tree["a"],
+            kind="joint_meeting",
+            held_on=datetime.date(2026, 5, 1),
+            title="白塔埠镇联席会议",
+        )
+        response = client_for(chair_a).get(reverse("branches:meeting_list"))
+        assert response.status_code == 200
+        content = response.content.decode()
+        assert "白塔埠镇联席会议" in content and "平明镇联席会议" not in content
         from io import BytesIO
 
         from openpyxl import load_workbook
 
         export = client_for(chair_a).get(reverse("branches:meeting_export"))
         sheet = load_workbook(BytesIO(export.content)).active
-        assert sheet.max_row == 1  # header only
+        assert [r[1] for r in sheet.iter_rows(min_row=2, values_only=True)] == ["白塔埠镇联席会议"]
 
     def test_union_list_and_export_hold_only_own_township(self, client_for, chair_a, county_tree):
         client = client_for(chair_a)
@@ -378,6 +387,9 @@ class TestUnionPagesScoping:
     def test_chair_records_subcommittees_and_a_meeting_through_the_pages(self, client_for, chair_a, county_tree):
         client = client_for(chair_a)
         union = county_tree["union_a"]
+        before = client.get(union.get_absolute_url())
+        assert before.status_code == 200
+        assert 'data-testid="missing-subcommittees"' in before.content.decode()
         for kind in ("women", "fund_audit", "mediation"):
             response = client.post(
                 reverse("branches:subcommittee_add", kwargs={"pk": union.pk}),
@@ -389,8 +401,10 @@ class TestUnionPagesScoping:
             {"kind": "joint_meeting", "held_on": "2026-05-01", "title": "党政工联席会议"},
         )
         assert response.status_code == 302
-        page = client.get(union.get_absolute_url()).content.decode()
-        assert 'data-testid="missing-subcommittees"' not in page
+        after = client.get(union.get_absolute_url())
+        assert after.status_code == 200
+        assert 'data-testid="missing-subcommittees"' not in after.content.decode()
+        assert "党政工联席会议" in client.get(county_tree["a"].get_absolute_url()).content.decode()
 
 
 @pytest.mark.django_db

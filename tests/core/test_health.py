@@ -30,3 +30,11 @@ def test_healthz_is_503_when_redis_is_unreachable(client, settings):
     # No connection strings or secrets in the answer.
     assert "redis://" not in response.content.decode()
     assert settings.SECRET_KEY not in response.content.decode()
+
+
+def test_excel_exports_never_run_user_text_as_a_formula():
+    from apps.core.exports import safe_cell
+
+    assert safe_cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
+    assert safe_cell("+1") == "'+1" and safe_cell("@SUM(A1)") == "'@SUM(A1)"
+    assert safe_cell("白塔化工建材厂") == "白塔化工建材厂" and safe_cell(25) == 25

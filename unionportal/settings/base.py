@@ -189,6 +189,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.branches.tasks.send_compliance_reminders",
         "schedule": crontab(hour=7, minute=30),
     },
+    "send-pending-notification-emails": {
+        "task": "apps.core.tasks.send_pending_notification_emails",
+        "schedule": timedelta(minutes=10),
+    },
     "clear-expired-sessions": {
         "task": "apps.core.tasks.clear_expired_sessions",
         "schedule": timedelta(hours=6),
