@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -18,6 +17,7 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("admin/", admin.site.urls),
     path("branches/", include("apps.branches.urls")),
+    path("members/", include("apps.members.urls")),
     path("", include("apps.core.urls")),
     path("", include("apps.overview.urls")),
 ]
@@ -25,8 +25,3 @@ urlpatterns = [
 handler403 = "apps.core.views.permission_denied"
 handler404 = "apps.core.views.page_not_found"
 handler500 = "apps.core.views.server_error"
-
-if settings.DEBUG:  # pragma: no cover - development only
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -44,6 +44,10 @@ ROLE_PERMISSIONS = {
         *_crud("branches.officer"),
         *_crud("branches.meeting"),
         *_crud("branches.rating"),
+        *_crud("members.member"),
+        "members.reveal_id_number",
+        "members.export_full_mobile",
+        *_crud("members.membershiptransfer"),
     ],
     TOWNSHIP_STAFF: [
         "core.view_notification",
@@ -53,6 +57,8 @@ ROLE_PERMISSIONS = {
         *_crud("branches.officer"),
         *_crud("branches.meeting"),
         "branches.view_rating",
+        *_crud("members.member"),
+        *_crud("members.membershiptransfer"),
     ],
     GRASSROOTS_OFFICER: [
         "core.view_notification",
@@ -62,6 +68,7 @@ ROLE_PERMISSIONS = {
         "branches.view_officer",
         *_crud("branches.meeting"),
         "branches.view_rating",
+        "members.view_member",
     ],
 }
 

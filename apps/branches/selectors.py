@@ -31,14 +31,18 @@ def orgunit_list(*, user, filters=None):
     return queryset.order_by("path")
 
 
-def orgunit_children(*, user, unit):
-    return orgunit_list(user=user).filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("name")
-
-
-def orgunit_ancestors(*, user, unit):
-    """The breadcrumb trail above a unit, as far up as the user may see."""
+def orgunit_neighbourhood(*, user, unit) -> tuple[list, list]:
+    """A unit's visible ancestors (breadcrumbs) and its children, in one query."""
     paths = [unit.path[: i * unit.steplen] for i in range(1, unit.depth)]
-    return orgunit_list(user=user).filter(path__in=paths).order_by("depth")
+    units = (
+        orgunit_list(user=user)
+        .filter(Q(path__in=paths) | Q(path__startswith=unit.path, depth=unit.depth + 1))
+        .order_by("depth", "name")
+    )
+    ancestors, children = [], []
+    for other in units:
+        (ancestors if other.depth < unit.depth else children).append(other)
+    return ancestors, children
 
 
 def orgunit_overview(*, user):

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -7,13 +7,11 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, TemplateView, UpdateView, View
-from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
 from apps.core.errors import ApplicationError
 from apps.core.exports import XlsxExportMixin
 from apps.core.history import object_history
-from apps.core.mixins import ScopedPermissionMixin
+from apps.core.mixins import ScopedListView, ScopedPermissionMixin, ServiceFormMixin
 
 from . import selectors, services
 from .choices import GRASSROOTS_KINDS, OrgUnitKind, UnionStatus
@@ -37,64 +35,6 @@ from .tables import EnterpriseTable, MeetingTable, OrgUnitTable, UnionTable
 
 def _yes_no(value):
     return _("Yes") if value else _("No")
-
-
-class ServiceFormMixin:
-    """form_valid calls `save(form)` (one service); its errors land on the form in Chinese."""
-
-    success_message = gettext_lazy("Saved.")
-
-    def save(self, form):
-        raise NotImplementedError
-
-    def form_valid(self, form):
-        try:
-            obj = self.save(form)
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
-            return self.form_invalid(form)
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-            return self.form_invalid(form)
-        messages.success(self.request, self.success_message)
-        return redirect(obj)
-
-
-class ScopedListView(ScopedPermissionMixin, SingleTableMixin, FilterView):
-    """A scoped, filtered, sortable, paginated list; filters know the user's townships.
-
-    Rendered by `list_page.html` from the title, create and export attributes below.
-    """
-
-    paginate_by = 50
-    template_name = "list_page.html"
-    page_title = ""
-    create_url = None
-    create_label = ""
-    create_permission = None
-    export_url = None
-
-    def get_context_data(self, **kwargs):
-        from django.urls import reverse
-
-        can_create = self.create_url and self.request.user.has_perm(self.create_permission)
-        return super().get_context_data(
-            page_title=self.page_title,
-            create_href=reverse(self.create_url) if can_create else None,
-            create_label=self.create_label,
-            export_href=reverse(self.export_url) if self.export_url else None,
-            **kwargs,
-        )
-
-    def get_filterset_kwargs(self, filterset_class):
-        kwargs = super().get_filterset_kwargs(filterset_class)
-        if hasattr(filterset_class, "in_township"):
-            kwargs["user"] = self.request.user
-        return kwargs
 
 
 # --- org tree ---------------------------------------------------------------------------
@@ -140,9 +80,10 @@ class OrgUnitDetailView(ScopedPermissionMixin, DetailView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         unit = self.object
+        ancestors, children = selectors.orgunit_neighbourhood(user=user, unit=unit)
         context.update(
-            ancestors=selectors.orgunit_ancestors(user=user, unit=unit),
-            children=selectors.orgunit_children(user=user, unit=unit),
+            ancestors=ancestors,
+            children=children,
             history=object_history(unit),
             can_add_child=bool(CHILD_KINDS_BY_FORM.get(unit.kind)) and user.has_perm("branches.add_orgunit"),
             can_decide=(

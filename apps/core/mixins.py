@@ -1,6 +1,14 @@
 """View plumbing shared by every app."""
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from .errors import ApplicationError
 
 
 class ScopedQuerysetMixin(LoginRequiredMixin):
@@ -19,3 +27,61 @@ class ScopedQuerysetMixin(LoginRequiredMixin):
 
 class ScopedPermissionMixin(PermissionRequiredMixin, ScopedQuerysetMixin):
     """Scoping plus the model permission (the verb) that the view needs."""
+
+
+class ServiceFormMixin:
+    """form_valid calls `save(form)` (one service); its errors land on the form in Chinese."""
+
+    success_message = gettext_lazy("Saved.")
+
+    def save(self, form):
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            obj = self.save(form)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc.messages)
+            return self.form_invalid(form)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return redirect(obj)
+
+
+class ScopedListView(ScopedPermissionMixin, SingleTableMixin, FilterView):
+    """A scoped, filtered, sortable, paginated list; filters know the user's townships.
+
+    Rendered by `list_page.html` from the title, create and export attributes below.
+    """
+
+    paginate_by = 50
+    template_name = "list_page.html"
+    page_title = ""
+    create_url = None
+    create_label = ""
+    create_permission = None
+    export_url = None
+
+    def get_context_data(self, **kwargs):
+        from django.urls import reverse
+
+        can_create = self.create_url and self.request.user.has_perm(self.create_permission)
+        return super().get_context_data(
+            page_title=self.page_title,
+            create_href=reverse(self.create_url) if can_create else None,
+            create_label=self.create_label,
+            export_href=reverse(self.export_url) if self.export_url else None,
+            **kwargs,
+        )
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        if "township" in filterset_class.base_filters:
+            kwargs["user"] = self.request.user
+        return kwargs

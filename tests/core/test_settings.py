@@ -20,6 +20,8 @@ PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "unionportal.settings.production",
     "DJANGO_SECRET_KEY": "x7!k2-production-test-secret-that-is-long-and-random-enough-9f3c1a",
     "DJANGO_ALLOWED_HOSTS": "portal.example.org",
+    "FIELD_ENCRYPTION_SALT": "production-test-salt",
+    "MEMBER_ID_HASH_KEY": "production-test-hash-key",
 }
 
 
@@ -41,3 +43,10 @@ def test_production_refuses_to_start_without_allowed_hosts():
     result = _manage("check", env_overrides=env)
     assert result.returncode != 0
     assert "DJANGO_ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_the_personal_data_keys():
+    for name in ("FIELD_ENCRYPTION_SALT", "MEMBER_ID_HASH_KEY"):
+        result = _manage("check", env_overrides={**PRODUCTION, name: ""})
+        assert result.returncode != 0
+        assert f"{name} must be set" in result.stderr

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     # third party
     "crispy_forms",
     "crispy_bootstrap5",
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "apps.core",
     "apps.accounts",
     "apps.branches",
+    "apps.members",
     "apps.overview",
 ]
 
@@ -229,3 +231,15 @@ FORMATION_RATE_MIN_EMPLOYEES = env.int("FORMATION_RATE_MIN_EMPLOYEES", default=2
 YEARLY_MEETING_DEADLINE = env("YEARLY_MEETING_DEADLINE", default="06-30")
 # Remind this many days before a grassroots union's term ends (换届).
 TERM_END_REMINDER_DAYS = env.int("TERM_END_REMINDER_DAYS", default=90)
+
+# --- personal data (PIPL) -------------------------------------------------------------------
+# Citizen ID numbers are stored encrypted (django-fernet-encrypted-fields: keys derived from
+# SECRET_KEY with this salt; keep old SECRET_KEYs in SECRET_KEY_FALLBACKS when rotating) and
+# found by a keyed hash (HMAC-SHA256 with MEMBER_ID_HASH_KEY). Production requires both.
+SALT_KEY = env("FIELD_ENCRYPTION_SALT", default="dev-only-field-encryption-salt")
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
+MEMBER_ID_HASH_KEY = env("MEMBER_ID_HASH_KEY", default="dev-only-member-id-hash-key")
+# Member card numbers issued by the portal: PREFIX + join year + 6-digit serial, e.g. DH2026000123.
+MEMBER_CARD_PREFIX = env("MEMBER_CARD_PREFIX", default="DH")
+# Roster uploads larger than this are refused.
+ROSTER_MAX_UPLOAD_BYTES = env.int("ROSTER_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)

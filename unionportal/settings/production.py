@@ -20,6 +20,8 @@ def _required(name):
 
 
 SECRET_KEY = _required("DJANGO_SECRET_KEY")
+SALT_KEY = _required("FIELD_ENCRYPTION_SALT")
+MEMBER_ID_HASH_KEY = _required("MEMBER_ID_HASH_KEY")
 ALLOWED_HOSTS = [host.strip() for host in _required("DJANGO_ALLOWED_HOSTS").split(",") if host.strip()]
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[f"https://{h}" for h in ALLOWED_HOSTS])
 

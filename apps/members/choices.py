@@ -1,0 +1,41 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Sex(models.TextChoices):
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+
+
+class MemberStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    TRANSFERRING = "transferring", _("Transferring")
+    LEFT = "left", _("Left")
+    REMOVED = "removed", _("Removed")
+    DECEASED = "deceased", _("Deceased")
+
+
+# Statuses that end a membership: the record is archived with a date and reason, never deleted.
+ARCHIVED_STATUSES = (MemberStatus.LEFT, MemberStatus.REMOVED, MemberStatus.DECEASED)
+
+
+class EmploymentForm(models.TextChoices):
+    REGULAR = "regular", _("Regular employee")
+    MIGRANT = "migrant", _("Migrant worker")
+    DISPATCHED = "dispatched", _("Dispatched worker")
+    FLEXIBLE = "flexible", _("Flexible or temporary")
+
+
+class TransferStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting acceptance")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Refused")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    CHECKED = "checked", _("Checked (dry run)")
+    IMPORTED = "imported", _("Imported")
+    FAILED = "failed", _("Failed")

@@ -1,0 +1,54 @@
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.branches.choices import GRASSROOTS_KINDS, OrgUnitKind
+from apps.branches.models import OrgUnit
+
+from .choices import EmploymentForm, MemberStatus
+from .models import Member
+from .selectors import member_search
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+
+
+class MemberFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Name, card, mobile or ID number"))
+    township = django_filters.ModelChoiceFilter(
+        queryset=OrgUnit.objects.none(), label=_("Township"), empty_label=_("All"), method="in_township"
+    )
+    union = django_filters.ModelChoiceFilter(queryset=OrgUnit.objects.none(), label=_("Union"), empty_label=_("All"))
+    status = django_filters.ChoiceFilter(choices=MemberStatus.choices, label=_("Status"), empty_label=_("All"))
+    employment_form = django_filters.ChoiceFilter(
+        choices=EmploymentForm.choices, label=_("Employment form"), empty_label=_("All")
+    )
+    hardship = django_filters.BooleanFilter(
+        label=_("Hardship"), widget=forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))])
+    )
+    joined_from = django_filters.DateFilter(
+        field_name="join_date", lookup_expr="gte", label=_("Joined from"), widget=DATE_INPUT
+    )
+    joined_to = django_filters.DateFilter(
+        field_name="join_date", lookup_expr="lte", label=_("Joined to"), widget=DATE_INPUT
+    )
+
+    class Meta:
+        model = Member
+        fields = ["q", "township", "union", "status", "employment_form", "hardship", "joined_from", "joined_to"]
+
+    def __init__(self, data=None, *args, user=None, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        if user is not None:
+            from apps.branches.selectors import orgunit_list
+
+            units = orgunit_list(user=user)
+            self.filters["township"].queryset = units.filter(kind=OrgUnitKind.TOWNSHIP)
+            self.filters["union"].queryset = units.filter(kind__in=GRASSROOTS_KINDS)
+
+    @staticmethod
+    def in_township(queryset, name, value):
+        return queryset.filter(union__path__startswith=value.path) if value else queryset
+
+    @staticmethod
+    def search(queryset, name, value):
+        return member_search(queryset, value)

@@ -1,0 +1,129 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.branches.choices import GRASSROOTS_KINDS
+from apps.branches.models import OrgUnit
+
+from .choices import ARCHIVED_STATUSES, MemberStatus
+from .models import Member
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _helper(label=None):
+    helper = FormHelper()
+    helper.add_input(Submit("submit", label or _("Save")))
+    return helper
+
+
+def _unions(user):
+    from apps.branches.selectors import orgunit_list
+
+    return orgunit_list(user=user).filter(kind__in=GRASSROOTS_KINDS, archived_at__isnull=True).order_by("path")
+
+
+class MemberCreateForm(forms.ModelForm):
+    id_number = forms.CharField(
+        label=_("Citizen ID number"),
+        max_length=30,
+        help_text=_("18 characters; birth date and sex are taken from it."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    card_number = forms.CharField(
+        label=_("Member card number"),
+        max_length=20,
+        required=False,
+        help_text=_("Leave empty and the portal issues one."),
+    )
+
+    class Meta:
+        model = Member
+        fields = [
+            "union",
+            "real_name",
+            "id_number",
+            "join_date",
+            "employment_form",
+            "ethnicity",
+            "education",
+            "political_status",
+            "mobile",
+            "hardship",
+            "card_number",
+        ]
+        widgets = {"join_date": DATE_INPUT}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["union"].queryset = _unions(user)
+        self.helper = _helper()
+
+    def _post_clean(self):
+        pass  # the service validates the ID, uniqueness and the rest, with Chinese messages
+
+
+class MemberUpdateForm(forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = ["real_name", "ethnicity", "education", "political_status", "mobile", "employment_form", "hardship"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class MemberArchiveForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Membership ends because"), choices=[(s.value, s.label) for s in MemberStatus if s in ARCHIVED_STATUSES]
+    )
+    left_on = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Archive"))
+
+
+class TransferForm(forms.Form):
+    to_union = forms.ModelChoiceField(label=_("To union"), queryset=OrgUnit.objects.none())
+    reason = forms.CharField(label=_("Reason"), max_length=200, help_text=_("e.g. moved to a new employer"))
+
+    def __init__(self, *args, union_queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_union"].queryset = union_queryset
+        self.helper = _helper(_("Start the transfer"))
+
+
+class TransferInForm(forms.Form):
+    """The receiving union brings in a member it cannot see yet: by the whole ID number."""
+
+    id_number = forms.CharField(
+        label=_("Citizen ID number"), max_length=30, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    to_union = forms.ModelChoiceField(label=_("Into union"), queryset=OrgUnit.objects.none())
+    reason = forms.CharField(label=_("Reason"), max_length=200, help_text=_("e.g. now employed here"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_union"].queryset = _unions(user)
+        self.helper = _helper(_("Transfer the membership in"))
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class RosterUploadForm(forms.Form):
+    union = forms.ModelChoiceField(label=_("Union"), queryset=OrgUnit.objects.none())
+    file = forms.FileField(
+        label=_("Roster (.xlsx)"),
+        help_text=_("The office's 花名册 as it is: title rows, a 合计 row and blank rows are fine."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["union"].queryset = _unions(user)
+        self.fields["file"].widget.attrs["accept"] = ".xlsx"
+        self.helper = _helper(_("Upload and check"))

@@ -1,0 +1,239 @@
+"""Roster (花名册) import: check first (dry run), then import; all or nothing; progress as it goes.
+
+The per-row report keeps row numbers, statuses and messages only, never the personal data.
+"""
+
+import io
+import logging
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from apps.branches.models import OrgUnit
+
+from .choices import ImportStatus
+from .idnumbers import mask_id_number
+from .models import Member, RosterImport
+from .roster import parse_roster
+from .selectors import id_hash_of
+
+logger = logging.getLogger(__name__)
+
+XLSX_MAGIC = b"PK\x03\x04"
+PROGRESS_EVERY = 500
+UPDATABLE = ("real_name", "ethnicity", "education", "political_status", "mobile", "employment_form")
+ACTION_LABELS = {
+    "create": "新会员",
+    "update": "更新已有会员",
+    "unchanged": "已是本工会会员，无变化",
+    "transfer": "已是其他工会会员，需办理会籍接转",
+    "skip": "有错误，不导入",
+}
+
+
+def roster_import_start(*, user, union: OrgUnit, file_name: str, content: bytes) -> RosterImport:
+    """Store the upload and queue its dry run. Refuses what is not an .xlsx of a sane size."""
+    if not file_name.lower().endswith(".xlsx") or not content.startswith(XLSX_MAGIC):
+        raise ValidationError({"file": "请上传 Excel 2007 及以上格式（.xlsx）的花名册；.xls 请先另存为 .xlsx。"})
+    if len(content) > settings.ROSTER_MAX_UPLOAD_BYTES:
+        raise ValidationError({"file": "文件过大，请拆分后分批导入。"})
+    roster_import = RosterImport.objects.create(
+        union=union, uploaded_by=user, file_name=file_name[:200], content=content, commit=False
+    )
+    _queue(roster_import)
+    return roster_import
+
+
+def roster_import_confirm(*, roster_import: RosterImport) -> RosterImport:
+    """After a dry run the user looked at: run it again for real."""
+    with transaction.atomic():
+        roster_import = RosterImport.objects.select_for_update().get(pk=roster_import.pk)
+        if roster_import.status != ImportStatus.CHECKED:
+            raise ValidationError("只有检查完成、尚未导入的花名册可以确认导入。")
+        roster_import.commit = True
+        roster_import.status = ImportStatus.QUEUED
+        roster_import.processed_rows = 0
+        roster_import.save(update_fields=["commit", "status", "processed_rows", "updated_at"])
+    _queue(roster_import)
+    return roster_import
+
+
+def _queue(roster_import):
+    from .tasks import run_roster_import
+
+    transaction.on_commit(lambda: run_roster_import.delay(roster_import.pk), robust=True)
+
+
+def _progress(roster_import, processed):
+    # Outside the import's transaction (autocommit), so the progress bar sees it at once.
+    RosterImport.objects.filter(pk=roster_import.pk).update(processed_rows=processed)
+
+
+def roster_import_execute(*, import_id: int) -> RosterImport:
+    """The Celery task's body. Safe to run again after a worker died: the writes are one transaction."""
+    roster_import = RosterImport.objects.select_related("union").get(pk=import_id)
+    if roster_import.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING):
+        return roster_import  # already done (a redelivered message)
+    RosterImport.objects.filter(pk=import_id).update(status=ImportStatus.RUNNING, error="")
+    try:
+        report, summary = _check_and_write(roster_import)
+    except Exception as exc:
+        logger.exception("roster import %s failed", import_id)
+        RosterImport.objects.filter(pk=import_id).update(
+            status=ImportStatus.FAILED,
+            error=f"导入失败，未写入任何数据（{type(exc).__name__}）。请联系管理员。",
+            finished_at=timezone.now(),
+        )
+        raise
+    status = ImportStatus.IMPORTED if roster_import.commit else ImportStatus.CHECKED
+    if summary.get("fatal"):
+        status = ImportStatus.FAILED
+    RosterImport.objects.filter(pk=import_id).update(
+        status=status,
+        report=report,
+        summary=summary,
+        error=summary.get("fatal", ""),
+        finished_at=timezone.now(),
+        processed_rows=summary.get("rows", 0),
+        total_rows=summary.get("rows", 0),
+    )
+    roster_import.refresh_from_db()
+    return roster_import
+
+
+def _check_and_write(roster_import):
+    parsed = parse_roster(io.BytesIO(bytes(roster_import.content)))
+    if parsed.error:
+        return [], {"fatal": parsed.error, "rows": 0}
+    rows = parsed.rows
+    RosterImport.objects.filter(pk=roster_import.pk).update(total_rows=len(rows), processed_rows=0)
+    union = roster_import.union
+    hashes = {r.row: id_hash_of(r.data["id_number"]) for r in rows if r.status != "error"}
+    existing = {}
+    hash_list = list(hashes.values())
+    for start in range(0, len(hash_list), 5000):
+        for member in Member.objects.filter(id_hash__in=hash_list[start : start + 5000]):
+            existing[member.id_hash] = member
+    file_cards = {r.data.get("card_number") for r in rows if r.data.get("card_number")}
+    taken_cards = dict(Member.objects.filter(card_number__in=file_cards).values_list("card_number", "id_hash"))
+
+    report, creates, updates = [], [], []
+    counts = {"create": 0, "update": 0, "unchanged": 0, "transfer": 0, "skip": 0}
+    for index, row in enumerate(rows, start=1):
+        status, messages = row.status, list(row.messages)
+        if status == "error":
+            action = "skip"
+        else:
+            data = row.data
+            member = existing.get(hashes[row.row])
+            card = (data.get("card_number") or "").upper()
+            if member is None:
+                if card and card in taken_cards and taken_cards[card] != hashes[row.row]:
+                    status, action = "error", "skip"
+                    messages.append("会员证号：该证号已属于另一名会员，请核对；留空则由平台发放新证号。")
+                else:
+                    action = "create"
+                    creates.append((row, card))
+            elif member.union_id == union.pk:
+                # Only what the file says overwrites: an empty cell never blanks a stored value.
+                changes = {
+                    name: value
+                    for name in UPDATABLE
+                    if (value := _value(data, name)) and value != getattr(member, name)
+                }
+                if changes:
+                    action = "update"
+                    for name, value in changes.items():
+                        setattr(member, name, value)
+                    updates.append((member, list(changes)))
+                else:
+                    action = "unchanged"
+            else:
+                action = "transfer"
+                if status == "valid":
+                    status = "warning"
+                messages.append(
+                    "该身份证号码已在其他工会登记为会员（一人只入会一次）：未重复导入，请在会员页面办理会籍接转。"
+                )
+        counts[action] += 1
+        report.append({"row": row.row, "status": status, "messages": messages, "action": action})
+        if index % PROGRESS_EVERY == 0:
+            _progress(roster_import, index)
+
+    if roster_import.commit:
+        with transaction.atomic():
+            _write(union, creates, updates)
+    summary = {
+        "rows": len(rows),
+        "valid": sum(1 for r in report if r["status"] == "valid"),
+        "warning": sum(1 for r in report if r["status"] == "warning"),
+        "error": sum(1 for r in report if r["status"] == "error"),
+        **counts,
+    }
+    return report, summary
+
+
+def _value(data, name):
+    value = data.get(name) or ""
+    if name == "mobile" and not (len(value) == 11 and value.isdigit()):
+        return ""  # a malformed mobile was reported as a warning; it is not stored
+    return value
+
+
+def _issue_cards(join_years, file_cards):
+    """Card numbers for new members (one per join year given, in order), from the sequence.
+
+    A serial that collides with a card imported from an old roster is skipped; a few queries
+    for the whole import.
+    """
+    cards = [None] * len(join_years)
+    pending = list(range(len(join_years)))
+    while pending:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval('members_card_serial') FROM generate_series(1, %s)", [len(pending)])
+            serials = [serial for (serial,) in cursor.fetchall()]
+        candidates = {
+            index: f"{settings.MEMBER_CARD_PREFIX}{join_years[index]:04d}{serial:06d}"
+            for index, serial in zip(pending, serials, strict=True)
+        }
+        taken = set(Member.objects.filter(card_number__in=candidates.values()).values_list("card_number", flat=True))
+        taken |= file_cards
+        pending = []
+        for index, card in candidates.items():
+            if card in taken:
+                pending.append(index)
+            else:
+                cards[index] = card
+    return cards
+
+
+def _write(union, creates, updates):
+    needs_card = [row for row, card in creates if not card]
+    file_cards = {card for _row, card in creates if card}
+    issued = iter(_issue_cards([row.data["join_date"].year for row in needs_card], file_cards))
+    members = []
+    for row, card in creates:
+        data = row.data
+        members.append(
+            Member(
+                union=union,
+                real_name=data["real_name"],
+                id_number=data["id_number"],
+                id_hash=id_hash_of(data["id_number"]),
+                id_masked=mask_id_number(data["id_number"]),
+                sex=data["sex"],
+                birth_date=data["birth_date"],
+                ethnicity=_value(data, "ethnicity"),
+                education=_value(data, "education"),
+                political_status=_value(data, "political_status"),
+                mobile=_value(data, "mobile"),
+                employment_form=data["employment_form"],
+                join_date=data["join_date"],
+                card_number=card or next(issued),
+            )
+        )
+    Member.objects.bulk_create(members, batch_size=2000)
+    for member, fields in updates:
+        member.save(update_fields=[*fields, "updated_at"])

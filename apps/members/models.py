@@ -1,0 +1,218 @@
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from encrypted_fields.fields import EncryptedCharField
+
+from apps.core.history import audited
+from apps.core.models import BaseModel
+
+from .choices import ARCHIVED_STATUSES, EmploymentForm, ImportStatus, MemberStatus, Sex, TransferStatus
+
+
+# The history keeps the masked number only: the whole ID lives encrypted in one column.
+@audited(exclude=["id_number"])
+class Member(BaseModel):
+    """One record per person for the whole deployment (一次入会): found by a keyed hash of the ID."""
+
+    real_name = models.CharField(_("real name"), max_length=50)
+    id_number = EncryptedCharField(_("citizen ID number"), max_length=18)
+    id_hash = models.CharField(_("ID number hash"), max_length=64, unique=True, editable=False)
+    id_masked = models.CharField(_("citizen ID number (masked)"), max_length=18, editable=False)
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices)
+    birth_date = models.DateField(_("birth date"))
+    ethnicity = models.CharField(_("ethnicity"), max_length=20, blank=True)
+    education = models.CharField(_("education"), max_length=20, blank=True)
+    political_status = models.CharField(_("political status"), max_length=20, blank=True)
+    mobile = models.CharField(_("mobile"), max_length=11, blank=True)
+    employment_form = models.CharField(_("employment form"), max_length=20, choices=EmploymentForm.choices)
+    join_date = models.DateField(_("join date"))
+    card_number = models.CharField(_("member card number"), max_length=20, unique=True)
+    union = models.ForeignKey(
+        "branches.OrgUnit", verbose_name=_("union"), on_delete=models.PROTECT, related_name="members"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=MemberStatus.choices, default=MemberStatus.ACTIVE)
+    hardship = models.BooleanField(_("hardship (困难职工)"), default=False)
+    left_on = models.DateField(_("membership ended on"), null=True, blank=True)
+    leave_reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        ordering = ["real_name", "id"]
+        permissions = [
+            ("reveal_id_number", _("Can see a member's whole citizen ID number")),
+            ("export_full_mobile", _("Can export members' whole mobile numbers")),
+        ]
+        indexes = [
+            models.Index(fields=["union", "status"], name="members_member_union_status"),
+            models.Index(fields=["mobile"], name="members_member_mobile"),
+            GinIndex(fields=["real_name"], name="members_member_name_trgm", opclasses=["gin_trgm_ops"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=MemberStatus.values),
+                name="members_member_valid_status",
+                violation_error_message=_("Unknown member status."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(sex__in=Sex.values),
+                name="members_member_valid_sex",
+                violation_error_message=_("Unknown sex."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(employment_form__in=EmploymentForm.values),
+                name="members_member_valid_employment_form",
+                violation_error_message=_("Unknown employment form."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=ARCHIVED_STATUSES) | models.Q(left_on__isnull=False),
+                name="members_member_archived_has_date",
+                violation_error_message=_("A membership that ended needs the date it ended."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(join_date__gte=models.F("birth_date")),
+                name="members_member_joined_after_birth",
+                violation_error_message=_("The join date cannot be before the birth date."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.real_name}（{self.card_number}）"
+
+    def get_absolute_url(self):
+        return reverse("members:member_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_archived(self):
+        return self.status in ARCHIVED_STATUSES
+
+    @property
+    def mobile_masked(self):
+        return f"{self.mobile[:3]}****{self.mobile[-4:]}" if len(self.mobile) == 11 else self.mobile
+
+
+@audited()
+class MembershipTransfer(BaseModel):
+    """会籍接转: the membership follows the worker to the new employer's union."""
+
+    member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="transfers")
+    from_union = models.ForeignKey(
+        "branches.OrgUnit", verbose_name=_("from union"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_union = models.ForeignKey(
+        "branches.OrgUnit", verbose_name=_("to union"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=TransferStatus.choices, default=TransferStatus.PENDING
+    )
+    reason = models.CharField(_("reason"), max_length=200)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("membership transfer")
+        verbose_name_plural = _("membership transfers")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(from_union=models.F("to_union")),
+                name="members_transfer_unions_differ",
+                violation_error_message=_("A transfer goes to another union."),
+            ),
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=models.Q(status=TransferStatus.PENDING),
+                name="members_transfer_one_open_per_member",
+                violation_error_message=_("This member already has a transfer waiting to be settled."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=TransferStatus.values),
+                name="members_transfer_valid_status",
+                violation_error_message=_("Unknown transfer status."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member.real_name}: {self.from_union} → {self.to_union}"
+
+
+class IdNumberReveal(models.Model):
+    """Each time someone saw a whole ID number (PIPL): who, whose, when. Append-only."""
+
+    member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+"
+    )
+    revealed_at = models.DateTimeField(_("revealed at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("ID number reveal")
+        verbose_name_plural = _("ID number reveals")
+        ordering = ["-revealed_at"]
+
+    def __str__(self):
+        return f"{self.user} → {self.member_id} @ {self.revealed_at:%Y-%m-%d %H:%M}"
+
+
+class RosterImport(BaseModel):
+    """An uploaded 花名册: checked (dry run) first, then imported; its report stays downloadable.
+
+    The file is kept in the database, not in a public media folder: it is full of personal data.
+    """
+
+    union = models.ForeignKey(
+        "branches.OrgUnit", verbose_name=_("union"), on_delete=models.PROTECT, related_name="roster_imports"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    file_name = models.CharField(_("file name"), max_length=200)
+    content = models.BinaryField(_("file"))
+    status = models.CharField(_("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    commit = models.BooleanField(_("import (not only check)"), default=False)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    report = models.JSONField(_("report"), default=list, blank=True)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("roster import")
+        verbose_name_plural = _("roster imports")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=ImportStatus.values),
+                name="members_rosterimport_valid_status",
+                violation_error_message=_("Unknown import status."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(processed_rows__lte=models.F("total_rows")),
+                name="members_rosterimport_progress_within_total",
+                violation_error_message=_("Progress cannot pass the number of rows."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.file_name
+
+    def get_absolute_url(self):
+        return reverse("members:import_detail", kwargs={"pk": self.pk})
+
+    @property
+    def progress_percent(self):
+        return int(self.processed_rows * 100 / self.total_rows) if self.total_rows else 0

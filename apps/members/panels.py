@@ -1,0 +1,15 @@
+from django.template.loader import render_to_string
+
+from apps.branches.choices import GRASSROOTS_KINDS, OrgUnitKind
+
+from .selectors import enrolment_rate
+
+
+def enrolment_panel(request, unit):
+    """职工入会率 on a township's (or a union's) page."""
+    if not request.user.has_perm("members.view_member"):
+        return None
+    if unit.kind not in {OrgUnitKind.TOWNSHIP, OrgUnitKind.COUNTY, *GRASSROOTS_KINDS}:
+        return None
+    data = enrolment_rate(user=request.user, unit=unit)
+    return render_to_string("members/enrolment_panel.html", {"unit": unit, **data}, request=request)

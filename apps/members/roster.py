@@ -1,0 +1,512 @@
+"""Parse a member roster (会员花名册) spreadsheet into checked rows, without touching the database.
+
+Real rosters come from office Excel: title rows above the header, merged cells, blank rows,
+a 合计 row at the bottom, ID numbers typed every which way. :func:`parse_roster` finds the header
+by its Chinese column names, reads each member row, and reports per row what is wrong and how to
+fix it (Simplified Chinese). It never raises on bad input: an unreadable file or a missing header
+comes back as ``RosterParse.error``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Literal
+
+from openpyxl import load_workbook
+from openpyxl.utils.datetime import from_excel
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from apps.members.idnumbers import china_today, validate_id_number
+
+Status = Literal["valid", "warning", "error"]
+
+# Column synonyms as offices write them; matched after _header_key() clean-up.
+HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "seq": ("序号", "编号"),
+    "real_name": ("姓名", "会员姓名"),
+    "sex": ("性别",),
+    "ethnicity": ("民族",),
+    "id_number": ("身份证号码", "身份证号", "公民身份号码", "身份证", "居民身份证号码", "身份证件号码"),
+    "birth": ("出生年月", "出生日期", "出生年月日"),
+    "education": ("文化程度", "学历"),
+    "political_status": ("政治面貌",),
+    "mobile": ("手机号码", "手机", "手机号", "联系电话", "电话"),
+    "employment_form": ("用工形式",),
+    "join_date": ("入会时间", "入会日期"),
+    "card_number": ("会员证号", "会员卡号", "会员证号码"),
+    "union_name": ("所在工会", "工会名称"),
+    "notes": ("备注",),
+}
+REQUIRED_FIELDS = ("real_name", "id_number")
+_HEADER_LOOKUP = {name: key for key, names in HEADER_SYNONYMS.items() for name in names}
+# The header must sit within this many rows of the top; further down it is data, not a title.
+HEADER_SEARCH_ROWS = 20
+
+EMPLOYMENT_FORMS: dict[str, str] = {
+    "固定工": "regular",
+    "合同工": "regular",
+    "正式工": "regular",
+    "农民工": "migrant",
+    "劳务派遣": "dispatched",
+    "派遣": "dispatched",
+    "临时工": "flexible",
+    "灵活用工": "flexible",
+    "非全日制": "flexible",
+}
+_SEX_WORDS = {"男": "male", "男性": "male", "女": "female", "女性": "female"}
+_SEX_LABELS = {"male": "男", "female": "女"}
+# Mainland mobile numbers: 11 digits, 13x–19x.
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_MOBILE_JUNK = re.compile(r"[\s\-–—()]")
+# Dates typed as text: digits with 年月日 . / - between them.
+_DATE_TEXT = re.compile(r"^[\d年月日号./\-\s]+$")
+_SUMMARY_PREFIXES = ("合计", "总计")
+_SUBTOTAL_PREFIX = "小计"
+# Excel day numbers we take as dates (1927–2173); smaller numbers are more likely "2019.9" typed
+# into a number cell, which must not turn into a day in 1905.
+_SERIAL_RANGE = (10_000, 100_000)
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0"
+
+_READ_ERROR = "无法读取文件：请上传 Excel 的 .xlsx 格式文件（在 Excel 中“另存为”→“Excel 工作簿 (*.xlsx)”）。"
+_OLE2_ERROR = (
+    "这是旧版 Excel（.xls）文件或设置了打开密码的文件，无法读取。"
+    "请在 Excel 中取消密码并“另存为”→“Excel 工作簿 (*.xlsx)”后重新上传。"
+)
+
+
+@dataclass
+class RowResult:
+    """One member row. ``messages`` lists errors first, then warnings; ``data`` is the cleaned values."""
+
+    row: int
+    status: Status
+    messages: list[str]
+    data: dict[str, Any]
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RosterParse:
+    """The whole file. ``error`` is a fatal problem (no rows then); otherwise see ``rows``."""
+
+    header_row: int | None = None
+    rows: list[RowResult] = field(default_factory=list)
+    error: str | None = None
+    sheet_name: str = ""
+    # field key -> 1-based column number of the recognised headers
+    columns: dict[str, int] = field(default_factory=dict)
+    summary_row: int | None = None
+
+    @property
+    def importable_rows(self) -> list[RowResult]:
+        return [r for r in self.rows if r.status != "error"]
+
+    @property
+    def error_rows(self) -> list[RowResult]:
+        return [r for r in self.rows if r.status == "error"]
+
+
+Source = str | Path | bytes | IO[bytes]
+
+
+def parse_roster(source: Source, *, today: dt.date | None = None) -> RosterParse:
+    """Parse a roster from a path, the file's bytes, or a binary file object (e.g. an upload)."""
+    workbook, error = _open_workbook(source)
+    if workbook is None:
+        return RosterParse(error=error)
+    try:
+        return _parse_workbook(workbook, today or china_today())
+    finally:
+        workbook.close()
+
+
+# --- opening the file -----------------------------------------------------------------------------
+
+
+def _open_workbook(source: Source) -> tuple[Workbook | None, str | None]:
+    try:
+        if isinstance(source, bytes):
+            data = source
+        elif isinstance(source, str | Path):
+            data = Path(source).read_bytes()
+        else:
+            if source.seekable():  # an upload may already have been read, e.g. by a size check
+                source.seek(0)
+            data = source.read()
+    except OSError:
+        return None, _READ_ERROR
+    if data.startswith(_OLE2_MAGIC):
+        return None, _OLE2_ERROR
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        return None, _READ_ERROR
+    try:
+        # data_only: formulas (序号 =ROW()-3 and the like) come back as their cached values.
+        return load_workbook(io.BytesIO(data), data_only=True), None
+    except Exception:  # openpyxl raises a zoo of exception types on damaged or foreign zip files
+        return None, _READ_ERROR
+
+
+# --- finding the header ---------------------------------------------------------------------------
+
+
+def _header_key(value: object) -> str:
+    """'身份证号码（18位）*' -> '身份证号码': drop spaces, required-markers, notes in brackets."""
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFKC", str(value))
+    text = re.sub(r"\(.*?\)|\[.*?\]|【.*?】", "", text)
+    return re.sub(r"[\s*:]", "", text)
+
+
+def _header_fields(values: Iterable[object]) -> dict[str, tuple[int, str]]:
+    """field key -> (1-based column, header text) for the recognised cells of one row."""
+    found: dict[str, tuple[int, str]] = {}
+    for column, value in enumerate(values, start=1):
+        key = _header_key(value)
+        name = _HEADER_LOOKUP.get(key)
+        if name and name not in found:  # a repeated column name: the first one wins
+            found[name] = (column, key)
+    return found
+
+
+@dataclass
+class _Header:
+    row: int
+    data_start: int
+    columns: dict[str, tuple[int, str]]
+
+
+def _find_header(ws: Worksheet) -> tuple[_Header | None, dict[str, tuple[int, str]]]:
+    """The first row naming both required columns, and the best near-miss for the error message."""
+    best: dict[str, tuple[int, str]] = {}
+    for cells in ws.iter_rows(min_row=1, max_row=HEADER_SEARCH_ROWS):
+        found = _header_fields(cell.value for cell in cells)
+        if all(name in found for name in REQUIRED_FIELDS):
+            row = cells[0].row
+            return _complete_header(ws, row, found), found
+        if len(found) > len(best):
+            best = found
+    return None, best
+
+
+def _complete_header(ws: Worksheet, row: int, columns: dict[str, tuple[int, str]]) -> _Header:
+    # A two-level header merges some titles down over a second row ("姓名" over rows 3–4) while the
+    # second row holds sub-titles ("手机" under a merged "联系方式"). Data starts below the merge.
+    bottom = row
+    for merged in ws.merged_cells.ranges:
+        if merged.min_row == row and merged.max_row > row:
+            bottom = max(bottom, merged.max_row)
+    for sub_row in range(row + 1, bottom + 1):
+        values = [ws.cell(sub_row, column).value for column in range(1, ws.max_column + 1)]
+        for name, place in _header_fields(values).items():
+            columns.setdefault(name, place)
+    return _Header(row=row, data_start=bottom + 1, columns=columns)
+
+
+def _missing_header_message(best: dict[str, tuple[int, str]]) -> str:
+    labels = "”和“".join(HEADER_SYNONYMS[name][0] for name in REQUIRED_FIELDS)
+    missing = [name for name in REQUIRED_FIELDS if name not in best]
+    if best and missing:
+        names = "、".join(f"“{HEADER_SYNONYMS[name][0]}”" for name in missing)
+        return (
+            f"表头缺少必填的列：{names}。请在表头加上这一列（可写作"
+            + "、".join(f"“{n}”" for n in HEADER_SYNONYMS[missing[0]][:3])
+            + "），再重新上传。"
+        )
+    return (
+        f"没有找到表头：前 {HEADER_SEARCH_ROWS} 行中没有同时含“{labels}”两列的行。"
+        "请使用会员花名册模板，或在数据上方加一行列名后重新上传。"
+    )
+
+
+# --- reading rows ---------------------------------------------------------------------------------
+
+
+def _parse_workbook(workbook: Workbook, today: dt.date) -> RosterParse:
+    # The active sheet first: that is the one the sender was looking at.
+    sheets = [workbook.active, *(ws for ws in workbook.worksheets if ws is not workbook.active)]
+    best: dict[str, tuple[int, str]] = {}
+    for ws in sheets:
+        if not isinstance(ws, Worksheet):  # chart sheets have no cells
+            continue
+        header, near_miss = _find_header(ws)
+        if header is not None:
+            return _parse_sheet(ws, header, workbook.epoch, today)
+        if len(near_miss) > len(best):
+            best = near_miss
+    return RosterParse(error=_missing_header_message(best))
+
+
+def _merged_values(ws: Worksheet, first_row: int) -> dict[tuple[int, int], object]:
+    """(row, column) -> value for every cell covered by a merge below the header.
+
+    openpyxl gives only the top-left cell of a merge a value; a 所在工会 cell merged down over
+    twenty members means that union for all twenty.
+    """
+    values: dict[tuple[int, int], object] = {}
+    for merged in ws.merged_cells.ranges:
+        if merged.max_row < first_row:
+            continue
+        value = ws.cell(merged.min_row, merged.min_col).value
+        # Clamp to the used area of the sheet.
+        for row in range(max(merged.min_row, first_row), min(merged.max_row, ws.max_row) + 1):
+            for column in range(merged.min_col, min(merged.max_col, ws.max_column) + 1):
+                values[(row, column)] = value
+    return values
+
+
+def _parse_sheet(ws: Worksheet, header: _Header, epoch: dt.datetime, today: dt.date) -> RosterParse:
+    result = RosterParse(
+        header_row=header.row,
+        sheet_name=ws.title,
+        columns={name: column for name, (column, _label) in header.columns.items()},
+    )
+    merged = _merged_values(ws, header.data_start)
+    seq_column = header.columns.get("seq", (0, ""))[0]
+    labels = {name: label for name, (_column, label) in header.columns.items()}
+    first_seen: dict[str, int] = {}  # ID number -> first row carrying it
+    for cells in ws.iter_rows(min_row=header.data_start, max_row=ws.max_row):
+        row = cells[0].row
+        # Judge the row by what is written in it; a merge reaching down from above (a 备注 or
+        # 所在工会 cell stretched past the last member) does not make a blank row a member.
+        texts = [_compact(cell.value) for cell in cells]
+        if any(text.startswith(_SUMMARY_PREFIXES) for text in texts):
+            result.summary_row = row  # the 合计 row closes the list; what follows is footnotes
+            break
+        # Blank rows, template rows with only a pre-filled 序号, and 小计 rows are not members.
+        if not any(text for column, text in enumerate(texts, start=1) if column != seq_column):
+            continue
+        if any(text.startswith(_SUBTOTAL_PREFIX) for text in texts):
+            continue
+        values = [merged.get((row, cell.column), cell.value) for cell in cells]
+        record = {name: _at(values, column) for name, (column, _label) in header.columns.items()}
+        result.rows.append(_check_row(row, record, labels, first_seen, epoch, today))
+    return result
+
+
+def _at(values: list[object], column: int) -> object:
+    return values[column - 1] if column <= len(values) else None
+
+
+def _compact(value: object) -> str:
+    """Cell text with all whitespace removed, for blank/summary detection."""
+    return "" if value is None else "".join(str(value).split())
+
+
+def _text(value: object) -> str:
+    """A cell as trimmed text; integral numbers lose Excel's '.0'.
+
+    No NFKC here: names of unions and notes keep their full-width punctuation（…）.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    return str(value).strip()
+
+
+def _name(value: object) -> str:
+    # "王  芳" is padded to line up with three-character names; spaces between Han characters go,
+    # single spaces elsewhere stay (transliterated names).
+    text = " ".join(_text(value).split())
+    return re.sub(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])", "", text)
+
+
+# --- checking one row -----------------------------------------------------------------------------
+
+
+def _check_row(
+    row: int,
+    record: dict[str, object],
+    labels: dict[str, str],
+    first_seen: dict[str, int],
+    epoch: dt.datetime,
+    today: dt.date,
+) -> RowResult:
+    errors: list[str] = []
+    warnings: list[str] = []
+
+    def label(name: str) -> str:
+        # Name the column as this file spells it, so the user finds it.
+        return labels.get(name, HEADER_SYNONYMS[name][0])
+
+    real_name = _name(record.get("real_name"))
+    if not real_name:
+        errors.append(f"{label('real_name')}：未填写，请补充会员姓名。")
+
+    id_check = validate_id_number(record.get("id_number"), today=today)
+    errors.extend(f"{label('id_number')}：{message}" for message in id_check.errors)
+    if id_check.well_formed:
+        earlier = first_seen.setdefault(id_check.number, row)
+        if earlier != row:
+            errors.append(
+                f"{label('id_number')}：与第 {earlier} 行重复，同一人只能登记一次，请删除重复的行或核对号码。"
+            )
+
+    # Sex and birth date come from the ID; the sheet's own columns are only cross-checked.
+    if id_check.sex and "sex" in record:
+        warnings.extend(_check_sex(record["sex"], id_check.sex, label("sex")))
+    if id_check.birth_date and "birth" in record:
+        warnings.extend(_check_birth(record["birth"], id_check.birth_date, label("birth")))
+
+    mobile, mobile_warning = _mobile(record.get("mobile"), label("mobile"))
+    if mobile_warning:
+        warnings.append(mobile_warning)
+
+    employment_form, employment_error = _employment_form(record.get("employment_form"), label("employment_form"))
+    if employment_error:
+        errors.append(employment_error)
+
+    join_date, join_error = _join_date(record.get("join_date"), id_check.birth_date, epoch, today, label("join_date"))
+    if join_error:
+        errors.append(join_error)
+
+    data: dict[str, Any] = {
+        "real_name": real_name,
+        "id_number": id_check.number if id_check.well_formed else "",
+        "sex": id_check.sex or "",
+        "birth_date": id_check.birth_date,
+        "ethnicity": _text(record.get("ethnicity")),
+        "education": _text(record.get("education")),
+        "political_status": _text(record.get("political_status")),
+        "mobile": mobile,
+        "employment_form": employment_form,
+        "join_date": join_date,
+        "card_number": _text(record.get("card_number")),
+        "union_name": _text(record.get("union_name")),
+        "notes": _text(record.get("notes")),
+    }
+    status: Status = "error" if errors else "warning" if warnings else "valid"
+    return RowResult(row=row, status=status, messages=errors + warnings, data=data, errors=errors, warnings=warnings)
+
+
+def _check_sex(value: object, from_id: str, label: str) -> list[str]:
+    text = _compact(value)
+    if not text:
+        return []
+    written = _SEX_WORDS.get(text)
+    id_label = _SEX_LABELS[from_id]
+    if written is None:
+        return [f"{label}：无法识别“{text}”，应填“男”或“女”；已按身份证号码登记为{id_label}。"]
+    if written != from_id:
+        return [f"{label}：填写为“{text}”，但身份证号码显示为{id_label}性，请核对；导入时以身份证号码为准。"]
+    return []
+
+
+def _check_birth(value: object, from_id: dt.date, label: str) -> list[str]:
+    if value is None or _compact(value) == "":
+        return []
+    candidates = _year_month_candidates(value)
+    id_text = f"{from_id.year}年{from_id.month}月"
+    if not candidates:
+        return [f"{label}：无法识别“{_text(value)}”，请写成“1981.01”这样的年月；导入时以身份证号码为准（{id_text}）。"]
+    if any(year == from_id.year and (month is None or month == from_id.month) for year, month in candidates):
+        return []
+    return [
+        f"{label}：填写为“{_text(value)}”，与身份证号码中的出生年月（{id_text}）不一致，请核对；导入时以身份证号码为准。"
+    ]
+
+
+def _year_month_candidates(value: object) -> list[tuple[int, int | None]]:
+    """Ways to read a 出生年月 cell as (year, month); month None when only a year was written."""
+    if isinstance(value, dt.datetime | dt.date):
+        return [(value.year, value.month)]
+    if isinstance(value, float):
+        # A number cell: Excel shows 1981.10 as 1981.1, so one decimal digit may be October or January.
+        year, _, fraction = f"{value:.2f}".partition(".")
+        month = int(fraction)
+        options = [(int(year), month)]
+        if month % 10 == 0:
+            options.append((int(year), month // 10))
+        return [(y, m) for y, m in options if 1 <= m <= 12]
+    parts = _date_parts(_text(value))
+    if parts is None or not 1 <= len(parts) <= 3:
+        return []
+    year = parts[0]
+    month = parts[1] if len(parts) > 1 else None
+    if month is not None and not 1 <= month <= 12:
+        return []
+    return [(year, month)]
+
+
+def _date_parts(text: str) -> list[int] | None:
+    """'2012年11月20日' / '2019/9/19' / '2012.2.3' / '20201208' -> [year, month, day] (or fewer)."""
+    text = unicodedata.normalize("NFKC", text)  # full-width digits and ／．－
+    if not text or not _DATE_TEXT.match(text):
+        return None
+    groups = re.findall(r"\d+", text)
+    if not groups:
+        return None
+    if len(groups) == 1 and len(groups[0]) in (4, 6, 8):  # 1981 / 198101 / 19810102
+        digits = groups[0]
+        groups = [digits[:4], digits[4:6], digits[6:8]][: len(digits) // 2 - 1]
+    if len(groups[0]) != 4:
+        return None
+    return [int(g) for g in groups]
+
+
+def _join_date(
+    value: object, birth: dt.date | None, epoch: dt.datetime, today: dt.date, label: str
+) -> tuple[dt.date | None, str | None]:
+    if value is None or _compact(value) == "":
+        return None, None
+    how = "请按“2019/9/19”或“2019年9月19日”的格式填写完整的年月日。"
+    if isinstance(value, dt.datetime):
+        date: dt.date = value.date()
+    elif isinstance(value, dt.date):
+        date = value
+    elif isinstance(value, int | float) and _SERIAL_RANGE[0] <= value < _SERIAL_RANGE[1]:
+        # A date cell that lost its date format shows Excel's day number (e.g. 43727 = 2019-09-19).
+        date = from_excel(value, epoch=epoch).date()
+    else:
+        parts = _date_parts(_text(value))
+        if parts is None or len(parts) != 3:
+            return None, f"{label}：无法识别“{_text(value)}”，{how}"
+        try:
+            date = dt.date(*parts)
+        except ValueError:
+            return None, f"{label}：“{_text(value)}”不是有效日期，{how}"
+    if date > today:
+        return None, f"{label}：{date:%Y-%m-%d} 晚于今天，请核对后重新填写。"
+    if birth and date < birth:
+        return None, f"{label}：{date:%Y-%m-%d} 早于出生日期，请核对后重新填写。"
+    if date.year < 1900:
+        return None, f"{label}：{date:%Y-%m-%d} 早于 1900 年，请核对后重新填写。"
+    return date, None
+
+
+def _mobile(value: object, label: str) -> tuple[str, str | None]:
+    """Digits-only mobile number, or '' plus a warning when it cannot be a mainland mobile number."""
+    text = _text(value)
+    if not text:
+        return "", None
+    digits = _MOBILE_JUNK.sub("", unicodedata.normalize("NFKC", text))
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    elif digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    if _MOBILE.match(digits):
+        return digits, None
+    # Stored empty rather than wrong: the row still imports, and the number can be added later.
+    return "", f"{label}：“{text}”不是有效的 11 位手机号码，本次不导入该号码，请核对后补充。"
+
+
+def _employment_form(value: object, label: str) -> tuple[str, str | None]:
+    text = _compact(unicodedata.normalize("NFKC", _text(value)))
+    if not text:
+        return "", None
+    if text in EMPLOYMENT_FORMS:
+        return EMPLOYMENT_FORMS[text], None
+    accepted = "、".join(EMPLOYMENT_FORMS)
+    return "", f"{label}：无法识别“{text}”，请填写以下之一：{accepted}。"

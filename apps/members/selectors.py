@@ -1,0 +1,134 @@
+"""Reads of the members app. Row scoping for members and transfers lives here."""
+
+from django.conf import settings
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+from apps.branches.choices import GRASSROOTS_KINDS
+from apps.branches.models import Enterprise
+from apps.branches.selectors import orgunit_list, user_scope_path
+
+from .choices import ARCHIVED_STATUSES, TransferStatus
+from .idnumbers import id_number_hash, validate_id_number
+from .models import Member, MembershipTransfer, RosterImport
+
+
+def id_hash_of(number: str) -> str:
+    return id_number_hash(number, settings.MEMBER_ID_HASH_KEY.encode())
+
+
+def member_list(*, user):
+    """Members of the unions in the user's subtree."""
+    prefix = user_scope_path(user)
+    queryset = Member.objects.select_related("union")
+    if prefix is None:
+        return queryset.none()
+    if prefix == "":
+        return queryset
+    return queryset.filter(union__path__startswith=prefix)
+
+
+def member_search(queryset, q: str):
+    """One box for a name, a card number, a mobile or a whole ID number; each is an indexed lookup."""
+    q = (q or "").strip()
+    if not q:
+        return queryset
+    check = validate_id_number(q)
+    if not check.errors:
+        return queryset.filter(id_hash=id_hash_of(check.number))
+    digits = q.replace(" ", "").replace("-", "")
+    if digits.isdigit() and len(digits) == 11:
+        return queryset.filter(mobile=digits)
+    if q[:2].isalpha() and any(ch.isdigit() for ch in q):
+        return queryset.filter(card_number=q.upper())
+    return queryset.filter(real_name__contains=q)
+
+
+def member_by_id_number(number: str) -> Member | None:
+    """Across the whole deployment: one person is one member (一次入会). Not scoped on purpose."""
+    return Member.objects.select_related("union").filter(id_hash=id_hash_of(number)).first()
+
+
+def transfer_list(*, user):
+    """Transfers out of or into the user's subtree."""
+    prefix = user_scope_path(user)
+    queryset = MembershipTransfer.objects.select_related("member", "from_union", "to_union", "requested_by")
+    if prefix is None:
+        return queryset.none()
+    if prefix == "":
+        return queryset
+    return queryset.filter(Q(from_union__path__startswith=prefix) | Q(to_union__path__startswith=prefix))
+
+
+def transfer_pending_for(*, user):
+    """Transfers the user's township must accept or refuse."""
+    prefix = user_scope_path(user)
+    queryset = transfer_list(user=user).filter(status=TransferStatus.PENDING)
+    return queryset if not prefix else queryset.filter(to_union__path__startswith=prefix)
+
+
+def membership_chain(member: Member) -> list[dict]:
+    """The unions a member belonged to, with dates, from the accepted transfers (history intact)."""
+    transfers = list(
+        member.transfers.filter(status=TransferStatus.ACCEPTED)
+        .select_related("from_union", "to_union")
+        .order_by("decided_at", "id")
+    )
+    chain = []
+    start = member.join_date
+    for transfer in transfers:
+        chain.append({"union": transfer.from_union, "start": start, "end": transfer.decided_at.date()})
+        start = transfer.decided_at.date()
+    chain.append({"union": member.union, "start": start, "end": member.left_on})
+    return chain
+
+
+def import_list(*, user):
+    prefix = user_scope_path(user)
+    queryset = RosterImport.objects.select_related("union", "uploaded_by").defer("content", "report")
+    if prefix is None:
+        return queryset.none()
+    return queryset if prefix == "" else queryset.filter(union__path__startswith=prefix)
+
+
+def enrolment_rate(*, user, unit) -> dict:
+    """职工入会率 under a unit: active members / employees of the enterprises its unions cover.
+
+    One query: each union with its member count and its enterprises' employees as subqueries.
+    """
+    active_members = (
+        Member.objects.filter(union=OuterRef("pk"))
+        .exclude(status__in=ARCHIVED_STATUSES)
+        .order_by()
+        .values("union")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    employees = (
+        Enterprise.objects.filter(union=OuterRef("pk"), archived_at__isnull=True)
+        .order_by()
+        .values("union")
+        .annotate(n=Sum("employee_count"))
+        .values("n")
+    )
+    unions = (
+        orgunit_list(user=user)
+        .filter(path__startswith=unit.path, kind__in=GRASSROOTS_KINDS)
+        .annotate(
+            member_count=Coalesce(Subquery(active_members), 0),
+            employee_count=Coalesce(Subquery(employees), 0),
+        )
+        .order_by("path")
+    )
+    rows = [
+        {
+            "union": union,
+            "members": union.member_count,
+            "employees": union.employee_count,
+            "rate": (union.member_count / union.employee_count) if union.employee_count else None,
+        }
+        for union in unions
+    ]
+    total_m = sum(r["members"] for r in rows)
+    total_e = sum(r["employees"] for r in rows)
+    return {"rows": rows, "members": total_m, "employees": total_e, "rate": (total_m / total_e) if total_e else None}

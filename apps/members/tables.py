@@ -1,0 +1,34 @@
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from .models import Member
+
+
+class MemberTable(tables.Table):
+    real_name = tables.Column(verbose_name=_("Name"), linkify=True)
+    card_number = tables.Column(verbose_name=_("Member card number"))
+    id_masked = tables.Column(verbose_name=_("Citizen ID number"), orderable=False)
+    sex = tables.Column(verbose_name=_("Sex"))
+    union = tables.Column(verbose_name=_("Union"), order_by=("union__path",))
+    employment_form = tables.Column(verbose_name=_("Employment form"))
+    join_date = tables.DateColumn(verbose_name=_("Join date"), format="Y-m-d")
+    status = tables.Column(verbose_name=_("Status"))
+    hardship = tables.BooleanColumn(verbose_name=_("Hardship"), yesno="✔,")
+
+    class Meta:
+        model = Member
+        fields = [
+            "real_name",
+            "card_number",
+            "id_masked",
+            "sex",
+            "union",
+            "employment_form",
+            "join_date",
+            "status",
+            "hardship",
+        ]
+        attrs = {"class": "table table-sm table-hover align-middle"}
+
+    def render_union(self, value):
+        return value.name

@@ -1,0 +1,35 @@
+from django.urls import path
+
+from . import views
+
+app_name = "members"
+
+urlpatterns = [
+    path("", views.MemberListView.as_view(), name="member_list"),
+    path("export/", views.MemberExportView.as_view(), name="member_export"),
+    path("new/", views.MemberCreateView.as_view(), name="member_create"),
+    path("<int:pk>/", views.MemberDetailView.as_view(), name="member_detail"),
+    path("<int:pk>/edit/", views.MemberUpdateView.as_view(), name="member_update"),
+    path("<int:pk>/archive/", views.MemberArchiveView.as_view(), name="member_archive"),
+    path("<int:pk>/reveal-id/", views.MemberRevealView.as_view(), name="member_reveal_id"),
+    path("<int:pk>/transfer/", views.TransferStartView.as_view(), name="transfer_start"),
+    path("transfers/", views.TransferListView.as_view(), name="transfer_list"),
+    path("transfers/in/", views.TransferInView.as_view(), name="transfer_in"),
+    path(
+        "transfers/<int:pk>/accept/",
+        views.TransferDecisionView.as_view(),
+        {"decision": "accept"},
+        name="transfer_accept",
+    ),
+    path(
+        "transfers/<int:pk>/reject/",
+        views.TransferDecisionView.as_view(),
+        {"decision": "reject"},
+        name="transfer_reject",
+    ),
+    path("imports/", views.RosterUploadView.as_view(), name="import_upload"),
+    path("imports/<int:pk>/", views.ImportDetailView.as_view(), name="import_detail"),
+    path("imports/<int:pk>/progress/", views.ImportProgressView.as_view(), name="import_progress"),
+    path("imports/<int:pk>/confirm/", views.ImportConfirmView.as_view(), name="import_confirm"),
+    path("imports/<int:pk>/report/", views.ImportReportView.as_view(), name="import_report"),
+]

@@ -1,0 +1,332 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import DetailView, FormView, ListView, UpdateView
+
+from apps.core.errors import ApplicationError
+from apps.core.exports import XlsxExportMixin, xlsx_response
+from apps.core.history import object_history
+from apps.core.mixins import ScopedListView, ScopedPermissionMixin, ServiceFormMixin
+
+from . import imports, selectors, services
+from .choices import ImportStatus
+from .filters import MemberFilter
+from .forms import (
+    DecisionForm,
+    MemberArchiveForm,
+    MemberCreateForm,
+    MemberUpdateForm,
+    RosterUploadForm,
+    TransferForm,
+    TransferInForm,
+)
+from .tables import MemberTable
+
+
+class MemberListView(ScopedListView):
+    permission_required = "members.view_member"
+    selector = selectors.member_list
+    table_class = MemberTable
+    filterset_class = MemberFilter
+    page_title = gettext_lazy("Members")
+    create_url = "members:member_create"
+    create_label = gettext_lazy("Add a member")
+    create_permission = "members.add_member"
+    export_url = "members:member_export"
+
+
+class MemberExportView(XlsxExportMixin, MemberListView):
+    """Masked ID numbers always; whole mobiles only when asked for (full=1) and permitted."""
+
+    export_filename = "members"
+
+    def get_export_columns(self):
+        full_mobile = self.request.GET.get("full") == "1" and self.request.user.has_perm("members.export_full_mobile")
+        return [
+            (_("Name"), lambda m: m.real_name),
+            (_("Member card number"), lambda m: m.card_number),
+            (_("Citizen ID number"), lambda m: m.id_masked),
+            (_("Sex"), lambda m: m.get_sex_display()),
+            (_("Birth date"), lambda m: m.birth_date),
+            (_("Mobile"), (lambda m: m.mobile) if full_mobile else (lambda m: m.mobile_masked)),
+            (_("Union"), lambda m: m.union.name),
+            (_("Employment form"), lambda m: m.get_employment_form_display()),
+            (_("Join date"), lambda m: m.join_date),
+            (_("Status"), lambda m: m.get_status_display()),
+            (_("Hardship"), lambda m: _("Yes") if m.hardship else ""),
+        ]
+
+    @property
+    def export_columns(self):
+        return self.get_export_columns()
+
+
+class MemberDetailView(ScopedPermissionMixin, DetailView):
+    permission_required = "members.view_member"
+    selector = selectors.member_list
+    template_name = "members/member_detail.html"
+    context_object_name = "member"
+
+    def get_context_data(self, **kwargs):
+        member = self.object
+        return super().get_context_data(
+            chain=selectors.membership_chain(member),
+            transfers=member.transfers.select_related("from_union", "to_union", "requested_by").order_by("-id"),
+            history=object_history(member),
+            **kwargs,
+        )
+
+
+class MemberCreateView(ScopedPermissionMixin, ServiceFormMixin, FormView):
+    permission_required = "members.add_member"
+    selector = selectors.member_list
+    form_class = MemberCreateForm
+    template_name = "members/member_form.html"
+    success_message = gettext_lazy("Member added.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def save(self, form):
+        data = dict(form.cleaned_data)
+        try:
+            return services.member_create(**data)
+        except services.MemberAlreadyRegistered as exc:
+            # Offer the transfer on the same page, the ID number staying in the POST body.
+            self.offer_transfer = True
+            raise ApplicationError(exc.message) from exc
+
+    def form_invalid(self, form):
+        return self.render_to_response(
+            self.get_context_data(form=form, offer_transfer=getattr(self, "offer_transfer", False))
+        )
+
+
+class MemberUpdateView(ScopedPermissionMixin, ServiceFormMixin, UpdateView):
+    permission_required = "members.change_member"
+    selector = selectors.member_list
+    form_class = MemberUpdateForm
+    template_name = "members/member_form.html"
+    context_object_name = "member"
+
+    def save(self, form):
+        return services.member_update(member=self.get_object(), **form.cleaned_data)
+
+
+class MemberActionMixin(ScopedPermissionMixin):
+    selector = selectors.member_list
+    template_name = "members/member_action_form.html"
+    action_title = ""
+
+    @cached_property
+    def member(self):
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(member=self.member, action_title=self.action_title, **kwargs)
+
+
+class MemberArchiveView(MemberActionMixin, ServiceFormMixin, FormView):
+    permission_required = "members.change_member"
+    form_class = MemberArchiveForm
+    action_title = gettext_lazy("End the membership")
+    success_message = gettext_lazy("Archived. The record and its history are kept.")
+
+    def save(self, form):
+        return services.member_archive(member=self.member, **form.cleaned_data)
+
+
+class MemberRevealView(MemberActionMixin, View):
+    """POST only; the whole number is shown on this response alone, and the reveal is recorded."""
+
+    permission_required = "members.reveal_id_number"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        number = services.member_reveal_id_number(user=request.user, member=self.member)
+        response = render(request, "members/id_reveal.html", {"member": self.member, "number": number})
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class TransferStartView(MemberActionMixin, ServiceFormMixin, FormView):
+    """The releasing side sends a member to another union (any union of the deployment)."""
+
+    permission_required = "members.add_membershiptransfer"
+    form_class = TransferForm
+    action_title = gettext_lazy("Transfer the membership")
+    success_message = gettext_lazy("Transfer started.")
+
+    def get_form_kwargs(self):
+        from apps.branches.choices import GRASSROOTS_KINDS
+        from apps.branches.models import OrgUnit
+
+        unions = (
+            OrgUnit.objects.filter(kind__in=GRASSROOTS_KINDS, archived_at__isnull=True)
+            .exclude(pk=self.member.union_id)
+            .order_by("path")
+        )
+        return {**super().get_form_kwargs(), "union_queryset": unions}
+
+    def save(self, form):
+        services.transfer_request(user=self.request.user, member=self.member, **form.cleaned_data)
+        return self.member
+
+
+class TransferInView(ScopedPermissionMixin, ServiceFormMixin, FormView):
+    """The receiving side brings a member in by the whole ID number (they cannot see them yet)."""
+
+    permission_required = "members.add_membershiptransfer"
+    selector = selectors.member_list
+    form_class = TransferInForm
+    template_name = "members/transfer_in.html"
+    success_message = gettext_lazy("The membership was transferred in; join date and card number are kept.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def save(self, form):
+        from .idnumbers import validate_id_number
+
+        check = validate_id_number(form.cleaned_data["id_number"])
+        if check.errors:
+            raise ValidationError({"id_number": check.errors})
+        member = selectors.member_by_id_number(check.number)
+        if member is None:
+            raise ValidationError({"id_number": "没有找到这个身份证号码的会员，请直接“新增会员”。"})
+        services.transfer_request(
+            user=self.request.user,
+            member=member,
+            to_union=form.cleaned_data["to_union"],
+            reason=form.cleaned_data["reason"],
+            receiving_side=True,
+        )
+        member.refresh_from_db()
+        return member
+
+
+class TransferListView(ScopedPermissionMixin, ListView):
+    permission_required = "members.view_membershiptransfer"
+    selector = selectors.transfer_list
+    template_name = "members/transfer_list.html"
+    context_object_name = "transfers"
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        pending = selectors.transfer_pending_for(user=self.request.user)
+        return super().get_context_data(pending=pending, **kwargs)
+
+
+class TransferDecisionView(ScopedPermissionMixin, View):
+    permission_required = "members.change_membershiptransfer"
+    selector = selectors.transfer_pending_for
+    http_method_names = ["post"]
+
+    def post(self, request, pk, decision):
+        transfer = get_object_or_404(self.get_queryset(), pk=pk)
+        form = DecisionForm(request.POST)
+        note = form.cleaned_data["note"] if form.is_valid() else ""
+        try:
+            if decision == "accept":
+                services.transfer_accept(user=request.user, transfer=transfer, note=note)
+                messages.success(
+                    request, _("Accepted: the member now belongs to %(union)s.") % {"union": transfer.to_union}
+                )
+            else:
+                services.transfer_reject(user=request.user, transfer=transfer, note=note)
+                messages.success(request, _("Refused."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        return redirect("members:transfer_list")
+
+
+# --- roster import --------------------------------------------------------------------------------
+
+
+class RosterUploadView(ScopedPermissionMixin, ServiceFormMixin, FormView):
+    permission_required = "members.add_member"
+    selector = selectors.import_list
+    form_class = RosterUploadForm
+    template_name = "members/import_upload.html"
+    success_message = gettext_lazy("Uploaded. The check runs now; this page shows its progress.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(imports=self.get_queryset()[:10], **kwargs)
+
+    def save(self, form):
+        upload = form.cleaned_data["file"]
+        return imports.roster_import_start(
+            user=self.request.user, union=form.cleaned_data["union"], file_name=upload.name, content=upload.read()
+        )
+
+
+class ImportDetailView(ScopedPermissionMixin, DetailView):
+    permission_required = "members.add_member"
+    selector = selectors.import_list
+    template_name = "members/import_detail.html"
+    context_object_name = "roster_import"
+
+    def get_queryset(self):
+        return super().get_queryset().defer("content")
+
+    def get_context_data(self, **kwargs):
+        report = self.object.report or []
+        problems = [entry for entry in report if entry["status"] != "valid" or entry["action"] == "transfer"]
+        return super().get_context_data(
+            problems=problems,
+            action_labels=imports.ACTION_LABELS,
+            done=self.object.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING),
+            **kwargs,
+        )
+
+
+class ImportProgressView(ImportDetailView):
+    """JSON for the progress bar (static/js/import-progress.js polls it)."""
+
+    def get(self, request, *args, **kwargs):
+        roster_import = self.get_object()
+        return JsonResponse(
+            {
+                "status": roster_import.status,
+                "processed": roster_import.processed_rows,
+                "total": roster_import.total_rows,
+                "percent": roster_import.progress_percent,
+            }
+        )
+
+
+class ImportConfirmView(ImportDetailView):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        try:
+            imports.roster_import_confirm(roster_import=self.get_object())
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("members:import_detail", pk=kwargs["pk"])
+
+
+class ImportReportView(ImportDetailView):
+    """The per-row report as Excel: row numbers, results and messages, no personal data."""
+
+    def get(self, request, *args, **kwargs):
+        roster_import = self.get_object()
+        labels = {"valid": _("Valid"), "warning": _("Warning"), "error": _("Error")}
+        return xlsx_response(
+            filename=f"roster-report-{roster_import.pk}",
+            headers=[_("Row"), _("Result"), _("What happens"), _("Messages")],
+            rows=(
+                (e["row"], labels[e["status"]], imports.ACTION_LABELS[e["action"]], "；".join(e["messages"]))
+                for e in roster_import.report or []
+            ),
+        )
