@@ -179,7 +179,10 @@ def transfer_request(*, user, member: Member, to_union: OrgUnit, reason: str, re
     if not reason.strip():
         raise ValidationError({"reason": "请填写接转原因（如：调入新单位）。"})
     _check_union(to_union)
+    seen_union_id = member.union_id  # the union the user saw when deciding
     member = Member.objects.select_for_update().select_related("union").get(pk=member.pk)
+    if member.union_id != seen_union_id:
+        raise ApplicationError("该会员的会籍刚刚发生了变动，请刷新页面后重试。")
     if member.status == MemberStatus.TRANSFERRING:
         raise ApplicationError("该会员有一项会籍接转尚未办结，办结后才能再次接转。")
     if member.status != MemberStatus.ACTIVE:

@@ -1,0 +1,174 @@
+"""Roster import through the real path: upload → dry run → confirm → import, in Celery."""
+
+import io
+import json
+import time
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from apps.members.models import Member, RosterImport
+
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+ROSTER = SHARED / "roster-baitabu-chemical.xlsx"
+EXPECTED = SHARED / "roster-baitabu-chemical.expected.json"
+
+pytestmark = pytest.mark.skipif(not ROSTER.exists(), reason="shared roster sample not found")
+
+
+def upload(client, union, path=ROSTER, name=None):
+    content = path.read_bytes() if isinstance(path, Path) else path
+    return client.post(
+        reverse("members:import_upload"),
+        {"union": union.pk, "file": SimpleUploadedFile(name or "花名册.xlsx", content)},
+    )
+
+
+def statuses(report):
+    result = {"valid": set(), "warning": set(), "error": set()}
+    for entry in report:
+        result[entry["status"]].add(entry["row"])
+    return result
+
+
+@pytest.mark.django_db
+class TestWebImport:
+    def test_dry_run_reports_exactly_the_expected_rows_and_writes_nothing(
+        self, client_for, chair_a, county_tree, django_capture_on_commit_callbacks
+    ):
+        expected = json.loads(EXPECTED.read_text())
+        client = client_for(chair_a)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = upload(client, county_tree["union_a"])
+        roster_import = RosterImport.objects.get()
+        assert response.status_code == 302 and response["Location"] == roster_import.get_absolute_url()
+        roster_import.refresh_from_db()
+        assert roster_import.status == "checked"
+        rows = statuses(roster_import.report)
+        assert rows["error"] == {int(r) for r in expected["error_rows"]}
+        assert rows["warning"] == {int(r) for r in expected["warning_rows"]}
+        assert rows["valid"] | rows["warning"] == set(expected["valid_rows"])
+        assert expected["summary_row"] not in rows["valid"] | rows["warning"] | rows["error"]
+        assert Member.objects.count() == 0
+        page = client.get(roster_import.get_absolute_url()).content.decode()
+        assert "校验位" in page and "文本" in page and "导入合格的行" in page
+
+    def test_confirm_imports_valid_rows_and_a_second_import_changes_nothing(
+        self, client_for, chair_a, county_tree, django_capture_on_commit_callbacks
+    ):
+        expected = json.loads(EXPECTED.read_text())
+        client = client_for(chair_a)
+        for _ in range(2):
+            with django_capture_on_commit_callbacks(execute=True):
+                upload(client, county_tree["union_a"])
+            roster_import = RosterImport.objects.latest("id")
+            with django_capture_on_commit_callbacks(execute=True):
+                client.post(reverse("members:import_confirm", kwargs={"pk": roster_import.pk}))
+            roster_import.refresh_from_db()
+            assert roster_import.status == "imported"
+            assert Member.objects.count() == expected["valid_count"]
+        assert roster_import.summary["unchanged"] == expected["valid_count"]
+        assert roster_import.summary["create"] == 0 and roster_import.summary["update"] == 0
+        # Cards from the file are kept; nobody is there twice.
+        assert Member.objects.filter(card_number="DH2019735020").count() == 1
+
+    def test_members_of_another_union_are_offered_for_transfer_not_duplicated(
+        self, client_for, chair_a, chair_b, county_tree, django_capture_on_commit_callbacks
+    ):
+        for chair, union in ((chair_b, county_tree["union_b"]), (chair_a, county_tree["union_a"])):
+            with django_capture_on_commit_callbacks(execute=True):
+                upload(client_for(chair), union)
+            roster_import = RosterImport.objects.latest("id")
+            with django_capture_on_commit_callbacks(execute=True):
+                client_for(chair).post(reverse("members:import_confirm", kwargs={"pk": roster_import.pk}))
+        roster_import.refresh_from_db()
+        assert roster_import.summary["transfer"] == 184 and roster_import.summary["create"] == 0
+        assert Member.objects.count() == 184
+        assert set(Member.objects.values_list("union", flat=True)) == {county_tree["union_b"].pk}
+
+    def test_wrong_file_type_is_refused_in_chinese_and_nothing_stored(self, client_for, chair_a, county_tree):
+        response = upload(client_for(chair_a), county_tree["union_a"], path=b"name,id\n", name="roster.csv")
+        assert response.status_code == 200
+        assert ".xlsx" in response.content.decode()
+        assert not RosterImport.objects.exists()
+
+    def test_a_corrupt_xlsx_fails_with_a_chinese_message(
+        self, client_for, chair_a, county_tree, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            upload(client_for(chair_a), county_tree["union_a"], path=b"PK\x03\x04 not really a zip")
+        roster_import = RosterImport.objects.get()
+        assert roster_import.status == "failed" and roster_import.error
+        assert Member.objects.count() == 0
+
+    def test_another_townships_import_report_and_progress_are_404(
+        self, client_for, chair_a, chair_b, county_tree, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            upload(client_for(chair_b), county_tree["union_b"])
+        roster_import = RosterImport.objects.get()
+        client = client_for(chair_a)
+        for route in ("import_detail", "import_progress", "import_report"):
+            assert client.get(reverse(f"members:{route}", kwargs={"pk": roster_import.pk})).status_code == 404
+        assert client.post(reverse("members:import_confirm", kwargs={"pk": roster_import.pk})).status_code == 404
+
+    def test_report_download_has_row_results_but_no_personal_data(
+        self, client_for, chair_a, county_tree, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            upload(client_for(chair_a), county_tree["union_a"])
+        roster_import = RosterImport.objects.get()
+        response = client_for(chair_a).get(reverse("members:import_report", kwargs={"pk": roster_import.pk}))
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        cells = [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
+        assert any("校验位" in c for c in cells)
+        assert not any("320722198101021810" in c or "15152758929" in c for c in cells)
+
+
+@pytest.mark.django_db
+def test_cli_json_report_matches_the_expected_rows(county_tree, capsys, admin_user):
+    expected = json.loads(EXPECTED.read_text())
+    call_command(
+        "import_roster",
+        str(ROSTER),
+        "--union",
+        str(county_tree["union_a"].pk),
+        "--dry-run",
+        "--json",
+        "--user",
+        admin_user.username,
+    )
+    rows = json.loads(capsys.readouterr().out)
+    assert {r["row"] for r in rows if r["status"] == "error"} == {int(r) for r in expected["error_rows"]}
+    assert {r["row"] for r in rows if r["status"] == "warning"} == {int(r) for r in expected["warning_rows"]}
+    assert {r["row"] for r in rows if r["status"] != "error"} == set(expected["valid_rows"])
+    assert all(set(r) == {"row", "status", "messages"} for r in rows)
+    assert Member.objects.count() == 0
+
+
+@pytest.mark.worker
+def test_import_through_a_real_worker(celery_worker, county_tree, chair_a, client):
+    client.force_login(chair_a)
+    upload(client, county_tree["union_a"])
+    roster_import = RosterImport.objects.get()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        roster_import.refresh_from_db()
+        if roster_import.status not in ("queued", "running"):
+            break
+        time.sleep(0.3)
+    assert roster_import.status == "checked"
+    progress = client.get(reverse("members:import_progress", kwargs={"pk": roster_import.pk})).json()
+    assert progress == {"status": "checked", "processed": 195, "total": 195, "percent": 100}
+    client.post(reverse("members:import_confirm", kwargs={"pk": roster_import.pk}))
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        roster_import.refresh_from_db()
+        if roster_import.status == "imported":
+            break
+        time.sleep(0.3)
+    assert Member.objects.count() == 184
