@@ -1,0 +1,96 @@
+"""Demo members: a few thousand people across the demo county's unions, with transfers and
+hardship flags. Deterministic (fixed seed) and loaded once."""
+
+import datetime
+import random
+
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.branches.choices import GRASSROOTS_KINDS, UnionStatus
+from apps.branches.models import OrgUnit
+
+from .choices import EmploymentForm, MemberStatus
+from .idnumbers import check_character, mask_id_number
+from .imports import _issue_cards
+from .models import Member
+from .selectors import id_hash_of
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰红梅建国志文海燕春雪"
+REGIONS = ["320722", "320722", "320722", "320721", "320723", "321322", "341321", "411524"]
+EDUCATION = ["小学", "初中", "初中", "高中", "中专", "大专", "本科"]
+POLITICAL = ["群众", "群众", "群众", "中共党员", "共青团员"]
+DEMO_MEMBERS = 3000
+
+
+def _person(rng, index):
+    birth = datetime.date(1962, 1, 1) + datetime.timedelta(days=rng.randrange(0, 40 * 365))
+    sex_digit = rng.choice("13579") if index % 2 else rng.choice("02468")
+    first17 = f"{rng.choice(REGIONS)}{birth:%Y%m%d}{index % 100:02d}{sex_digit}"
+    return first17 + check_character(first17), birth, "male" if int(sex_digit) % 2 else "female"
+
+
+def seed():
+    if Member.objects.count() >= DEMO_MEMBERS // 2:
+        return []
+    rng = random.Random(2026)  # noqa: S311 - demo data, not security
+    unions = list(
+        OrgUnit.objects.filter(
+            kind__in=GRASSROOTS_KINDS, status=UnionStatus.APPROVED, archived_at__isnull=True
+        ).order_by("path")
+    )
+    weights = [u.declared_members or 120 for u in unions]
+    today = timezone.localdate()
+    seen, members = set(), []
+    index = 0
+    while len(members) < DEMO_MEMBERS:
+        index += 1
+        number, birth, sex = _person(rng, index)
+        if number in seen:
+            continue
+        seen.add(number)
+        union = rng.choices(unions, weights)[0]
+        join = min(today, birth + datetime.timedelta(days=365 * rng.randint(18, 40)))
+        members.append(
+            Member(
+                union=union,
+                real_name=rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.randint(1, 2))),
+                id_number=number,
+                id_hash=id_hash_of(number),
+                id_masked=mask_id_number(number),
+                sex=sex,
+                birth_date=birth,
+                ethnicity="汉族" if rng.random() < 0.95 else rng.choice(["回族", "满族", "壮族"]),
+                education=rng.choice(EDUCATION),
+                political_status=rng.choice(POLITICAL),
+                mobile=f"1{rng.choice('3578')}{rng.randrange(10**9):09d}",
+                employment_form=rng.choices(list(EmploymentForm.values), [6, 3, 1, 1])[0],
+                join_date=join,
+                hardship=rng.random() < 0.05,
+            )
+        )
+    for member, card in zip(members, _issue_cards([m.join_date.year for m in members], set()), strict=True):
+        member.card_number = card
+    Member.objects.bulk_create(members, batch_size=1000)
+    _transfers(rng)
+    return []
+
+
+def _transfers(rng):
+    """Some workers changed employer: settled transfers, and a few waiting for acceptance."""
+    from .services import transfer_request
+
+    county_user = User.objects.get(username="county")
+    unions = list(OrgUnit.objects.filter(kind__in=GRASSROOTS_KINDS, status=UnionStatus.APPROVED).order_by("path"))
+    movers = list(Member.objects.filter(status=MemberStatus.ACTIVE).order_by("id")[:60])
+    for number, member in enumerate(movers):
+        target = rng.choice([u for u in unions if u.pk != member.union_id])
+        # Every third one is started by the releasing township and waits for the receiving one.
+        transfer_request(
+            user=county_user,
+            member=member,
+            to_union=target,
+            reason="调入新单位",
+            receiving_side=number % 3 != 0,
+        )
