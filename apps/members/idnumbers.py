@@ -8,6 +8,7 @@ says what is wrong and how to fix it, and carries no field label, so callers can
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import math
@@ -126,14 +127,21 @@ def region_name(code: str, year: int | None = None) -> str | None:
     code of the place of registration at issue time, so someone born in 1975 in 东海县 carries
     320722, a code created in 1983. ``year`` only picks which historic name to show.
     """
+    props = _region_props(code)
+    if props is None:
+        return None
+    return props.get("province", "") + _county_name(props["county"], year)
+
+
+@functools.lru_cache(maxsize=8192)
+def _region_props(code: str) -> dict[str, str] | None:
+    # A county has a few dozen codes and a roster thousands of rows: look each code up once.
     if len(code) != 6 or not all(c in _DIGITS for c in code):
         return None
     props: dict[str, str] = {}
     for _part, part_props in numdb.get("cn/loc").info(code):
         props.update(part_props)
-    if "county" not in props:
-        return None
-    return props.get("province", "") + _county_name(props["county"], year)
+    return props if "county" in props else None
 
 
 def _county_name(entry: str, year: int | None) -> str:
