@@ -110,7 +110,7 @@ class UnionRegisterForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
     formation_form = forms.ChoiceField(label=_("Form of organisation"), choices=FormationForm.choices)
-    declared_members = forms.IntegerField(label=_("Members"), min_value=0, max_value=1_000_000)
+    declared_members = forms.IntegerField(label=_("Number of members"), min_value=0, max_value=1_000_000)
     founded_on = forms.DateField(label=_("Founded on"), widget=DATE_INPUT)
     term_years = forms.TypedChoiceField(label=_("Term"), choices=TERM_YEARS_CHOICES, coerce=int)
 

@@ -57,7 +57,7 @@ class UnionTable(tables.Table):
     kind = tables.Column(verbose_name=_("Kind"))
     status = tables.Column(verbose_name=_("Approval status"))
     formation_form = tables.Column(verbose_name=_("Form of organisation"), default="—")
-    declared_members = tables.Column(verbose_name=_("Members"), default="—")
+    declared_members = tables.Column(verbose_name=_("Number of members"), default="—")
     enterprise_count = tables.Column(verbose_name=_("Enterprises covered"))
     term_end = tables.DateColumn(verbose_name=_("Term ends"), format="Y-m-d", default="—")
 

@@ -8,7 +8,7 @@ class Sex(models.TextChoices):
 
 
 class MemberStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", _("In good standing")
     TRANSFERRING = "transferring", _("Transferring")
     LEFT = "left", _("Left")
     REMOVED = "removed", _("Removed")
