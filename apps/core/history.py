@@ -52,13 +52,19 @@ def object_history(obj, *, limit=50) -> list[HistoryRow]:
 
     verbose = {f.name: str(f.verbose_name) for f in obj._meta.concrete_fields}
     verbose.update({f.attname: str(f.verbose_name) for f in obj._meta.concrete_fields})
+    # Stored choice values ("transferring") are shown as their labels ("接转中").
+    labels = {f.name: {k: str(v) for k, v in f.flatchoices} for f in obj._meta.concrete_fields if f.choices}
     events = Events.objects.tracks(obj).order_by("-pgh_created_at", "-pgh_id")[:limit]
     rows = []
     for event in events:
         # The aggregate Events view inlines the context's metadata as JSON.
         metadata = event.pgh_context or {}
         changes = [
-            (verbose.get(name, name), before, after)
+            (
+                verbose.get(name, name),
+                labels.get(name, {}).get(before, before),
+                labels.get(name, {}).get(after, after),
+            )
             for name, (before, after) in (event.pgh_diff or {}).items()
             if name not in NOISE_FIELDS
         ]

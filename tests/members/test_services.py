@@ -200,3 +200,10 @@ def test_two_concurrent_transfers_of_one_member_cannot_both_succeed(member_a, un
         thread.join()
     assert outcomes.count("ok") == 1, outcomes
     assert MembershipTransfer.objects.filter(member=member_a).count() == 1
+
+
+@pytest.mark.django_db
+def test_history_shows_status_labels_not_codes(member_a, unions, chair_a):
+    transfer_request(user=chair_a, member=member_a, to_union=unions["b1"], reason="调入新单位")
+    change = object_history(member_a)[0].changes
+    assert ("状态", "在册", "接转中") in change
