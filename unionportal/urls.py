@@ -18,6 +18,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("branches/", include("apps.branches.urls")),
     path("members/", include("apps.members.urls")),
+    path("complaints/", include("apps.complaints.urls")),
     path("", include("apps.core.urls")),
     path("", include("apps.overview.urls")),
 ]

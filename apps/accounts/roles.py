@@ -48,6 +48,8 @@ ROLE_PERMISSIONS = {
         "members.reveal_id_number",
         "members.export_full_mobile",
         *_crud("members.membershiptransfer"),
+        *_crud("complaints.complaint"),
+        "complaints.view_complainant",
     ],
     TOWNSHIP_STAFF: [
         "core.view_notification",
@@ -59,6 +61,8 @@ ROLE_PERMISSIONS = {
         "branches.view_rating",
         *_crud("members.member"),
         *_crud("members.membershiptransfer"),
+        *_crud("complaints.complaint"),
+        "complaints.view_complainant",
     ],
     GRASSROOTS_OFFICER: [
         "core.view_notification",

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.branches",
     "apps.members",
+    "apps.complaints",
     "apps.overview",
 ]
 
@@ -187,6 +188,10 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Entries here are written into django-celery-beat's tables when beat starts; from then on
 # the schedule is edited in Django admin.
 CELERY_BEAT_SCHEDULE = {
+    "complaints-deadline-sweep": {
+        "task": "apps.complaints.tasks.complaint_deadline_sweep",
+        "schedule": timedelta(minutes=5),
+    },
     "branches-compliance-reminders": {
         "task": "apps.branches.tasks.send_compliance_reminders",
         "schedule": crontab(hour=7, minute=30),
@@ -243,3 +248,10 @@ MEMBER_ID_HASH_KEY = env("MEMBER_ID_HASH_KEY", default="dev-only-member-id-hash-
 MEMBER_CARD_PREFIX = env("MEMBER_CARD_PREFIX", default="DH")
 # Roster uploads larger than this are refused.
 ROSTER_MAX_UPLOAD_BYTES = env.int("ROSTER_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+
+# --- complaints --------------------------------------------------------------------------------
+# The answer is due by the end of the N-th calendar day after receipt (Asia/Shanghai).
+COMPLAINT_ANSWER_DAYS = env.int("COMPLAINT_ANSWER_DAYS", default=7)
+# The handler and the township chair are warned this long before the deadline.
+COMPLAINT_WARNING_HOURS = env.int("COMPLAINT_WARNING_HOURS", default=48)
+COMPLAINT_ATTACHMENT_MAX_BYTES = env.int("COMPLAINT_ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024)

@@ -11,3 +11,9 @@ def panels(context, slot, obj):
     """The sections other apps add to this page (see apps.core.panels)."""
     # Each panel renders through Django's templates, which escape their own content.
     return mark_safe("".join(render_panels(slot, request=context["request"], obj=obj)))  # noqa: S308
+
+
+@register.simple_tag
+def lookup(mapping, key):
+    """mapping[key] in a template, for tables whose first column varies."""
+    return mapping.get(key, "") if hasattr(mapping, "get") else ""

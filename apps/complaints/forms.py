@@ -1,0 +1,85 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.branches.models import Enterprise
+
+from .choices import AnswerMethod, Category, Channel, ReferredTo, Satisfaction, Status
+
+
+def _helper(label=None):
+    helper = FormHelper()
+    helper.add_input(Submit("submit", label or _("Save")))
+    return helper
+
+
+class ComplaintForm(forms.Form):
+    received_at = forms.DateTimeField(
+        label=_("Received at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
+    enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=Enterprise.objects.none())
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    anonymous = forms.BooleanField(label=_("Anonymous complaint"), required=False)
+    complainant_name = forms.CharField(label=_("Complainant"), max_length=50, required=False)
+    complainant_mobile = forms.CharField(label=_("Complainant's mobile"), max_length=20, required=False)
+    confidential = forms.BooleanField(
+        label=_("Keep the complainant confidential from the enterprise"), required=False, initial=True
+    )
+    consent_to_name = forms.BooleanField(
+        label=_("The complainant separately agrees to be named in a public posting"), required=False
+    )
+    description = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+    request = forms.CharField(
+        label=_("What the complainant asks for"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from apps.branches.selectors import enterprise_list
+
+        self.fields["enterprise"].queryset = enterprise_list(user=user).filter(archived_at__isnull=True)
+        self.initial.setdefault("received_at", timezone.localtime().replace(second=0, microsecond=0))
+        self.helper = _helper(_("Register the complaint"))
+
+
+class TransitionForm(forms.Form):
+    """One form for every step; the fields a step needs are shown, the service checks them."""
+
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False)
+    answer_method = forms.ChoiceField(label=_("Answered how"), choices=AnswerMethod.choices, required=False)
+    answer_text = forms.CharField(
+        label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, required=False
+    )
+    posted_where = forms.CharField(label=_("Posted where"), max_length=200, required=False)
+    posted_text = forms.CharField(
+        label=_("Posted text"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, required=False
+    )
+    referred_to = forms.ChoiceField(label=_("Referred to"), choices=ReferredTo.choices, required=False)
+    satisfaction = forms.ChoiceField(label=_("Satisfaction"), choices=Satisfaction.choices, required=False)
+
+    FIELDS_BY_STATUS = {
+        Status.ANSWERED: ["answer_method", "answer_text"],
+        Status.POSTED: ["posted_where", "posted_text"],
+        Status.REFERRED: ["referred_to"],
+        Status.CLOSED: ["satisfaction"],
+    }
+
+    def __init__(self, *args, to_status, **kwargs):
+        super().__init__(*args, **kwargs)
+        keep = {"note", *self.FIELDS_BY_STATUS.get(to_status, [])}
+        for name in list(self.fields):
+            if name not in keep:
+                del self.fields[name]
+            elif name != "note":
+                self.fields[name].required = True
+        self.helper = _helper(_("Confirm"))
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("Evidence (JPG, PNG or PDF, up to 5 MB)"))

@@ -1,0 +1,184 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.history import audited
+from apps.core.models import BaseModel
+
+from .choices import OPEN_STATUSES, AnswerMethod, Category, Channel, ReferredTo, ReminderKind, Satisfaction, Status
+
+
+@audited()
+class Complaint(BaseModel):
+    """员工投诉: answered, or posted in the enterprise, by the end of the seventh day after receipt."""
+
+    tracking_number = models.CharField(_("tracking number"), max_length=20, unique=True, editable=False)
+    received_at = models.DateTimeField(_("received at"))
+    due_at = models.DateTimeField(_("answer due by"), editable=False, db_index=True)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    anonymous = models.BooleanField(_("anonymous"), default=False)
+    complainant_name = models.CharField(_("complainant"), max_length=50, blank=True)
+    complainant_mobile = models.CharField(_("complainant's mobile"), max_length=20, blank=True)
+    member = models.ForeignKey(
+        "members.Member", verbose_name=_("member"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confidential = models.BooleanField(
+        _("keep the complainant confidential"), default=True, help_text=_("The enterprise is not told who complained.")
+    )
+    consent_to_name = models.BooleanField(
+        _("separate consent to be named in a public posting"),
+        default=False,
+        help_text=_("PIPL art. 25: without it a public posting masks the complainant."),
+    )
+    enterprise = models.ForeignKey(
+        "branches.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="complaints"
+    )
+    township = models.ForeignKey(
+        "branches.OrgUnit", verbose_name=_("township"), on_delete=models.PROTECT, related_name="complaints"
+    )
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    description = models.TextField(_("what happened"), max_length=5000)
+    request = models.TextField(_("what the complainant asks for"), max_length=2000, blank=True)
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handler"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="handled_complaints",
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    is_overdue = models.BooleanField(_("overdue"), default=False)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answer_method = models.CharField(_("answered how"), max_length=20, choices=AnswerMethod.choices, blank=True)
+    answer_text = models.TextField(_("answer"), max_length=5000, blank=True)
+    posted_where = models.CharField(_("posted where"), max_length=200, blank=True)
+    posted_text = models.TextField(_("posted text"), max_length=5000, blank=True)
+    referred_to = models.CharField(_("referred to"), max_length=20, choices=ReferredTo.choices, blank=True)
+    satisfaction = models.CharField(_("satisfaction"), max_length=20, choices=Satisfaction.choices, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        ordering = ["due_at", "id"]
+        permissions = [("view_complainant", _("Can see who complained"))]
+        indexes = [
+            models.Index(fields=["township", "status", "due_at"], name="complaints_township_status_due"),
+            models.Index(fields=["due_at"], condition=models.Q(status__in=OPEN_STATUSES), name="complaints_open_due"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=Status.values),
+                name="complaints_complaint_valid_status",
+                violation_error_message=_("Unknown complaint status."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(answered_at__isnull=True) | models.Q(answered_at__gte=models.F("received_at")),
+                name="complaints_complaint_answered_after_received",
+                violation_error_message=_("The answer cannot come before the complaint."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(due_at__gt=models.F("received_at")),
+                name="complaints_complaint_due_after_received",
+                violation_error_message=_("The deadline comes after receipt."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=[Status.ANSWERED, Status.POSTED]) | models.Q(answered_at__isnull=False),
+                name="complaints_complaint_answer_has_time",
+                violation_error_message=_("An answered complaint records when it was answered."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(anonymous=False) | models.Q(complainant_name=""),
+                name="complaints_complaint_anonymous_has_no_name",
+                violation_error_message=_("An anonymous complaint carries no name."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.tracking_number
+
+    def get_absolute_url(self):
+        return reverse("complaints:complaint_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_open(self):
+        return self.status in OPEN_STATUSES
+
+    @property
+    def complainant_masked(self):
+        if self.anonymous or not self.complainant_name:
+            return "匿名"
+        return self.complainant_name[0] + "*" * (len(self.complainant_name) - 1)
+
+
+class ComplaintStep(models.Model):
+    """One step of the timeline: who moved the complaint from what to what, when, and why."""
+
+    complaint = models.ForeignKey(
+        Complaint, verbose_name=_("complaint"), on_delete=models.PROTECT, related_name="steps"
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("complaint step")
+        verbose_name_plural = _("complaint steps")
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.complaint_id}: {self.from_status} → {self.to_status}"
+
+
+class ComplaintReminder(models.Model):
+    """A reminder that went out. Unique per complaint and kind: that is what makes it exactly-once."""
+
+    complaint = models.ForeignKey(
+        Complaint, verbose_name=_("complaint"), on_delete=models.PROTECT, related_name="reminders"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=ReminderKind.choices)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("complaint reminder")
+        verbose_name_plural = _("complaint reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["complaint", "kind"],
+                name="complaints_reminder_once_per_kind",
+                violation_error_message=_("This reminder was already sent."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.complaint_id} {self.kind}"
+
+
+class ComplaintAttachment(models.Model):
+    """Evidence (images, PDFs), kept in the database and served only to who may see the complaint."""
+
+    complaint = models.ForeignKey(
+        Complaint, verbose_name=_("complaint"), on_delete=models.PROTECT, related_name="attachments"
+    )
+    file_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=50)
+    size = models.PositiveIntegerField(_("size"))
+    content = models.BinaryField(_("file"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.file_name
