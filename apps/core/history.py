@@ -12,6 +12,7 @@ import pghistory
 from django.utils.translation import gettext_lazy as _
 from pghistory.middleware import HistoryMiddleware
 
+BOOLEAN_LABELS = {True: _("Yes"), False: _("No")}
 EVENT_LABELS = {"insert": _("Created"), "update": _("Changed"), "delete": _("Deleted")}
 # Fields that change on every save and say nothing to a reader.
 NOISE_FIELDS = {"updated_at", "created_at", "path", "depth", "numchild"}
@@ -46,6 +47,12 @@ class HistoryRow:
     changes: list[tuple[str, object, object]]
 
 
+def _readable(labels, name, value):
+    if isinstance(value, bool):
+        return str(BOOLEAN_LABELS[value])
+    return labels.get(name, {}).get(value, value)
+
+
 def object_history(obj, *, limit=50) -> list[HistoryRow]:
     """The latest events of one object, newest first, in words a reader understands."""
     from pghistory.models import Events
@@ -60,11 +67,7 @@ def object_history(obj, *, limit=50) -> list[HistoryRow]:
         # The aggregate Events view inlines the context's metadata as JSON.
         metadata = event.pgh_context or {}
         changes = [
-            (
-                verbose.get(name, name),
-                labels.get(name, {}).get(before, before),
-                labels.get(name, {}).get(after, after),
-            )
+            (verbose.get(name, name), _readable(labels, name, before), _readable(labels, name, after))
             for name, (before, after) in (event.pgh_diff or {}).items()
             if name not in NOISE_FIELDS
         ]
