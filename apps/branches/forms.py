@@ -1,7 +1,7 @@
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from apps.core.forms import DATE_INPUT, submit_helper
 
 from .choices import (
     GRASSROOTS_KINDS,
@@ -21,8 +21,7 @@ class OrgUnitForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", _("Save")))
+        self.helper = submit_helper()
 
 
 class OrgUnitChildForm(forms.ModelForm):
@@ -33,8 +32,7 @@ class OrgUnitChildForm(forms.ModelForm):
     def __init__(self, *args, allowed_kinds=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [(k.value, k.label) for k in allowed_kinds]
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", _("Save")))
+        self.helper = submit_helper()
 
 
 class EnterpriseForm(forms.ModelForm):
@@ -70,8 +68,7 @@ class EnterpriseForm(forms.ModelForm):
         self.fields["credit_code"].widget.attrs["maxlength"] = 30
         if not user.has_perm("branches.confirm_credit_code"):
             del self.fields["confirm_pilot_code"]
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", _("Save")))
+        self.helper = submit_helper()
 
     def _post_clean(self):
         # Uniqueness and the check character are the service's job (with Chinese messages and
@@ -84,17 +81,7 @@ class ArchiveForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", _("Archive"), css_class="btn-warning"))
-
-
-def _helper(label=None):
-    helper = FormHelper()
-    helper.add_input(Submit("submit", label or _("Save")))
-    return helper
-
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        self.helper = submit_helper(_("Archive"))
 
 
 class UnionRegisterForm(forms.Form):
@@ -122,7 +109,7 @@ class UnionRegisterForm(forms.Form):
         self.fields["enterprises"].queryset = selectors.enterprise_list(user=user).filter(
             union__isnull=True, archived_at__isnull=True
         )
-        self.helper = _helper(_("Register and send for approval"))
+        self.helper = submit_helper(_("Register and send for approval"))
 
 
 class ReasonForm(forms.Form):
@@ -130,7 +117,7 @@ class ReasonForm(forms.Form):
 
     def __init__(self, *args, submit_label=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(submit_label or _("Confirm"))
+        self.helper = submit_helper(submit_label or _("Confirm"))
 
 
 class NewTermForm(forms.Form):
@@ -139,7 +126,7 @@ class NewTermForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = submit_helper()
 
 
 class SubCommitteeForm(forms.ModelForm):
@@ -150,7 +137,7 @@ class SubCommitteeForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = submit_helper()
 
 
 class OfficerForm(forms.ModelForm):
@@ -161,7 +148,7 @@ class OfficerForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = submit_helper()
 
 
 class MeetingForm(forms.ModelForm):
@@ -181,7 +168,7 @@ class MeetingForm(forms.ModelForm):
             self.fields.pop("enterprise")
         else:
             self.fields["enterprise"].queryset = enterprises.filter(union=unit)
-        self.helper = _helper()
+        self.helper = submit_helper()
 
 
 class RatingForm(forms.ModelForm):
@@ -192,4 +179,4 @@ class RatingForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = submit_helper()

@@ -1,18 +1,11 @@
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.branches.models import Enterprise
+from apps.core.forms import submit_helper
 
 from .choices import AnswerMethod, Category, Channel, ReferredTo, Satisfaction, Status
-
-
-def _helper(label=None):
-    helper = FormHelper()
-    helper.add_input(Submit("submit", label or _("Save")))
-    return helper
 
 
 class ComplaintForm(forms.Form):
@@ -45,7 +38,7 @@ class ComplaintForm(forms.Form):
 
         self.fields["enterprise"].queryset = enterprise_list(user=user).filter(archived_at__isnull=True)
         self.initial.setdefault("received_at", timezone.localtime().replace(second=0, microsecond=0))
-        self.helper = _helper(_("Register the complaint"))
+        self.helper = submit_helper(_("Register the complaint"))
 
 
 class TransitionForm(forms.Form):
@@ -78,7 +71,7 @@ class TransitionForm(forms.Form):
                 del self.fields[name]
             elif name != "note":
                 self.fields[name].required = True
-        self.helper = _helper(_("Confirm"))
+        self.helper = submit_helper(_("Confirm"))
 
 
 class AttachmentForm(forms.Form):

@@ -1,21 +1,12 @@
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.branches.choices import GRASSROOTS_KINDS
 from apps.branches.models import OrgUnit
+from apps.core.forms import DATE_INPUT, submit_helper
 
 from .choices import ARCHIVED_STATUSES, MemberStatus
 from .models import Member
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def _helper(label=None):
-    helper = FormHelper()
-    helper.add_input(Submit("submit", label or _("Save")))
-    return helper
 
 
 def _unions(user):
@@ -58,7 +49,7 @@ class MemberCreateForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["union"].queryset = _unions(user)
-        self.helper = _helper()
+        self.helper = submit_helper()
 
     def _post_clean(self):
         pass  # the service validates the ID, uniqueness and the rest, with Chinese messages
@@ -71,7 +62,7 @@ class MemberUpdateForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = submit_helper()
 
 
 class MemberArchiveForm(forms.Form):
@@ -83,7 +74,7 @@ class MemberArchiveForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Archive"))
+        self.helper = submit_helper(_("Archive"))
 
 
 class TransferForm(forms.Form):
@@ -93,7 +84,7 @@ class TransferForm(forms.Form):
     def __init__(self, *args, union_queryset, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_union"].queryset = union_queryset
-        self.helper = _helper(_("Start the transfer"))
+        self.helper = submit_helper(_("Start the transfer"))
 
 
 class TransferInForm(forms.Form):
@@ -108,7 +99,7 @@ class TransferInForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_union"].queryset = _unions(user)
-        self.helper = _helper(_("Transfer the membership in"))
+        self.helper = submit_helper(_("Transfer the membership in"))
 
 
 class DecisionForm(forms.Form):
@@ -126,4 +117,4 @@ class RosterUploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["union"].queryset = _unions(user)
         self.fields["file"].widget.attrs["accept"] = ".xlsx"
-        self.helper = _helper(_("Upload and check"))
+        self.helper = submit_helper(_("Upload and check"))
