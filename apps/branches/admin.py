@@ -1,18 +1,10 @@
 from django.contrib import admin
 from treebeard.forms import movenodeform_factory
 
-from apps.core.admin_mixins import ScopedAdminMixin
+from apps.core.admin_mixins import NoDeleteAdminMixin, ScopedAdminMixin
 
 from . import selectors
 from .models import Enterprise, Meeting, Officer, OrgUnit, Rating, SubCommittee
-
-
-class NoDeleteMixin:
-    """Records are archived in the portal, never deleted; admin follows the same rule."""
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 STAFF_EDITABLE_FIELDS = [
     "name",
@@ -27,7 +19,7 @@ STAFF_EDITABLE_FIELDS = [
 
 
 @admin.register(OrgUnit)
-class OrgUnitAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
+class OrgUnitAdmin(NoDeleteAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     # A flat, path-ordered list: treebeard's TreeAdmin draws from the roots, which a scoped
     # (non-superuser) queryset does not hold. Its MoveNodeForm still places new units.
     scope_selector = selectors.orgunit_list
@@ -70,7 +62,7 @@ class OrgUnitAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
+class EnterpriseAdmin(NoDeleteAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     scope_selector = selectors.enterprise_list
     scope_related = {"township": selectors.orgunit_list, "union": selectors.orgunit_list}
     list_display = ["name", "credit_code", "township", "ownership", "employee_count", "union", "archived_at"]
@@ -81,7 +73,7 @@ class EnterpriseAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(SubCommittee)
-class SubCommitteeAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
+class SubCommitteeAdmin(NoDeleteAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     scope_selector = selectors.subcommittee_list
     scope_related = {"union": selectors.orgunit_list}
     list_display = ["union", "kind", "established_on", "head_name"]
@@ -92,7 +84,7 @@ class SubCommitteeAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Officer)
-class OfficerAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
+class OfficerAdmin(NoDeleteAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     scope_selector = selectors.officer_list
     scope_related = {"union": selectors.orgunit_list}
     list_display = ["name", "position", "union", "concurrent_post", "term_start", "term_end"]
@@ -103,7 +95,7 @@ class OfficerAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
+class MeetingAdmin(NoDeleteAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     scope_selector = selectors.meeting_list
     scope_related = {"org_unit": selectors.orgunit_list, "enterprise": selectors.enterprise_list}
     list_display = ["held_on", "title", "kind", "org_unit", "enterprise", "attendees"]
@@ -115,7 +107,7 @@ class MeetingAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Rating)
-class RatingAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
+class RatingAdmin(NoDeleteAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     scope_selector = selectors.rating_list
     scope_related = {"org_unit": selectors.orgunit_list}
     list_display = ["org_unit", "title", "year"]

@@ -1,3 +1,10 @@
+class NoDeleteAdminMixin:
+    """Records are archived in the portal, never deleted; Django admin follows the same rule."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ScopedAdminMixin:
     """Non-superuser staff see and pick in Django admin only the rows their org unit covers.
 

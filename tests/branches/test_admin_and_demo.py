@@ -79,3 +79,27 @@ def test_admin_change_page_offers_only_in_scope_choices_and_no_approval(client, 
     )
     assert response.status_code == 200  # the form refuses another township's id
     assert not Enterprise.objects.filter(name="越权企业").exists()
+
+
+@pytest.mark.django_db
+def test_member_and_complaint_admin_show_no_whole_id_or_complainant(admin_client, county_tree):
+    import datetime
+
+    from apps.members.services import member_create
+    from tests.members.conftest import make_id
+
+    member = member_create(
+        union=county_tree["union_a"],
+        real_name="陈桂",
+        id_number=make_id(),
+        join_date=datetime.date(2020, 1, 1),
+        employment_form="regular",
+    )
+    for url in (reverse("admin:members_member_changelist"), reverse("admin:members_member_change", args=[member.pk])):
+        content = admin_client.get(url).content.decode()
+        assert make_id() not in content and member.id_masked in content
+    for model in ("membershiptransfer", "idnumberreveal", "rosterimport"):
+        assert admin_client.get(reverse(f"admin:members_{model}_changelist")).status_code == 200
+    for model in ("complaint", "complaintreminder"):
+        assert admin_client.get(reverse(f"admin:complaints_{model}_changelist")).status_code == 200
+    assert admin_client.get(reverse("admin:members_member_delete", args=[member.pk])).status_code == 403

@@ -1,0 +1,49 @@
+from django.contrib import admin
+
+from apps.core.admin_mixins import NoDeleteAdminMixin, ScopedAdminMixin
+
+from . import selectors
+from .models import Complaint, ComplaintReminder, ComplaintStep
+
+
+class StepInline(admin.TabularInline):
+    model = ComplaintStep
+    extra = 0
+    can_delete = False
+    readonly_fields = ["from_status", "to_status", "actor", "at", "note"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(NoDeleteAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """Read-only here: complaints move through the portal's workflow, which keeps the timeline."""
+
+    scope_selector = selectors.complaint_list
+    list_display = ["tracking_number", "received_at", "township", "enterprise", "category", "status", "is_overdue"]
+    list_filter = ["status", "category", "channel", "is_overdue"]
+    search_fields = ["tracking_number", "enterprise__name"]
+    list_select_related = ["township", "enterprise"]
+    exclude = ["complainant_name", "complainant_mobile"]
+    inlines = [StepInline]
+    date_hierarchy = "received_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ComplaintReminder)
+class ComplaintReminderAdmin(NoDeleteAdminMixin, admin.ModelAdmin):
+    list_display = ["complaint", "kind", "sent_at"]
+    list_filter = ["kind"]
+    raw_id_fields = ["complaint"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,67 @@
+from django.contrib import admin
+
+from apps.branches.selectors import orgunit_list
+from apps.core.admin_mixins import NoDeleteAdminMixin, ScopedAdminMixin
+
+from . import selectors
+from .models import IdNumberReveal, Member, MembershipTransfer, RosterImport
+
+
+@admin.register(Member)
+class MemberAdmin(NoDeleteAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """The ID number appears masked only; members are created through the portal's checks."""
+
+    scope_selector = selectors.member_list
+    scope_related = {"union": orgunit_list}
+    list_display = ["real_name", "card_number", "id_masked", "union", "status", "hardship", "join_date"]
+    list_filter = ["status", "employment_form", "hardship", "sex"]
+    search_fields = ["real_name", "card_number", "mobile"]
+    list_select_related = ["union"]
+    raw_id_fields = ["union"]
+    exclude = ["id_number"]
+    readonly_fields = ["id_masked", "id_hash", "card_number", "birth_date", "sex"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(MembershipTransfer)
+class MembershipTransferAdmin(NoDeleteAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    scope_selector = selectors.transfer_list
+    list_display = ["member", "from_union", "to_union", "status", "created_at", "decided_at"]
+    list_filter = ["status"]
+    list_select_related = ["member", "from_union", "to_union"]
+    raw_id_fields = ["member", "from_union", "to_union", "requested_by", "decided_by"]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # transfers are settled in the portal, with their checks
+
+
+@admin.register(IdNumberReveal)
+class IdNumberRevealAdmin(NoDeleteAdminMixin, admin.ModelAdmin):
+    """Who saw whose whole ID number, when: read-only."""
+
+    list_display = ["revealed_at", "user", "member"]
+    list_select_related = ["user", "member"]
+    date_hierarchy = "revealed_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RosterImport)
+class RosterImportAdmin(NoDeleteAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    scope_selector = selectors.import_list
+    list_display = ["file_name", "union", "uploaded_by", "status", "total_rows", "created_at"]
+    list_filter = ["status"]
+    exclude = ["content", "report"]
+    list_select_related = ["union", "uploaded_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
