@@ -54,12 +54,23 @@ class ComplaintListView(ScopedPermissionMixin, ListView):
         now = timezone.now()
         for complaint in context["complaints"]:
             complaint.days_left = days_left(complaint.due_at, now) if complaint.is_open else None
-        from apps.branches.selectors import orgunit_list
+        from django.contrib.auth import get_user_model
 
+        from apps.branches.selectors import enterprise_list, orgunit_list, user_scope_path
+
+        prefix = user_scope_path(self.request.user) or ""
         context.update(
             statuses=Status.choices,
             categories=Category.choices,
             townships=orgunit_list(user=self.request.user).filter(kind="township"),
+            enterprises=enterprise_list(user=self.request.user)
+            .filter(archived_at__isnull=True)
+            .select_related(None)
+            .only("pk", "name"),
+            handlers=get_user_model()
+            .objects.filter(is_active=True, handled_complaints__isnull=False, org_unit__path__startswith=prefix)
+            .distinct()
+            .only("pk", "username", "real_name"),
             query=self.request.GET,
             can_see_complainant=self.request.user.has_perm("complaints.view_complainant"),
         )

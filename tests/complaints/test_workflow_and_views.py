@@ -220,3 +220,14 @@ def test_list_and_detail_cost_the_same_at_any_size(
         assert client.get(reverse("complaints:complaint_list")).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(Complaint.objects.first().get_absolute_url()).status_code == 200
+
+
+@pytest.mark.django_db
+def test_list_filters_by_enterprise_and_handler(client_for, county_user, chair_a, chair_b, register, factories):
+    mine = register(NOW())
+    theirs = register(NOW(), enterprise=factories["b"], user=chair_b)
+    client = client_for(county_user)
+    by_enterprise = client.get(reverse("complaints:complaint_list"), {"enterprise": factories["b"].pk}).content.decode()
+    assert theirs.tracking_number in by_enterprise and mine.tracking_number not in by_enterprise
+    by_handler = client.get(reverse("complaints:complaint_list"), {"handler": chair_a.pk}).content.decode()
+    assert mine.tracking_number in by_handler and theirs.tracking_number not in by_handler
