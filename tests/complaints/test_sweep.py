@@ -126,3 +126,124 @@ def test_the_sweep_through_a_real_worker_is_exactly_once(celery_worker, register
         time.sleep(0.2)
     assert Complaint.objects.get(pk=complaint.pk).is_overdue
     assert ComplaintReminder.objects.filter(complaint=complaint).count() == 3
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_sweep_leaves_nothing_and_the_next_sweep_sends_once(register, chair_a):
+    """Kill -9 the worker while its sweep transaction waits on a row lock; restart; exactly once."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import uuid
+
+    import psycopg2
+    from django.conf import settings as django_settings
+
+    from apps.complaints.tasks import complaint_deadline_sweep as task
+    from tests.conftest import ROOT, _database_url_of_test_db
+    from unionportal.celery import app
+
+    complaint = register(datetime.datetime.now(tz=SH) - datetime.timedelta(days=10))
+    db = connection.settings_dict
+    locker = psycopg2.connect(
+        dbname=db["NAME"],
+        user=db["USER"] or "postgres",
+        host=db["HOST"] or "127.0.0.1",
+        port=db["PORT"] or 5432,
+        password=db["PASSWORD"] or None,
+    )
+    queue = f"kill-test-{uuid.uuid4().hex[:8]}"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "unionportal.settings.test",
+        "DATABASE_URL": _database_url_of_test_db(),
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+    }
+
+    def start_worker():
+        name = f"{queue}-{uuid.uuid4().hex[:4]}@localhost"
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "unionportal",
+                "worker",
+                "--pool=solo",
+                "-Q",
+                queue,
+                "-n",
+                name,
+                "--loglevel=WARNING",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not app.control.ping(destination=[name], timeout=0.5):
+            pass
+        return process
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    worker = start_worker()
+    try:
+        with locker.cursor() as cursor:  # hold the complaint's row: the sweep's UPDATE will wait on it
+            cursor.execute("SELECT id FROM complaints_complaint WHERE id = %s FOR UPDATE", [complaint.pk])
+            task.apply_async(queue=queue)
+            deadline = time.monotonic() + 60
+            waiting = False
+            while time.monotonic() < deadline and not waiting:
+                # Statistics views are snapshotted per transaction: refresh before each look.
+                cursor.execute("SELECT pg_stat_clear_snapshot()")
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    "AND datname = current_database()"
+                )
+                waiting = cursor.fetchone()[0] > 0
+                time.sleep(0.1)
+            cursor.execute(
+                "SELECT pid, state, wait_event_type, left(query, 60) FROM pg_stat_activity "
+                "WHERE datname = current_database()"
+            )
+            activity = cursor.fetchall()
+            assert waiting, f"the sweep never reached the locked row: {activity}"
+            # The sweep has claimed its reminders inside its open transaction: now kill it.
+            worker.send_signal(signal.SIGKILL)
+            worker.wait(timeout=10)
+        locker.rollback()
+        with locker.cursor() as cursor:  # the dead worker's backend goes away, rolling back its claims
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                cursor.execute("SELECT pg_stat_clear_snapshot()")
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND state = 'idle in transaction'"
+                )
+                if cursor.fetchone()[0] == 0:
+                    break
+                time.sleep(0.2)
+            locker.rollback()
+        assert ComplaintReminder.objects.filter(complaint=complaint).count() == 0
+        assert Notification.objects.count() == 0
+
+        worker = start_worker()  # restart; beat would send the sweep again
+        first = task.apply_async(queue=queue).get(timeout=60)
+        second = task.apply_async(queue=queue).get(timeout=60)
+        assert first == {"warning": 1, "overdue": 1, "escalation": 1}
+        assert second == {"warning": 0, "overdue": 0, "escalation": 0}
+        assert ComplaintReminder.objects.filter(complaint=complaint).count() == 3
+        assert Notification.objects.filter(recipient=chair_a).count() == 2
+        assert django_settings.CELERY_TASK_ACKS_LATE and django_settings.CELERY_TASK_REJECT_ON_WORKER_LOST
+    finally:
+        app.conf.task_always_eager = previous
+        locker.close()
+        if worker.poll() is None:
+            worker.terminate()
+            worker.wait(timeout=20)
