@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,7 +15,7 @@ from apps.core.history import object_history
 from apps.core.mixins import ScopedPermissionMixin, ServiceFormMixin
 
 from . import selectors, services
-from .choices import TRANSITIONS, Category, Status
+from .choices import OPEN_STATUSES, TRANSITIONS, Category, Status
 from .deadlines import days_left, last_day_to_answer
 from .forms import AttachmentForm, ComplaintForm, TransitionForm
 from .models import ComplaintAttachment
@@ -32,21 +33,26 @@ class ComplaintListView(ScopedPermissionMixin, ListView):
     template_name = "complaints/complaint_list.html"
     context_object_name = "complaints"
     paginate_by = 50
-    FILTERS = ("status", "category", "township", "enterprise", "handler")
 
     def get_queryset(self):
         queryset = super().get_queryset()
         params = self.request.GET
-        for name in self.FILTERS:
-            value = params.get(name)
-            if value:
-                queryset = queryset.filter(**{name if name in ("status", "category") else f"{name}_id": value})
+        # Values that are not what a filter expects are ignored, never a server error.
+        for name in ("status", "category"):
+            if params.get(name):
+                queryset = queryset.filter(**{name: params[name]})
+        for name in ("township", "enterprise", "handler"):
+            if params.get(name, "").isdigit():
+                queryset = queryset.filter(**{f"{name}_id": int(params[name])})
         if params.get("overdue") == "1":
-            queryset = queryset.filter(is_overdue=True, status__in=("received", "investigating", "in_talks"))
-        if params.get("from"):
-            queryset = queryset.filter(received_at__date__gte=params["from"])
-        if params.get("to"):
-            queryset = queryset.filter(received_at__date__lte=params["to"])
+            queryset = queryset.filter(is_overdue=True, status__in=OPEN_STATUSES)
+        for name, lookup in (("from", "gte"), ("to", "lte")):
+            try:
+                day = parse_date(params.get(name, ""))
+            except ValueError:  # well-formed but impossible, like 2026-02-30
+                day = None
+            if day:
+                queryset = queryset.filter(**{f"received_at__date__{lookup}": day})
         return queryset
 
     def get_context_data(self, **kwargs):

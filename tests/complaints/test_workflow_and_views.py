@@ -231,3 +231,12 @@ def test_list_filters_by_enterprise_and_handler(client_for, county_user, chair_a
     assert theirs.tracking_number in by_enterprise and mine.tracking_number not in by_enterprise
     by_handler = client.get(reverse("complaints:complaint_list"), {"handler": chair_a.pk}).content.decode()
     assert mine.tracking_number in by_handler and theirs.tracking_number not in by_handler
+
+
+@pytest.mark.django_db
+def test_odd_query_strings_are_ignored_not_a_server_error(client_for, county_user, register):
+    register(NOW())
+    client = client_for(county_user)
+    for params in ({"township": "abc"}, {"from": "2026-02-30"}, {"to": "x"}, {"handler": "1; drop"}, {"status": "zz"}):
+        assert client.get(reverse("complaints:complaint_list"), params).status_code == 200
+        assert client.get(reverse("complaints:complaint_export"), params).status_code == 200
