@@ -233,7 +233,9 @@ class PostingPrintView(ComplaintActionMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         complaint = self.object
-        named = complaint.consent_to_name and not complaint.anonymous
+        # Named only with separate consent and when the complainant did not ask to stay unknown
+        # to the enterprise, whose notice board this is.
+        named = complaint.consent_to_name and not complaint.anonymous and not complaint.confidential
         return super().get_context_data(
             complainant=complaint.complainant_name if named else complaint.complainant_masked, **kwargs
         )

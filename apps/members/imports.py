@@ -5,10 +5,12 @@ The per-row report keeps row numbers, statuses and messages only, never the pers
 
 import io
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from apps.branches.models import OrgUnit
@@ -73,10 +75,16 @@ def _progress(roster_import, processed):
 
 def roster_import_execute(*, import_id: int) -> RosterImport:
     """The Celery task's body. Safe to run again after a worker died: the writes are one transaction."""
+    now = timezone.now()
+    # Claim the job atomically: a duplicate or redelivered message finds it taken and leaves it.
+    # A RUNNING job is taken over only when it is older than any task may run (its worker died).
+    stale = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    claimed = RosterImport.objects.filter(
+        Q(status=ImportStatus.QUEUED) | Q(status=ImportStatus.RUNNING, updated_at__lt=stale), pk=import_id
+    ).update(status=ImportStatus.RUNNING, error="", updated_at=now)
     roster_import = RosterImport.objects.select_related("union").get(pk=import_id)
-    if roster_import.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING):
-        return roster_import  # already done (a redelivered message)
-    RosterImport.objects.filter(pk=import_id).update(status=ImportStatus.RUNNING, error="")
+    if not claimed:
+        return roster_import
     try:
         report, summary = _check_and_write(roster_import)
     except Exception as exc:
@@ -116,20 +124,29 @@ def _check_and_write(roster_import):
     for start in range(0, len(hash_list), 5000):
         for member in Member.objects.filter(id_hash__in=hash_list[start : start + 5000]):
             existing[member.id_hash] = member
-    file_cards = {r.data.get("card_number") for r in rows if r.data.get("card_number")}
+    file_cards = {(r.data.get("card_number") or "").upper() for r in rows if r.data.get("card_number")}
     taken_cards = dict(Member.objects.filter(card_number__in=file_cards).values_list("card_number", "id_hash"))
 
     report, creates, updates = [], [], []
+    seen_cards = {}
     counts = {"create": 0, "update": 0, "unchanged": 0, "transfer": 0, "skip": 0}
     for index, row in enumerate(rows, start=1):
         status, messages = row.status, list(row.messages)
+        if status != "error":
+            too_long = _too_long(row.data)
+            if too_long:
+                status = "error"
+                messages.extend(too_long)
         if status == "error":
             action = "skip"
         else:
             data = row.data
             member = existing.get(hashes[row.row])
             card = (data.get("card_number") or "").upper()
-            if member is None:
+            if card and card in seen_cards:
+                status, action = "error", "skip"
+                messages.append(f"会员证号：与第 {seen_cards[card]} 行重复，请核对；留空则由平台发放新证号。")
+            elif member is None:
                 if card and card in taken_cards and taken_cards[card] != hashes[row.row]:
                     status, action = "error", "skip"
                     messages.append("会员证号：该证号已属于另一名会员，请核对；留空则由平台发放新证号。")
@@ -157,6 +174,8 @@ def _check_and_write(roster_import):
                 messages.append(
                     "该身份证号码已在其他工会登记为会员（一人只入会一次）：未重复导入，请在会员页面办理会籍接转。"
                 )
+        if card_of := (row.data.get("card_number") or "").upper():
+            seen_cards.setdefault(card_of, row.row)
         counts[action] += 1
         report.append({"row": row.row, "status": status, "messages": messages, "action": action})
         if index % PROGRESS_EVERY == 0:
@@ -173,6 +192,24 @@ def _check_and_write(roster_import):
         **counts,
     }
     return report, summary
+
+
+# What the database columns hold; a longer cell is an error in the check, not a failed import.
+MAX_LENGTHS = {
+    "real_name": ("姓名", 50),
+    "ethnicity": ("民族", 20),
+    "education": ("文化程度", 20),
+    "political_status": ("政治面貌", 20),
+    "card_number": ("会员证号", 20),
+}
+
+
+def _too_long(data):
+    return [
+        f"{label}：内容过长（最多 {limit} 个字），请精简后重新导入。"
+        for name, (label, limit) in MAX_LENGTHS.items()
+        if len(str(data.get(name) or "")) > limit
+    ]
 
 
 def _value(data, name):
@@ -231,7 +268,7 @@ def _write(union, creates, updates):
                 mobile=_value(data, "mobile"),
                 employment_form=data["employment_form"],
                 join_date=data["join_date"],
-                card_number=card or next(issued),
+                card_number=card.upper() if card else next(issued),
             )
         )
     Member.objects.bulk_create(members, batch_size=2000)

@@ -499,7 +499,7 @@ def _mobile(value: object, label: str) -> tuple[str, str | None]:
     if _MOBILE.match(digits):
         return digits, None
     # Stored empty rather than wrong: the row still imports, and the number can be added later.
-    return "", f"{label}：“{text}”不是有效的 11 位手机号码，本次不导入该号码，请核对后补充。"
+    return "", f"{label}：不是有效的 11 位手机号码，本次不导入该号码，请核对后补充。"
 
 
 def _employment_form(value: object, label: str) -> tuple[str, str | None]:

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from apps.branches.choices import GRASSROOTS_KINDS
 from apps.branches.models import Enterprise
@@ -39,7 +40,7 @@ def member_search(queryset, q: str):
     digits = q.replace(" ", "").replace("-", "")
     if digits.isdigit() and len(digits) == 11:
         return queryset.filter(mobile=digits)
-    if q[:2].isalpha() and any(ch.isdigit() for ch in q):
+    if q[:2].isascii() and q[:2].isalpha() and any(ch.isdigit() for ch in q):
         return queryset.filter(card_number=q.upper())
     return queryset.filter(real_name__contains=q)
 
@@ -77,8 +78,9 @@ def membership_chain(member: Member) -> list[dict]:
     chain = []
     start = member.join_date
     for transfer in transfers:
-        chain.append({"union": transfer.from_union, "start": start, "end": transfer.decided_at.date()})
-        start = transfer.decided_at.date()
+        decided = timezone.localdate(transfer.decided_at)  # Shanghai's date, not UTC's
+        chain.append({"union": transfer.from_union, "start": start, "end": decided})
+        start = decided
     chain.append({"union": member.union, "start": start, "end": member.left_on})
     return chain
 

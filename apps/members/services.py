@@ -264,6 +264,7 @@ def _notify_transfer(transfer: MembershipTransfer) -> None:
         notification_send(
             recipient=user,
             title=title,
-            link=member.get_absolute_url() if transfer.status != TransferStatus.PENDING else "/members/transfers/",
+            # The releasing side no longer sees the member after acceptance: link the transfer list.
+            link="/members/transfers/",
             dedupe_key=f"members:transfer:{transfer.pk}:{transfer.status}",
         )

@@ -182,7 +182,9 @@ class TestPages:
 
     @pytest.mark.parametrize(("consent", "shown"), [(False, "王*"), (True, "王强")])
     def test_public_notice_names_the_complainant_only_with_consent(self, client_for, chair_a, register, consent, shown):
-        complaint = walk(chair_a, register(NOW(), consent_to_name=consent), "investigating", "posted")
+        complaint = walk(
+            chair_a, register(NOW(), consent_to_name=consent, confidential=not consent), "investigating", "posted"
+        )
         page = client_for(chair_a).get(reverse("complaints:posting_print", kwargs={"pk": complaint.pk}))
         assert f'data-testid="posted-complainant">{shown}<' in page.content.decode()
 

@@ -172,3 +172,42 @@ def test_import_through_a_real_worker(celery_worker, county_tree, chair_a, clien
             break
         time.sleep(0.3)
     assert Member.objects.count() == 184
+
+
+@pytest.mark.django_db
+def test_a_duplicate_message_does_not_run_an_import_twice(county_tree, chair_a):
+    from apps.members.imports import roster_import_execute
+
+    record = RosterImport.objects.create(
+        union=county_tree["union_a"], uploaded_by=chair_a, file_name="r.xlsx", content=ROSTER.read_bytes(), commit=True
+    )
+    assert roster_import_execute(import_id=record.pk).status == "imported"
+    RosterImport.objects.filter(pk=record.pk).update(status="running")  # as a second worker would see it
+    assert roster_import_execute(import_id=record.pk).status == "running"  # not stale: left alone
+    assert Member.objects.count() == 184
+
+
+@pytest.mark.django_db
+def test_card_numbers_repeated_in_a_file_or_too_long_cells_are_errors_in_the_check(county_tree, chair_a, tmp_path):
+    import openpyxl
+
+    from apps.members.imports import roster_import_execute
+    from tests.members.conftest import make_id
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["姓名", "性别", "身份证号码", "用工形式", "入会时间", "会员证号", "民族"])
+    sheet.append(["甲", "男", make_id(serial="111"), "合同工", "2020-01-01", "dh2020000001", "汉族"])
+    sheet.append(["乙", "男", make_id(serial="131"), "合同工", "2020-01-01", "DH2020000001", "汉族"])
+    sheet.append(["丙", "男", make_id(serial="151"), "合同工", "2020-01-01", "", "汉" * 30])
+    path = tmp_path / "r.xlsx"
+    book.save(path)
+    record = RosterImport.objects.create(
+        union=county_tree["union_a"], uploaded_by=chair_a, file_name="r.xlsx", content=path.read_bytes(), commit=True
+    )
+    record = roster_import_execute(import_id=record.pk)
+    by_row = {e["row"]: e for e in record.report}
+    assert record.status == "imported"
+    assert by_row[2]["status"] == "valid" and by_row[3]["status"] == "error" and by_row[4]["status"] == "error"
+    assert "重复" in by_row[3]["messages"][-1] and "过长" in by_row[4]["messages"][-1]
+    assert list(Member.objects.values_list("card_number", flat=True)) == ["DH2020000001"]
