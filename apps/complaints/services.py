@@ -11,8 +11,8 @@ from django.utils import timezone
 from apps.accounts.roles import COUNTY_STAFF, ROLE_NAMES, TOWNSHIP_STAFF
 from apps.branches.choices import OrgUnitKind
 from apps.core.errors import ApplicationError
-from apps.core.models import NotificationLevel
-from apps.core.services import notification_send
+from apps.core.models import Notification, NotificationLevel
+from apps.core.services import notification_send_many
 
 from .choices import OPEN_STATUSES, TRANSITIONS, ReminderKind, Status
 from .deadlines import answer_due_at, last_day_to_answer
@@ -210,6 +210,7 @@ def _notify(ids, kind):
     chairs = {}
     for user in users.filter(groups__name=ROLE_NAMES[TOWNSHIP_STAFF], org_unit__kind=OrgUnitKind.TOWNSHIP):
         chairs.setdefault(user.org_unit_id, []).append(user)
+    batch = []
     for complaint in complaints:
         last_day = last_day_to_answer(complaint.due_at)
         if kind == ReminderKind.ESCALATION:
@@ -226,11 +227,15 @@ def _notify(ids, kind):
             level = NotificationLevel.WARNING
         body = f"{complaint.enterprise.name} · {complaint.get_category_display()}"  # no complainant details
         for user in {u.pk: u for u in recipients if u is not None}.values():
-            notification_send(
-                recipient=user,
-                title=title,
-                body=body,
-                link=complaint.get_absolute_url(),
-                level=level,
-                dedupe_key=f"complaints:{kind}:{complaint.pk}",
+            batch.append(
+                Notification(
+                    recipient=user,
+                    title=title,
+                    body=body,
+                    link=complaint.get_absolute_url(),
+                    level=level,
+                    dedupe_key=f"complaints:{kind}:{complaint.pk}",
+                )
             )
+    # One insert for the whole sweep: a day's backlog of thousands costs one round trip.
+    notification_send_many(notifications=batch)

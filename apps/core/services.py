@@ -55,6 +55,36 @@ def notification_send(
     return notification
 
 
+@transaction.atomic
+def notification_send_many(*, notifications: list[Notification]) -> int:
+    """Store many deduplicated notifications in one insert and queue their emails in one task.
+
+    For sweeps that may notify thousands at once. Every item needs a `dedupe_key`; one that was
+    stored before is skipped (the unique constraint decides). Returns how many were new.
+    """
+    if not notifications:
+        return 0
+    if any(not n.dedupe_key for n in notifications):
+        raise ValueError("notification_send_many needs a dedupe_key on every notification")
+    keys = {(n.recipient_id, n.dedupe_key) for n in notifications}
+    before = set(
+        Notification.objects.filter(dedupe_key__in={key for _r, key in keys}).values_list("recipient_id", "dedupe_key")
+    )
+    Notification.objects.bulk_create(notifications, batch_size=1000, ignore_conflicts=True)
+    new_keys = keys - before
+    to_email = list(
+        Notification.objects.filter(dedupe_key__in={key for _r, key in new_keys}, emailed_at__isnull=True)
+        .exclude(recipient__email="")
+        .values_list("pk", "recipient_id", "dedupe_key")
+    )
+    ids = [pk for pk, recipient_id, key in to_email if (recipient_id, key) in new_keys]
+    if ids:
+        from .tasks import send_notification_emails
+
+        transaction.on_commit(lambda: send_notification_emails.delay(ids), robust=True)
+    return len(new_keys)
+
+
 def notification_email(*, notification_id: int) -> bool:
     """Email one notification, once. Returns whether an email went out now."""
     with transaction.atomic():

@@ -18,6 +18,14 @@ def send_notification_email(notification_id: int) -> bool:
 
 
 @shared_task
+def send_notification_emails(notification_ids: list[int]) -> int:
+    """Email a batch of notifications (each at most once)."""
+    from .services import notification_email
+
+    return sum(notification_email(notification_id=pk) for pk in notification_ids)
+
+
+@shared_task
 def clear_expired_sessions() -> None:
     management.call_command("clearsessions")
 

@@ -60,3 +60,25 @@ def test_notification_with_the_same_dedupe_key_is_stored_once(chair_a, django_ca
     # Eager in unit tests: the email went out exactly once.
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["chair@example.org"]
+
+
+@pytest.mark.django_db
+def test_many_notifications_in_one_insert_skip_duplicates_and_email_once(
+    chair_a, chair_b, django_capture_on_commit_callbacks
+):
+    from apps.core.services import notification_send_many
+
+    chair_a.email = "a@example.org"
+    chair_a.save()
+
+    def batch():
+        return [Notification(recipient=user, title="提醒", dedupe_key=f"k:{user.pk}") for user in (chair_a, chair_b)]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notification_send_many(notifications=batch()) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notification_send_many(notifications=batch()) == 0
+    assert Notification.objects.count() == 2
+    assert [m.to for m in mail.outbox] == [["a@example.org"]]
+    with pytest.raises(ValueError, match="dedupe_key"):
+        notification_send_many(notifications=[Notification(recipient=chair_a, title="x")])
