@@ -121,3 +121,8 @@ def role_of(user):
         if group.name in names:
             return names[group.name]
     return None
+
+
+def sync_roles_migration(apps, schema_editor):
+    """RunPython operation for the data migration of every app that adds role permissions."""
+    sync_role_permissions(apps)

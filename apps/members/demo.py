@@ -12,9 +12,9 @@ from apps.branches.models import OrgUnit
 
 from .choices import EmploymentForm, MemberStatus
 from .idnumbers import check_character, mask_id_number
-from .imports import _issue_cards
 from .models import Member
 from .selectors import id_hash_of
+from .services import card_numbers_issue
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰红梅建国志文海燕春雪"
@@ -70,7 +70,7 @@ def seed():
                 hardship=rng.random() < 0.05,
             )
         )
-    for member, card in zip(members, _issue_cards([m.join_date.year for m in members], set()), strict=True):
+    for member, card in zip(members, card_numbers_issue([m.join_date.year for m in members]), strict=True):
         member.card_number = card
     Member.objects.bulk_create(members, batch_size=1000)
     _transfers(rng)

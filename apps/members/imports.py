@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -20,6 +20,7 @@ from .idnumbers import mask_id_number
 from .models import Member, RosterImport
 from .roster import parse_roster
 from .selectors import id_hash_of
+from .services import card_numbers_issue
 
 logger = logging.getLogger(__name__)
 
@@ -219,37 +220,10 @@ def _value(data, name):
     return value
 
 
-def _issue_cards(join_years, file_cards):
-    """Card numbers for new members (one per join year given, in order), from the sequence.
-
-    A serial that collides with a card imported from an old roster is skipped; a few queries
-    for the whole import.
-    """
-    cards = [None] * len(join_years)
-    pending = list(range(len(join_years)))
-    while pending:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT nextval('members_card_serial') FROM generate_series(1, %s)", [len(pending)])
-            serials = [serial for (serial,) in cursor.fetchall()]
-        candidates = {
-            index: f"{settings.MEMBER_CARD_PREFIX}{join_years[index]:04d}{serial:06d}"
-            for index, serial in zip(pending, serials, strict=True)
-        }
-        taken = set(Member.objects.filter(card_number__in=candidates.values()).values_list("card_number", flat=True))
-        taken |= file_cards
-        pending = []
-        for index, card in candidates.items():
-            if card in taken:
-                pending.append(index)
-            else:
-                cards[index] = card
-    return cards
-
-
 def _write(union, creates, updates):
     needs_card = [row for row, card in creates if not card]
     file_cards = {card for _row, card in creates if card}
-    issued = iter(_issue_cards([row.data["join_date"].year for row in needs_card], file_cards))
+    issued = iter(card_numbers_issue([row.data["join_date"].year for row in needs_card], file_cards))
     members = []
     for row, card in creates:
         data = row.data

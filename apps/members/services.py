@@ -29,17 +29,35 @@ class MemberAlreadyRegistered(ApplicationError):
 # --- card numbers -------------------------------------------------------------------------------
 
 
-def card_number_issue(*, join_year: int) -> str:
-    """PREFIX + join year + 6-digit serial from a database sequence: issued once, never reused.
+def card_numbers_issue(join_years: list[int], file_cards: set[str] = frozenset()) -> list[str]:
+    """Card numbers for new members (one per join year given, in order), from the sequence.
 
-    A serial that collides with a card number imported from an old roster is skipped.
+    A serial that collides with a card imported from an old roster is skipped; a few queries
+    for the whole import.
     """
-    with connection.cursor() as cursor:
-        while True:
-            cursor.execute("SELECT nextval('members_card_serial')")
-            card = f"{settings.MEMBER_CARD_PREFIX}{join_year:04d}{cursor.fetchone()[0]:06d}"
-            if not Member.objects.filter(card_number=card).exists():
-                return card
+    cards = [None] * len(join_years)
+    pending = list(range(len(join_years)))
+    while pending:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval('members_card_serial') FROM generate_series(1, %s)", [len(pending)])
+            serials = [serial for (serial,) in cursor.fetchall()]
+        candidates = {
+            index: f"{settings.MEMBER_CARD_PREFIX}{join_years[index]:04d}{serial:06d}"
+            for index, serial in zip(pending, serials, strict=True)
+        }
+        taken = set(Member.objects.filter(card_number__in=candidates.values()).values_list("card_number", flat=True))
+        taken |= file_cards
+        pending = []
+        for index, card in candidates.items():
+            if card in taken:
+                pending.append(index)
+            else:
+                cards[index] = card
+    return cards
+
+
+def card_number_issue(*, join_year: int) -> str:
+    return card_numbers_issue([join_year])[0]
 
 
 # --- members ----------------------------------------------------------------------------------------

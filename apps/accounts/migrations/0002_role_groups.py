@@ -1,10 +1,6 @@
 from django.db import migrations
 
-
-def create_roles(apps, schema_editor):
-    from apps.accounts.roles import sync_role_permissions
-
-    sync_role_permissions(apps)
+from apps.accounts.roles import sync_roles_migration
 
 
 class Migration(migrations.Migration):
@@ -16,4 +12,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(create_roles, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(sync_roles_migration, migrations.RunPython.noop)]

@@ -1,10 +1,6 @@
 from django.db import migrations
 
-
-def sync_roles(apps, schema_editor):
-    from apps.accounts.roles import sync_role_permissions
-
-    sync_role_permissions(apps)
+from apps.accounts.roles import sync_roles_migration
 
 
 class Migration(migrations.Migration):
@@ -13,4 +9,4 @@ class Migration(migrations.Migration):
         ("accounts", "0002_role_groups"),
     ]
 
-    operations = [migrations.RunPython(sync_roles, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(sync_roles_migration, migrations.RunPython.noop)]

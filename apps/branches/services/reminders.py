@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 
 from apps.accounts.roles import GRASSROOTS_OFFICER, ROLE_NAMES, TOWNSHIP_STAFF
 from apps.core.models import Notification, NotificationLevel
-from apps.core.services import notification_send
+from apps.core.services import notification_send_many
 
 from ..compliance import compliance_findings
 from ..models import OrgUnit
@@ -91,15 +91,12 @@ def compliance_reminders_send(*, today: datetime.date) -> int:
     if not planned:
         return 0
     staff = _recipients_by_unit({unit_id for ids, *_ in planned for unit_id in ids})
-    keys = {key for _ids, key, *_ in planned}
-    already = set(Notification.objects.filter(dedupe_key__in=keys).values_list("recipient_id", "dedupe_key"))
-    created = 0
-    for unit_ids, key, title, body, link, level in planned:
-        for unit_id in unit_ids:
-            for user in staff.get(unit_id, []):
-                if (user.pk, key) in already:
-                    continue
-                already.add((user.pk, key))
-                if notification_send(recipient=user, title=title, body=body, link=link, level=level, dedupe_key=key):
-                    created += 1
-    return created
+    # One insert; the notification table's unique (recipient, key) makes each reminder once.
+    return notification_send_many(
+        notifications=[
+            Notification(recipient=user, title=title, body=body, link=link, level=level, dedupe_key=key)
+            for unit_ids, key, title, body, link, level in planned
+            for unit_id in unit_ids
+            for user in staff.get(unit_id, [])
+        ]
+    )
