@@ -39,6 +39,10 @@ messages: $(STAMP)
 	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=tests
 	cd locale && ../$(PY) ../manage.py compilemessages
 
+# The county-scale benchmark in its own database; `make bench BENCH_ARGS="--scale province"` for 100x.
+bench: $(STAMP)
+	$(PY) scripts/devstack.py bench $(BENCH_ARGS)
+
 services-stop:
 	$(PY) scripts/devstack.py stop
 

@@ -3,6 +3,7 @@
 
     python scripts/devstack.py run         services, migrations, demo data, web + worker + beat
     python scripts/devstack.py test ARGS   services, then pytest ARGS
+    python scripts/devstack.py bench ARGS  services, a separate benchmark database, `manage.py bench ARGS`
     python scripts/devstack.py start|stop|env
 
 Data lives under var/ so a second run reuses it. What this process started it also stops,
@@ -31,6 +32,7 @@ REDIS_DIR = VAR / "redis"
 STATE_FILE = VAR / "devstack.json"
 PG_USER_ON_ROOT = "embedded_postgres"  # postgres refuses to run as root
 DB_NAME = "unionportal"
+BENCH_DB_NAME = "unionportal_bench"
 
 
 def log(message: str) -> None:
@@ -159,7 +161,7 @@ def pg_start(state: dict) -> bool:
     return True
 
 
-def pg_ensure_database(state: dict) -> None:
+def pg_ensure_database(state: dict, name: str = DB_NAME) -> None:
     port = str(state["pg_port"])
     exists = subprocess.run(
         [
@@ -171,14 +173,14 @@ def pg_ensure_database(state: dict) -> None:
             "-U",
             "postgres",
             "-tAc",
-            f"SELECT 1 FROM pg_database WHERE datname='{DB_NAME}'",
+            f"SELECT 1 FROM pg_database WHERE datname='{name}'",
         ],
         capture_output=True,
         text=True,
         check=True,
     ).stdout.strip()
     if exists != "1":
-        subprocess.run([_pg_bin("createdb"), "-h", "127.0.0.1", "-p", port, "-U", "postgres", DB_NAME], check=True)
+        subprocess.run([_pg_bin("createdb"), "-h", "127.0.0.1", "-p", port, "-U", "postgres", name], check=True)
 
 
 def pg_stop() -> None:
@@ -269,15 +271,23 @@ def redis_stop() -> None:
 class Services:
     """Bring up what the environment does not already provide; stop only what we started."""
 
-    def __init__(self):
+    def __init__(self, bench: bool = False):
         self.started_pg = False
         self.started_redis = False
+        # The benchmark gets its own database (BENCH_DATABASE_URL, or one in the embedded server).
+        self.bench = bench
 
     def __enter__(self) -> Services:
         state = load_state()
         env = os.environ
         try:
-            if not env.get("DATABASE_URL"):
+            if self.bench and not env.get("BENCH_DATABASE_URL"):
+                self.started_pg = pg_start(state)
+                pg_ensure_database(state, BENCH_DB_NAME)
+                env["BENCH_DATABASE_URL"] = f"postgres://postgres@127.0.0.1:{state['pg_port']}/{BENCH_DB_NAME}"
+            if self.bench:
+                env["DATABASE_URL"] = env["BENCH_DATABASE_URL"]
+            elif not env.get("DATABASE_URL"):
                 self.started_pg = pg_start(state)
                 pg_ensure_database(state)
                 env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:{state['pg_port']}/{DB_NAME}"
@@ -348,6 +358,14 @@ def cmd_test(args: list[str]) -> int:
         return run_child([python(), "-m", "pytest", *args])
 
 
+def cmd_bench(args: list[str]) -> int:
+    with Services(bench=True):
+        os.environ["DJANGO_SETTINGS_MODULE"] = "unionportal.settings.bench"
+        manage = [python(), "manage.py"]
+        subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], cwd=ROOT, check=True)
+        return run_child([*manage, "bench", *args])
+
+
 def _terminate(_signum, _frame):
     # SIGTERM ends us like Ctrl-C does: through `finally`, so started services are stopped.
     raise SystemExit(143)
@@ -360,6 +378,8 @@ def main(argv: list[str]) -> int:
         return cmd_run()
     if command == "test":
         return cmd_test(argv[2:])
+    if command == "bench":
+        return cmd_bench(argv[2:])
     if command == "start":
         state = load_state()
         pg_start(state)

@@ -13,6 +13,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from apps.core.exports import xlsx_response
 from apps.core.history import object_history
 from apps.core.mixins import ScopedPermissionMixin, ServiceFormMixin
+from apps.core.pagination import CappedCountPaginator
 
 from . import selectors, services
 from .choices import OPEN_STATUSES, TRANSITIONS, Category, Status
@@ -33,6 +34,7 @@ class ComplaintListView(ScopedPermissionMixin, ListView):
     template_name = "complaints/complaint_list.html"
     context_object_name = "complaints"
     paginate_by = 50
+    paginator_class = CappedCountPaginator
 
     def get_queryset(self):
         queryset = super().get_queryset()

@@ -9,6 +9,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from .errors import ApplicationError
+from .pagination import CappedCountPaginator
 
 
 class ScopedQuerysetMixin(LoginRequiredMixin):
@@ -61,6 +62,7 @@ class ScopedListView(ScopedPermissionMixin, SingleTableMixin, FilterView):
     """
 
     paginate_by = 50
+    paginator_class = CappedCountPaginator
     template_name = "list_page.html"
     page_title = ""
     create_url = None

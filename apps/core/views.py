@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import ListView
 
 from . import health
+from .pagination import CappedCountPaginator
 from .selectors import notification_list
 from .services import notification_mark_all_read, notification_mark_read
 
@@ -17,6 +18,7 @@ class NotificationListView(ListView):
     template_name = "core/notification_list.html"
     context_object_name = "notifications"
     paginate_by = 25
+    paginator_class = CappedCountPaginator
 
     def get_queryset(self):
         return notification_list(user=self.request.user)

@@ -12,6 +12,7 @@ from apps.core.errors import ApplicationError
 from apps.core.exports import XlsxExportMixin, xlsx_response
 from apps.core.history import object_history
 from apps.core.mixins import ScopedListView, ScopedPermissionMixin, ServiceFormMixin
+from apps.core.pagination import CappedCountPaginator
 
 from . import imports, selectors, services
 from .choices import ImportStatus
@@ -216,6 +217,7 @@ class TransferListView(ScopedPermissionMixin, ListView):
     template_name = "members/transfer_list.html"
     context_object_name = "transfers"
     paginate_by = 50
+    paginator_class = CappedCountPaginator
 
     def get_context_data(self, **kwargs):
         pending = selectors.transfer_pending_for(user=self.request.user)

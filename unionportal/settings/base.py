@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.contrib.humanize",
     # third party
     "crispy_forms",
     "crispy_bootstrap5",
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "apps.members",
     "apps.complaints",
     "apps.overview",
+    "apps.bench",
 ]
 
 MIDDLEWARE = [
@@ -187,7 +189,13 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Entries here are written into django-celery-beat's tables when beat starts; from then on
 # the schedule is edited in Django admin.
+# The home page's key figures are pre-computed this often (apps.overview.services).
+UNIT_SUMMARY_REFRESH_MINUTES = env.int("UNIT_SUMMARY_REFRESH_MINUTES", default=10)
 CELERY_BEAT_SCHEDULE = {
+    "overview-refresh-unit-summaries": {
+        "task": "apps.overview.tasks.refresh_unit_summaries",
+        "schedule": timedelta(minutes=UNIT_SUMMARY_REFRESH_MINUTES),
+    },
     "complaints-deadline-sweep": {
         "task": "apps.complaints.tasks.complaint_deadline_sweep",
         "schedule": timedelta(minutes=5),

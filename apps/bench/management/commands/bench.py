@@ -1,0 +1,103 @@
+"""Measure every main page, the roster import and the deadline sweep on a generated dataset.
+
+    DJANGO_SETTINGS_MODULE=unionportal.settings.bench python manage.py bench [--scale county] [--seed 1]
+
+`make bench` runs this with a separate benchmark database (embedded PostgreSQL unless
+BENCH_DATABASE_URL is set). It generates the dataset first (skipped when already there),
+prints a table and writes bench/results.json. Only the benchmark settings are accepted:
+the command logs in as generated users and writes sessions, which a real database must not get.
+"""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from apps.bench import measure
+
+ROSTER_ROWS = 10_000
+
+
+class Command(BaseCommand):
+    help = "Benchmark the portal's pages, the roster import and the deadline sweep; write bench/results.json."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", default="county", help="county, province or a factor of county (default county)")
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--repeats", type=int, default=measure.DEFAULT_REPEATS, help="timed requests per page")
+        parser.add_argument("--skip-generate", action="store_true", help="use the dataset already in the database")
+        parser.add_argument("--only", action="append", help="measure only this page (repeatable)")
+        parser.add_argument("--no-import", action="store_true", help="skip the roster import measurement")
+        parser.add_argument("--no-sweep", action="store_true", help="skip the deadline sweep measurement")
+        parser.add_argument("--output", default=None, help="where to write the JSON (default bench/results.json)")
+        parser.add_argument("--markdown", action="store_true", help="also print the table as Markdown")
+
+    def handle(self, *args, scale, seed, repeats, skip_generate, only, no_import, no_sweep, output, markdown, **opts):
+        if settings.ROOT_URLCONF != "apps.bench.urls":
+            raise CommandError("run with DJANGO_SETTINGS_MODULE=unionportal.settings.bench (see `make bench`)")
+        from apps.bench.generator import bench_users
+
+        if not skip_generate:
+            call_command("generate_dataset", scale=scale, seed=seed, stdout=self.stdout, stderr=self.stderr)
+        users = bench_users()
+        admin = self._admin_user()
+        log = self.stdout.write
+
+        log(f"\npages ({repeats} timed requests each, after {measure.WARMUP} warm-up requests)")
+        pages = measure.measure_pages(users=users, admin_user=admin, repeats=repeats, only=only, log=log)
+        import_result = None if no_import else self._measure_import(users, seed, log)
+        sweep = None if no_sweep else measure.measure_sweep(log=log)
+
+        document = measure.results_document(scale=scale, pages=pages, import_result=import_result, sweep=sweep)
+        document["seed"] = seed
+        if import_result:
+            document["import"] = import_result
+        path = Path(output) if output else measure.default_results_path()
+        measure.write_results(document, path)
+        log("\n" + measure.table(pages))
+        if import_result:
+            rates = import_result
+            log(
+                f"roster import of {rates['rows']:,} rows: check {rates['check_rows_per_s']:,.0f} rows/s, "
+                f"import {rates['import_rows_per_s']:,.0f} rows/s"
+            )
+        if sweep:
+            log(f"deadline sweep: {sweep['sweep_s']:.3f} s ({sweep['sweep_open_complaints']:,} open complaints)")
+        if markdown:
+            log("\n" + measure.markdown_table(document))
+        log(f"\nwritten: {path}")
+
+    def _admin_user(self):
+        """A superuser for Django admin's changelist, with no password: the bench logs in directly."""
+        admin, created = get_user_model().objects.get_or_create(
+            username="bench-admin", defaults={"is_staff": True, "is_superuser": True, "real_name": "基准测试管理员"}
+        )
+        if created:
+            admin.set_unusable_password()
+            admin.save(update_fields=["password"])
+        return admin
+
+    def _measure_import(self, users, seed, log):
+        """A 10,000-row roster checked and imported into a union of the chair's township, then rolled back."""
+        from apps.bench.rosterfile import build_roster_xlsx, measure_roster_import
+        from apps.branches.choices import GRASSROOTS_KINDS
+        from apps.branches.models import OrgUnit
+
+        chair = users.get("township_staff") or next(iter(users.values()))
+        union = (
+            OrgUnit.objects.filter(kind__in=GRASSROOTS_KINDS, path__startswith=chair.org_unit.path)
+            .order_by("path")
+            .first()
+        )
+        content = build_roster_xlsx(rows=ROSTER_ROWS, seed=seed)
+        with transaction.atomic():
+            result = measure_roster_import(union=union, user=chair, content=content)
+            transaction.set_rollback(True)  # the benchmark database keeps its county-scale numbers
+        log(
+            f"roster import of {result['rows']:,} rows: check {result['check_s']:.2f} s, "
+            f"import {result['import_s']:.2f} s (rolled back)"
+        )
+        return result

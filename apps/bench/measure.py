@@ -1,0 +1,390 @@
+"""What every page costs: server time p50/p95, SQL queries and bytes, next to a bare baseline.
+
+The pages are requested in-process through Django's test client, so "server time" is
+everything Django does for a request (middleware, session, view, queries, template) and
+nothing of the network. Query counts come from one extra request under
+CaptureQueriesContext; timed requests run without it, as in production.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import math
+import os
+import platform
+import statistics
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+# How many timed requests per page; the first WARMUP are not counted (caches, connections).
+DEFAULT_REPEATS = 20
+WARMUP = 2
+# List pages render this many rows; the baseline renders the same number.
+LIST_ROWS = 50
+EXPORT_ROWS = 10_000
+
+
+@dataclass
+class PageSpec:
+    name: str
+    role: str
+    url: str
+    rows: int  # rows the page renders: the baseline it is compared with renders as many
+    kind: str = "list"  # list | detail | search | dashboard | export | baseline | admin
+    repeats: int | None = None
+
+
+@dataclass
+class PageResult:
+    name: str
+    role: str
+    url: str
+    kind: str
+    rows: int
+    status: int
+    p50_ms: float
+    p95_ms: float
+    queries: int
+    bytes: int
+    baseline_ratio: float | None = None
+    samples_ms: list[float] = field(default_factory=list, repr=False)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile: the smallest value with at least `fraction` of the samples at or below it."""
+    ordered = sorted(values)
+    rank = max(1, math.ceil(fraction * len(ordered)))
+    return ordered[rank - 1]
+
+
+def _body_length(response) -> int:
+    if getattr(response, "streaming", False):
+        return sum(len(chunk) for chunk in response.streaming_content)
+    return len(response.content)
+
+
+def count_queries(client: Client, url: str) -> tuple[int, int, int]:
+    """(status, queries, bytes) of one request, its SQL counted."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+        size = _body_length(response)
+    return response.status_code, len(captured.captured_queries), size
+
+
+def measure_page(client: Client, spec: PageSpec, repeats: int = DEFAULT_REPEATS) -> PageResult:
+    repeats = spec.repeats or repeats
+    for _ in range(WARMUP):
+        _body_length(client.get(spec.url))
+    status, queries, size = count_queries(client, spec.url)
+    samples = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        response = client.get(spec.url)
+        _body_length(response)  # a streamed body is produced while it is read: count that time
+        samples.append((time.perf_counter() - started) * 1000)
+    return PageResult(
+        name=spec.name,
+        role=spec.role,
+        url=spec.url,
+        kind=spec.kind,
+        rows=spec.rows,
+        status=status,
+        p50_ms=round(statistics.median(samples), 2),
+        p95_ms=round(percentile(samples, 0.95), 2),
+        queries=queries,
+        bytes=size,
+        samples_ms=[round(s, 2) for s in samples],
+    )
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def baseline_url(rows: int) -> str:
+    return f"{reverse('bench_baseline')}?{urlencode({'rows': rows})}"
+
+
+# --- which pages, as whom ---------------------------------------------------------------------
+
+
+def _scope_samples(user) -> dict:
+    """Real objects in the user's scope to open and search for: found once, before timing."""
+    from apps.complaints.selectors import complaint_list
+    from apps.members.selectors import member_list
+
+    members = member_list(user=user).order_by("pk")
+    member = members.first()
+    complaint = complaint_list(user=user).order_by("pk").first()
+    # The export covers the latest joiners, as many as EXPORT_ROWS (or all the user may see).
+    cutoff = members.order_by("-join_date").values_list("join_date", flat=True)[EXPORT_ROWS - 1 : EXPORT_ROWS].first()
+    return {"member": member, "complaint": complaint, "export_from": cutoff}
+
+
+def page_specs(users: dict) -> list[PageSpec]:
+    """Each main page as each role. `users` maps a role name to a user of that role."""
+    specs = []
+    for role, user in users.items():
+        sample = _scope_samples(user)
+        member, complaint = sample["member"], sample["complaint"]
+        specs += [
+            PageSpec("dashboard", role, reverse("overview:home"), 0, "dashboard"),
+            PageSpec("union list", role, reverse("branches:union_list"), LIST_ROWS),
+            PageSpec("enterprise list", role, reverse("branches:enterprise_list"), LIST_ROWS),
+            PageSpec("member list", role, reverse("members:member_list"), LIST_ROWS),
+            PageSpec("complaint list (by urgency)", role, reverse("complaints:complaint_list"), LIST_ROWS),
+            PageSpec("formation rate", role, reverse("branches:formation_rate"), LIST_ROWS, "dashboard"),
+        ]
+        if member is not None:
+            members_url = reverse("members:member_list")
+            specs += [
+                PageSpec(
+                    "member search: name", role, f"{members_url}?{urlencode({'q': member.real_name})}", 1, "search"
+                ),
+                PageSpec(
+                    "member search: ID number", role, f"{members_url}?{urlencode({'q': member.id_number})}", 1, "search"
+                ),
+                PageSpec(
+                    "member search: card", role, f"{members_url}?{urlencode({'q': member.card_number})}", 1, "search"
+                ),
+                PageSpec("member detail", role, member.get_absolute_url(), 1, "detail"),
+            ]
+        if complaint is not None:
+            specs.append(PageSpec("complaint detail", role, complaint.get_absolute_url(), 1, "detail"))
+        export_query = {"joined_from": sample["export_from"].isoformat()} if sample["export_from"] else {}
+        specs.append(
+            PageSpec(
+                "member export (Excel)",
+                role,
+                f"{reverse('members:member_export')}?{urlencode(export_query)}",
+                EXPORT_ROWS,
+                "export",
+                repeats=5,
+            )
+        )
+    return specs
+
+
+def reference_specs(baseline_role: str) -> list[PageSpec]:
+    """The floors: the bare view at each row count the pages use, and Django admin's member list."""
+    specs = [
+        PageSpec(f"baseline ({rows} rows)", baseline_role, baseline_url(rows), rows, "baseline") for rows in (1, 50)
+    ]
+    specs.append(PageSpec("admin member changelist", "admin", reverse("admin:members_member_changelist"), 100, "admin"))
+    return specs
+
+
+def with_ratios(results: list[PageResult], baselines: dict[int, float]) -> list[PageResult]:
+    """Each page's p50 over the baseline's p50 for the nearest row count the baseline measured."""
+    for result in results:
+        if result.kind == "baseline" or not baselines:
+            continue
+        rows = min(baselines, key=lambda n: abs(n - max(result.rows, 1)))
+        result.baseline_ratio = round(result.p50_ms / baselines[rows], 2) if baselines[rows] else None
+    return results
+
+
+def measure_pages(*, users: dict, admin_user, repeats: int = DEFAULT_REPEATS, only=None, log=print) -> list[PageResult]:
+    results = []
+    baselines = {}
+    clients = {role: client_for(user) for role, user in users.items()}
+    clients["admin"] = client_for(admin_user)
+    # The baseline runs as the first role, so its menu and session cost what the pages' do.
+    for spec in reference_specs(next(iter(users))):
+        result = measure_page(clients[spec.role], spec, repeats)
+        if spec.kind == "baseline":
+            baselines[spec.rows] = result.p50_ms
+        results.append(result)
+        log(_line(result))
+    log(HEADER)
+    for spec in page_specs(users):
+        if only and spec.name not in only:
+            continue
+        result = measure_page(clients[spec.role], spec, repeats)
+        results.append(result)
+        log(_line(result))
+    return with_ratios(results, baselines)
+
+
+# --- background work ---------------------------------------------------------------------------
+
+SWEEP_OPEN = 100_000
+SWEEP_DUE = 1_000
+
+
+class _Rollback(Exception):
+    pass
+
+
+def measure_sweep(*, open_complaints: int = SWEEP_OPEN, due: int = SWEEP_DUE, log=print) -> dict:
+    """The deadline sweep over `open_complaints` open complaints, `due` of them falling due at once.
+
+    Runs in a transaction that is rolled back: the benchmark database keeps its county-scale
+    complaint numbers, and no notification email leaves (they are queued on commit only).
+    """
+    from apps.complaints.models import Complaint
+    from apps.complaints.services import complaint_deadline_sweep
+
+    timings = {}
+    try:
+        with transaction.atomic():
+            now = timezone.now()
+            _add_open_complaints(Complaint, open_complaints, due, now)
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE complaints_complaint")
+                cursor.execute("ANALYZE complaints_complaintreminder")
+            started = time.perf_counter()
+            first = complaint_deadline_sweep(now=now)
+            timings["sweep_s"] = round(time.perf_counter() - started, 3)
+            started = time.perf_counter()
+            second = complaint_deadline_sweep(now=now)
+            timings["sweep_idle_s"] = round(time.perf_counter() - started, 3)
+            timings["sweep_open_complaints"] = Complaint.objects.filter(status__in=_open()).count()
+            timings["sweep_reminders"] = first
+            timings["sweep_second_run"] = second
+            raise _Rollback
+    except _Rollback:
+        pass
+    log(
+        f"deadline sweep over {timings['sweep_open_complaints']:,} open complaints: "
+        f"{timings['sweep_s']:.3f} s with {timings['sweep_reminders']} due, {timings['sweep_idle_s']:.3f} s idle"
+    )
+    return timings
+
+
+def _open():
+    from apps.complaints.choices import OPEN_STATUSES
+
+    return list(OPEN_STATUSES)
+
+
+def _add_open_complaints(Complaint, count: int, due: int, now):
+    """Open complaints spread over the coming week; `due` of them inside the warning window or past it."""
+    from apps.branches.models import Enterprise
+    from apps.complaints.choices import Category, Channel, Status
+
+    enterprises = list(Enterprise.objects.filter(archived_at__isnull=True).values_list("pk", "township_id")[:200])
+    hour = datetime.timedelta(hours=1)
+    batch = []
+    for index in range(count):
+        enterprise_id, township_id = enterprises[index % len(enterprises)]
+        if index < due // 2:
+            due_at = now - (index % 5 + 1) * datetime.timedelta(minutes=1)  # just became overdue
+        elif index < due:
+            due_at = now + (index % 47 + 1) * hour  # inside the 48-hour warning window
+        else:
+            due_at = now + datetime.timedelta(hours=50) + (index % 100) * hour
+        batch.append(
+            Complaint(
+                tracking_number=f"TSB-{index:08d}",
+                received_at=due_at - datetime.timedelta(days=7),
+                due_at=due_at,
+                channel=Channel.values[index % len(Channel.values)],
+                enterprise_id=enterprise_id,
+                township_id=township_id,
+                category=Category.values[index % len(Category.values)],
+                description="基准测试",
+                status=Status.RECEIVED,
+            )
+        )
+        if len(batch) == 5_000:
+            Complaint.objects.bulk_create(batch)
+            batch = []
+    Complaint.objects.bulk_create(batch)
+
+
+# --- the report ----------------------------------------------------------------------------------
+
+
+def machine() -> dict:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory_gb = None
+    try:
+        memory_gb = round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)
+    except (ValueError, OSError, AttributeError):
+        pass
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        pg_version = cursor.fetchone()[0]
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": memory_gb,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "postgresql": pg_version,
+    }
+
+
+def results_document(*, scale, pages: list[PageResult], import_result: dict | None, sweep: dict | None, extra=None):
+    document = {
+        "scale": scale,
+        "machine": machine(),
+        "measured_at": timezone.now().isoformat(timespec="seconds"),
+        "pages": [{key: value for key, value in asdict(page).items() if key not in {"samples_ms"}} for page in pages],
+        "import_rows_per_s": import_result.get("import_rows_per_s") if import_result else None,
+        "check_rows_per_s": import_result.get("check_rows_per_s") if import_result else None,
+        "sweep_s": sweep.get("sweep_s") if sweep else None,
+        "sweep_idle_s": sweep.get("sweep_idle_s") if sweep else None,
+        "sweep_open_complaints": sweep.get("sweep_open_complaints") if sweep else None,
+    }
+    document.update(extra or {})
+    return document
+
+
+def write_results(document: dict, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+
+
+HEADER = f"{'page':<32} {'role':<20} {'p50 ms':>8} {'p95 ms':>8} {'queries':>7} {'KiB':>8} {'×base':>6}"
+
+
+def _line(result: PageResult) -> str:
+    ratio = f"{result.baseline_ratio:.1f}" if result.baseline_ratio is not None else "–"
+    flag = "" if result.status == 200 else f"  HTTP {result.status}"
+    return (
+        f"{result.name:<32} {result.role:<20} {result.p50_ms:>8.1f} {result.p95_ms:>8.1f} "
+        f"{result.queries:>7} {result.bytes / 1024:>8.1f} {ratio:>6}{flag}"
+    )
+
+
+def table(pages: list[PageResult]) -> str:
+    return "\n".join([HEADER, "-" * len(HEADER), *(_line(page) for page in pages)])
+
+
+def markdown_table(document: dict) -> str:
+    lines = [
+        "| page | role | p50 ms | p95 ms | queries | KiB | × baseline |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for page in document["pages"]:
+        ratio = f"{page['baseline_ratio']:.1f}" if page.get("baseline_ratio") is not None else "–"
+        lines.append(
+            f"| {page['name']} | {page['role']} | {page['p50_ms']:.1f} | {page['p95_ms']:.1f} | {page['queries']} "
+            f"| {page['bytes'] / 1024:.1f} | {ratio} |"
+        )
+    return "\n".join(lines)
+
+
+def default_results_path() -> Path:
+    return Path(settings.BASE_DIR) / "bench" / "results.json"

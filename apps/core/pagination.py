@@ -1,0 +1,32 @@
+"""Pagination that costs the same at 100 rows and at a province's 15 million."""
+
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+
+# Past this many rows a list says "more than 10,000" and asks for a filter: nobody pages
+# through 200 pages of 50, and counting or skipping further is what makes big lists slow.
+COUNT_CAP = 10_000
+
+
+class CappedCountPaginator(Paginator):
+    """Counts at most COUNT_CAP + 1 rows and serves no page beyond COUNT_CAP rows.
+
+    The count is `SELECT count(*) FROM (SELECT … LIMIT 10001)` without the ORDER BY, so it
+    stops early instead of counting the whole table; the OFFSET of the deepest page is at
+    most COUNT_CAP. Both are bounded whatever the table size. `count_is_capped` tells the
+    template to say "more than" instead of a number.
+    """
+
+    count_cap = COUNT_CAP
+
+    @cached_property
+    def count(self):
+        object_list = self.object_list
+        if hasattr(object_list, "order_by"):
+            found = object_list.order_by()[: self.count_cap + 1].count()
+        else:
+            found = len(object_list)
+        self.count_is_capped = found > self.count_cap
+        return min(found, self.count_cap)
+
+    count_is_capped = False

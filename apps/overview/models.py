@@ -1,0 +1,51 @@
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class UnitSummary(models.Model):
+    """The key figures under one org unit (township and above), pre-computed by Celery.
+
+    Counting 15 million members on every page view is what a province cannot afford; the
+    home page reads these rows instead, refreshed every few minutes (apps.overview.tasks).
+    Derived data: rebuilt from the source tables at every refresh, so it has no history.
+    """
+
+    unit = models.OneToOneField(
+        "branches.OrgUnit", verbose_name=_("org unit"), on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    members_active = models.PositiveIntegerField(_("members"), default=0)
+    members_hardship = models.PositiveIntegerField(_("members in hardship"), default=0)
+    unions_approved = models.PositiveIntegerField(_("grassroots unions"), default=0)
+    unions_pending = models.PositiveIntegerField(_("unions awaiting approval"), default=0)
+    enterprises = models.PositiveIntegerField(_("enterprises counted for the formation rate"), default=0)
+    enterprises_unionised = models.PositiveIntegerField(_("enterprises with an approved union"), default=0)
+    complaints_open = models.PositiveIntegerField(_("open complaints"), default=0)
+    complaints_overdue = models.PositiveIntegerField(_("overdue complaints"), default=0)
+    complaints_this_year = models.PositiveIntegerField(_("complaints received this year"), default=0)
+    refreshed_at = models.DateTimeField(_("refreshed at"))
+
+    class Meta:
+        verbose_name = _("unit summary")
+        verbose_name_plural = _("unit summaries")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(members_hardship__lte=F("members_active")),
+                name="overview_summary_hardship_within_members",
+            ),
+            models.CheckConstraint(
+                condition=Q(enterprises_unionised__lte=F("enterprises")),
+                name="overview_summary_unionised_within_enterprises",
+            ),
+            models.CheckConstraint(
+                condition=Q(complaints_overdue__lte=F("complaints_open")),
+                name="overview_summary_overdue_within_open",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit_id} @ {self.refreshed_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def formation_rate(self):
+        return self.enterprises_unionised / self.enterprises if self.enterprises else None

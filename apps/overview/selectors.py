@@ -1,0 +1,39 @@
+"""Reads of the home page: the pre-computed figures of the user's unit and of the units below it."""
+
+from apps.branches.choices import GRASSROOTS_KINDS
+from apps.branches.selectors import orgunit_list, user_scope_path
+
+from .models import UnitSummary
+
+
+def home_summaries(*, user) -> dict:
+    """The user's own summary and those one level down (townships for county staff), two queries.
+
+    A superuser sees the top-level units as "one level down" and the sum of them as their own.
+    """
+    prefix = user_scope_path(user)
+    if prefix is None:
+        return {"own": None, "children": []}
+    visible = orgunit_list(user=user).exclude(kind__in=GRASSROOTS_KINDS)
+    if prefix == "":
+        children_units = visible.filter(depth=1)
+    else:
+        unit = user.org_unit
+        children_units = visible.filter(path__startswith=unit.path, depth=unit.depth + 1)
+    children = list(UnitSummary.objects.filter(unit__in=children_units).select_related("unit").order_by("unit__path"))
+    if prefix == "":
+        own = _sum(children)
+    else:
+        own = UnitSummary.objects.filter(unit_id=user.org_unit_id).first()
+    return {"own": own, "children": children}
+
+
+def _sum(summaries):
+    if not summaries:
+        return None
+    from .services import COUNTERS
+
+    total = UnitSummary(refreshed_at=min(s.refreshed_at for s in summaries))
+    for name in COUNTERS:
+        setattr(total, name, sum(getattr(s, name) for s in summaries))
+    return total

@@ -1,0 +1,72 @@
+"""Big lists cost the same at any size: the count stops at the cap and no page lies beyond it."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from apps.core.models import Notification
+from apps.core.pagination import CappedCountPaginator
+from apps.members.services import member_create
+from tests.members.conftest import make_id
+
+
+class SmallCap(CappedCountPaginator):
+    count_cap = 3
+
+
+@pytest.fixture
+def notifications(county_user):
+    Notification.objects.bulk_create(Notification(recipient=county_user, title=f"n{i}") for i in range(5))
+    return Notification.objects.filter(recipient=county_user).order_by("-created_at", "-id")
+
+
+def test_count_stops_at_the_cap_without_sorting(notifications):
+    paginator = SmallCap(notifications, 2)
+    with CaptureQueriesContext(connection) as captured:
+        assert paginator.count == 3
+    assert paginator.count_is_capped
+    sql = captured.captured_queries[0]["sql"]
+    assert "LIMIT 4" in sql
+    assert "ORDER BY" not in sql
+    # The third row is the last one served; the fourth and fifth lie past the cap.
+    assert paginator.num_pages == 2
+    assert [n.title for n in paginator.page(2).object_list] == ["n2"]
+
+
+def test_small_lists_give_the_exact_count(notifications):
+    paginator = CappedCountPaginator(notifications, 2)
+    assert paginator.count == 5
+    assert not paginator.count_is_capped
+    assert paginator.num_pages == 3
+
+
+def test_member_list_says_more_than_instead_of_counting(monkeypatch, client_for, county_user, county_tree):
+    monkeypatch.setattr(CappedCountPaginator, "count_cap", 2)
+    for serial in range(4):
+        member_create(
+            union=county_tree["union_a"],
+            real_name=f"王{serial}",
+            id_number=make_id(serial=f"{serial:03d}"),
+            join_date=datetime.date(2020, 1, 1),
+            employment_form="regular",
+        )
+    client = client_for(county_user)
+    page = client.get("/members/").content.decode()
+    assert "超过 2 条" in page
+    assert "4 条" not in page
+
+
+def test_page_links_keep_the_filters():
+    from django.template import Context, Template
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/complaints/", {"status": "received", "page": "1"})
+    template = Template('{% include "includes/pagination.html" %}')
+    paginator = CappedCountPaginator(list(range(120)), 50)
+    html = template.render(
+        Context({"request": request, "is_paginated": True, "page_obj": paginator.page(1)}),
+    )
+    assert "status=received" in html
+    assert "page=2" in html

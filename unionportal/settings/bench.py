@@ -1,0 +1,18 @@
+"""Benchmark settings (`make bench`): production-like request handling on a separate database.
+
+DEBUG is off so templates are cached and no query log is kept, as in production; the HTTPS
+redirects of production.py are left out because requests come from Django's test client.
+The URL conf adds the bare baseline view, which production never serves.
+"""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+ROOT_URLCONF = "apps.bench.urls"
+DATABASES = {"default": env.db("BENCH_DATABASE_URL", default=env("DATABASE_URL", default=""))}
+DATABASES["default"]["CONN_MAX_AGE"] = None
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Work queued by the measured code (notification emails) stays unsent: runs are rolled back.
+CELERY_TASK_ALWAYS_EAGER = False
