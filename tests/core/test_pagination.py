@@ -59,14 +59,14 @@ def test_member_list_says_more_than_instead_of_counting(monkeypatch, client_for,
 
 
 def test_page_links_keep_the_filters():
-    from django.template import Context, Template
+    from django.template import RequestContext, Template
     from django.test import RequestFactory
 
     request = RequestFactory().get("/complaints/", {"status": "received", "page": "1"})
     template = Template('{% include "includes/pagination.html" %}')
     paginator = CappedCountPaginator(list(range(120)), 50)
     html = template.render(
-        Context({"request": request, "is_paginated": True, "page_obj": paginator.page(1)}),
+        RequestContext(request, {"is_paginated": True, "page_obj": paginator.page(1)}),
     )
     assert "status=received" in html
     assert "page=2" in html
