@@ -1,0 +1,138 @@
+"""The benchmark's measuring code on a tiny county: it runs, counts queries right, writes valid JSON.
+
+Timings are never asserted (they depend on the machine); query counts are, and they must not
+grow with the number of rows.
+"""
+
+import datetime
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from apps.bench import measure
+from apps.members.services import member_create
+from tests.complaints.conftest import factories, register  # noqa: F401 - fixtures
+from tests.members.conftest import make_id
+
+MAX_QUERIES = 12
+
+
+@pytest.fixture(autouse=True)
+def bench_urls(settings):
+    settings.ROOT_URLCONF = "apps.bench.urls"
+
+
+@pytest.fixture
+def admin(django_user_model):
+    return django_user_model.objects.create_superuser("bench-admin", password=None)
+
+
+def add_rows(county_tree, register, start, count):  # noqa: F811
+    for serial in range(start, start + count):
+        union = county_tree["union_a"] if serial % 2 else county_tree["union_b"]
+        member_create(
+            union=union,
+            real_name=f"张{serial}",
+            id_number=make_id(serial=f"{serial:03d}"),
+            join_date=datetime.date(2015, 1, 1) + datetime.timedelta(days=serial),
+            employment_form="regular",
+        )
+        register(timezone.now() - datetime.timedelta(days=serial % 9))
+
+
+@pytest.fixture
+def users(county_user, chair_a, officer_a):
+    return {"county_staff": county_user, "township_staff": chair_a, "grassroots_officer": officer_a}
+
+
+def test_measure_page_counts_the_queries_of_one_request(county_user, county_tree, register, django_assert_num_queries):  # noqa: F811
+    add_rows(county_tree, register, 0, 3)
+    client = measure.client_for(county_user)
+    spec = measure.PageSpec("member list", "county_staff", "/members/", 50)
+    result = measure.measure_page(client, spec, repeats=3)
+    assert result.status == 200
+    assert len(result.samples_ms) == 3
+    assert result.p50_ms <= result.p95_ms
+    assert result.bytes == len(client.get("/members/").content)
+    # pytest-django's own counter agrees exactly.
+    with django_assert_num_queries(result.queries):
+        client.get("/members/")
+
+
+def test_every_page_as_every_role_within_the_query_budget_at_any_size(users, admin, county_tree, register):  # noqa: F811
+    add_rows(county_tree, register, 0, 4)
+    small = {
+        (r.name, r.role): r
+        for r in measure.measure_pages(users=users, admin_user=admin, repeats=1, log=lambda *_: None)
+    }
+    add_rows(county_tree, register, 4, 60)
+    big = {
+        (r.name, r.role): r
+        for r in measure.measure_pages(users=users, admin_user=admin, repeats=1, log=lambda *_: None)
+    }
+    assert small.keys() == big.keys()
+    names = {name for name, _role in small}
+    assert {
+        "dashboard",
+        "union list",
+        "enterprise list",
+        "member list",
+        "member search: name",
+        "member search: ID number",
+        "member search: card",
+        "member detail",
+        "complaint list (by urgency)",
+        "complaint detail",
+        "formation rate",
+        "member export (Excel)",
+        "baseline (50 rows)",
+        "admin member changelist",
+    } <= names
+    for key, result in big.items():
+        assert result.status == 200, key
+        if result.kind in {"baseline", "admin"}:
+            continue
+        assert result.queries <= MAX_QUERIES, key
+        assert result.queries == small[key].queries, key
+        assert result.baseline_ratio is not None and result.baseline_ratio > 0
+
+
+def test_the_results_file_is_valid_json_in_the_documented_shape(users, admin, county_tree, register, tmp_path):  # noqa: F811
+    add_rows(county_tree, register, 0, 2)
+    pages = measure.measure_pages(users=users, admin_user=admin, repeats=1, only={"member list"}, log=lambda *_: None)
+    document = measure.results_document(
+        scale="test", pages=pages, import_result={"import_rows_per_s": 6000.0}, sweep={"sweep_s": 0.2}
+    )
+    path = tmp_path / "bench" / "results.json"
+    measure.write_results(document, path)
+    loaded = json.loads(path.read_text())
+    assert loaded["scale"] == "test"
+    assert loaded["import_rows_per_s"] == 6000.0 and loaded["sweep_s"] == 0.2
+    assert {"cpu", "cores", "postgresql"} <= loaded["machine"].keys()
+    for page in loaded["pages"]:
+        assert {"name", "role", "p50_ms", "p95_ms", "queries", "bytes", "baseline_ratio"} <= page.keys()
+    assert "| member list |" in measure.markdown_table(loaded)
+
+
+def test_sweep_measurement_leaves_nothing_behind(county_tree, factories, chair_a):  # noqa: F811
+    from apps.complaints.models import Complaint, ComplaintReminder
+    from apps.core.models import Notification
+
+    before = (Complaint.objects.count(), ComplaintReminder.objects.count(), Notification.objects.count())
+    with CaptureQueriesContext(connection):
+        timings = measure.measure_sweep(open_complaints=300, due=20, log=lambda *_: None)
+    assert timings["sweep_open_complaints"] >= 300
+    # 10 just overdue: each gets a warning, an overdue mark and an escalation; 10 more only a warning.
+    assert timings["sweep_reminders"] == {"warning": 20, "overdue": 10, "escalation": 10}
+    assert timings["sweep_second_run"] == {"warning": 0, "overdue": 0, "escalation": 0}
+    assert (Complaint.objects.count(), ComplaintReminder.objects.count(), Notification.objects.count()) == before
+
+
+def test_percentile_is_nearest_rank():
+    samples = [float(n) for n in range(1, 21)]
+    assert measure.percentile(samples, 0.95) == 19.0
+    assert measure.percentile(samples, 0.5) == 10.0
+    assert measure.percentile([7.0], 0.95) == 7.0
