@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
+from apps.branches.choices import OrgUnitKind
 from apps.core.exports import xlsx_response
 from apps.core.history import object_history
 from apps.core.mixins import ScopedPermissionMixin, ServiceFormMixin
@@ -20,6 +22,8 @@ from .choices import OPEN_STATUSES, TRANSITIONS, Category, Status
 from .deadlines import days_left, last_day_to_answer
 from .forms import AttachmentForm, ComplaintForm, TransitionForm
 from .models import ComplaintAttachment
+
+COUNTY_AND_ABOVE = {OrgUnitKind.PROVINCE, OrgUnitKind.CITY, OrgUnitKind.COUNTY}
 
 
 def _can_see_complainant(user, complaint):
@@ -66,19 +70,33 @@ class ComplaintListView(ScopedPermissionMixin, ListView):
 
         from apps.branches.selectors import enterprise_list, orgunit_list, user_scope_path
 
-        prefix = user_scope_path(self.request.user) or ""
+        user = self.request.user
+        prefix = user_scope_path(user) or ""
+        params = self.request.GET
+        # A county has thousands of enterprises: the choice lists those of one township, the
+        # chosen one or the chair's own; county staff pick a township first.
+        enterprises = enterprise_list(user=user).filter(archived_at__isnull=True).select_related(None)
+        within_township = user.org_unit is not None and user.org_unit.kind not in COUNTY_AND_ABOVE
+        if params.get("township", "").isdigit():
+            enterprises = enterprises.filter(township_id=int(params["township"]))
+        elif not within_township:
+            chosen = int(params["enterprise"]) if params.get("enterprise", "").isdigit() else None
+            enterprises = enterprises.filter(pk=chosen)
         context.update(
             statuses=Status.choices,
             categories=Category.choices,
-            townships=orgunit_list(user=self.request.user).filter(kind="township"),
-            enterprises=enterprise_list(user=self.request.user)
-            .filter(archived_at__isnull=True)
-            .select_related(None)
-            .only("pk", "name"),
+            townships=orgunit_list(user=user).filter(kind="township"),
+            enterprises=enterprises.only("pk", "name").order_by("name"),
+            enterprises_need_township=not within_township and not params.get("township", "").isdigit(),
+            # Anyone in scope who may handle complaints; no join over the complaints themselves.
             handlers=get_user_model()
-            .objects.filter(is_active=True, handled_complaints__isnull=False, org_unit__path__startswith=prefix)
+            .objects.filter(is_active=True, org_unit__path__startswith=prefix)
+            .filter(
+                Q(groups__permissions__codename="change_complaint") | Q(user_permissions__codename="change_complaint")
+            )
             .distinct()
-            .only("pk", "username", "real_name"),
+            .only("pk", "username", "real_name")
+            .order_by("real_name", "username"),
             query=self.request.GET,
             can_see_complainant=self.request.user.has_perm("complaints.view_complainant"),
         )
