@@ -114,17 +114,24 @@ def formation_rate_by_township(*, user, min_employees: int | None = None):
 
 
 def union_list(*, user):
-    """Grassroots unions in the user's subtree, with their township's name and enterprise count."""
-    from django.db.models import OuterRef, Subquery
-    from django.db.models.functions import Length, Substr
+    """Grassroots unions in the user's subtree, with their township's name and enterprise count.
+
+    Both are correlated subqueries, computed for the page's rows only: a GROUP BY over every
+    union would cost the whole province on each page view.
+    """
+    from django.db.models import IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce, Length, Substr
+
+    from .models import Enterprise
 
     parent_path = Substr(OuterRef("path"), 1, Length(OuterRef("path")) - OrgUnit.steplen)
+    covered = Enterprise.objects.filter(union=OuterRef("pk")).order_by().values("union").annotate(n=Count("pk"))
     return (
         orgunit_list(user=user)
         .filter(kind__in=GRASSROOTS_KINDS)
         .annotate(
             township_name=Subquery(OrgUnit.objects.filter(path=parent_path).values("name")[:1]),
-            enterprise_count=Count("covered_enterprises", distinct=True),
+            enterprise_count=Coalesce(Subquery(covered.values("n"), output_field=IntegerField()), 0),
         )
     )
 
