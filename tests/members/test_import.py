@@ -211,3 +211,39 @@ def test_card_numbers_repeated_in_a_file_or_too_long_cells_are_errors_in_the_che
     assert by_row[2]["status"] == "valid" and by_row[3]["status"] == "error" and by_row[4]["status"] == "error"
     assert "重复" in by_row[3]["messages"][-1] and "过长" in by_row[4]["messages"][-1]
     assert list(Member.objects.values_list("card_number", flat=True)) == ["DH2020000001"]
+
+
+@pytest.mark.django_db
+def test_imports_write_history_with_who_and_which_roster(county_tree, chair_a, tmp_path):
+    """Bulk inserts and updates still go through the history triggers, with the importer attached."""
+    import openpyxl
+    from django.apps import apps
+
+    from apps.members.imports import roster_import_execute
+    from tests.members.conftest import make_id
+
+    def run(mobile):
+        book = openpyxl.Workbook()
+        book.active.append(["姓名", "身份证号码", "用工形式", "入会时间", "手机号码"])
+        book.active.append(["甲", make_id(serial="111"), "合同工", "2020-01-01", mobile])
+        book.active.append(["乙", make_id(serial="131"), "合同工", "2020-01-01", "13800138000"])
+        path = tmp_path / "r.xlsx"
+        book.save(path)
+        record = RosterImport.objects.create(
+            union=county_tree["union_a"],
+            uploaded_by=chair_a,
+            file_name="r.xlsx",
+            content=path.read_bytes(),
+            commit=True,
+        )
+        return roster_import_execute(import_id=record.pk)
+
+    first = run("13900139000")
+    second = run("13700137000")
+    assert (first.summary["create"], second.summary["update"], second.summary["unchanged"]) == (2, 1, 1)
+    events = apps.get_model("members", "MemberEvent").objects.select_related("pgh_context").order_by("pgh_id")
+    assert [e.pgh_label for e in events] == ["insert", "insert", "update"]
+    assert [e.pgh_context.metadata["roster_import"] for e in events] == [first.pk, first.pk, second.pk]
+    assert {e.pgh_context.metadata["user_name"] for e in events} == {chair_a.username}
+    changed = Member.objects.get(mobile="13700137000")
+    assert events.last().pgh_obj_id == changed.pk and changed.updated_at > changed.created_at

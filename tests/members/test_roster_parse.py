@@ -425,3 +425,97 @@ def test_full_width_input_is_understood_but_free_text_is_kept():
     assert row.data["mobile"] == "13800138000"
     assert row.data["join_date"] == dt.date(2019, 9, 19)
     assert row.data["union_name"] == "白塔埠镇（化工）工会"
+
+
+# --- the cell reader against openpyxl ------------------------------------------------------------
+
+
+def _to_shared_strings(content: bytes) -> bytes:
+    """openpyxl writes text inline; Excel keeps it in a shared-string table. Rewrite it that way."""
+    import re
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(content))
+    strings: list[str] = []
+
+    def share(match: re.Match) -> str:
+        strings.append(match.group(2))
+        return f'<c{match.group(1)} t="s"><v>{len(strings) - 1}</v></c>'
+
+    sheet = re.sub(
+        r'<c([^>]*?) t="inlineStr"><is>(.*?)</is></c>', share, source.read("xl/worksheets/sheet1.xml").decode()
+    )
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    table = f'<sst xmlns="{ns}">' + "".join(f"<si>{s}</si>" for s in strings) + "</sst>"
+    rel = (
+        '<Relationship Id="rIdStrings" Target="sharedStrings.xml" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/>'
+    )
+    override = (
+        '<Override PartName="/xl/sharedStrings.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in source.namelist():
+            data = source.read(name).decode()
+            if name == "xl/worksheets/sheet1.xml":
+                data = sheet
+            elif name == "xl/_rels/workbook.xml.rels":
+                data = data.replace("</Relationships>", rel + "</Relationships>")
+            elif name == "[Content_Types].xml":
+                data = data.replace("</Types>", override + "</Types>")
+            target.writestr(name, data)
+        target.writestr("xl/sharedStrings.xml", table)
+    return out.getvalue()
+
+
+def _odd_cells_workbook() -> bytes:
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["标题", None, None])
+    ws.append(["姓名", "身份证号码", "入会时间", "数字", "布尔", "公式", "错误"])
+    ws.append(["张三", GOOD_ID, dt.datetime(2019, 9, 19), 43727, True, "=1+1", "#N/A"])  # noqa: DTZ001 - Excel has no zones
+    ws.append([CellRichText("李", TextBlock(InlineFont(b=True), "四")), "x005F_y", dt.date(2020, 1, 2), 1981.1, False])
+    ws["D4"].number_format = "0.00"
+    ws["F5"] = 3.207222004020309e17
+    ws["A7"] = "  空格  "
+    ws.merge_cells("A1:C1")
+    ws.merge_cells("G3:G6")
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("shared", [False, True], ids=["inline strings", "shared strings"])
+@pytest.mark.parametrize("source", ["real file", "odd cells"])
+def test_cell_reader_gives_what_openpyxl_gives(source, shared):
+    """The fast reader in roster.py against openpyxl's own full load, cell by cell."""
+    from openpyxl import load_workbook
+
+    from apps.members.roster import _open_workbook
+
+    if source == "real file":
+        if not REAL_FILE.exists():
+            pytest.skip(f"{REAL_FILE.name} is not in {DATA}")
+        content = REAL_FILE.read_bytes()
+    else:
+        content = _odd_cells_workbook()
+    if shared:
+        content = _to_shared_strings(content)
+    expected = load_workbook(io.BytesIO(content), data_only=True).active
+    book, error = _open_workbook(content)
+    assert error is None
+    try:
+        ((title, part),) = [entry for entry in book.sheet_order()[:1]]
+        sheet = book.sheet(title, part)
+    finally:
+        book.close()
+    assert (sheet.title, sheet.max_row, sheet.max_column) == (expected.title, expected.max_row, expected.max_column)
+    assert sorted(sheet.merges) == sorted(r.bounds for r in expected.merged_cells.ranges)
+    for row in expected.iter_rows():
+        for cell in row:
+            assert sheet.value(cell.row, cell.column) == cell.value, cell.coordinate
