@@ -20,6 +20,10 @@ GRASSROOTS_KINDS = frozenset(
 )
 
 
+# Kinds whose staff oversee several townships: their choice lists ask for a township first.
+COUNTY_AND_ABOVE_KINDS = frozenset({OrgUnitKind.PROVINCE, OrgUnitKind.CITY, OrgUnitKind.COUNTY})
+
+
 class Ownership(models.TextChoices):
     STATE = "state", _("State-owned")
     COLLECTIVE = "collective", _("Collective")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from apps.branches.choices import OrgUnitKind
+from apps.branches.choices import COUNTY_AND_ABOVE_KINDS
 from apps.core.exports import xlsx_response
 from apps.core.history import object_history
 from apps.core.mixins import ScopedPermissionMixin, ServiceFormMixin
@@ -22,8 +22,6 @@ from .choices import OPEN_STATUSES, TRANSITIONS, Category, Status
 from .deadlines import days_left, last_day_to_answer
 from .forms import AttachmentForm, ComplaintForm, TransitionForm
 from .models import ComplaintAttachment
-
-COUNTY_AND_ABOVE = {OrgUnitKind.PROVINCE, OrgUnitKind.CITY, OrgUnitKind.COUNTY}
 
 
 def _can_see_complainant(user, complaint):
@@ -76,7 +74,7 @@ class ComplaintListView(ScopedPermissionMixin, ListView):
         # A county has thousands of enterprises: the choice lists those of one township, the
         # chosen one or the chair's own; county staff pick a township first.
         enterprises = enterprise_list(user=user).filter(archived_at__isnull=True).select_related(None)
-        within_township = user.org_unit is not None and user.org_unit.kind not in COUNTY_AND_ABOVE
+        within_township = user.org_unit is not None and user.org_unit.kind not in COUNTY_AND_ABOVE_KINDS
         if params.get("township", "").isdigit():
             enterprises = enterprises.filter(township_id=int(params["township"]))
         elif not within_township:

@@ -61,8 +61,9 @@ class ScopedListView(ScopedPermissionMixin, SingleTableMixin, FilterView):
     Rendered by `list_page.html` from the title, create and export attributes below.
     """
 
-    paginate_by = 50
-    paginator_class = CappedCountPaginator
+    # The table paginates (capped count); ListView's own pagination is off, or it would count again.
+    paginate_by = None
+    table_pagination = {"per_page": 50, "paginator_class": CappedCountPaginator}
     template_name = "list_page.html"
     page_title = ""
     create_url = None

@@ -21,12 +21,23 @@ class CappedCountPaginator(Paginator):
 
     @cached_property
     def count(self):
-        object_list = self.object_list
-        if hasattr(object_list, "order_by"):
-            found = object_list.order_by()[: self.count_cap + 1].count()
+        queryset = _queryset_of(self.object_list)
+        if queryset is not None:
+            found = queryset.order_by()[: self.count_cap + 1].count()
         else:
-            found = len(object_list)
+            found = len(self.object_list)
         self.count_is_capped = found > self.count_cap
         return min(found, self.count_cap)
 
     count_is_capped = False
+
+
+def _queryset_of(object_list):
+    """The QuerySet behind a list: itself, or django-tables2's rows (BoundRows → TableQuerysetData → QuerySet).
+
+    len() of tables2's rows would run a full COUNT(*), which is what this paginator avoids.
+    """
+    if hasattr(object_list, "order_by"):
+        return object_list
+    data = getattr(getattr(object_list, "data", None), "data", None)
+    return data if hasattr(data, "order_by") else None

@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.branches.choices import GRASSROOTS_KINDS, OrgUnitKind
+from apps.branches.choices import COUNTY_AND_ABOVE_KINDS, GRASSROOTS_KINDS, OrgUnitKind
 from apps.branches.models import OrgUnit
 
 from .choices import EmploymentForm, MemberStatus
@@ -43,7 +43,24 @@ class MemberFilter(django_filters.FilterSet):
 
             units = orgunit_list(user=user)
             self.filters["township"].queryset = units.filter(kind=OrgUnitKind.TOWNSHIP)
-            self.filters["union"].queryset = units.filter(kind__in=GRASSROOTS_KINDS)
+            self.filters["union"].queryset = self._union_choices(units, user, data or {})
+
+    def _union_choices(self, units, user, data):
+        """A county has a thousand unions or more: offer those of one township, never all of them.
+
+        The chosen township's, or the user's own township's; county staff who have not chosen
+        a township see only the union already chosen (a link from the union's page).
+        """
+        unions = units.filter(kind__in=GRASSROOTS_KINDS)
+        township = str(data.get("township", ""))
+        if township.isdigit():
+            path = units.filter(pk=int(township), kind=OrgUnitKind.TOWNSHIP).values_list("path", flat=True).first()
+            return unions.filter(path__startswith=path) if path else unions.none()
+        if user.org_unit is not None and user.org_unit.kind not in COUNTY_AND_ABOVE_KINDS:
+            return unions
+        self.filters["union"].extra["empty_label"] = _("All (choose a township to pick one)")
+        chosen = str(data.get("union", ""))
+        return unions.filter(pk=int(chosen)) if chosen.isdigit() else unions.none()
 
     @staticmethod
     def in_township(queryset, name, value):

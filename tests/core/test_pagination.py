@@ -70,3 +70,16 @@ def test_page_links_keep_the_filters():
     )
     assert "status=received" in html
     assert "page=2" in html
+
+
+def test_a_list_page_never_counts_the_whole_table(client_for, county_user, county_tree):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(county_user)
+    for path in ["/members/", "/branches/enterprises/", "/branches/unions/", "/complaints/"]:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(path).status_code == 200
+        counts = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"] and "notification" not in q["sql"]]
+        assert any("LIMIT 10001" in sql for sql in counts), path
+        assert all(" LIMIT " in sql for sql in counts), (path, counts)
