@@ -34,6 +34,7 @@ _APOSTROPHES = "'\u2018\u2019`"
 _WEIGHTS = tuple(pow(2, ID_LENGTH - 1 - i, 11) for i in range(ID_LENGTH - 1))
 _CHECK_CHARS = "10X98765432"
 _DIGITS = "0123456789"
+_WELL_FORMED = re.compile(r"[0-9]{17}[0-9X]")
 _EARLIEST_BIRTH = dt.date(1900, 1, 1)
 # China has kept UTC+8 without daylight saving since 1991; no tz database needed for "today".
 _CHINA = dt.timezone(dt.timedelta(hours=8))
@@ -109,8 +110,8 @@ def _normalize_number(raw: int | float) -> NormalizedId:
 
 
 def _well_formed(number: str) -> bool:
-    # Not str.isdigit(): that also accepts digits of other scripts and superscripts.
-    return len(number) == ID_LENGTH and all(c in _DIGITS for c in number[:-1]) and number[-1] in _DIGITS + "X"
+    # [0-9], not str.isdigit() or \d: those also accept digits of other scripts and superscripts.
+    return _WELL_FORMED.fullmatch(number) is not None
 
 
 def check_character(first17: str) -> str:
