@@ -86,7 +86,7 @@ def roster_import_execute(*, import_id: int) -> RosterImport:
     claimed = RosterImport.objects.filter(
         Q(status=ImportStatus.QUEUED) | Q(status=ImportStatus.RUNNING, updated_at__lt=stale), pk=import_id
     ).update(status=ImportStatus.RUNNING, error="", updated_at=now)
-    roster_import = RosterImport.objects.select_related("union").get(pk=import_id)
+    roster_import = RosterImport.objects.select_related("union", "uploaded_by").get(pk=import_id)
     if not claimed:
         return roster_import
     try:
