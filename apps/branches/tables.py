@@ -2,6 +2,8 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.tables import IsoDateColumn
+
 from .models import Enterprise, Meeting, OrgUnit
 
 
@@ -59,7 +61,7 @@ class UnionTable(tables.Table):
     formation_form = tables.Column(verbose_name=_("Form of organisation"), default="—")
     declared_members = tables.Column(verbose_name=_("Number of members"), default="—")
     enterprise_count = tables.Column(verbose_name=_("Enterprises covered"))
-    term_end = tables.DateColumn(verbose_name=_("Term ends"), format="Y-m-d", default="—")
+    term_end = IsoDateColumn(verbose_name=_("Term ends"), default="—")
 
     class Meta:
         model = OrgUnit
@@ -77,7 +79,7 @@ class UnionTable(tables.Table):
 
 
 class MeetingTable(tables.Table):
-    held_on = tables.DateColumn(verbose_name=_("Held on"), format="Y-m-d")
+    held_on = IsoDateColumn(verbose_name=_("Held on"))
     title = tables.Column(verbose_name=_("Subject"))
     kind = tables.Column(verbose_name=_("Kind"))
     org_unit = tables.Column(verbose_name=_("Held by"), linkify=True, order_by=("org_unit__path",))

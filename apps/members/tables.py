@@ -1,6 +1,8 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.tables import IsoDateColumn
+
 from .models import Member
 
 
@@ -11,7 +13,7 @@ class MemberTable(tables.Table):
     sex = tables.Column(verbose_name=_("Sex"))
     union = tables.Column(verbose_name=_("Union"), order_by=("union__path",))
     employment_form = tables.Column(verbose_name=_("Employment form"))
-    join_date = tables.DateColumn(verbose_name=_("Join date"), format="Y-m-d")
+    join_date = IsoDateColumn(verbose_name=_("Join date"))
     status = tables.Column(verbose_name=_("Status"))
     hardship = tables.BooleanColumn(verbose_name=_("Hardship"), yesno="✔,")
 
