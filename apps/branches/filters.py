@@ -2,6 +2,8 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.widgets import QuickSelect
+
 from .choices import GRASSROOTS_KINDS, FormationForm, MeetingKind, OrgUnitKind, Ownership, UnionStatus
 from .models import Enterprise, Meeting, OrgUnit
 
@@ -38,7 +40,7 @@ class OrgUnitFilter(django_filters.FilterSet):
 class EnterpriseFilter(ScopedFilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Name or credit code"))
     township = django_filters.ModelChoiceFilter(
-        queryset=OrgUnit.objects.none(), label=_("Township"), empty_label=_("All")
+        widget=QuickSelect, queryset=OrgUnit.objects.none(), label=_("Township"), empty_label=_("All")
     )
     ownership = django_filters.ChoiceFilter(choices=Ownership.choices, label=_("Ownership"), empty_label=_("All"))
     unionised = django_filters.BooleanFilter(
@@ -82,6 +84,7 @@ class EnterpriseFilter(ScopedFilterSet):
 class UnionFilter(ScopedFilterSet):
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Name contains"))
     township = django_filters.ModelChoiceFilter(
+        widget=QuickSelect,
         queryset=OrgUnit.objects.none(),
         label=_("Township"),
         empty_label=_("All"),
@@ -118,6 +121,7 @@ class UnionFilter(ScopedFilterSet):
 class MeetingFilter(ScopedFilterSet):
     q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label=_("Subject contains"))
     township = django_filters.ModelChoiceFilter(
+        widget=QuickSelect,
         queryset=OrgUnit.objects.none(),
         label=_("Township"),
         empty_label=_("All"),

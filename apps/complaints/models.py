@@ -8,6 +8,13 @@ from apps.core.models import BaseModel
 
 from .choices import OPEN_STATUSES, AnswerMethod, Category, Channel, ReferredTo, ReminderKind, Satisfaction, Status
 
+# Open complaints first (0), then the rest (1): the complaint list's first sort key.
+URGENCY_RANK = models.Case(
+    models.When(status__in=OPEN_STATUSES, then=models.Value(0)),
+    default=models.Value(1),
+    output_field=models.IntegerField(),
+)
+
 
 @audited()
 class Complaint(BaseModel):
@@ -67,6 +74,10 @@ class Complaint(BaseModel):
         indexes = [
             models.Index(fields=["township", "status", "due_at"], name="complaints_township_status_due"),
             models.Index(fields=["due_at"], condition=models.Q(status__in=OPEN_STATUSES), name="complaints_open_due"),
+            # The list's "most urgent first" order (selectors.complaint_list), read in index order.
+            models.Index(
+                URGENCY_RANK, models.F("due_at"), models.F("received_at").desc(), name="complaints_urgency_order"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

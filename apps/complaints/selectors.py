@@ -1,12 +1,12 @@
 """Reads of the complaints app. Row scoping for complaints lives here."""
 
-from django.db.models import Avg, Case, Count, DurationField, ExpressionWrapper, F, IntegerField, Q, Value, When
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
 from django.db.models.functions import TruncMonth
 
 from apps.branches.selectors import user_scope_path
 
 from .choices import OPEN_STATUSES
-from .models import Complaint
+from .models import URGENCY_RANK, Complaint
 
 
 def complaint_list(*, user):
@@ -20,9 +20,7 @@ def complaint_list(*, user):
     if prefix != "":
         queryset = queryset.filter(township__path__startswith=prefix)
     # Open ones first, nearest deadline first; then the rest, newest first.
-    return queryset.annotate(
-        open_rank=Case(When(status__in=OPEN_STATUSES, then=Value(0)), default=Value(1), output_field=IntegerField())
-    ).order_by("open_rank", "due_at", "-received_at")
+    return queryset.annotate(open_rank=URGENCY_RANK).order_by("open_rank", "due_at", "-received_at")
 
 
 def complaint_detail_queryset(*, user):

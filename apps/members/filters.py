@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.branches.choices import COUNTY_AND_ABOVE_KINDS, GRASSROOTS_KINDS, OrgUnitKind
 from apps.branches.models import OrgUnit
+from apps.core.widgets import QuickSelect
 
 from .choices import EmploymentForm, MemberStatus
 from .models import Member
@@ -15,9 +16,15 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 class MemberFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Name, card, mobile or ID number"))
     township = django_filters.ModelChoiceFilter(
-        queryset=OrgUnit.objects.none(), label=_("Township"), empty_label=_("All"), method="in_township"
+        widget=QuickSelect,
+        queryset=OrgUnit.objects.none(),
+        label=_("Township"),
+        empty_label=_("All"),
+        method="in_township",
     )
-    union = django_filters.ModelChoiceFilter(queryset=OrgUnit.objects.none(), label=_("Union"), empty_label=_("All"))
+    union = django_filters.ModelChoiceFilter(
+        widget=QuickSelect, queryset=OrgUnit.objects.none(), label=_("Union"), empty_label=_("All")
+    )
     status = django_filters.ChoiceFilter(choices=MemberStatus.choices, label=_("Status"), empty_label=_("All"))
     employment_form = django_filters.ChoiceFilter(
         choices=EmploymentForm.choices, label=_("Employment form"), empty_label=_("All")

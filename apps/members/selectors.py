@@ -21,7 +21,8 @@ def id_hash_of(number: str) -> str:
 def member_list(*, user):
     """Members of the unions in the user's subtree."""
     prefix = user_scope_path(user)
-    queryset = Member.objects.select_related("union")
+    # The encrypted ID is decrypted only where it is revealed; lists and pages show id_masked.
+    queryset = Member.objects.select_related("union").defer("id_number")
     if prefix is None:
         return queryset.none()
     if prefix == "":
