@@ -142,6 +142,7 @@ LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+FORMAT_MODULE_PATH = ["unionportal.formats"]
 USE_TZ = True
 
 # --- static files -------------------------------------------------------------------------
