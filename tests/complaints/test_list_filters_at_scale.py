@@ -12,7 +12,7 @@ def test_county_staff_choose_a_township_before_an_enterprise(client_for, county_
     client = client_for(county_user)
     options = _enterprise_options(client.get(reverse("complaints:complaint_list")).content.decode())
     assert "白塔化工建材厂" not in options and "平明石英厂" not in options
-    assert "请先选乡镇" in options
+    assert "先选乡镇" in options
     options = _enterprise_options(
         client.get(reverse("complaints:complaint_list"), {"township": county_tree["a"].pk}).content.decode()
     )
