@@ -415,5 +415,7 @@ def markdown_table(document: dict) -> str:
     return "\n".join(lines)
 
 
-def default_results_path() -> Path:
-    return Path(settings.BASE_DIR) / "bench" / "results.json"
+def default_results_path(scale="county") -> Path:
+    """bench/results.json for the county run the README quotes; other scales beside it."""
+    name = "results.json" if str(scale) == "county" else f"results-{scale}.json"
+    return Path(settings.BASE_DIR) / "bench" / name

@@ -34,7 +34,9 @@ class Command(BaseCommand):
         parser.add_argument("--only", action="append", help="measure only this page (repeatable)")
         parser.add_argument("--no-import", action="store_true", help="skip the roster import measurement")
         parser.add_argument("--no-sweep", action="store_true", help="skip the deadline sweep measurement")
-        parser.add_argument("--output", default=None, help="where to write the JSON (default bench/results.json)")
+        parser.add_argument(
+            "--output", default=None, help="the JSON file (default bench/results.json, results-<scale>.json)"
+        )
         parser.add_argument("--markdown", action="store_true", help="also print the table as Markdown")
 
     def handle(self, *args, scale, seed, repeats, skip_generate, only, no_import, no_sweep, output, markdown, **opts):
@@ -64,7 +66,7 @@ class Command(BaseCommand):
         document["summary_refresh_s"] = summary_refresh_s
         if import_result:
             document["import"] = import_result
-        path = Path(output) if output else measure.default_results_path()
+        path = Path(output) if output else measure.default_results_path(scale)
         measure.write_results(document, path)
         log("\n" + measure.table(pages))
         if import_result:
