@@ -34,12 +34,17 @@ class Command(BaseCommand):
         parser.add_argument("--only", action="append", help="measure only this page (repeatable)")
         parser.add_argument("--no-import", action="store_true", help="skip the roster import measurement")
         parser.add_argument("--no-sweep", action="store_true", help="skip the deadline sweep measurement")
+        parser.add_argument("--roster-rows", type=int, default=ROSTER_ROWS, help="rows of the imported roster")
+        parser.add_argument(
+            "--sweep-open", type=int, default=measure.SWEEP_OPEN, help="open complaints the sweep runs over"
+        )
         parser.add_argument(
             "--output", default=None, help="the JSON file (default bench/results.json, results-<scale>.json)"
         )
         parser.add_argument("--markdown", action="store_true", help="also print the table as Markdown")
 
     def handle(self, *args, scale, seed, repeats, skip_generate, only, no_import, no_sweep, output, markdown, **opts):
+        roster_rows, sweep_open = opts["roster_rows"], opts["sweep_open"]
         if settings.ROOT_URLCONF != "apps.bench.urls":
             raise CommandError("run with DJANGO_SETTINGS_MODULE=unionportal.settings.bench (see `make bench`)")
         from apps.bench.generator import bench_users
@@ -58,8 +63,9 @@ class Command(BaseCommand):
 
         log(f"\npages ({repeats} timed requests each, after {measure.WARMUP} warm-up requests)")
         pages = measure.measure_pages(users=users, admin_user=admin, repeats=repeats, only=only, log=log)
-        import_result = None if no_import else self._measure_import(users, seed, log)
-        sweep = None if no_sweep else measure.measure_sweep(log=log)
+        import_result = None if no_import else self._measure_import(users, seed, roster_rows, log)
+        due = min(measure.SWEEP_DUE, sweep_open // 10)
+        sweep = None if no_sweep else measure.measure_sweep(open_complaints=sweep_open, due=due, log=log)
 
         document = measure.results_document(scale=scale, pages=pages, import_result=import_result, sweep=sweep)
         document["seed"] = seed
@@ -91,7 +97,7 @@ class Command(BaseCommand):
             admin.save(update_fields=["password"])
         return admin
 
-    def _measure_import(self, users, seed, log):
+    def _measure_import(self, users, seed, rows, log):
         """A 10,000-row roster checked and imported into a union of the chair's township, then rolled back."""
         from apps.bench.rosterfile import build_roster_xlsx, measure_roster_import
         from apps.branches.choices import GRASSROOTS_KINDS
@@ -103,7 +109,7 @@ class Command(BaseCommand):
             .order_by("path")
             .first()
         )
-        content = build_roster_xlsx(rows=ROSTER_ROWS, seed=seed)
+        content = build_roster_xlsx(rows=rows, seed=seed)
         with transaction.atomic():
             result = measure_roster_import(union=union, user=chair, content=content)
             transaction.set_rollback(True)  # the benchmark database keeps its county-scale numbers
