@@ -1,3 +1,6 @@
+from .pagination import CappedCountPaginator
+
+
 class NoDeleteAdminMixin:
     """Records are archived in the portal, never deleted; Django admin follows the same rule."""
 
@@ -15,6 +18,10 @@ class ScopedAdminMixin:
 
     scope_selector = None
     scope_related: dict = {}
+    # Admin's change lists count like the portal's lists: at most 10,000 rows, and never the
+    # whole table a second time for "N total" (a province holds 15 million members).
+    paginator = CappedCountPaginator
+    show_full_result_count = False
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
