@@ -247,3 +247,49 @@ def test_imports_write_history_with_who_and_which_roster(county_tree, chair_a, t
     assert {e.pgh_context.metadata["user_name"] for e in events} == {chair_a.username}
     changed = Member.objects.get(mobile="13700137000")
     assert events.last().pgh_obj_id == changed.pk and changed.updated_at > changed.created_at
+
+
+@pytest.mark.django_db
+def test_imported_members_are_stored_as_the_model_would_store_them(county_tree, chair_a, tmp_path):
+    """The import writes new members with one INSERT of its own: encrypted ID, defaults, timestamps, history."""
+    import openpyxl
+    from django.apps import apps
+
+    from apps.members.imports import roster_import_execute
+    from apps.members.selectors import id_hash_of, member_by_id_number
+    from tests.members.conftest import make_id
+
+    number = make_id(serial="111")
+    book = openpyxl.Workbook()
+    book.active.append(["姓名", "身份证号码", "用工形式", "入会时间", "手机号码", "民族", "会员证号"])
+    book.active.append(['王"\\芳', number, "合同工", "2020-01-02", "13900139000", "回族", ""])
+    book.active.append(["乙", make_id(serial="131"), "农民工", "2021-03-04", "", "", "dh2019000007"])
+    path = tmp_path / "r.xlsx"
+    book.save(path)
+    record = RosterImport.objects.create(
+        union=county_tree["union_a"], uploaded_by=chair_a, file_name="r.xlsx", content=path.read_bytes(), commit=True
+    )
+    record = roster_import_execute(import_id=record.pk)
+    assert record.summary["create"] == 2
+
+    member = member_by_id_number(number)
+    assert member.id_number == number and member.id_hash == id_hash_of(number)
+    assert (member.real_name, member.union, member.sex, member.birth_date.isoformat()) == (
+        '王"\\芳',
+        county_tree["union_a"],
+        "male",
+        "1985-03-15",
+    )
+    assert (member.ethnicity, member.mobile, member.employment_form, member.join_date.isoformat()) == (
+        "回族",
+        "13900139000",
+        "regular",
+        "2020-01-02",
+    )
+    assert (member.status, member.hardship, member.left_on, member.leave_reason) == ("active", False, None, "")
+    assert member.created_at == member.updated_at <= record.finished_at
+    assert Member.objects.get(card_number="DH2019000007").employment_form == "migrant"
+    events = apps.get_model("members", "MemberEvent").objects.filter(pgh_label="insert")
+    assert sorted(events.values_list("pgh_obj_id", "card_number")) == sorted(
+        Member.objects.values_list("id", "card_number")
+    )
