@@ -49,6 +49,8 @@ class Member(BaseModel):
             models.Index(fields=["union", "status"], name="members_member_union_status"),
             # The member list's default order: read in index order instead of sorting every member.
             models.Index(fields=["real_name", "id"], name="members_member_name_order"),
+            # The list's join-date filter ("joined from ... to ..."), also what a yearly export uses.
+            models.Index(fields=["join_date"], name="members_member_join_date"),
             models.Index(fields=["mobile"], name="members_member_mobile"),
             GinIndex(fields=["real_name"], name="members_member_name_trgm", opclasses=["gin_trgm_ops"]),
         ]
