@@ -211,7 +211,9 @@ def transfer_request(*, user, member: Member, to_union: OrgUnit, reason: str, re
         raise ValidationError({"reason": "请填写接转原因（如：调入新单位）。"})
     _check_union(to_union)
     seen_union_id = member.union_id  # the union the user saw when deciding
-    member = Member.objects.select_for_update().select_related("union").get(pk=member.pk)
+    # Lock the member row alone: with the union joined in, PostgreSQL re-checks the join after
+    # waiting for a concurrent transfer that moved the member, and finds no row at all.
+    member = Member.objects.select_for_update().get(pk=member.pk)
     if member.union_id != seen_union_id:
         raise ApplicationError("该会员的会籍刚刚发生了变动，请刷新页面后重试。")
     if member.status == MemberStatus.TRANSFERRING:
