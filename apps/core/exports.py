@@ -2,6 +2,7 @@
 
 from io import BytesIO
 
+from django.db import connection, transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
@@ -48,8 +49,13 @@ class XlsxExportMixin:
     def get(self, request, *args, **kwargs):
         filterset = self.get_filterset(self.get_filterset_class())
         columns = self.export_columns
-        return xlsx_response(
-            filename=self.export_filename,
-            headers=[header for header, _value in columns],
-            rows=([value(row) for _header, value in columns] for row in filterset.qs.iterator(chunk_size=2000)),
-        )
+        with transaction.atomic(), connection.cursor() as cursor:
+            # The rows come through a server-side cursor, which PostgreSQL plans for the first
+            # 10% of rows; an export reads them all. Planned for 10%, a 10,000-member export
+            # walked the whole name index of 1.5 million members (6 s instead of 2).
+            cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
+            return xlsx_response(
+                filename=self.export_filename,
+                headers=[header for header, _value in columns],
+                rows=([value(row) for _header, value in columns] for row in filterset.qs.iterator(chunk_size=2000)),
+            )
