@@ -141,10 +141,8 @@ def pg_start(state: dict) -> bool:
         # C.UTF-8, not C: pg_trgm's name search must see Chinese characters as letters, or the
         # trigram index cannot narrow a search and every name search reads the whole table.
         log("initialising embedded PostgreSQL in var/postgres")
-        _pg(
-            [_pg_bin("initdb"), "-D", str(PG_DATA), "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8"],
-            stdout=subprocess.DEVNULL,
-        )
+        initdb = [_pg_bin("initdb"), "-D", str(PG_DATA), "-U", "postgres", "--auth=trust"]
+        _pg([*initdb, "--encoding=UTF8", "--locale=C.UTF-8"], stdout=subprocess.DEVNULL)
     if pg_is_running():
         # postmaster.pid's fourth line is the port: trust it over a lost or stale state file.
         state["pg_port"] = int((PG_DATA / "postmaster.pid").read_text().splitlines()[3])

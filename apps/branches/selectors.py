@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Q
 
-from .choices import GRASSROOTS_KINDS, OrgUnitKind, UnionStatus
+from .choices import COUNTY_AND_ABOVE_KINDS, GRASSROOTS_KINDS, OrgUnitKind, UnionStatus
 from .models import OrgUnit
 
 
@@ -69,9 +69,13 @@ def enterprise_list(*, user):
         return queryset.none()
     if prefix == "":
         return queryset
-    # Two index lookups joined by UNION, not two joins OR-ed together: the OR made PostgreSQL
-    # read every enterprise of a city to find one township's hundred (issue 6's benchmark).
     units_in_scope = OrgUnit.objects.filter(path__startswith=prefix).values("pk")
+    in_scope = Q(township_id__in=units_in_scope) | Q(union_id__in=units_in_scope)
+    if user.org_unit.kind in COUNTY_AND_ABOVE_KINDS:
+        # Thousands of enterprises: read them in name order (index) and keep those in scope.
+        return queryset.filter(in_scope)
+    # A township's hundred among a city's tens of thousands: two index lookups joined by
+    # UNION. (Either way round, the other plan cost 40 ms at ten counties: issue 6's benchmark.)
     located = Enterprise.objects.filter(township_id__in=units_in_scope).values("pk")
     covered = Enterprise.objects.filter(union_id__in=units_in_scope).values("pk")
     return queryset.filter(pk__in=located.union(covered))

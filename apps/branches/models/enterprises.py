@@ -70,6 +70,8 @@ class Enterprise(BaseModel):
         permissions = [("confirm_credit_code", _("Can confirm a pilot-era credit code"))]
         indexes = [
             models.Index(fields=["township", "name"], name="branches_ent_township_name"),
+            # The county's enterprise list in its default order, read from the index (selectors).
+            models.Index(fields=["name", "id"], name="branches_ent_name_order"),
             models.Index(fields=["union"], name="branches_ent_union"),
         ]
         constraints = [
