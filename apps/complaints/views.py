@@ -13,6 +13,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from apps.branches.choices import COUNTY_AND_ABOVE_KINDS
 from apps.core.exports import xlsx_response
+from apps.core.forms import int_param
 from apps.core.history import object_history
 from apps.core.mixins import ScopedPermissionMixin, ServiceFormMixin
 from apps.core.pagination import CappedCountPaginator
@@ -46,8 +47,8 @@ class ComplaintListView(ScopedPermissionMixin, ListView):
             if params.get(name):
                 queryset = queryset.filter(**{name: params[name]})
         for name in ("township", "enterprise", "handler"):
-            if params.get(name, "").isdigit():
-                queryset = queryset.filter(**{f"{name}_id": int(params[name])})
+            if (value := int_param(params.get(name))) is not None:
+                queryset = queryset.filter(**{f"{name}_id": value})
         if params.get("overdue") == "1":
             queryset = queryset.filter(is_overdue=True, status__in=OPEN_STATUSES)
         for name, lookup in (("from", "gte"), ("to", "lte")):
@@ -64,41 +65,50 @@ class ComplaintListView(ScopedPermissionMixin, ListView):
         now = timezone.now()
         for complaint in context["complaints"]:
             complaint.days_left = days_left(complaint.due_at, now) if complaint.is_open else None
-        from django.contrib.auth import get_user_model
-
         from apps.branches.selectors import enterprise_list, orgunit_list, user_scope_path
 
         user = self.request.user
-        prefix = user_scope_path(user) or ""
+        prefix = user_scope_path(user)
         params = self.request.GET
         # A county has thousands of enterprises: the choice lists those of one township, the
         # chosen one or the chair's own; county staff pick a township first.
         enterprises = enterprise_list(user=user).filter(archived_at__isnull=True).select_related(None)
         within_township = user.org_unit is not None and user.org_unit.kind not in COUNTY_AND_ABOVE_KINDS
-        if params.get("township", "").isdigit():
-            enterprises = enterprises.filter(township_id=int(params["township"]))
+        township = int_param(params.get("township"))
+        if township is not None:
+            enterprises = enterprises.filter(township_id=township)
         elif not within_township:
-            chosen = int(params["enterprise"]) if params.get("enterprise", "").isdigit() else None
-            enterprises = enterprises.filter(pk=chosen)
+            enterprises = enterprises.filter(pk=int_param(params.get("enterprise")))
         context.update(
             statuses=Status.choices,
             categories=Category.choices,
             townships=orgunit_list(user=user).filter(kind="township"),
             enterprises=enterprises.only("pk", "name").order_by("name"),
-            enterprises_need_township=not within_township and not params.get("township", "").isdigit(),
-            # Anyone in scope who may handle complaints; no join over the complaints themselves.
-            handlers=get_user_model()
-            .objects.filter(is_active=True, org_unit__path__startswith=prefix)
-            .filter(
-                Q(groups__permissions__codename="change_complaint") | Q(user_permissions__codename="change_complaint")
-            )
-            .distinct()
-            .only("pk", "username", "real_name")
-            .order_by("real_name", "username"),
+            enterprises_need_township=not within_township and township is None,
+            handlers=self._handler_choices(prefix),
             query=self.request.GET,
             can_see_complainant=self.request.user.has_perm("complaints.view_complainant"),
         )
         return context
+
+    @staticmethod
+    def _handler_choices(prefix):
+        """Anyone in scope who may handle complaints; no join over the complaints themselves."""
+        from django.contrib.auth import get_user_model
+
+        users = get_user_model().objects
+        if prefix is None:  # no org unit: no scope, so nobody to choose
+            return users.none()
+        may_handle = Q(groups__permissions__codename="change_complaint") | Q(
+            user_permissions__codename="change_complaint"
+        )
+        return (
+            users.filter(is_active=True, org_unit__path__startswith=prefix)
+            .filter(may_handle)
+            .distinct()
+            .only("pk", "username", "real_name")
+            .order_by("real_name", "username")
+        )
 
 
 class ComplaintExportView(ComplaintListView):

@@ -13,3 +13,9 @@ def submit_helper(label=None) -> FormHelper:
     helper = FormHelper()
     helper.add_input(Submit("submit", label or _("Save")))
     return helper
+
+
+def int_param(value) -> int | None:
+    """A query-string id as an int, or None. isdigit() alone lets "²" through to int(), a 500."""
+    value = str(value or "")
+    return int(value) if value.isascii() and value.isdecimal() else None

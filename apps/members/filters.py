@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.branches.choices import COUNTY_AND_ABOVE_KINDS, GRASSROOTS_KINDS, OrgUnitKind
 from apps.branches.models import OrgUnit
+from apps.core.forms import int_param
 from apps.core.widgets import QuickSelect
 
 from .choices import EmploymentForm, MemberStatus
@@ -59,15 +60,15 @@ class MemberFilter(django_filters.FilterSet):
         a township see only the union already chosen (a link from the union's page).
         """
         unions = units.filter(kind__in=GRASSROOTS_KINDS)
-        township = str(data.get("township", ""))
-        if township.isdigit():
-            path = units.filter(pk=int(township), kind=OrgUnitKind.TOWNSHIP).values_list("path", flat=True).first()
+        township = int_param(data.get("township"))
+        if township is not None:
+            path = units.filter(pk=township, kind=OrgUnitKind.TOWNSHIP).values_list("path", flat=True).first()
             return unions.filter(path__startswith=path) if path else unions.none()
         if user.org_unit is not None and user.org_unit.kind not in COUNTY_AND_ABOVE_KINDS:
             return unions
         self.filters["union"].extra["empty_label"] = _("All (choose a township to pick one)")
-        chosen = str(data.get("union", ""))
-        return unions.filter(pk=int(chosen)) if chosen.isdigit() else unions.none()
+        chosen = int_param(data.get("union"))
+        return unions.filter(pk=chosen) if chosen is not None else unions.none()
 
     @staticmethod
     def in_township(queryset, name, value):

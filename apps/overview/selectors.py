@@ -13,8 +13,10 @@ def home_summaries(*, user) -> dict:
     """
     prefix = user_scope_path(user)
     if prefix is None:
-        return {"own": None, "children": []}
-    visible = orgunit_list(user=user).exclude(kind__in=GRASSROOTS_KINDS)
+        return {"own": None, "children": [], "counted": False}
+    if user.org_unit is not None and user.org_unit.kind in GRASSROOTS_KINDS:
+        return {"own": None, "children": [], "counted": False}  # a union's page shows its own numbers
+    visible = orgunit_list(user=user).exclude(kind__in=GRASSROOTS_KINDS).filter(archived_at__isnull=True)
     if prefix == "":
         children_units = visible.filter(depth=1)
     else:
@@ -25,7 +27,7 @@ def home_summaries(*, user) -> dict:
         own = _sum(children)
     else:
         own = UnitSummary.objects.filter(unit_id=user.org_unit_id).first()
-    return {"own": own, "children": children}
+    return {"own": own, "children": children, "counted": True}
 
 
 def _sum(summaries):

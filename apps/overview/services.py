@@ -39,6 +39,9 @@ def unit_summaries_refresh(*, now: datetime.datetime | None = None) -> int:
     totals = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
 
     def add(unit_id, **counts):
+        # A unit created after the unit list was read is counted at the next refresh.
+        if unit_id not in path_of:
+            return
         for path in _ancestor_paths(path_of[unit_id]):
             row = totals[path]
             for name, value in counts.items():
@@ -46,6 +49,7 @@ def unit_summaries_refresh(*, now: datetime.datetime | None = None) -> int:
 
     members = (
         Member.objects.exclude(status__in=ARCHIVED_STATUSES)
+        .filter(union__archived_at__isnull=True)  # a dissolved union's members are not counted
         .order_by()
         .values("union_id")
         .annotate(n=Count("pk"), hardship=Count("pk", filter=Q(hardship=True)))

@@ -85,3 +85,19 @@ def test_before_the_first_count_the_page_says_so(county_tree, client_for, county
     page = client_for(county_user).get(reverse("overview:home")).content.decode()
     assert 'data-testid="summary-refreshed"' in page
     assert 'data-testid="members-active"' not in page
+
+
+def test_members_of_a_dissolved_union_are_not_counted(counted):
+    union = counted["union_b"]
+    union.archived_at = timezone.now()
+    union.save(update_fields=["archived_at"])
+    unit_summaries_refresh()
+    assert UnitSummary.objects.get(unit=counted["b"]).members_active == 0
+    assert UnitSummary.objects.get(unit=counted["county"]).members_active == 2
+
+
+def test_an_officer_is_not_told_the_figures_are_missing(counted, client_for, officer_a):
+    unit_summaries_refresh()
+    page = client_for(officer_a).get(reverse("overview:home")).content.decode()
+    assert "尚未生成" not in page
+    assert 'data-testid="members-active"' not in page

@@ -11,7 +11,8 @@ from .base import env
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 ROOT_URLCONF = "apps.bench.urls"
-DATABASES = {"default": env.db("BENCH_DATABASE_URL", default=env("DATABASE_URL", default=""))}
+# Only ever the benchmark's own database: there is no fallback to DATABASE_URL.
+DATABASES = {"default": env.db("BENCH_DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = None
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Work queued by the measured code (notification emails) stays unsent: runs are rolled back.

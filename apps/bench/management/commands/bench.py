@@ -47,10 +47,15 @@ class Command(BaseCommand):
         roster_rows, sweep_open = opts["roster_rows"], opts["sweep_open"]
         if settings.ROOT_URLCONF != "apps.bench.urls":
             raise CommandError("run with DJANGO_SETTINGS_MODULE=unionportal.settings.bench (see `make bench`)")
-        from apps.bench.generator import bench_users
+        from apps.bench.generator import bench_roots, bench_users, foreign_data
 
         if not skip_generate:
             call_command("generate_dataset", scale=scale, seed=seed, stdout=self.stdout, stderr=self.stderr)
+        # The sweep and import measurements write (and clean up) rows: never next to real data.
+        roots = bench_roots()
+        found = foreign_data(roots) if roots else ["no generated dataset"]
+        if found:
+            raise CommandError("not a benchmark database: " + ", ".join(found))
         users = bench_users()
         admin = self._admin_user()
         log = self.stdout.write
