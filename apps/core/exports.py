@@ -1,11 +1,16 @@
-"""Excel exports: streamed from a queryset, one sheet, header row first."""
+"""Excel exports: streamed from a queryset, one sheet, header row first.
+
+Up to EXPORT_WAIT_MAX_ROWS rows the file is written while the user waits (a few seconds);
+larger exports, up to EXPORT_MAX_ROWS, are written by a Celery worker behind a progress page
+(apps.core.models.ExportJob); beyond that the user is asked to export in parts.
+"""
 
 from io import BytesIO
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.db import connection, transaction
+from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -25,20 +30,39 @@ def safe_cell(value):
     return value
 
 
-def xlsx_response(*, filename: str, headers: list[str], rows) -> HttpResponse:
-    """An .xlsx download of `rows` (an iterable of sequences), in write-only mode."""
+def xlsx_bytes(*, headers: list[str], rows, progress=None, every: int = 2000) -> bytes:
+    """The .xlsx file of `rows` (an iterable of sequences), in write-only mode.
+
+    `progress(rows_written)` is called every `every` rows, for a progress page.
+    """
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet()
     sheet.append([str(h) for h in headers])
+    written = 0
     for row in rows:
         sheet.append([safe_cell(value) for value in row])
+        written += 1
+        if progress is not None and written % every == 0:
+            progress(written)
     buffer = BytesIO()
     workbook.save(buffer)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
-    # The file name is ASCII on purpose: no personal data, and every browser accepts it.
-    response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.xlsx"'
+    return buffer.getvalue()
+
+
+def xlsx_file_name(filename: str) -> str:
+    # ASCII on purpose: no personal data, and every browser accepts it.
+    return f"{filename}-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
+
+
+def xlsx_download(content: bytes, file_name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
     return response
+
+
+def xlsx_response(*, filename: str, headers: list[str], rows) -> HttpResponse:
+    """An .xlsx download of `rows` (an iterable of sequences), in write-only mode."""
+    return xlsx_download(xlsx_bytes(headers=headers, rows=rows), xlsx_file_name(filename))
 
 
 class XlsxExportMixin:
@@ -51,30 +75,49 @@ class XlsxExportMixin:
     export_filename = "export"
     export_columns = ()
 
+    def export_queryset(self):
+        return self.get_filterset(self.get_filterset_class()).qs
+
     def get(self, request, *args, **kwargs):
-        filterset = self.get_filterset(self.get_filterset_class())
-        columns = self.export_columns
-        limit = settings.EXPORT_MAX_ROWS
-        if filterset.qs.order_by().values("pk")[: limit + 1].count() > limit:
-            # A whole county's 150,000 members take ~30 s to write, past the web server's
-            # timeout: the office exports in parts (by township, by join date) instead.
+        queryset = self.export_queryset()
+        most = settings.EXPORT_MAX_ROWS
+        rows = queryset.order_by().values("pk")[: most + 1].count()
+        if rows > most:
+            # A province's worth would take the worker an hour: the office exports in parts.
             messages.error(
                 request,
                 _(
-                    "More than %(limit)s rows match, too many for one Excel file. Narrow the list with the filters "
-                    "(for example one township, or a range of join dates) and export it in parts."
+                    "More than %(limit)s rows match, too many for one Excel file. Narrow the list with the "
+                    "filters (for example one township, or a range of join dates) and export it in parts."
                 )
-                % {"limit": intcomma(limit)},
+                % {"limit": intcomma(most)},
             )
-            list_path = request.path.rsplit("export/", 1)[0]
-            return redirect(f"{list_path}?{request.GET.urlencode()}")
-        with transaction.atomic(), connection.cursor() as cursor:
+            return redirect(f"{self.list_path(request)}?{request.GET.urlencode()}")
+        if rows > settings.EXPORT_WAIT_MAX_ROWS:
+            # A county's 150,000 members take ~30 s to write, past the web server's timeout.
+            from .services import export_job_start
+
+            job = export_job_start(user=request.user, path=request.path, query=request.GET.urlencode(), rows=rows)
+            return redirect(job)
+        return xlsx_download(self.export_content(queryset), xlsx_file_name(self.export_filename))
+
+    @staticmethod
+    def list_path(request) -> str:
+        return request.path.rsplit("export/", 1)[0]
+
+    def export_content(self, queryset, progress=None) -> bytes:
+        columns = self.export_columns
+        with connection.cursor() as cursor:
             # The rows come through a server-side cursor, which PostgreSQL plans for the first
             # 10% of rows; an export reads them all. Planned for 10%, a 10,000-member export
-            # walked the whole name index of 1.5 million members (6 s instead of 2).
-            cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
-            return xlsx_response(
-                filename=self.export_filename,
-                headers=[header for header, _value in columns],
-                rows=([value(row) for _header, value in columns] for row in filterset.qs.iterator(chunk_size=2000)),
-            )
+            # walked the whole name index of 1.5 million members (6 s instead of 2). Set for
+            # the session, not a transaction, so a worker's progress updates commit as it goes.
+            cursor.execute("SET cursor_tuple_fraction = 1.0")
+            try:
+                return xlsx_bytes(
+                    headers=[header for header, _value in columns],
+                    rows=([value(row) for _header, value in columns] for row in queryset.iterator(chunk_size=2000)),
+                    progress=progress,
+                )
+            finally:
+                cursor.execute("RESET cursor_tuple_fraction")

@@ -77,3 +77,51 @@ class Notification(BaseModel):
     @property
     def is_read(self):
         return self.read_at is not None
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Writing")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class ExportJob(BaseModel):
+    """A large Excel export written by a Celery worker while the user waits on a progress page.
+
+    It holds personal data, so only its requester may download it, and its file is removed a
+    day after it was made (apps.core.services.export_jobs_purge). It is a copy, not a record:
+    clearing the file loses nothing.
+    """
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.CASCADE, related_name="+"
+    )
+    path = models.CharField(_("list"), max_length=200)
+    query = models.TextField(_("filters"), blank=True)
+    file_name = models.CharField(_("file name"), max_length=100, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.PENDING)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows written"), default=0)
+    content = models.BinaryField(_("file"), null=True, blank=True, editable=False)
+    error = models.TextField(_("error"), blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Excel export")
+        verbose_name_plural = _("Excel exports")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=ExportStatus.values), name="core_exportjob_valid_status"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.path} #{self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("core:export_job", args=[self.pk])
+
+    @property
+    def percent(self) -> int:
+        return min(100, self.processed_rows * 100 // self.total_rows) if self.total_rows else 0

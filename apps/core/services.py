@@ -132,3 +132,78 @@ def notification_pending_email_ids(*, older_than_minutes: int = 5, within_days: 
         .exclude(recipient__email="")
         .values_list("pk", flat=True)[:1000]
     )
+
+
+# --- large Excel exports ---------------------------------------------------------------------
+
+
+def export_job_start(*, user, path: str, query: str, rows: int):
+    """Record a large export and have a worker write it once this transaction commits."""
+    from .models import ExportJob
+    from .tasks import run_export_job
+
+    job = ExportJob.objects.create(requested_by=user, path=path, query=query, total_rows=rows)
+    transaction.on_commit(lambda: run_export_job.delay(job.pk))
+    return job
+
+
+def export_job_run(*, job_id: int):
+    """Write the export the way the list's export view would, as its requester, with progress.
+
+    The view is found again from the stored path, so the rows are exactly those the requester's
+    scope and filters give now. Claimed atomically: a second delivery of the task does nothing.
+    """
+    from django.http import HttpRequest, QueryDict
+    from django.urls import resolve
+
+    from .exports import xlsx_file_name
+    from .models import ExportJob, ExportStatus
+
+    claimed = ExportJob.objects.filter(pk=job_id, status=ExportStatus.PENDING).update(
+        status=ExportStatus.RUNNING, updated_at=timezone.now()
+    )
+    if not claimed:
+        return None
+    job = ExportJob.objects.select_related("requested_by").get(pk=job_id)
+    try:
+        match = resolve(job.path)
+        request = HttpRequest()
+        request.method, request.path, request.path_info = "GET", job.path, job.path
+        request.GET = QueryDict(job.query)
+        request.user = job.requested_by
+        view = match.func.view_class()
+        view.setup(request, *match.args, **match.kwargs)
+        queryset = view.export_queryset()
+
+        def progress(written):
+            ExportJob.objects.filter(pk=job_id).update(processed_rows=min(written, job.total_rows))
+
+        content = view.export_content(queryset, progress=progress)
+    except Exception as exc:  # any failure is shown to the requester, then re-raised for the logs
+        ExportJob.objects.filter(pk=job_id).update(
+            status=ExportStatus.FAILED, error=type(exc).__name__, finished_at=timezone.now()
+        )
+        raise
+    ExportJob.objects.filter(pk=job_id).update(
+        status=ExportStatus.DONE,
+        content=content,
+        file_name=xlsx_file_name(view.export_filename),
+        processed_rows=job.total_rows,
+        finished_at=timezone.now(),
+    )
+    notification_send(
+        recipient=job.requested_by,
+        title="Excel 导出已完成，可以下载",
+        link=job.get_absolute_url(),
+        email=False,
+    )
+    return job_id
+
+
+def export_jobs_purge(*, now=None) -> int:
+    """Remove the files (personal data) of exports made more than EXPORT_KEEP_HOURS ago."""
+    from .models import ExportJob
+
+    now = now or timezone.now()
+    cutoff = now - timedelta(hours=settings.EXPORT_KEEP_HOURS)
+    return ExportJob.objects.filter(created_at__lt=cutoff, content__isnull=False).update(content=None)

@@ -39,3 +39,18 @@ def send_pending_notification_emails() -> int:
     for notification_id in ids:
         send_notification_email.delay(notification_id)
     return len(ids)
+
+
+@shared_task(acks_late=True)
+def run_export_job(job_id: int):
+    from .services import export_job_run
+
+    return export_job_run(job_id=job_id)
+
+
+@shared_task
+def purge_old_exports() -> int:
+    """Hourly: an export's file is kept for a day, then removed."""
+    from .services import export_jobs_purge
+
+    return export_jobs_purge()

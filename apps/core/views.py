@@ -62,3 +62,32 @@ def page_not_found(request, exception=None):
 @login_not_required
 def server_error(request):
     return render(request, "500.html", status=500)
+
+
+def _own_export(request, pk):
+    """Only the person who asked for an export may see or download it; anyone else gets a 404."""
+    from .models import ExportJob
+
+    return get_object_or_404(ExportJob.objects.defer("content"), pk=pk, requested_by=request.user)
+
+
+@require_GET
+@never_cache
+def export_job(request, pk):
+    """The progress page of a large export; it reloads itself until the file is ready."""
+    job = _own_export(request, pk)
+    return render(request, "core/export_job.html", {"job": job})
+
+
+@require_GET
+@never_cache
+def export_job_download(request, pk):
+    from .exports import xlsx_download
+    from .models import ExportJob, ExportStatus
+
+    job = _own_export(request, pk)
+    content = ExportJob.objects.filter(pk=job.pk, status=ExportStatus.DONE).values_list("content", flat=True).first()
+    if content is None:
+        messages.error(request, _("This export is no longer available: files are kept for a day. Export again."))
+        return redirect(job)
+    return xlsx_download(bytes(content), job.file_name)
