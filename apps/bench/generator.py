@@ -329,14 +329,22 @@ def _event_model(model):
     return None
 
 
-def _skip_insert_triggers(cursor) -> None:
-    """Switch off pghistory's per-row insert triggers for this transaction (see the module docstring)."""
-    cursor.execute(
-        "SELECT string_agg(tgname, ',') FROM pg_trigger "
-        "WHERE NOT tgisinternal AND tgname LIKE 'pgtrigger_insert_insert_%%'"
-    )
+def ignore_triggers(cursor, *, name_like: str, table: str | None = None) -> None:
+    """Switch off the pgtrigger triggers named like `name_like` (on `table`, or on every table)
+    for the rest of this transaction, through pgtrigger's own `pgtrigger.ignore` setting."""
+    sql = "SELECT string_agg(tgname, ',') FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE %s"
+    params = [name_like]
+    if table is not None:
+        sql += " AND tgrelid = %s::regclass"
+        params.append(table)
+    cursor.execute(sql, params)
     names = cursor.fetchone()[0] or ""
     cursor.execute("SELECT set_config('pgtrigger.ignore', %s, true)", ["{" + names + "}"])
+
+
+def _skip_insert_triggers(cursor) -> None:
+    """Switch off pghistory's per-row insert triggers for this transaction (see the module docstring)."""
+    ignore_triggers(cursor, name_like="pgtrigger_insert_insert_%")
 
 
 def _backfill_history(cursor, model, after_id: int) -> int:

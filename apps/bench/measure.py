@@ -238,6 +238,7 @@ def measure_sweep(*, open_complaints: int = SWEEP_OPEN, due: int = SWEEP_DUE, lo
     benchmark's own complaints, reminders, notifications and their history rows are removed, so
     the benchmark database keeps its county-scale numbers and a rerun starts from the same state.
     """
+    from apps.complaints.choices import OPEN_STATUSES
     from apps.complaints.models import Complaint
     from apps.complaints.services import complaint_deadline_sweep
 
@@ -249,7 +250,7 @@ def measure_sweep(*, open_complaints: int = SWEEP_OPEN, due: int = SWEEP_DUE, lo
         cursor.execute("ANALYZE complaints_complaint")
         cursor.execute("ANALYZE complaints_complaintreminder")
     reverse("complaints:complaint_list")  # a worker's URL conf is loaded once, not per sweep
-    timings = {"sweep_open_complaints": Complaint.objects.filter(status__in=_open()).count()}
+    timings = {"sweep_open_complaints": Complaint.objects.filter(status__in=OPEN_STATUSES).count()}
     try:
         started = time.perf_counter()
         timings["sweep_reminders"] = complaint_deadline_sweep(now=now)
@@ -268,6 +269,7 @@ def measure_sweep(*, open_complaints: int = SWEEP_OPEN, due: int = SWEEP_DUE, lo
 
 def _remove_sweep_complaints() -> None:
     """Delete what measure_sweep added (only rows it created: its tracking prefix, its reminders' keys)."""
+    from apps.bench.generator import ignore_triggers
     from apps.complaints.models import Complaint, ComplaintReminder
     from apps.core.models import Notification
 
@@ -283,20 +285,9 @@ def _remove_sweep_complaints() -> None:
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM complaints_complaintevent WHERE pgh_obj_id = ANY(%s)", [ids])
             # The benchmark's own rows go without a "deleted" event of their own.
-            cursor.execute(
-                "SELECT string_agg(tgname, ',') FROM pg_trigger "
-                "WHERE NOT tgisinternal AND tgrelid = 'complaints_complaint'::regclass AND tgname LIKE 'pgtrigger_%%'"
-            )
-            names = cursor.fetchone()[0] or ""
-            cursor.execute("SELECT set_config('pgtrigger.ignore', %s, true)", ["{" + names + "}"])
+            ignore_triggers(cursor, name_like="pgtrigger_%", table="complaints_complaint")
             cursor.execute("DELETE FROM complaints_complaint WHERE id = ANY(%s)", [ids])
             cursor.execute("SELECT set_config('pgtrigger.ignore', '{}', true)")
-
-
-def _open():
-    from apps.complaints.choices import OPEN_STATUSES
-
-    return list(OPEN_STATUSES)
 
 
 def _add_open_complaints(Complaint, count: int, due: int, now):

@@ -17,6 +17,12 @@ def user_scope_path(user) -> str | None:
     return user.org_unit.path
 
 
+def user_oversees_townships(user) -> bool:
+    """County (or higher) staff, and users with no unit: their lists span many townships, so
+    choice lists ask them for a township first and big lists are read in their display order."""
+    return user.org_unit is None or user.org_unit.kind in COUNTY_AND_ABOVE_KINDS
+
+
 def orgunit_list(*, user, filters=None):
     """Org units in the user's subtree: county staff the county, township staff the township."""
     prefix = user_scope_path(user)
@@ -71,7 +77,7 @@ def enterprise_list(*, user):
         return queryset
     units_in_scope = OrgUnit.objects.filter(path__startswith=prefix).values("pk")
     in_scope = Q(township_id__in=units_in_scope) | Q(union_id__in=units_in_scope)
-    if user.org_unit.kind in COUNTY_AND_ABOVE_KINDS:
+    if user_oversees_townships(user):
         # Thousands of enterprises: read them in name order (index) and keep those in scope.
         return queryset.filter(in_scope)
     # A township's hundred among a city's tens of thousands: two index lookups joined by

@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from apps.branches.choices import COUNTY_AND_ABOVE_KINDS
 from apps.core.exports import xlsx_response
 from apps.core.forms import int_param
 from apps.core.history import object_history
@@ -65,7 +64,7 @@ class ComplaintListView(ScopedPermissionMixin, ListView):
         now = timezone.now()
         for complaint in context["complaints"]:
             complaint.days_left = days_left(complaint.due_at, now) if complaint.is_open else None
-        from apps.branches.selectors import enterprise_list, orgunit_list, user_scope_path
+        from apps.branches.selectors import enterprise_list, orgunit_list, user_oversees_townships, user_scope_path
 
         user = self.request.user
         prefix = user_scope_path(user)
@@ -73,7 +72,7 @@ class ComplaintListView(ScopedPermissionMixin, ListView):
         # A county has thousands of enterprises: the choice lists those of one township, the
         # chosen one or the chair's own; county staff pick a township first.
         enterprises = enterprise_list(user=user).filter(archived_at__isnull=True).select_related(None)
-        within_township = user.org_unit is not None and user.org_unit.kind not in COUNTY_AND_ABOVE_KINDS
+        within_township = not user_oversees_townships(user)
         township = int_param(params.get("township"))
         if township is not None:
             enterprises = enterprises.filter(township_id=township)

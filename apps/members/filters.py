@@ -2,8 +2,9 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.branches.choices import COUNTY_AND_ABOVE_KINDS, GRASSROOTS_KINDS, OrgUnitKind
+from apps.branches.choices import GRASSROOTS_KINDS, OrgUnitKind
 from apps.branches.models import OrgUnit
+from apps.branches.selectors import user_oversees_townships
 from apps.core.forms import int_param
 from apps.core.widgets import QuickSelect
 
@@ -64,7 +65,7 @@ class MemberFilter(django_filters.FilterSet):
         if township is not None:
             path = units.filter(pk=township, kind=OrgUnitKind.TOWNSHIP).values_list("path", flat=True).first()
             return unions.filter(path__startswith=path) if path else unions.none()
-        if user.org_unit is not None and user.org_unit.kind not in COUNTY_AND_ABOVE_KINDS:
+        if not user_oversees_townships(user):
             return unions
         self.filters["union"].extra["empty_label"] = _("All (choose a township to pick one)")
         chosen = int_param(data.get("union"))
