@@ -64,11 +64,12 @@ def server_error(request):
     return render(request, "500.html", status=500)
 
 
-def _own_export(request, pk):
+def _own_export(request, pk, *, with_file=False):
     """Only the person who asked for an export may see or download it; anyone else gets a 404."""
     from .models import ExportJob
 
-    return get_object_or_404(ExportJob.objects.defer("content"), pk=pk, requested_by=request.user)
+    jobs = ExportJob.objects.all() if with_file else ExportJob.objects.defer("content")
+    return get_object_or_404(jobs, pk=pk, requested_by=request.user)
 
 
 @require_GET
@@ -83,11 +84,10 @@ def export_job(request, pk):
 @never_cache
 def export_job_download(request, pk):
     from .exports import xlsx_download
-    from .models import ExportJob, ExportStatus
+    from .models import ExportStatus
 
-    job = _own_export(request, pk)
-    content = ExportJob.objects.filter(pk=job.pk, status=ExportStatus.DONE).values_list("content", flat=True).first()
-    if content is None:
+    job = _own_export(request, pk, with_file=True)
+    if job.status != ExportStatus.DONE or job.content is None:
         messages.error(request, _("This export is no longer available: files are kept for a day. Export again."))
         return redirect(job)
-    return xlsx_download(bytes(content), job.file_name)
+    return xlsx_download(bytes(job.content), job.file_name)
