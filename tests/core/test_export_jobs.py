@@ -11,19 +11,11 @@ from openpyxl import load_workbook
 
 from apps.core.models import ExportJob, Notification
 from apps.core.services import export_jobs_purge
-from apps.members.services import member_create
-from tests.members.conftest import make_id
+from tests.members.conftest import add_members
 
 
 def _members(county_tree, count):
-    for serial in range(count):
-        member_create(
-            union=county_tree["union_a"],
-            real_name=f"钱{serial}",
-            id_number=make_id(serial=f"{serial:03d}"),
-            join_date=datetime.date(2022, 5, 1),
-            employment_form="regular",
-        )
+    add_members(county_tree["union_a"], count, surname="钱", join_date=datetime.date(2022, 5, 1))
 
 
 def _rows_in(content: bytes) -> int:

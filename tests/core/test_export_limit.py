@@ -3,19 +3,11 @@
 import datetime
 
 from apps.core.exports import XLSX_CONTENT_TYPE
-from apps.members.services import member_create
-from tests.members.conftest import make_id
+from tests.members.conftest import add_members
 
 
 def _members(county_tree, count):
-    for serial in range(count):
-        member_create(
-            union=county_tree["union_a"],
-            real_name=f"赵{serial}",
-            id_number=make_id(serial=f"{serial:03d}"),
-            join_date=datetime.date(2021, 3, 1),
-            employment_form="regular",
-        )
+    add_members(county_tree["union_a"], count, surname="赵", join_date=datetime.date(2021, 3, 1))
 
 
 def test_an_export_over_the_limit_sends_the_user_back_to_narrow_the_list(

@@ -1,15 +1,12 @@
 """Big lists cost the same at any size: the count stops at the cap and no page lies beyond it."""
 
-import datetime
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from apps.core.models import Notification
 from apps.core.pagination import CappedCountPaginator
-from apps.members.services import member_create
-from tests.members.conftest import make_id
+from tests.members.conftest import add_members
 
 
 class SmallCap(CappedCountPaginator):
@@ -44,14 +41,7 @@ def test_small_lists_give_the_exact_count(notifications):
 
 def test_member_list_says_more_than_instead_of_counting(monkeypatch, client_for, county_user, county_tree):
     monkeypatch.setattr(CappedCountPaginator, "count_cap", 2)
-    for serial in range(4):
-        member_create(
-            union=county_tree["union_a"],
-            real_name=f"王{serial}",
-            id_number=make_id(serial=f"{serial:03d}"),
-            join_date=datetime.date(2020, 1, 1),
-            employment_form="regular",
-        )
+    add_members(county_tree["union_a"], 4, surname="王")
     client = client_for(county_user)
     page = client.get("/members/").content.decode()
     assert "超过 2 条" in page

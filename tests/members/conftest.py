@@ -14,6 +14,20 @@ def make_id(region="320722", birth="19850315", serial="123"):
     return first17 + check_character(first17)
 
 
+def add_members(union, count, *, surname="张", join_date=datetime.date(2020, 1, 1)):
+    """`count` regular members of `union`, named surname + serial, with valid distinct ID numbers."""
+    return [
+        member_create(
+            union=union,
+            real_name=f"{surname}{serial}",
+            id_number=make_id(serial=f"{serial:03d}"),
+            join_date=join_date,
+            employment_form="regular",
+        )
+        for serial in range(count)
+    ]
+
+
 @pytest.fixture
 def unions(county_tree):
     """Two unions in township A, one in township B."""
