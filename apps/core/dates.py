@@ -1,0 +1,90 @@
+"""Plausible dates: what every date and time the portal accepts must lie within.
+
+Three layers say the same thing, each as strict as it can be:
+- the database refuses anything outside a fixed window (`plausible_date_constraint`), so no
+  row can ever hold a year 1 or a year 9999 that psycopg2 cannot read back or that breaks a
+  sweep for every other row; a CHECK constraint must not depend on the clock, so this window
+  is fixed (`DB_EARLIEST`..`DB_LATEST`);
+- a field's validator (`PlausibleDateValidator`) narrows it relative to today (e.g. a
+  complaint received at most a day ahead, a union founded not before 1900), and is run by
+  `full_clean()` in every service, by ModelForms and by admin alike;
+- forms only add the Chinese message; they never restate the range.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
+
+# The database window: wide enough for any real record (a pensioner born in 1905, a contract
+# term ending in 2080), narrow enough that every value is readable and arithmetic on it is safe.
+DB_EARLIEST = dt.date(1900, 1, 1)
+DB_LATEST = dt.date(2099, 12, 31)
+
+
+def _as_date(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.date()
+    return value
+
+
+@deconstructible
+class PlausibleDateValidator:
+    """A date (or datetime) between `earliest` and today + `max_days_ahead` (or `DB_LATEST`).
+
+    `earliest` is a fixed date; `max_days_ahead=None` allows anything up to `DB_LATEST`.
+    Datetimes are compared by their Asia/Shanghai calendar date.
+    """
+
+    def __init__(self, *, earliest: dt.date = DB_EARLIEST, max_days_ahead: int | None = None):
+        self.earliest = earliest
+        self.max_days_ahead = max_days_ahead
+
+    def latest(self, today: dt.date | None = None) -> dt.date:
+        if self.max_days_ahead is None:
+            return DB_LATEST
+        today = today or timezone.localdate()
+        return min(DB_LATEST, today + dt.timedelta(days=self.max_days_ahead))
+
+    def __call__(self, value):
+        if value is None:
+            return
+        day = _as_date(value)
+        latest = self.latest()
+        if day < self.earliest or day > latest:
+            raise ValidationError(
+                "日期不合理：应在 %(earliest)s 至 %(latest)s 之间，请核对年份。",
+                code="implausible_date",
+                params={"earliest": self.earliest.isoformat(), "latest": latest.isoformat()},
+            )
+
+    def __eq__(self, other):
+        return (
+            isinstance(other, PlausibleDateValidator)
+            and self.earliest == other.earliest
+            and self.max_days_ahead == other.max_days_ahead
+        )
+
+
+def plausible_date_constraint(field: str, *, name: str, is_datetime: bool = False) -> models.CheckConstraint:
+    """A CHECK that `field` is NULL or within the fixed database window.
+
+    `name` follows the house pattern, e.g. "%(app_label)s_%(class)s_received_at_plausible".
+    """
+    earliest, latest = DB_EARLIEST, DB_LATEST
+    if is_datetime:
+        zone = dt.timezone(dt.timedelta(hours=8))  # Asia/Shanghai has no DST; a fixed offset is exact
+        earliest = dt.datetime.combine(DB_EARLIEST, dt.time.min, tzinfo=zone)
+        latest = dt.datetime.combine(DB_LATEST, dt.time.max, tzinfo=zone)
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{field}__isnull": True})
+        | models.Q(**{f"{field}__gte": earliest, f"{field}__lte": latest}),
+        name=name,
+        violation_error_message="日期超出可接受的范围（1900 年至 2099 年），请核对年份。",
+    )

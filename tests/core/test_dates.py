@@ -1,0 +1,47 @@
+"""The shared plausible-date rule (apps.core.dates)."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from apps.core.dates import DB_EARLIEST, DB_LATEST, PlausibleDateValidator, plausible_date_constraint
+
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+
+
+@time_machine.travel(dt.datetime(2026, 12, 1, 10, 0, tzinfo=SHANGHAI), tick=False)
+def test_validator_bounds_are_inclusive_and_relative_to_today():
+    validator = PlausibleDateValidator(earliest=dt.date(2000, 1, 1), max_days_ahead=1)
+    validator(dt.date(2000, 1, 1))
+    validator(dt.date(2026, 12, 2))
+    validator(None)
+    for bad in (dt.date(1999, 12, 31), dt.date(2026, 12, 3), dt.date(1, 1, 1), dt.date(9999, 12, 31)):
+        with pytest.raises(ValidationError) as caught:
+            validator(bad)
+        assert "日期不合理" in caught.value.messages[0]
+
+
+@time_machine.travel(dt.datetime(2026, 12, 1, 23, 30, tzinfo=SHANGHAI), tick=False)
+def test_datetimes_are_judged_by_their_shanghai_date():
+    validator = PlausibleDateValidator(max_days_ahead=0)
+    validator(timezone.now())  # 15:30 UTC is 23:30 the same day in Shanghai
+    with pytest.raises(ValidationError):
+        validator(dt.datetime(2026, 12, 2, 0, 30, tzinfo=SHANGHAI))
+
+
+def test_without_days_ahead_the_database_window_is_the_limit():
+    validator = PlausibleDateValidator()
+    validator(DB_EARLIEST)
+    validator(DB_LATEST)
+    with pytest.raises(ValidationError):
+        validator(DB_LATEST + dt.timedelta(days=1))
+
+
+def test_constraint_allows_null_and_the_window_only():
+    constraint = plausible_date_constraint("held_on", name="x_held_on_plausible")
+    children = constraint.condition.children
+    assert ("held_on__isnull", True) in children
+    assert "1900" in constraint.violation_error_message and "2099" in constraint.violation_error_message
