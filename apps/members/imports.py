@@ -23,6 +23,7 @@ from .models import Member, RosterImport
 from .roster import parse_roster
 from .selectors import id_hash_of
 from .services import any_of, card_numbers_issue
+from .validators import is_mobile
 
 logger = logging.getLogger(__name__)
 
@@ -219,7 +220,7 @@ def _too_long(data):
 
 def _value(data, name):
     value = data.get(name) or ""
-    if name == "mobile" and not (len(value) == 11 and value.isdigit()):
+    if name == "mobile" and not is_mobile(value):
         return ""  # a malformed mobile was reported as a warning; it is not stored
     return value
 

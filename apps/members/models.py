@@ -1,14 +1,17 @@
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedCharField
 
+from apps.core.dates import plausible_date_constraint
 from apps.core.history import audited
 from apps.core.models import BaseModel
 
 from .choices import ARCHIVED_STATUSES, EmploymentForm, ImportStatus, MemberStatus, Sex, TransferStatus
+from .validators import BIRTH_DATE_RANGE, JOIN_DATE_RANGE, LEFT_ON_RANGE, MobileField, mask_mobile
 
 
 # The history keeps the masked number only: the whole ID lives encrypted in one column.
@@ -21,20 +24,20 @@ class Member(BaseModel):
     id_hash = models.CharField(_("ID number hash"), max_length=64, unique=True, editable=False)
     id_masked = models.CharField(_("citizen ID number (masked)"), max_length=18, editable=False)
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices)
-    birth_date = models.DateField(_("birth date"))
+    birth_date = models.DateField(_("birth date"), validators=[BIRTH_DATE_RANGE])
     ethnicity = models.CharField(_("ethnicity"), max_length=20, blank=True)
     education = models.CharField(_("education"), max_length=20, blank=True)
     political_status = models.CharField(_("political status"), max_length=20, blank=True)
-    mobile = models.CharField(_("mobile"), max_length=11, blank=True)
+    mobile = MobileField(_("mobile"), max_length=11, blank=True)
     employment_form = models.CharField(_("employment form"), max_length=20, choices=EmploymentForm.choices)
-    join_date = models.DateField(_("join date"))
+    join_date = models.DateField(_("join date"), validators=[JOIN_DATE_RANGE])
     card_number = models.CharField(_("member card number"), max_length=20, unique=True)
     union = models.ForeignKey(
         "branches.OrgUnit", verbose_name=_("union"), on_delete=models.PROTECT, related_name="members"
     )
     status = models.CharField(_("status"), max_length=20, choices=MemberStatus.choices, default=MemberStatus.ACTIVE)
     hardship = models.BooleanField(_("hardship (困难职工)"), default=False)
-    left_on = models.DateField(_("membership ended on"), null=True, blank=True)
+    left_on = models.DateField(_("membership ended on"), null=True, blank=True, validators=[LEFT_ON_RANGE])
     leave_reason = models.CharField(_("reason"), max_length=200, blank=True)
 
     class Meta:
@@ -80,6 +83,14 @@ class Member(BaseModel):
                 name="members_member_joined_after_birth",
                 violation_error_message=_("The join date cannot be before the birth date."),
             ),
+            models.CheckConstraint(
+                condition=models.Q(left_on__isnull=True) | models.Q(left_on__gte=models.F("join_date")),
+                name="members_member_left_after_joined",
+                violation_error_message="会籍终止日期不能早于入会日期。",
+            ),
+            plausible_date_constraint("birth_date", name="members_member_birth_date_plausible"),
+            plausible_date_constraint("join_date", name="members_member_join_date_plausible"),
+            plausible_date_constraint("left_on", name="members_member_left_on_plausible"),
         ]
 
     def __str__(self):
@@ -88,13 +99,20 @@ class Member(BaseModel):
     def get_absolute_url(self):
         return reverse("members:member_detail", kwargs={"pk": self.pk})
 
+    def clean(self):
+        if self.left_on and self.join_date and self.left_on < self.join_date:
+            raise ValidationError(
+                {"left_on": f"会籍终止日期不能早于入会日期（{self.join_date:%Y-%m-%d}），请核对。"},
+                code="left_before_joined",
+            )
+
     @property
     def is_archived(self):
         return self.status in ARCHIVED_STATUSES
 
     @property
     def mobile_masked(self):
-        return f"{self.mobile[:3]}****{self.mobile[-4:]}" if len(self.mobile) == 11 else self.mobile
+        return mask_mobile(self.mobile)
 
 
 @audited()

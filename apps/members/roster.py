@@ -26,6 +26,7 @@ from openpyxl.utils.datetime import from_excel, from_ISO8601
 from openpyxl.xml.functions import iterparse  # defusedxml's, whenever openpyxl would use it
 
 from apps.members.idnumbers import china_today, validate_id_number
+from apps.members.validators import JOIN_DATE_RANGE, is_mobile, normalize_mobile
 
 Status = Literal["valid", "warning", "error"]
 
@@ -64,9 +65,6 @@ EMPLOYMENT_FORMS: dict[str, str] = {
 }
 _SEX_WORDS = {"男": "male", "男性": "male", "女": "female", "女性": "female"}
 _SEX_LABELS = {"male": "男", "female": "女"}
-# Mainland mobile numbers: 11 digits, 13x–19x.
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_MOBILE_JUNK = re.compile(r"[\s\-–—()]")
 # Dates typed as text: digits with 年月日 . / - between them.
 _DATE_TEXT = re.compile(r"^[\d年月日号./\-\s]+$")
 _SUMMARY_PREFIXES = ("合计", "总计")
@@ -673,12 +671,16 @@ def _join_date(
             date = dt.date(*parts)
         except ValueError:
             return None, f"{label}：“{_text(value)}”不是有效日期，{how}"
-    if date > today:
-        return None, f"{label}：{date:%Y-%m-%d} 晚于今天，请核对后重新填写。"
+    # The member's join-date range (validators.JOIN_DATE_RANGE, the model field's validator), so a
+    # row the check calls valid is one the database and full_clean() accept.
+    latest = JOIN_DATE_RANGE.latest(today)
+    if date > latest:
+        when = "今天" if latest == today else f"{latest:%Y-%m-%d}"
+        return None, f"{label}：{date:%Y-%m-%d} 晚于{when}，请核对后重新填写。"
     if birth and date < birth:
         return None, f"{label}：{date:%Y-%m-%d} 早于出生日期，请核对后重新填写。"
-    if date.year < 1900:
-        return None, f"{label}：{date:%Y-%m-%d} 早于 1900 年，请核对后重新填写。"
+    if date < JOIN_DATE_RANGE.earliest:
+        return None, f"{label}：{date:%Y-%m-%d} 早于 {JOIN_DATE_RANGE.earliest.year} 年，请核对后重新填写。"
     return date, None
 
 
@@ -687,12 +689,8 @@ def _mobile(value: object, label: str) -> tuple[str, str | None]:
     text = _text(value)
     if not text:
         return "", None
-    digits = _MOBILE_JUNK.sub("", unicodedata.normalize("NFKC", text))
-    if digits.startswith("+86"):
-        digits = digits[3:]
-    elif digits.startswith("86") and len(digits) == 13:
-        digits = digits[2:]
-    if _MOBILE.match(digits):
+    digits = normalize_mobile(text)  # the members app's one mobile rule (validators.py)
+    if is_mobile(digits):
         return digits, None
     # Stored empty rather than wrong: the row still imports, and the number can be added later.
     return "", f"{label}：不是有效的 11 位手机号码，本次不导入该号码，请核对后补充。"

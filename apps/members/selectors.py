@@ -8,10 +8,12 @@ from django.utils import timezone
 from apps.branches.choices import GRASSROOTS_KINDS
 from apps.branches.models import Enterprise
 from apps.branches.selectors import orgunit_list, user_scope_path
+from apps.core.history import object_history
 
 from .choices import ARCHIVED_STATUSES, TransferStatus
 from .idnumbers import id_number_hash, validate_id_number
 from .models import Member, MembershipTransfer, RosterImport
+from .validators import mask_mobile
 
 
 def id_hash_of(number: str) -> str:
@@ -49,6 +51,24 @@ def member_search(queryset, q: str):
 def member_by_id_number(number: str) -> Member | None:
     """Across the whole deployment: one person is one member (一次入会). Not scoped on purpose."""
     return Member.objects.select_related("union").filter(id_hash=id_hash_of(number)).first()
+
+
+def member_history(member: Member, *, user) -> list:
+    """The member's audit history; mobiles masked unless the user may see them whole.
+
+    The history keeps what was stored (the ID number is not tracked at all); the page shows a
+    mobile the way the member's own page does, whatever its length.
+    """
+    rows = object_history(member)
+    if user.has_perm("members.export_full_mobile"):
+        return rows
+    label = str(Member._meta.get_field("mobile").verbose_name)
+    for row in rows:
+        row.changes = [
+            (name, mask_mobile(before or ""), mask_mobile(after or "")) if name == label else (name, before, after)
+            for name, before, after in row.changes
+        ]
+    return rows
 
 
 def transfer_list(*, user):

@@ -10,7 +10,6 @@ from django.views.generic import DetailView, FormView, ListView, UpdateView
 
 from apps.core.errors import ApplicationError
 from apps.core.exports import XlsxExportMixin, xlsx_response
-from apps.core.history import object_history
 from apps.core.mixins import ScopedListView, ScopedPermissionMixin, ServiceFormMixin
 from apps.core.pagination import CappedCountPaginator
 
@@ -78,7 +77,7 @@ class MemberDetailView(ScopedPermissionMixin, DetailView):
         return super().get_context_data(
             chain=selectors.membership_chain(member),
             transfers=member.transfers.select_related("from_union", "to_union", "requested_by").order_by("-id"),
-            history=object_history(member),
+            history=selectors.member_history(member, user=self.request.user),
             **kwargs,
         )
 
