@@ -4,7 +4,7 @@ from apps.branches.selectors import orgunit_list
 from apps.core.admin_mixins import NoDeleteAdminMixin, ScopedAdminMixin
 
 from . import selectors
-from .models import IdNumberReveal, Member, MembershipTransfer, RosterImport
+from .models import IdNumberReveal, Member, MemberLookup, MembershipTransfer, RosterImport
 
 
 @admin.register(Member)
@@ -28,8 +28,8 @@ class MemberAdmin(NoDeleteAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
 @admin.register(MembershipTransfer)
 class MembershipTransferAdmin(NoDeleteAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     scope_selector = selectors.transfer_list
-    list_display = ["member", "from_union", "to_union", "status", "created_at", "decided_at"]
-    list_filter = ["status"]
+    list_display = ["member", "from_union", "to_union", "status", "direction", "created_at", "decided_at"]
+    list_filter = ["status", "direction"]
     list_select_related = ["member", "from_union", "to_union"]
     raw_id_fields = ["member", "from_union", "to_union", "requested_by", "decided_by"]
 
@@ -44,6 +44,23 @@ class IdNumberRevealAdmin(NoDeleteAdminMixin, admin.ModelAdmin):
     list_display = ["revealed_at", "user", "member"]
     list_select_related = ["user", "member"]
     date_hierarchy = "revealed_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MemberLookup)
+class MemberLookupAdmin(NoDeleteAdminMixin, admin.ModelAdmin):
+    """Who looked which ID number up across the deployment, when (the number only as its hash)."""
+
+    list_display = ["looked_up_at", "user", "purpose", "member"]
+    list_filter = ["purpose"]
+    list_select_related = ["user", "member"]
+    date_hierarchy = "looked_up_at"
+    raw_id_fields = ["user", "member"]
 
     def has_add_permission(self, request):
         return False

@@ -33,6 +33,18 @@ class TransferStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class TransferDirection(models.TextChoices):
+    """Who started a transfer decides who settles it: the other side (or the county)."""
+
+    RELEASE = "release", "转出方发起"  # the receiving township (or the county) accepts
+    PULL = "pull", "转入方申请"  # the releasing township (or the county) accepts
+
+
+class LookupPurpose(models.TextChoices):
+    TRANSFER_IN = "transfer_in", "办理会籍转入"
+    MEMBER_CREATE = "member_create", "新增会员时发现已登记"
+
+
 class ImportStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Running")

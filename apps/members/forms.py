@@ -88,13 +88,21 @@ class TransferForm(forms.Form):
 
 
 class TransferInForm(forms.Form):
-    """The receiving union brings in a member it cannot see yet: by the whole ID number."""
+    """The receiving union asks for a member it cannot see yet: by the whole ID number.
+
+    Never one click: a reason and an explicit confirmation are required on every submission.
+    """
 
     id_number = forms.CharField(
         label=_("Citizen ID number"), max_length=30, widget=forms.TextInput(attrs={"autocomplete": "off"})
     )
     to_union = forms.ModelChoiceField(label=_("Into union"), queryset=OrgUnit.objects.none())
     reason = forms.CharField(label=_("Reason"), max_length=200, help_text=_("e.g. now employed here"))
+    confirm = forms.BooleanField(
+        label="我已核实此人现在本工会所在单位就业，确认申请将其会籍转入",
+        required=True,
+        error_messages={"required": "请勾选确认后再提交接转申请。"},
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,7 +10,16 @@ from apps.core.dates import plausible_date_constraint
 from apps.core.history import audited
 from apps.core.models import BaseModel
 
-from .choices import ARCHIVED_STATUSES, EmploymentForm, ImportStatus, MemberStatus, Sex, TransferStatus
+from .choices import (
+    ARCHIVED_STATUSES,
+    EmploymentForm,
+    ImportStatus,
+    LookupPurpose,
+    MemberStatus,
+    Sex,
+    TransferDirection,
+    TransferStatus,
+)
 from .validators import BIRTH_DATE_RANGE, JOIN_DATE_RANGE, LEFT_ON_RANGE, MobileField, mask_mobile
 
 
@@ -129,6 +138,14 @@ class MembershipTransfer(BaseModel):
     status = models.CharField(
         _("status"), max_length=20, choices=TransferStatus.choices, default=TransferStatus.PENDING
     )
+    # A database default too: the bench generator writes transfers with COPY.
+    direction = models.CharField(
+        "发起方",
+        max_length=10,
+        choices=TransferDirection.choices,
+        default=TransferDirection.RELEASE,
+        db_default=TransferDirection.RELEASE,
+    )
     reason = models.CharField(_("reason"), max_length=200)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
@@ -165,6 +182,11 @@ class MembershipTransfer(BaseModel):
                 name="members_transfer_valid_status",
                 violation_error_message=_("Unknown transfer status."),
             ),
+            models.CheckConstraint(
+                condition=models.Q(direction__in=TransferDirection.values),
+                name="members_membershiptransfer_valid_direction",
+                violation_error_message="未知的接转发起方。",
+            ),
         ]
 
     def __str__(self):
@@ -187,6 +209,44 @@ class IdNumberReveal(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.member_id} @ {self.revealed_at:%Y-%m-%d %H:%M}"
+
+
+class MemberLookup(models.Model):
+    """Each time someone looked a whole ID number up across the deployment: who, when, what came back.
+
+    The number itself is never kept: the keyed hash (as `Member.id_hash`) and, when it was a
+    member, which one. Append-only; it is also what the per-user rate limit counts.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+"
+    )
+    id_hash = models.CharField("身份证号码摘要", max_length=64, editable=False)
+    member = models.ForeignKey(
+        Member, verbose_name=_("member"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    purpose = models.CharField("用途", max_length=20, choices=LookupPurpose.choices)
+    looked_up_at = models.DateTimeField("查询时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "身份证号码查询记录"
+        verbose_name_plural = "身份证号码查询记录"
+        ordering = ["-looked_up_at", "-id"]
+        indexes = [models.Index(fields=["user", "looked_up_at"], name="members_lookup_user_time")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(purpose__in=LookupPurpose.values),
+                name="members_memberlookup_valid_purpose",
+                violation_error_message="未知的查询用途。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.looked_up_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def found(self):
+        return self.member_id is not None
 
 
 class RosterImport(BaseModel):

@@ -1,7 +1,7 @@
 """Reads of the members app. Row scoping for members and transfers lives here."""
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -10,7 +10,7 @@ from apps.branches.models import Enterprise
 from apps.branches.selectors import orgunit_list, user_scope_path
 from apps.core.history import object_history
 
-from .choices import ARCHIVED_STATUSES, TransferStatus
+from .choices import ARCHIVED_STATUSES, TransferDirection, TransferStatus
 from .idnumbers import id_number_hash, validate_id_number
 from .models import Member, MembershipTransfer, RosterImport
 from .validators import mask_mobile
@@ -71,22 +71,49 @@ def member_history(member: Member, *, user) -> list:
     return rows
 
 
+def user_oversees_union(user, union) -> bool:
+    """Whether the union is in the user's area (the user's unit or under it)."""
+    prefix = user_scope_path(user)
+    return prefix is not None and union.path.startswith(prefix)
+
+
 def transfer_list(*, user):
-    """Transfers out of or into the user's subtree."""
+    """Transfers out of or into the user's subtree.
+
+    `origin_hidden` marks a transfer-in request (转入申请) the user's side made for a member
+    outside its area and that is not accepted (yet): its page shows neither the member's name
+    and card nor the releasing union, only the masked ID number the user typed.
+    """
     prefix = user_scope_path(user)
     queryset = MembershipTransfer.objects.select_related("member", "from_union", "to_union", "requested_by")
     if prefix is None:
         return queryset.none()
     if prefix == "":
-        return queryset
-    return queryset.filter(Q(from_union__path__startswith=prefix) | Q(to_union__path__startswith=prefix))
+        return queryset.annotate(origin_hidden=Value(False))
+    hidden = (
+        Q(direction=TransferDirection.PULL)
+        & ~Q(status=TransferStatus.ACCEPTED)
+        & ~Q(from_union__path__startswith=prefix)
+    )
+    return queryset.filter(Q(from_union__path__startswith=prefix) | Q(to_union__path__startswith=prefix)).annotate(
+        origin_hidden=ExpressionWrapper(hidden, output_field=BooleanField())
+    )
 
 
 def transfer_pending_for(*, user):
-    """Transfers the user's township must accept or refuse."""
+    """Transfers the user's side must accept or refuse: the side that did not start them.
+
+    A transfer the releasing side started waits for the receiving area; a transfer-in request
+    (转入申请) waits for the releasing area. The county covers both.
+    """
     prefix = user_scope_path(user)
     queryset = transfer_list(user=user).filter(status=TransferStatus.PENDING)
-    return queryset if not prefix else queryset.filter(to_union__path__startswith=prefix)
+    if not prefix:
+        return queryset
+    return queryset.filter(
+        Q(direction=TransferDirection.RELEASE, to_union__path__startswith=prefix)
+        | Q(direction=TransferDirection.PULL, from_union__path__startswith=prefix)
+    )
 
 
 def membership_chain(member: Member) -> list[dict]:

@@ -13,10 +13,10 @@ from apps.branches.models import OrgUnit
 from apps.core.errors import ApplicationError
 from apps.core.services import notification_send
 
-from .choices import ARCHIVED_STATUSES, MemberStatus, TransferStatus
+from .choices import ARCHIVED_STATUSES, LookupPurpose, MemberStatus, TransferDirection, TransferStatus
 from .idnumbers import mask_id_number, validate_id_number
-from .models import IdNumberReveal, Member, MembershipTransfer
-from .selectors import id_hash_of, member_by_id_number
+from .models import IdNumberReveal, Member, MemberLookup, MembershipTransfer
+from .selectors import id_hash_of, member_by_id_number, user_oversees_union
 
 
 class MemberAlreadyRegistered(ApplicationError):
@@ -178,7 +178,57 @@ def member_reveal_id_number(*, user, member: Member) -> str:
     return member.id_number
 
 
+# --- looking an ID number up across the deployment -----------------------------------------------
+
+# How many different ID numbers one user may look up across the deployment per hour (the 一次入会
+# check crosses every township's borders, so it must not become a way to trawl the register).
+LOOKUPS_PER_HOUR = getattr(settings, "MEMBER_LOOKUPS_PER_HOUR", 20)
+LOOKUP_LIMIT_MESSAGE = "您一小时内查询的身份证号码已达上限（{limit} 个），请稍后再试；批量办理请用花名册导入。"
+
+
+def _lookup_record(*, user, id_hash: str, member: Member | None, purpose: str) -> None:
+    """Count against the user's hourly limit, then record the lookup (committed on its own).
+
+    The limit counts different numbers: looking the same person up again (the 新增会员 page,
+    then its transfer form) reveals nothing new. The user's row is locked, so concurrent
+    requests of one user cannot all pass the count.
+    """
+    from django.contrib.auth import get_user_model
+
+    with transaction.atomic():
+        get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
+        recent = MemberLookup.objects.filter(user=user, looked_up_at__gte=timezone.now() - datetime.timedelta(hours=1))
+        if not recent.filter(id_hash=id_hash).exists() and recent.values("id_hash").distinct().count() >= (
+            LOOKUPS_PER_HOUR
+        ):
+            raise ApplicationError(LOOKUP_LIMIT_MESSAGE.format(limit=LOOKUPS_PER_HOUR))
+        MemberLookup.objects.create(user=user, id_hash=id_hash, member=member, purpose=purpose)
+
+
+def member_lookup(*, user, id_number: str, purpose: str = LookupPurpose.TRANSFER_IN) -> Member | None:
+    """The member with this whole ID number anywhere in the deployment, or None; rate-limited, recorded.
+
+    Not atomic with what the caller does next, on purpose: the record stays even if that fails.
+    """
+    number, _check = _checked_id(id_number)
+    id_hash = id_hash_of(number)
+    member = Member.objects.select_related("union").filter(id_hash=id_hash).first()
+    _lookup_record(user=user, id_hash=id_hash, member=member, purpose=purpose)
+    return member
+
+
+def member_lookup_note(*, user, member: Member, purpose: str = LookupPurpose.MEMBER_CREATE) -> None:
+    """Record (and rate-limit) a lookup that another service answered, e.g. 新增会员 finding a member."""
+    _lookup_record(user=user, id_hash=member.id_hash, member=member, purpose=purpose)
+
+
 # --- transfers (会籍接转) ------------------------------------------------------------------------
+
+TRANSFER_IN_NOT_FOUND = "未找到该身份证号码的会员，请通过“新增会员”办理入会。"
+TRANSFER_IN_REQUESTED = "该身份证号码已是其他工会的会员，已向对方发出接转申请；对方同意后即转入本工会。"
+TRANSFER_IN_BLOCKED = (
+    "该身份证号码已是其他工会的会员，但目前不能发起接转申请（可能已有接转正在办理，或会籍已经终止）。请与县总工会联系。"
+)
 
 
 def _same_township(a: OrgUnit, b: OrgUnit) -> bool:
@@ -202,12 +252,17 @@ def _settle(transfer: MembershipTransfer, *, user, note: str = "") -> None:
 def transfer_request(*, user, member: Member, to_union: OrgUnit, reason: str, receiving_side: bool = False):
     """Start a transfer. Join date and card number stay; the old union's history is untouched.
 
-    Settled at once when both unions are in one township, or when the receiving side (which
-    accepts transfers) starts it; otherwise it waits for the receiving township.
+    The side that did not start it settles it: a transfer the releasing side starts waits for
+    the receiving township (or the county); one the receiving side asks for (`receiving_side`,
+    办理会籍转入) waits for the releasing township (or the county). It is settled at once only
+    when both unions are in one township, or when the user oversees the releasing union too
+    (county staff): then nobody else has a say.
     """
     if not reason.strip():
         raise ValidationError({"reason": "请填写接转原因（如：调入新单位）。"})
     _check_union(to_union)
+    if receiving_side and not user_oversees_union(user, to_union):
+        raise ApplicationError("只能将会员转入您所辖的工会。")
     seen_union_id = member.union_id  # the union the user saw when deciding
     # Lock the member row alone: with the union joined in, PostgreSQL re-checks the join after
     # waiting for a concurrent transfer that moved the member, and finds no row at all.
@@ -221,12 +276,19 @@ def transfer_request(*, user, member: Member, to_union: OrgUnit, reason: str, re
     if member.union_id == to_union.pk:
         raise ValidationError({"to_union": "该会员已在此工会。"})
     transfer = MembershipTransfer(
-        member=member, from_union=member.union, to_union=to_union, reason=reason.strip(), requested_by=user
+        member=member,
+        from_union=member.union,
+        to_union=to_union,
+        reason=reason.strip(),
+        requested_by=user,
+        direction=TransferDirection.PULL if receiving_side else TransferDirection.RELEASE,
     )
     transfer.full_clean()
     transfer.save()
-    if receiving_side or _same_township(member.union, to_union):
-        _settle(transfer, user=user, note="同一乡镇内自动接收" if not receiving_side else "转入方办理")
+    if _same_township(member.union, to_union):
+        _settle(transfer, user=user, note="同一乡镇内自动接收")
+    elif receiving_side and user_oversees_union(user, member.union):
+        _settle(transfer, user=user, note="转入方办理（同时主管转出工会）")
     else:
         member.status = MemberStatus.TRANSFERRING
         member.save(update_fields=["status", "updated_at"])
@@ -234,20 +296,56 @@ def transfer_request(*, user, member: Member, to_union: OrgUnit, reason: str, re
     return transfer
 
 
+def transfer_in(*, user, id_number: str, to_union: OrgUnit, reason: str) -> tuple[MembershipTransfer, bool]:
+    """办理会籍转入 by the whole ID number: returns the transfer and whether the user may see the member.
+
+    For a member outside the user's area the answer says only that the person is a member
+    elsewhere and that a request was sent (or could not be): never the union, the township,
+    the name or the member's status. The lookup is recorded and rate-limited (member_lookup),
+    and a positive answer always comes with a request the releasing side sees.
+    """
+    if not reason.strip():
+        raise ValidationError({"reason": "请填写接转原因（如：调入新单位）。"})
+    member = member_lookup(user=user, id_number=id_number, purpose=LookupPurpose.TRANSFER_IN)
+    if member is None:
+        raise ValidationError({"id_number": TRANSFER_IN_NOT_FOUND})
+    visible = user_oversees_union(user, member.union)
+    try:
+        transfer = transfer_request(user=user, member=member, to_union=to_union, reason=reason, receiving_side=True)
+    except (ApplicationError, ValidationError) as exc:
+        if visible:
+            raise
+        raise ApplicationError(TRANSFER_IN_BLOCKED) from exc
+    return transfer, visible or transfer.status == TransferStatus.ACCEPTED
+
+
+def _deciding_union(transfer: MembershipTransfer) -> OrgUnit:
+    return transfer.from_union if transfer.direction == TransferDirection.PULL else transfer.to_union
+
+
 def _may_decide(user, transfer) -> bool:
-    own = user.org_unit
-    return user.is_superuser or (own is not None and transfer.to_union.path.startswith(own.path))
+    return user_oversees_union(user, _deciding_union(transfer))
+
+
+def _refuse_undecidable(user, transfer) -> None:
+    if not _may_decide(user, transfer):
+        if transfer.direction == TransferDirection.PULL:
+            raise ApplicationError("转入申请由转出方乡镇工会（或县总工会）办理。")
+        raise ApplicationError("只有接收方乡镇工会（或县总工会）可以办理接收。")
 
 
 @transaction.atomic
 def transfer_accept(*, user, transfer: MembershipTransfer, note: str = "") -> MembershipTransfer:
-    transfer = MembershipTransfer.objects.select_for_update().select_related("member", "to_union").get(pk=transfer.pk)
+    transfer = (
+        MembershipTransfer.objects.select_for_update()
+        .select_related("member", "from_union", "to_union")
+        .get(pk=transfer.pk)
+    )
     if transfer.status != TransferStatus.PENDING:
         raise ApplicationError("该接转已经办结。")
-    if not _may_decide(user, transfer):
-        raise ApplicationError("只有接收方乡镇工会可以办理接收。")
+    _refuse_undecidable(user, transfer)
     transfer.member = Member.objects.select_for_update().get(pk=transfer.member_id)
-    _settle(transfer, user=user, note=note)
+    _settle(transfer, user=user, note=note.strip())
     _notify_transfer(transfer)
     return transfer
 
@@ -256,11 +354,14 @@ def transfer_accept(*, user, transfer: MembershipTransfer, note: str = "") -> Me
 def transfer_reject(*, user, transfer: MembershipTransfer, note: str) -> MembershipTransfer:
     if not note.strip():
         raise ValidationError({"note": "请填写不予接收的原因。"})
-    transfer = MembershipTransfer.objects.select_for_update().select_related("member").get(pk=transfer.pk)
+    transfer = (
+        MembershipTransfer.objects.select_for_update()
+        .select_related("member", "from_union", "to_union")
+        .get(pk=transfer.pk)
+    )
     if transfer.status != TransferStatus.PENDING:
         raise ApplicationError("该接转已经办结。")
-    if not _may_decide(user, transfer):
-        raise ApplicationError("只有接收方乡镇工会可以办理。")
+    _refuse_undecidable(user, transfer)
     member = Member.objects.select_for_update().get(pk=transfer.member_id)
     member.status = MemberStatus.ACTIVE
     member.save(update_fields=["status", "updated_at"])
@@ -279,13 +380,26 @@ def _township_staff_of(unit: OrgUnit):
 
 
 def _notify_transfer(transfer: MembershipTransfer) -> None:
-    """Tell the other side. Names only the member's masked card, never the ID number."""
+    """Tell the other side. Names only the member's name and card, never the ID number.
+
+    A receiving side that asked for a member it cannot see (转入申请) is never told the member's
+    name or the releasing union until the member is theirs.
+    """
     member = transfer.member
-    if transfer.status == TransferStatus.PENDING:
-        recipients, title = (
-            _township_staff_of(transfer.to_union),
-            f"待接收会籍：{member.real_name}转入{transfer.to_union}",
-        )
+    pull = transfer.direction == TransferDirection.PULL
+    settled_at_once = transfer.status != TransferStatus.PENDING and transfer.decided_by_id == transfer.requested_by_id
+    if transfer.status == TransferStatus.PENDING and pull:
+        recipients = _township_staff_of(transfer.from_union)
+        title = f"会籍转入申请待办理：{transfer.to_union}申请将{member.real_name}（{member.card_number}）转入"
+    elif transfer.status == TransferStatus.PENDING:
+        recipients = _township_staff_of(transfer.to_union)
+        title = f"待接收会籍：{member.real_name}转入{transfer.to_union}"
+    elif pull and not settled_at_once:
+        recipients = _township_staff_of(transfer.to_union)
+        if transfer.status == TransferStatus.ACCEPTED:
+            title = f"会籍转入申请已同意：{member.real_name}（{member.card_number}）已转入{transfer.to_union}"
+        else:
+            title = f"会籍转入申请未获同意：身份证号码 {member.id_masked} 转入{transfer.to_union}"
     else:
         recipients = _township_staff_of(transfer.from_union)
         title = (

@@ -14,7 +14,7 @@ from apps.core.mixins import ScopedListView, ScopedPermissionMixin, ServiceFormM
 from apps.core.pagination import CappedCountPaginator
 
 from . import imports, selectors, services
-from .choices import ImportStatus
+from .choices import ImportStatus, TransferStatus
 from .filters import MemberFilter
 from .forms import (
     DecisionForm,
@@ -97,7 +97,11 @@ class MemberCreateView(ScopedPermissionMixin, ServiceFormMixin, FormView):
         try:
             return services.member_create(**data)
         except services.MemberAlreadyRegistered as exc:
-            # Offer the transfer on the same page, the ID number staying in the POST body.
+            # A lookup across the deployment like 办理会籍转入: recorded, rate-limited (which
+            # raises before anything is said about the number).
+            services.member_lookup_note(user=self.request.user, member=exc.member)
+            # Offer the transfer on the same page, as a form asking for a reason and a
+            # confirmation (the ID number staying in the POST body, never in a URL).
             self.offer_transfer = True
             raise ApplicationError(exc.message) from exc
 
@@ -179,35 +183,28 @@ class TransferStartView(MemberActionMixin, ServiceFormMixin, FormView):
 
 
 class TransferInView(ScopedPermissionMixin, ServiceFormMixin, FormView):
-    """The receiving side brings a member in by the whole ID number (they cannot see them yet)."""
+    """The receiving side asks for a member by the whole ID number (they cannot see them yet).
+
+    A member outside the user's area is not moved: the releasing side (or the county) is
+    asked, and the page says only that. GET shows the empty form; only a confirmed POST acts.
+    """
 
     permission_required = "members.add_membershiptransfer"
     selector = selectors.member_list
     form_class = TransferInForm
     template_name = "members/transfer_in.html"
-    success_message = gettext_lazy("The membership was transferred in; join date and card number are kept.")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def save(self, form):
-        from .idnumbers import validate_id_number
-
-        check = validate_id_number(form.cleaned_data["id_number"])
-        if check.errors:
-            raise ValidationError({"id_number": check.errors})
-        member = selectors.member_by_id_number(check.number)
-        if member is None:
-            raise ValidationError({"id_number": "没有找到这个身份证号码的会员，请直接“新增会员”。"})
-        services.transfer_request(
-            user=self.request.user,
-            member=member,
-            to_union=form.cleaned_data["to_union"],
-            reason=form.cleaned_data["reason"],
-            receiving_side=True,
-        )
-        member.refresh_from_db()
-        return member
+        data = {name: value for name, value in form.cleaned_data.items() if name != "confirm"}
+        transfer, visible = services.transfer_in(user=self.request.user, **data)
+        if transfer.status == TransferStatus.ACCEPTED:
+            self.success_message = _("The membership was transferred in; join date and card number are kept.")
+            return transfer.member
+        self.success_message = services.TRANSFER_IN_REQUESTED
+        return "members:transfer_list"
 
 
 class TransferListView(ScopedPermissionMixin, ListView):

@@ -114,11 +114,14 @@ class TestPages:
                 "id_number": make_id(serial="456"),
                 "to_union": unions["a1"].pk,
                 "reason": "已在本单位就业",
+                "confirm": "on",
             },
         )
         assert response.status_code == 302
+        # Another township's member: a request to the releasing side, not a move.
         member_b.refresh_from_db()
-        assert member_b.union == unions["a1"] and member_b.card_number.startswith("DH2020")
+        assert member_b.union == unions["b1"] and member_b.status == "transferring"
+        assert member_b.transfers.get().direction == "pull"
 
     def test_create_form_with_bad_input_shows_chinese_errors_and_saves_nothing(self, client_for, chair_a, unions):
         response = client_for(chair_a).post(

@@ -1,0 +1,297 @@
+"""会籍转入 by ID number: a request the releasing side settles, a lookup that is no oracle, never one click."""
+
+import datetime
+import logging
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from apps.core.errors import ApplicationError
+from apps.core.models import Notification
+from apps.members.models import Member, MemberLookup, MembershipTransfer
+from apps.members.selectors import membership_chain
+from apps.members.services import (
+    LOOKUPS_PER_HOUR,
+    TRANSFER_IN_BLOCKED,
+    TRANSFER_IN_NOT_FOUND,
+    TRANSFER_IN_REQUESTED,
+    member_archive,
+    member_create,
+    transfer_accept,
+    transfer_in,
+    transfer_reject,
+    transfer_request,
+)
+
+from .conftest import make_id
+
+# What chair B must never learn about township A's member: the name, the card, where they are.
+A_SECRETS = ("陈桂", "白塔化工建材厂工会", "白塔埠镇总工会", "白塔埠镇联合工会")
+
+
+def _pull(chair_b, unions, **kwargs):
+    return transfer_in(
+        user=chair_b, id_number=kwargs.get("id_number", make_id()), to_union=unions["b1"], reason="已调入本单位"
+    )
+
+
+def _secrets(member):
+    return (*A_SECRETS, member.card_number)
+
+
+@pytest.mark.django_db
+class TestTransferInRequest:
+    def test_a_chair_cannot_take_another_townships_member_at_once(self, member_a, unions, chair_b):
+        transfer, visible = _pull(chair_b, unions)
+        member_a.refresh_from_db()
+        assert (transfer.status, transfer.direction, visible) == ("pending", "pull", False)
+        assert member_a.union == unions["a1"] and member_a.status == "transferring"
+
+    def test_the_requesting_chair_cannot_settle_it(self, member_a, unions, chair_b):
+        transfer, _visible = _pull(chair_b, unions)
+        with pytest.raises(ApplicationError, match="转出方"):
+            transfer_accept(user=chair_b, transfer=transfer)
+        with pytest.raises(ApplicationError, match="转出方"):
+            transfer_reject(user=chair_b, transfer=transfer, note="不要了")
+        member_a.refresh_from_db()
+        assert member_a.union == unions["a1"]
+
+    @pytest.mark.parametrize("decider", ["chair_a", "county_user"])
+    def test_the_releasing_township_or_the_county_accepts_and_the_member_moves(
+        self, request, member_a, unions, chair_b, decider
+    ):
+        card, joined = member_a.card_number, member_a.join_date
+        transfer, _visible = _pull(chair_b, unions)
+        transfer_accept(user=request.getfixturevalue(decider), transfer=transfer)
+        member_a.refresh_from_db()
+        assert (member_a.union, member_a.status) == (unions["b1"], "active")
+        assert (member_a.card_number, member_a.join_date) == (card, joined)
+        assert [link["union"] for link in membership_chain(member_a)] == [unions["a1"], unions["b1"]]
+        assert Member.objects.count() == 1
+
+    def test_refused_the_member_stays_and_the_requester_learns_nothing_more(self, member_a, unions, chair_a, chair_b):
+        transfer, _visible = _pull(chair_b, unions)
+        transfer_reject(user=chair_a, transfer=transfer, note="劳动关系未变")
+        member_a.refresh_from_db()
+        assert (member_a.union, member_a.status) == (unions["a1"], "active")
+        told = " ".join(Notification.objects.filter(recipient=chair_b).values_list("title", flat=True))
+        assert "未获同意" in told
+        assert not any(secret in told for secret in _secrets(member_a))
+
+    def test_the_releasing_side_is_notified_of_the_request(self, member_a, unions, chair_a, chair_b):
+        _pull(chair_b, unions)
+        (note,) = Notification.objects.filter(recipient=chair_a)
+        assert "转入申请" in note.title and unions["b1"].name in note.title
+        assert not Notification.objects.filter(recipient=chair_b).exists()
+
+    def test_the_county_settles_its_own_pull_at_once(self, member_a, unions, county_user):
+        transfer, visible = transfer_in(
+            user=county_user, id_number=make_id(), to_union=unions["b1"], reason="调入新单位"
+        )
+        member_a.refresh_from_db()
+        assert transfer.status == "accepted" and visible and member_a.union == unions["b1"]
+
+    def test_within_one_township_a_pull_settles_at_once(self, member_a, unions, chair_a):
+        transfer, visible = transfer_in(user=chair_a, id_number=make_id(), to_union=unions["a2"], reason="调岗")
+        member_a.refresh_from_db()
+        assert transfer.status == "accepted" and visible and member_a.union == unions["a2"]
+
+    def test_a_chair_pulls_only_into_own_unions(self, member_a, unions, chair_a):
+        with pytest.raises(ApplicationError, match="所辖"):
+            transfer_in(user=chair_a, id_number=make_id(), to_union=unions["b1"], reason="调入新单位")
+        assert not MembershipTransfer.objects.exists()
+
+    def test_a_push_from_the_releasing_side_still_waits_for_the_receiving_side(
+        self, member_a, unions, chair_a, chair_b
+    ):
+        transfer = transfer_request(user=chair_a, member=member_a, to_union=unions["b1"], reason="调入新单位")
+        assert transfer.direction == "release"
+        with pytest.raises(ApplicationError):
+            transfer_accept(user=chair_a, transfer=transfer)
+        transfer_accept(user=chair_b, transfer=transfer)
+        member_a.refresh_from_db()
+        assert member_a.union == unions["b1"]
+
+    @pytest.mark.parametrize("state", ["transferring", "left"])
+    def test_a_member_who_cannot_move_gets_one_neutral_answer(self, member_a, unions, chair_a, chair_b, state):
+        if state == "transferring":
+            transfer_request(user=chair_a, member=member_a, to_union=unions["b1"], reason="调入新单位")
+        else:
+            member_archive(member=member_a, status="left", left_on=datetime.date(2024, 1, 1), reason="调离")
+        with pytest.raises(ApplicationError) as caught:
+            _pull(chair_b, unions)
+        assert caught.value.message == TRANSFER_IN_BLOCKED
+
+    def test_an_unknown_number_is_not_found_and_recorded(self, unions, chair_b):
+        with pytest.raises(ValidationError) as caught:
+            _pull(chair_b, unions, id_number=make_id(serial="999"))
+        assert caught.value.message_dict["id_number"] == [TRANSFER_IN_NOT_FOUND]
+        lookup = MemberLookup.objects.get()
+        assert lookup.user == chair_b and lookup.member is None and not lookup.found
+
+
+@pytest.mark.django_db
+class TestLookups:
+    def test_each_lookup_is_recorded_without_the_number(self, member_a, unions, chair_b, caplog):
+        caplog.set_level(logging.DEBUG)
+        _pull(chair_b, unions)
+        lookup = MemberLookup.objects.get()
+        assert (lookup.user, lookup.member, lookup.purpose) == (chair_b, member_a, "transfer_in")
+        assert lookup.id_hash == member_a.id_hash
+        stored = " ".join(str(value) for value in MemberLookup.objects.values().get().values())
+        assert make_id() not in stored and make_id() not in str(lookup)
+        assert make_id() not in caplog.text
+
+    def test_lookups_are_limited_per_user_and_hour(self, unions, chair_b, chair_a, time_machine):
+        time_machine.move_to("2026-12-01 09:00:00+08:00", tick=False)
+        for serial in range(LOOKUPS_PER_HOUR):
+            with pytest.raises(ValidationError):
+                _pull(chair_b, unions, id_number=make_id(serial=f"{serial:03d}"))
+        # The same number again reveals nothing new: not refused.
+        with pytest.raises(ValidationError):
+            _pull(chair_b, unions, id_number=make_id(serial="000"))
+        with pytest.raises(ApplicationError, match="已达上限"):
+            _pull(chair_b, unions, id_number=make_id(serial="500"))
+        assert MemberLookup.objects.filter(user=chair_b).count() == LOOKUPS_PER_HOUR + 1
+        # Another user is not affected; an hour later chair B may look up again.
+        with pytest.raises(ValidationError):
+            transfer_in(user=chair_a, id_number=make_id(serial="501"), to_union=unions["a1"], reason="调入")
+        time_machine.move_to("2026-12-01 10:00:01+08:00", tick=False)
+        with pytest.raises(ValidationError):
+            _pull(chair_b, unions, id_number=make_id(serial="500"))
+
+
+@pytest.mark.django_db
+class TestTransferInPages:
+    url = staticmethod(lambda: reverse("members:transfer_in"))
+
+    def _post(self, client, unions, **overrides):
+        data = {"id_number": make_id(), "to_union": unions["b1"].pk, "reason": "已调入本单位", "confirm": "on"}
+        data.update(overrides)
+        return client.post(self.url(), {k: v for k, v in data.items() if v is not None}, follow=True)
+
+    def test_the_answer_says_only_member_elsewhere_and_request_sent(self, client_for, member_a, unions, chair_b):
+        response = self._post(client_for(chair_b), unions)
+        content = response.content.decode()
+        assert TRANSFER_IN_REQUESTED in content
+        assert not any(secret in content for secret in _secrets(member_a)), content
+        assert make_id() not in content
+        # Nor anywhere else chair B can look: the transfer list, the notifications.
+        page = client_for(chair_b).get(reverse("members:transfer_list")).content.decode()
+        assert member_a.id_masked in page and not any(secret in page for secret in _secrets(member_a))
+
+    def test_after_a_refusal_the_list_still_hides_the_member(self, client_for, member_a, unions, chair_a, chair_b):
+        self._post(client_for(chair_b), unions)
+        transfer = MembershipTransfer.objects.get()
+        response = client_for(chair_a).post(
+            reverse("members:transfer_reject", kwargs={"pk": transfer.pk}), {"note": "劳动关系未变"}
+        )
+        assert response.status_code == 302
+        page = client_for(chair_b).get(reverse("members:transfer_list")).content.decode()
+        assert not any(secret in page for secret in _secrets(member_a))
+
+    def test_the_releasing_chair_accepts_on_the_transfer_list(self, client_for, member_a, unions, chair_a, chair_b):
+        self._post(client_for(chair_b), unions)
+        transfer = MembershipTransfer.objects.get()
+        assert (
+            client_for(chair_b).post(reverse("members:transfer_accept", kwargs={"pk": transfer.pk})).status_code == 404
+        )
+        page = client_for(chair_a).get(reverse("members:transfer_list")).content.decode()
+        assert "陈桂" in page and "转入方申请" in page
+        client_for(chair_a).post(reverse("members:transfer_accept", kwargs={"pk": transfer.pk}))
+        member_a.refresh_from_db()
+        assert member_a.union == unions["b1"]
+        assert "陈桂" in client_for(chair_b).get(reverse("members:transfer_list")).content.decode()
+
+    def test_a_get_does_nothing(self, client_for, member_a, unions, chair_b):
+        query = {"id_number": make_id(), "to_union": unions["b1"].pk, "reason": "x", "confirm": "on"}
+        response = client_for(chair_b).get(self.url(), query)
+        assert response.status_code == 200
+        assert not MembershipTransfer.objects.exists() and not MemberLookup.objects.exists()
+
+    @pytest.mark.parametrize(("missing", "message"), [("confirm", "请勾选确认"), ("reason", "这个字段是必填项")])
+    def test_a_post_without_confirmation_or_reason_is_refused(
+        self, client_for, member_a, unions, chair_b, missing, message
+    ):
+        response = self._post(client_for(chair_b), unions, **{missing: None})
+        assert response.status_code == 200 and message in response.content.decode()
+        assert not MembershipTransfer.objects.exists() and not MemberLookup.objects.exists()
+        member_a.refresh_from_db()
+        assert member_a.status == "active"
+
+    def test_over_the_limit_the_page_says_so_in_chinese(self, client_for, unions, chair_b):
+        client = client_for(chair_b)
+        for serial in range(LOOKUPS_PER_HOUR):
+            self._post(client, unions, id_number=make_id(serial=f"{serial:03d}"))
+        content = self._post(client, unions, id_number=make_id(serial="500")).content.decode()
+        assert "已达上限" in content
+
+
+@pytest.mark.django_db
+class TestOfferOnNewMember:
+    def _create(self, client, unions, serial="456"):
+        return client.post(
+            reverse("members:member_create"),
+            {
+                "union": unions["a1"].pk,
+                "real_name": "新来的人",
+                "id_number": make_id(serial=serial),
+                "join_date": "2026-01-05",
+                "employment_form": "migrant",
+            },
+        )
+
+    @pytest.fixture
+    def member_b(self, unions):
+        return member_create(
+            union=unions["b1"],
+            real_name="平明会员",
+            id_number=make_id(serial="456"),
+            join_date=datetime.date(2020, 1, 1),
+            employment_form="migrant",
+        )
+
+    def test_the_offer_is_a_form_asking_for_a_reason_and_a_confirmation(self, client_for, chair_a, unions, member_b):
+        content = self._create(client_for(chair_a), unions).content.decode()
+        assert 'data-testid="offer-transfer-form"' in content
+        assert 'name="reason"' in content and 'name="confirm"' in content and "已调入本单位工作" in content
+        assert "Now employed here" not in content and "已在本单位就业" not in content  # no pre-filled reason
+        assert not any(secret in content for secret in ("平明会员", "平明太平洋石英制品工会", member_b.card_number))
+        lookup = MemberLookup.objects.get()
+        assert (lookup.user, lookup.member, lookup.purpose) == (chair_a, member_b, "member_create")
+
+    def test_the_offer_sent_with_reason_and_confirmation_is_a_request(self, client_for, chair_a, unions, member_b):
+        client = client_for(chair_a)
+        self._create(client, unions)
+        response = client.post(
+            reverse("members:transfer_in"),
+            {
+                "id_number": make_id(serial="456"),
+                "to_union": unions["a1"].pk,
+                "reason": "已调入本单位",
+                "confirm": "on",
+            },
+        )
+        assert response.status_code == 302
+        member_b.refresh_from_db()
+        assert member_b.union == unions["b1"] and member_b.status == "transferring"
+        # One person looked up twice counts once against the limit, and both are recorded.
+        assert MemberLookup.objects.filter(user=chair_a).count() == 2
+
+    def test_over_the_limit_the_new_member_page_says_nothing_about_the_number(
+        self, client_for, chair_a, unions, member_b
+    ):
+        client = client_for(chair_a)
+        for serial in range(LOOKUPS_PER_HOUR):
+            client.post(
+                reverse("members:transfer_in"),
+                {
+                    "id_number": make_id(serial=f"{serial + 600:03d}"),
+                    "to_union": unions["a1"].pk,
+                    "reason": "r",
+                    "confirm": "on",
+                },
+            )
+        content = self._create(client, unions).content.decode()
+        assert "已达上限" in content and "offer-transfer" not in content and "一人只入会一次" not in content
