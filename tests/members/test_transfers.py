@@ -295,3 +295,11 @@ class TestOfferOnNewMember:
             )
         content = self._create(client, unions).content.decode()
         assert "已达上限" in content and "offer-transfer" not in content and "一人只入会一次" not in content
+
+
+@pytest.mark.django_db
+def test_the_lookup_record_is_in_admin_without_the_number(admin_client, member_a, unions, chair_b):
+    _pull(chair_b, unions)
+    content = admin_client.get(reverse("admin:members_memberlookup_changelist")).content.decode()
+    assert "chair_b" in content or chair_b.real_name in content
+    assert make_id() not in content
