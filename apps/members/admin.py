@@ -27,7 +27,8 @@ class MemberAdmin(NoDeleteAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(MembershipTransfer)
 class MembershipTransferAdmin(NoDeleteAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
-    scope_selector = selectors.transfer_list
+    # Not a transfer-in request for a member the user cannot see: its row would name them.
+    scope_selector = selectors.transfer_list_disclosed
     list_display = ["member", "from_union", "to_union", "status", "direction", "created_at", "decided_at"]
     list_filter = ["status", "direction"]
     list_select_related = ["member", "from_union", "to_union"]

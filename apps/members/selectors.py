@@ -100,6 +100,11 @@ def transfer_list(*, user):
     )
 
 
+def transfer_list_disclosed(*, user):
+    """Transfers whose member and releasing union the user may see (what Django admin lists)."""
+    return transfer_list(user=user).filter(origin_hidden=False)
+
+
 def transfer_pending_for(*, user):
     """Transfers the user's side must accept or refuse: the side that did not start them.
 

@@ -198,9 +198,9 @@ def _lookup_record(*, user, id_hash: str, member: Member | None, purpose: str) -
     with transaction.atomic():
         get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
         recent = MemberLookup.objects.filter(user=user, looked_up_at__gte=timezone.now() - datetime.timedelta(hours=1))
-        if not recent.filter(id_hash=id_hash).exists() and recent.values("id_hash").distinct().count() >= (
-            LOOKUPS_PER_HOUR
-        ):
+        # Different numbers, not lookups: DISTINCT on the hash alone (no ordering columns).
+        numbers = recent.order_by().values("id_hash").distinct().count()
+        if numbers >= LOOKUPS_PER_HOUR and not recent.filter(id_hash=id_hash).exists():
             raise ApplicationError(LOOKUP_LIMIT_MESSAGE.format(limit=LOOKUPS_PER_HOUR))
         MemberLookup.objects.create(user=user, id_hash=id_hash, member=member, purpose=purpose)
 
@@ -306,6 +306,9 @@ def transfer_in(*, user, id_number: str, to_union: OrgUnit, reason: str) -> tupl
     """
     if not reason.strip():
         raise ValidationError({"reason": "请填写接转原因（如：调入新单位）。"})
+    _check_union(to_union)
+    if not user_oversees_union(user, to_union):
+        raise ApplicationError("只能将会员转入您所辖的工会。")
     member = member_lookup(user=user, id_number=id_number, purpose=LookupPurpose.TRANSFER_IN)
     if member is None:
         raise ValidationError({"id_number": TRANSFER_IN_NOT_FOUND})

@@ -97,10 +97,12 @@ class TestTransferInRequest:
         member_a.refresh_from_db()
         assert transfer.status == "accepted" and visible and member_a.union == unions["a2"]
 
-    def test_a_chair_pulls_only_into_own_unions(self, member_a, unions, chair_a):
+    def test_a_chair_pulls_only_into_own_unions(self, member_a, unions, chair_a, chair_b):
         with pytest.raises(ApplicationError, match="所辖"):
             transfer_in(user=chair_a, id_number=make_id(), to_union=unions["b1"], reason="调入新单位")
-        assert not MembershipTransfer.objects.exists()
+        with pytest.raises(ApplicationError, match="所辖"):
+            transfer_in(user=chair_b, id_number=make_id(), to_union=unions["a2"], reason="调入新单位")
+        assert not MembershipTransfer.objects.exists() and not MemberLookup.objects.exists()
 
     def test_a_push_from_the_releasing_side_still_waits_for_the_receiving_side(
         self, member_a, unions, chair_a, chair_b
@@ -148,12 +150,12 @@ class TestLookups:
         for serial in range(LOOKUPS_PER_HOUR):
             with pytest.raises(ValidationError):
                 _pull(chair_b, unions, id_number=make_id(serial=f"{serial:03d}"))
-        # The same number again reveals nothing new: not refused.
-        with pytest.raises(ValidationError):
-            _pull(chair_b, unions, id_number=make_id(serial="000"))
+            # The same number again reveals nothing new: recorded, but not counted again.
+            with pytest.raises(ValidationError):
+                _pull(chair_b, unions, id_number=make_id(serial="000"))
         with pytest.raises(ApplicationError, match="已达上限"):
             _pull(chair_b, unions, id_number=make_id(serial="500"))
-        assert MemberLookup.objects.filter(user=chair_b).count() == LOOKUPS_PER_HOUR + 1
+        assert MemberLookup.objects.filter(user=chair_b).count() == 2 * LOOKUPS_PER_HOUR
         # Another user is not affected; an hour later chair B may look up again.
         with pytest.raises(ValidationError):
             transfer_in(user=chair_a, id_number=make_id(serial="501"), to_union=unions["a1"], reason="调入")
@@ -303,3 +305,14 @@ def test_the_lookup_record_is_in_admin_without_the_number(admin_client, member_a
     content = admin_client.get(reverse("admin:members_memberlookup_changelist")).content.decode()
     assert "chair_b" in content or chair_b.real_name in content
     assert make_id() not in content
+
+
+@pytest.mark.django_db
+def test_admin_does_not_disclose_a_pending_request_to_the_requester(client_for, member_a, unions, chair_b):
+    _pull(chair_b, unions)
+    chair_b.is_staff = True
+    chair_b.save(update_fields=["is_staff"])
+    response = client_for(chair_b).get(reverse("admin:members_membershiptransfer_changelist"))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert not any(secret in content for secret in _secrets(member_a))
