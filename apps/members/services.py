@@ -196,7 +196,7 @@ def _lookup_record(*, user, id_hash: str, member: Member | None, purpose: str) -
     from django.contrib.auth import get_user_model
 
     with transaction.atomic():
-        get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
+        get_user_model().objects.select_for_update().only("pk").get(pk=user.pk)
         recent = MemberLookup.objects.filter(user=user, looked_up_at__gte=timezone.now() - datetime.timedelta(hours=1))
         # Different numbers, not lookups: DISTINCT on the hash alone (no ordering columns).
         numbers = recent.order_by().values("id_hash").distinct().count()

@@ -316,3 +316,35 @@ def test_admin_does_not_disclose_a_pending_request_to_the_requester(client_for, 
     assert response.status_code == 200
     content = response.content.decode()
     assert not any(secret in content for secret in _secrets(member_a))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_lookups_of_one_user_cannot_pass_the_limit_together(unions, chair_b):
+    import threading
+
+    from django.db import connection
+
+    from apps.members.services import member_lookup
+
+    for serial in range(LOOKUPS_PER_HOUR - 1):
+        member_lookup(user=chair_b, id_number=make_id(serial=f"{serial:03d}"))
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def attempt(serial):
+        try:
+            barrier.wait()
+            member_lookup(user=chair_b, id_number=make_id(serial=serial))
+            outcomes.append("ok")
+        except ApplicationError:
+            outcomes.append("limited")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt, args=(serial,)) for serial in ("700", "701")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["limited", "ok"], outcomes
+    assert MemberLookup.objects.filter(user=chair_b).count() == LOOKUPS_PER_HOUR
