@@ -50,7 +50,9 @@ class PortalLockoutHandler(AxesDatabaseHandler):
         """Failures of the worst counter, scaled so that axes' single limit locks each at its own."""
         limit = get_failure_limit(request, credentials)
         worst = 0
-        counted = zip(get_lockout_parameters(request, credentials), self.get_user_attempts(request, credentials))
+        counted = zip(
+            get_lockout_parameters(request, credentials), self.get_user_attempts(request, credentials), strict=True
+        )
         for parameter, attempts in counted:
             failures = attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
             if parameter == "ip_address":
@@ -63,7 +65,9 @@ class PortalLockoutHandler(AxesDatabaseHandler):
     def reset_user_attempts(self, request, credentials=None) -> int:
         """On a successful login: this account's failures from this address, nothing more."""
         count = 0
-        counted = zip(get_lockout_parameters(request, credentials), self.filter_user_attempts(request, credentials))
+        counted = zip(
+            get_lockout_parameters(request, credentials), self.filter_user_attempts(request, credentials), strict=True
+        )
         for parameter, attempts in counted:
             if parameter != "ip_address":
                 deleted, _ = attempts.delete()
