@@ -231,7 +231,10 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- logging ------------------------------------------------------------------------------
 # Plain records without request bodies or query strings: personal data (ID numbers, names,
-# mobiles) must never reach a log file.
+# mobiles) must never reach a log file. Every record goes through the one filter
+# (apps.core.logging): URLs lose their query strings, ID- and mobile-shaped numbers are masked.
+# The development server's request log (django.server) is routed through it too; gunicorn's
+# access log leaves query strings out by its format (gunicorn.conf.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -243,6 +246,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # Django's default sends this to its own handler, past the filter.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
 
