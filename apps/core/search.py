@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 SESSION_KEY = "_search_terms"
 TOKEN_PREFIX = "~"  # noqa: S105 (a marker, not a secret)
 MAX_TOKENS = 20  # per session; the oldest are forgotten first
+MAX_TERMS_LENGTH = 200  # a search box, not a document: longer input is cut before it is kept
 
 
 def is_token(value: str) -> bool:
@@ -23,6 +24,7 @@ def is_token(value: str) -> bool:
 
 def search_token_store(session, value: str) -> str:
     """The token for `value` in this session (the same token for the same terms)."""
+    value = value[:MAX_TERMS_LENGTH]
     stored = dict(session.get(SESSION_KEY, {}))
     for token, terms in stored.items():
         if terms == value:
