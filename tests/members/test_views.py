@@ -6,6 +6,7 @@ import re
 from urllib.parse import quote, unquote
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -276,3 +277,22 @@ def test_member_list_and_detail_cost_the_same_at_any_size(
         assert client.get(reverse("members:member_list")).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(members[0].get_absolute_url()).status_code == 200
+
+
+@pytest.mark.django_db
+def test_admin_member_search_keeps_the_terms_out_of_urls(admin_client, member_a, member_b):
+    url = reverse("admin:members_member_changelist")
+    for term in (member_a.mobile, member_a.real_name, member_a.card_number):
+        response = admin_client.get(url, {"q": term})
+        assert response.status_code == 302
+        location = response["Location"]
+        assert term not in unquote(location) and location.startswith(url)
+        content = admin_client.get(location).content.decode()
+        assert "陈桂" in content and "平明会员" not in content
+        for href in re.findall(r'href="([^"]*)"', content):
+            assert term not in unquote(unquote(href)), href
+    # A token of another session finds nothing rather than everything.
+    admin_client.logout()
+    admin_client.force_login(get_user_model().objects.get(is_superuser=True))
+    content = admin_client.get(location).content.decode()
+    assert "该查询已失效" in content
