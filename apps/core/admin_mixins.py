@@ -1,4 +1,9 @@
+from django.contrib import messages
+from django.contrib.admin.views.main import SEARCH_VAR, ChangeList
+from django.shortcuts import redirect
+
 from .pagination import CappedCountPaginator
+from .search import is_token, needs_tokenising, search_expired_message, search_token_resolve, tokenised_query
 
 
 class NoDeleteAdminMixin:
@@ -34,3 +39,33 @@ class ScopedAdminMixin:
         if selector is not None and not request.user.is_superuser:
             kwargs["queryset"] = selector(user=request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class PrivateSearchChangeList(ChangeList):
+    """The change list searches by the terms behind the `q` token; its links keep the token."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        if is_token(self.query):
+            terms = search_token_resolve(request.session, self.query)
+            if terms is None:
+                messages.info(request, search_expired_message())
+            self.query = terms or ""
+        return super().get_queryset(request, exclude_parameters)
+
+
+class PrivateSearchAdminMixin:
+    """Django admin's search for names, card numbers or mobiles keeps the terms out of URLs.
+
+    The search box submits `?q=<terms>`; that request is answered with a redirect to the same
+    list at `?q=<token>` (apps.core.search), so the address bar, history, the change list's own
+    links and the "back to the list" filters of each change page hold only the token.
+    """
+
+    def changelist_view(self, request, extra_context=None):
+        if needs_tokenising(request.GET, (SEARCH_VAR,)):
+            query = tokenised_query(request.session, request.GET, (SEARCH_VAR,))
+            return redirect(f"{request.path}?{query.urlencode()}")
+        return super().changelist_view(request, extra_context)
+
+    def get_changelist(self, request, **kwargs):
+        return PrivateSearchChangeList

@@ -79,6 +79,12 @@ class XlsxExportMixin:
         return self.get_filterset(self.get_filterset_class()).qs
 
     def get(self, request, *args, **kwargs):
+        if getattr(self, "filter_data_expired", False):
+            # Without its search the filter would export the whole scope: refuse instead.
+            from .search import search_expired_message
+
+            messages.error(request, search_expired_message())
+            return redirect(self.list_path(request))
         queryset = self.export_queryset()
         most = settings.EXPORT_MAX_ROWS
         rows = queryset.order_by().values("pk")[: most + 1].count()
@@ -97,7 +103,9 @@ class XlsxExportMixin:
             # A county's 150,000 members take ~30 s to write, past the web server's timeout.
             from .services import export_job_start
 
-            job = export_job_start(user=request.user, path=request.path, query=request.GET.urlencode(), rows=rows)
+            # The worker has no session: it gets the search terms behind their tokens.
+            query = getattr(self, "filter_data", request.GET).urlencode()
+            job = export_job_start(user=request.user, path=request.path, query=query, rows=rows)
             return redirect(job)
         return xlsx_download(self.export_content(queryset), xlsx_file_name(self.export_filename))
 

@@ -4,12 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from .errors import ApplicationError
 from .pagination import CappedCountPaginator
+from .search import needs_tokenising, resolved_query, search_expired_message, tokenised_query
 
 
 class ScopedQuerysetMixin(LoginRequiredMixin):
@@ -55,7 +57,58 @@ class ServiceFormMixin:
         return redirect(obj)
 
 
-class ScopedListView(ScopedPermissionMixin, SingleTableMixin, FilterView):
+class PrivateSearchMixin:
+    """Filters named in `private_filters` (searches for names, ID numbers, mobiles) stay out of URLs.
+
+    The filter form posts; the view keeps those terms in the session under a token
+    (apps.core.search) and redirects to the list with `?q=<token>`, the other filters in the
+    query string as before. A URL that carries the terms in the clear (an old bookmark) is
+    redirected the same way; an expired token is dropped with a message.
+    """
+
+    private_filters: tuple[str, ...] = ()
+
+    def post(self, request, *args, **kwargs):
+        if not self.private_filters:
+            return self.http_method_not_allowed(request, *args, **kwargs)
+        return self._redirect_tokenised(request.POST)
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method == "GET" and needs_tokenising(request.GET, self.private_filters):
+            return self._redirect_tokenised(request.GET)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        if self.filter_data_expired:
+            messages.info(request, search_expired_message())
+        return super().get(request, *args, **kwargs)
+
+    def _redirect_tokenised(self, data):
+        query = tokenised_query(self.request.session, data, self.private_filters)
+        return redirect(f"{self.request.path}?{query.urlencode()}" if query else self.request.path)
+
+    @cached_property
+    def _resolved(self):
+        session = getattr(self.request, "session", None)
+        return resolved_query(session, self.request.GET, self.private_filters)
+
+    @property
+    def filter_data(self):
+        """The list's filters with the search terms behind their tokens: what filters the rows."""
+        return self._resolved[0]
+
+    @property
+    def filter_data_expired(self) -> bool:
+        return self._resolved[1]
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        if self.private_filters:
+            kwargs["data"] = self.filter_data
+        return kwargs
+
+
+class ScopedListView(PrivateSearchMixin, ScopedPermissionMixin, SingleTableMixin, FilterView):
     """A scoped, filtered, sortable, paginated list; filters know the user's townships.
 
     Rendered by `list_page.html` from the title, create and export attributes below.
@@ -80,6 +133,7 @@ class ScopedListView(ScopedPermissionMixin, SingleTableMixin, FilterView):
             create_href=reverse(self.create_url) if can_create else None,
             create_label=self.create_label,
             export_href=reverse(self.export_url) if self.export_url else None,
+            private_search=bool(self.private_filters),
             **kwargs,
         )
 

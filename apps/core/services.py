@@ -201,9 +201,10 @@ def export_job_run(*, job_id: int):
 
 
 def export_jobs_purge(*, now=None) -> int:
-    """Remove the files (personal data) of exports made more than EXPORT_KEEP_HOURS ago."""
+    """Remove the files (personal data) of exports made more than EXPORT_KEEP_HOURS ago, and the
+    filters they were made with (a search for a name or an ID number is kept there in the clear)."""
     from .models import ExportJob
 
     now = now or timezone.now()
     cutoff = now - timedelta(hours=settings.EXPORT_KEEP_HOURS)
-    return ExportJob.objects.filter(created_at__lt=cutoff, content__isnull=False).update(content=None)
+    return ExportJob.objects.filter(created_at__lt=cutoff, content__isnull=False).update(content=None, query="")

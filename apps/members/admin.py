@@ -1,14 +1,14 @@
 from django.contrib import admin
 
 from apps.branches.selectors import orgunit_list
-from apps.core.admin_mixins import NoDeleteAdminMixin, ScopedAdminMixin
+from apps.core.admin_mixins import NoDeleteAdminMixin, PrivateSearchAdminMixin, ScopedAdminMixin
 
 from . import selectors
 from .models import IdNumberReveal, Member, MemberLookup, MembershipTransfer, RosterImport
 
 
 @admin.register(Member)
-class MemberAdmin(NoDeleteAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+class MemberAdmin(PrivateSearchAdminMixin, NoDeleteAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """The ID number appears masked only; members are created through the portal's checks."""
 
     scope_selector = selectors.member_list

@@ -38,6 +38,8 @@ class MemberListView(ScopedListView):
     create_label = gettext_lazy("Add a member")
     create_permission = "members.add_member"
     export_url = "members:member_export"
+    # Name, card number, mobile or ID number: posted, kept in the session, a token in the URL.
+    private_filters = ("q",)
 
 
 class MemberExportView(XlsxExportMixin, MemberListView):

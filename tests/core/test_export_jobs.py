@@ -78,9 +78,12 @@ def test_the_file_is_removed_after_a_day(client_for, county_user):
         status="done",
         content=b"PK",
         file_name="m.xlsx",
+        query="q=32072219800101123X",
     )
     assert export_jobs_purge(now=timezone.now() + datetime.timedelta(hours=1)) == 0
     assert export_jobs_purge(now=timezone.now() + datetime.timedelta(hours=25)) == 1
+    job.refresh_from_db()
+    assert job.content is None and job.query == ""  # the search terms go with the file
     client = client_for(county_user)
     response = client.get(reverse("core:export_job_download", args=[job.pk]))
     assert response.status_code == 302

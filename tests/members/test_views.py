@@ -2,8 +2,11 @@
 
 import datetime
 import io
+import re
+from urllib.parse import quote, unquote
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -71,10 +74,84 @@ class TestScoping:
 
     def test_search_by_card_number_and_by_whole_id(self, client_for, county_user, member_a, member_b):
         client = client_for(county_user)
-        by_card = client.get(reverse("members:member_list"), {"q": member_b.card_number}).content.decode()
+        url = reverse("members:member_list")
+        by_card = client.post(url, {"q": member_b.card_number}, follow=True).content.decode()
         assert "平明会员" in by_card and "陈桂" not in by_card
-        by_id = client.get(reverse("members:member_list"), {"q": make_id()}).content.decode()
+        by_id = client.post(url, {"q": make_id()}, follow=True).content.decode()
         assert "陈桂" in by_id and "平明会员" not in by_id
+
+
+@pytest.mark.django_db
+class TestSearchKeepsPersonalDataOutOfUrls:
+    """Names, card numbers, mobiles and ID numbers are posted; the URL carries an opaque token."""
+
+    @pytest.mark.parametrize("what", ["real_name", "card_number", "mobile", "id_number"])
+    def test_the_search_posts_and_no_url_carries_the_terms(self, client_for, county_user, member_a, member_b, what):
+        term = make_id() if what == "id_number" else getattr(member_a, what)
+        client = client_for(county_user)
+        url = reverse("members:member_list")
+        response = client.post(url, {"q": term, "status": "active"})
+        assert response.status_code == 302
+        location = response["Location"]
+        assert term not in location and quote(term) not in location
+        assert "status=active" in location  # filters that are not personal data stay readable
+        page = client.get(location)
+        content = page.content.decode()
+        assert "陈桂" in content and "平明会员" not in content
+        # Every link on the page (pagination, sorting, export) carries the token, never the terms.
+        for href in re.findall(r'href="([^"]*)"', content):
+            assert term not in unquote(href), href
+        assert 'method="post"' in content and f'value="{term}"' in content
+
+    def test_export_applies_exactly_the_searched_filter(self, client_for, county_user, member_a, member_b):
+        client = client_for(county_user)
+        location = client.post(reverse("members:member_list"), {"q": member_b.card_number})["Location"]
+        query = location.split("?", 1)[1]
+        sheet = load_workbook(io.BytesIO(client.get(f"{reverse('members:member_export')}?{query}").content)).active
+        assert [r[0] for r in sheet.iter_rows(min_row=2, values_only=True)] == ["平明会员"]
+
+    def test_sorting_and_paging_keep_the_search(self, client_for, county_user, member_a, member_b):
+        client = client_for(county_user)
+        location = client.post(reverse("members:member_list"), {"q": "平明会员"})["Location"]
+        content = client.get(f"{location}&sort=-real_name&page=1").content.decode()
+        assert "平明会员" in content and "陈桂" not in content
+
+    def test_a_url_with_the_terms_in_the_clear_is_redirected_to_a_token(self, client_for, county_user, member_a):
+        client = client_for(county_user)
+        for url in (reverse("members:member_list"), reverse("members:member_export")):
+            response = client.get(url, {"q": make_id(), "status": "active"})
+            assert response.status_code == 302
+            assert make_id() not in response["Location"] and response["Location"].startswith(url)
+        content = client.get(client.get(reverse("members:member_list"), {"q": "陈桂"})["Location"]).content.decode()
+        assert "陈桂" in content
+
+    def test_a_token_from_another_session_finds_nothing_and_exports_nothing(
+        self, client, county_user, member_a, member_b
+    ):
+        client.force_login(county_user)
+        location = client.post(reverse("members:member_list"), {"q": member_b.card_number})["Location"]
+        query = location.split("?", 1)[1]
+        client.logout()
+        client.force_login(county_user)
+        page = client.get(location).content.decode()
+        assert "该查询已失效" in page
+        export = client.get(f"{reverse('members:member_export')}?{query}")
+        # Never the whole scope instead of the search: refused, back to the list.
+        assert export.status_code == 302 and export["Location"] == reverse("members:member_list")
+
+    def test_the_background_export_gets_the_terms_not_the_token(
+        self, client_for, county_user, member_a, member_b, settings, django_capture_on_commit_callbacks
+    ):
+        from apps.core.models import ExportJob
+
+        settings.EXPORT_WAIT_MAX_ROWS = 0
+        client = client_for(county_user)
+        location = client.post(reverse("members:member_list"), {"q": member_b.card_number})["Location"]
+        with django_capture_on_commit_callbacks(execute=True):
+            client.get(f"{reverse('members:member_export')}?{location.split('?', 1)[1]}")
+        job = ExportJob.objects.get()
+        sheet = load_workbook(io.BytesIO(bytes(job.content))).active
+        assert [r[0] for r in sheet.iter_rows(min_row=2, values_only=True)] == ["平明会员"]
 
 
 @pytest.mark.django_db
@@ -203,3 +280,22 @@ def test_member_list_and_detail_cost_the_same_at_any_size(
         assert client.get(reverse("members:member_list")).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(members[0].get_absolute_url()).status_code == 200
+
+
+@pytest.mark.django_db
+def test_admin_member_search_keeps_the_terms_out_of_urls(admin_client, member_a, member_b):
+    url = reverse("admin:members_member_changelist")
+    for term in (member_a.mobile, member_a.real_name, member_a.card_number):
+        response = admin_client.get(url, {"q": term})
+        assert response.status_code == 302
+        location = response["Location"]
+        assert term not in unquote(location) and location.startswith(url)
+        content = admin_client.get(location).content.decode()
+        assert "陈桂" in content and "平明会员" not in content
+        for href in re.findall(r'href="([^"]*)"', content):
+            assert term not in unquote(unquote(href)), href
+    # A token of another session finds nothing rather than everything.
+    admin_client.logout()
+    admin_client.force_login(get_user_model().objects.get(is_superuser=True))
+    content = admin_client.get(location).content.decode()
+    assert "该查询已失效" in content

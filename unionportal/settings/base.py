@@ -111,17 +111,21 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "overview:home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Lock an account name out for 30 minutes after 5 failed logins (django-axes).
+# Login throttling (django-axes, apps.accounts.lockout): failures are counted for an account from
+# one address (AXES_FAILURE_LIMIT, 5) and for one address over all accounts
+# (AXES_ADDRESS_FAILURE_LIMIT, 20: a township office's staff share one NAT address), each locking
+# for AXES_COOLOFF_TIME. Never by account name alone: anyone could lock `county` out from outside.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
-# By account name, not by IP: a township office's staff share one NAT address, and locking
-# that address would lock the whole office out. axes.W006 warns about exactly this choice.
-AXES_LOCKOUT_PARAMETERS = ["username"]
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "apps.accounts.lockout.PortalLockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The client address: REMOTE_ADDR, or behind CLIENT_IP_PROXY_COUNT reverse proxies the address the
+# outermost one saw (apps.accounts.lockout.client_ip_address; django-ipware is not installed).
+CLIENT_IP_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "apps.accounts.lockout.client_ip_address"
 # Usernames are not personal data, but keep axes' log lines short anyway.
 AXES_VERBOSE = False
 
@@ -227,7 +231,10 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- logging ------------------------------------------------------------------------------
 # Plain records without request bodies or query strings: personal data (ID numbers, names,
-# mobiles) must never reach a log file.
+# mobiles) must never reach a log file. Every record goes through the one filter
+# (apps.core.logging): URLs lose their query strings, ID- and mobile-shaped numbers are masked.
+# The development server's request log (django.server) is routed through it too; gunicorn's
+# access log leaves query strings out by its format (gunicorn.conf.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -239,6 +246,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # Django's default sends this to its own handler, past the filter.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
 

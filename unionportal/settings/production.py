@@ -1,7 +1,7 @@
 """Production settings: gunicorn behind a reverse proxy that terminates TLS.
 
-No secret has a default here: the process refuses to start without DJANGO_SECRET_KEY and
-DJANGO_ALLOWED_HOSTS.
+Nothing that must be chosen for a deployment has a default here: the process refuses to start
+without each variable read by `_required` below (README "Deploying" lists them all).
 """
 
 from django.core.exceptions import ImproperlyConfigured
@@ -19,10 +19,14 @@ def _required(name):
     return value
 
 
+# At least 50 characters and 5 different ones, or `check --deploy` warns (security.W009).
 SECRET_KEY = _required("DJANGO_SECRET_KEY")
 SALT_KEY = _required("FIELD_ENCRYPTION_SALT")
 MEMBER_ID_HASH_KEY = _required("MEMBER_ID_HASH_KEY")
 ALLOWED_HOSTS = [host.strip() for host in _required("DJANGO_ALLOWED_HOSTS").split(",") if host.strip()]
+# base.py read them with development defaults; a deployment names its own.
+_required("DATABASE_URL")
+_required("REDIS_URL")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[f"https://{h}" for h in ALLOWED_HOSTS])
 
 # TLS ends at the reverse proxy, which sets X-Forwarded-Proto.
