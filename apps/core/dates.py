@@ -88,3 +88,20 @@ def plausible_date_constraint(field: str, *, name: str, is_datetime: bool = Fals
         name=name,
         violation_error_message="日期超出可接受的范围（1900 年至 2099 年），请核对年份。",
     )
+
+
+def check_plausible(model, **values) -> None:
+    """Run the date validators of `model`'s fields on values a service is about to compute with.
+
+    A service calls this before deriving anything from a date (a deadline, a term's end), so
+    that a year 1 or a year 9999 is refused with the field's Chinese message instead of
+    overflowing; `full_clean()` later checks the same validators on the whole row.
+    """
+    errors = {}
+    for name, value in values.items():
+        try:
+            model._meta.get_field(name).run_validators(value)
+        except ValidationError as exc:
+            errors[name] = exc.messages
+    if errors:
+        raise ValidationError(errors)
