@@ -54,22 +54,13 @@ class TestReceivedInYearOne:
             assert [row[0].value for row in sheet.iter_rows(min_row=2)] == [other.tracking_number]
         assert complaint_deadline_sweep() == {"warning": 1, "overdue": 1, "escalation": 1}
 
-    @pytest.mark.parametrize(
-        "value",
-        ["0001-01-01T10:00", "1899-12-31T10:00", "1999-12-31T23:59", "9999-12-31T23:59", "2099-12-31T10:00"],
-    )
-    def test_the_form_refuses_implausible_receipt_times_in_chinese(self, client_for, chair_a, factories, value):
-        response = client_for(chair_a).post(reverse("complaints:complaint_create"), form_data(factories["a"], value))
-        assert response.status_code == 200
-        assert MESSAGE in response.content.decode() or "不能晚于现在" in response.content.decode()
-        assert not Complaint.objects.exists()
-
-    def test_the_form_refuses_tomorrow(self, client_for, chair_a, factories):
-        tomorrow = timezone.localtime() + datetime.timedelta(days=2)
-        response = client_for(chair_a).post(
-            reverse("complaints:complaint_create"), form_data(factories["a"], tomorrow.strftime("%Y-%m-%dT%H:%M"))
-        )
-        assert response.status_code == 200 and MESSAGE in response.content.decode()
+    def test_the_form_refuses_implausible_receipt_times_in_chinese(self, client_for, chair_a, factories):
+        client = client_for(chair_a)
+        in_two_days = (timezone.localtime() + datetime.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+        for value in ("0001-01-01T10:00", "1899-12-31T10:00", "1999-12-31T23:59", "9999-12-31T23:59", in_two_days):
+            response = client.post(reverse("complaints:complaint_create"), form_data(factories["a"], value))
+            assert response.status_code == 200
+            assert MESSAGE in response.content.decode(), value
         assert not Complaint.objects.exists()
 
 
@@ -109,9 +100,9 @@ class TestService:
 
 @pytest.mark.django_db
 class TestDatabase:
-    @pytest.mark.parametrize(
-        "changes",
-        [
+    def test_a_raw_update_beyond_the_window_is_refused(self, register):
+        complaint = register(timezone.now() - datetime.timedelta(days=1))
+        for changes in (
             {"received_at": "0001-01-01 10:00+08"},
             {"received_at": "1899-12-31 23:59+08"},
             {"due_at": "2100-01-01 00:00+08"},
@@ -119,30 +110,29 @@ class TestDatabase:
             {"answered_at": "2100-01-01 00:00+08"},
             {"closed_at": "2100-01-01 00:00+08"},
             {"received_at": "2100-01-01 00:00+08", "due_at": "2100-01-09 00:00+08"},
-        ],
-    )
-    def test_a_raw_update_beyond_the_window_is_refused(self, register, changes):
-        complaint = register(timezone.now() - datetime.timedelta(days=1))
-        assignments = ", ".join(f"{field} = %s" for field in changes)
-        with pytest.raises(IntegrityError, match=f"({'|'.join(changes)})_plausible"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"UPDATE complaints_complaint SET {assignments} WHERE id = %s",  # noqa: S608
-                    [*changes.values(), complaint.pk],
-                )
+        ):
+            assignments = ", ".join(f"{field} = %s" for field in changes)
+            with pytest.raises(IntegrityError, match=f"({'|'.join(changes)})_plausible"), transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        f"UPDATE complaints_complaint SET {assignments} WHERE id = %s",  # noqa: S608
+                        [*changes.values(), complaint.pk],
+                    )
         complaint.refresh_from_db()  # still readable
 
-    @pytest.mark.parametrize(
-        "model, field", [(ComplaintStep, "at"), (ComplaintReminder, "sent_at"), (ComplaintAttachment, "uploaded_at")]
-    )
-    def test_the_clock_set_times_are_within_the_window_too(self, register, chair_a, model, field):
+    def test_the_clock_set_times_are_within_the_window_too(self, register, chair_a):
         complaint = register(timezone.now() - datetime.timedelta(days=10))
         complaint_deadline_sweep()
         ComplaintAttachment.objects.create(
             complaint=complaint, file_name="a.png", content_type="image/png", size=1, content=b"x", uploaded_by=chair_a
         )
-        with pytest.raises(IntegrityError, match=f"{field}_plausible"), transaction.atomic():
-            model.objects.filter(complaint=complaint).update(**{field: FAR_PAST})
+        for model, field in (
+            (ComplaintStep, "at"),
+            (ComplaintReminder, "sent_at"),
+            (ComplaintAttachment, "uploaded_at"),
+        ):
+            with pytest.raises(IntegrityError, match=f"{field}_plausible"), transaction.atomic():
+                model.objects.filter(complaint=complaint).update(**{field: FAR_PAST})
 
     def test_a_closing_before_receipt_is_refused(self, register):
         complaint = register(timezone.now() - datetime.timedelta(days=1))
@@ -173,9 +163,10 @@ class TestDatabase:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    "query",
-    [
+def test_date_filters_of_the_list_and_the_export_never_fail(client_for, county_user, register):
+    complaint = register(timezone.now() - datetime.timedelta(days=1))
+    client = client_for(county_user)
+    for query in (
         {"from": "0000-01-01"},
         {"from": "0001-01-01"},
         {"to": "9999-12-31"},
@@ -185,16 +176,12 @@ class TestDatabase:
         {"to": "２０２６-０１-０１"},
         {"from": "2026-02-30"},
         {"from": "2026-01-01" * 1000},
-    ],
-)
-def test_date_filters_of_the_list_and_the_export_never_fail(client_for, county_user, register, query):
-    complaint = register(timezone.now() - datetime.timedelta(days=1))
-    client = client_for(county_user)
-    response = client.get(reverse("complaints:complaint_list"), query)
-    assert response.status_code == 200
-    assert client.get(reverse("complaints:complaint_export"), query).status_code == 200
-    if query == {"to": "9999-12-31"}:
-        assert complaint.tracking_number in response.content.decode()
+    ):
+        response = client.get(reverse("complaints:complaint_list"), query)
+        assert response.status_code == 200, query
+        assert client.get(reverse("complaints:complaint_export"), query).status_code == 200, query
+        if query == {"to": "9999-12-31"}:
+            assert complaint.tracking_number in response.content.decode()
 
 
 # --- one bad row never stops the sweep -----------------------------------------------------------
