@@ -139,9 +139,12 @@ def test_the_rating_form_refuses_implausible_years(client_for, county_user, coun
     url = reverse("branches:rating_add", kwargs={"pk": county_tree["union_a"].pk})
     client = client_for(county_user)
     for year in ("0", "1", "1949", "9999", "32768", "-1"):
-        response = client.post(url, {"title": "model_home", "year": year, "checklist": "达标"})
+        response = client.post(url, {"title": "workers_home", "year": year, "checklist": "达标"})
         assert response.status_code == 200
+        content = response.content.decode()
+        assert "年度不合理" in content or "确保该值" in content, year
     assert not Rating.objects.exists()
+    assert client.post(url, {"title": "workers_home", "year": "2026", "checklist": "达标"}).status_code == 302
 
 
 # --- every service refuses them too --------------------------------------------------------------
@@ -197,7 +200,7 @@ def test_the_rating_service_refuses_implausible_years(chair_a, county_tree):
     for year in (0, 1949, 2101, 9999):
         with pytest.raises(ValidationError, match="年度不合理"):
             rating_record(
-                user=chair_a, org_unit=county_tree["union_a"], title="model_home", year=year, checklist="达标"
+                user=chair_a, org_unit=county_tree["union_a"], title="workers_home", year=year, checklist="达标"
             )
     assert not Rating.objects.exists()
 
@@ -212,6 +215,7 @@ def one_of_each(chair_a, county_tree, factory_a):
     union_new_term(union=union, term_start=start, term_years=5)
     OrgUnit.objects.filter(pk=union.pk).update(founded_on=start)
     return {
+        "user": chair_a,
         OrgUnit: union.pk,
         Enterprise: factory_a.pk,
         SubCommittee: subcommittee_add(union=union, kind="women", established_on=start).pk,
@@ -246,6 +250,16 @@ def test_the_database_refuses_a_raw_update_beyond_the_window(one_of_each):
         (field,) = changes
         with pytest.raises(IntegrityError, match=f"{field}_plausible"), transaction.atomic():
             model.objects.filter(pk=one_of_each[model]).update(**changes)
+    rating = rating_record(
+        user=one_of_each["user"],
+        org_unit=OrgUnit.objects.get(pk=one_of_each[OrgUnit]),
+        title="workers_home",
+        year=2026,
+        checklist="达标",
+    )
+    for year in (0, 1949, 2101, 9999):
+        with pytest.raises(IntegrityError, match="rating_sensible_year"), transaction.atomic():
+            Rating.objects.filter(pk=rating.pk).update(year=year)
 
 
 @pytest.mark.django_db
@@ -311,3 +325,12 @@ def test_the_migration_repairs_rows_stored_before_the_window(one_of_each):
     officer = Officer.objects.get(pk=one_of_each[Officer])
     assert officer.term_start == recorded and officer.term_end > recorded
     assert Meeting.objects.get(pk=one_of_each[Meeting]).held_on == recorded
+
+
+@pytest.mark.django_db
+def test_the_compliance_task_refuses_an_implausible_day_typed_in_admin(county_tree):
+    from apps.branches.tasks import send_compliance_reminders
+
+    with pytest.raises(ValidationError, match="日期不合理"):
+        send_compliance_reminders("9999-12-31")  # the term-end horizon would overflow
+    assert send_compliance_reminders("2099-12-31") >= 0
