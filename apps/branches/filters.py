@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.dates import DB_EARLIEST, DB_LATEST
 from apps.core.widgets import QuickSelect
 
 from .choices import GRASSROOTS_KINDS, FormationForm, MeetingKind, OrgUnitKind, Ownership, UnionStatus
@@ -25,6 +26,18 @@ class ScopedFilterSet(django_filters.FilterSet):
         if township is None:
             return queryset
         return queryset.filter(**{f"{relation}path__startswith": township.path})
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A whole year within the database's date window; anything else (0, 9999, "1e9", "²") makes
+    the filter invalid, shown on the form with no rows, instead of a date the year lookup cannot build."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", DB_EARLIEST.year)
+        kwargs.setdefault("max_value", DB_LATEST.year)
+        super().__init__(*args, **kwargs)
 
 
 class OrgUnitFilter(django_filters.FilterSet):
@@ -128,7 +141,7 @@ class MeetingFilter(ScopedFilterSet):
         method=lambda qs, name, value: ScopedFilterSet.in_township(qs, "org_unit__", value),
     )
     kind = django_filters.ChoiceFilter(choices=MeetingKind.choices, label=_("Kind"), empty_label=_("All"))
-    year = django_filters.NumberFilter(field_name="held_on", lookup_expr="year", label=_("Year"))
+    year = YearFilter(field_name="held_on", lookup_expr="year", label=_("Year"))
 
     class Meta:
         model = Meeting

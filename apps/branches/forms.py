@@ -98,7 +98,9 @@ class UnionRegisterForm(forms.Form):
     )
     formation_form = forms.ChoiceField(label=_("Form of organisation"), choices=FormationForm.choices)
     declared_members = forms.IntegerField(label=_("Number of members"), min_value=0, max_value=1_000_000)
-    founded_on = forms.DateField(label=_("Founded on"), widget=DATE_INPUT)
+    founded_on = forms.DateField(
+        label=_("Founded on"), widget=DATE_INPUT, validators=OrgUnit._meta.get_field("founded_on").validators
+    )
     term_years = forms.TypedChoiceField(label=_("Term"), choices=TERM_YEARS_CHOICES, coerce=int)
 
     def __init__(self, *args, user, **kwargs):
@@ -121,7 +123,9 @@ class ReasonForm(forms.Form):
 
 
 class NewTermForm(forms.Form):
-    term_start = forms.DateField(label=_("Term starts"), widget=DATE_INPUT)
+    term_start = forms.DateField(
+        label=_("Term starts"), widget=DATE_INPUT, validators=OrgUnit._meta.get_field("term_start").validators
+    )
     term_years = forms.TypedChoiceField(label=_("Term"), choices=TERM_YEARS_CHOICES, coerce=int)
 
     def __init__(self, *args, **kwargs):

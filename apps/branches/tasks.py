@@ -5,6 +5,8 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
+from apps.core.dates import PlausibleDateValidator
+
 
 @shared_task
 def send_compliance_reminders(today: str | None = None) -> int:
@@ -12,4 +14,5 @@ def send_compliance_reminders(today: str | None = None) -> int:
     from .services import compliance_reminders_send
 
     day = datetime.date.fromisoformat(today) if today else timezone.localdate()
+    PlausibleDateValidator()(day)  # an argument typed in admin: 9999-12-31 would overflow the horizon
     return compliance_reminders_send(today=day)

@@ -6,11 +6,14 @@ from apps.branches.models import Enterprise
 from apps.core.forms import submit_helper
 
 from .choices import AnswerMethod, Category, Channel, ReferredTo, Satisfaction, Status
+from .models import Complaint
 
 
 class ComplaintForm(forms.Form):
     received_at = forms.DateTimeField(
-        label=_("Received at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        label=_("Received at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        validators=Complaint._meta.get_field("received_at").validators,  # the model's plausible range
     )
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
     enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=Enterprise.objects.none())

@@ -1,12 +1,20 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.dates import PlausibleDateValidator, plausible_date_constraint
 from apps.core.history import audited
 from apps.core.models import BaseModel
 
 from .choices import OPEN_STATUSES, AnswerMethod, Category, Channel, ReferredTo, ReminderKind, Satisfaction, Status
+
+# A complaint is registered when it comes in, or soon after; none before the portal's era (2000)
+# and none later than today. Answers and closings are recorded as they happen, so the same.
+RECEIVED_RANGE = PlausibleDateValidator(earliest=datetime.date(2000, 1, 1), max_days_ahead=0)
+HANDLED_RANGE = PlausibleDateValidator(earliest=datetime.date(2000, 1, 1), max_days_ahead=0)
 
 # Open complaints first (0), then the rest (1): the complaint list's first sort key.
 URGENCY_RANK = models.Case(
@@ -21,7 +29,8 @@ class Complaint(BaseModel):
     """员工投诉: answered, or posted in the enterprise, by the end of the seventh day after receipt."""
 
     tracking_number = models.CharField(_("tracking number"), max_length=20, unique=True, editable=False)
-    received_at = models.DateTimeField(_("received at"))
+    received_at = models.DateTimeField(_("received at"), validators=[RECEIVED_RANGE])
+    # Derived from received_at (deadlines.answer_due_at), which the service checks first.
     due_at = models.DateTimeField(_("answer due by"), editable=False, db_index=True)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     anonymous = models.BooleanField(_("anonymous"), default=False)
@@ -57,14 +66,14 @@ class Complaint(BaseModel):
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
     is_overdue = models.BooleanField(_("overdue"), default=False)
-    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True, validators=[HANDLED_RANGE])
     answer_method = models.CharField(_("answered how"), max_length=20, choices=AnswerMethod.choices, blank=True)
     answer_text = models.TextField(_("answer"), max_length=5000, blank=True)
     posted_where = models.CharField(_("posted where"), max_length=200, blank=True)
     posted_text = models.TextField(_("posted text"), max_length=5000, blank=True)
     referred_to = models.CharField(_("referred to"), max_length=20, choices=ReferredTo.choices, blank=True)
     satisfaction = models.CharField(_("satisfaction"), max_length=20, choices=Satisfaction.choices, blank=True)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, validators=[HANDLED_RANGE])
 
     class Meta:
         verbose_name = _("complaint")
@@ -89,6 +98,16 @@ class Complaint(BaseModel):
                 condition=models.Q(answered_at__isnull=True) | models.Q(answered_at__gte=models.F("received_at")),
                 name="complaints_complaint_answered_after_received",
                 violation_error_message=_("The answer cannot come before the complaint."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(closed_at__isnull=True) | models.Q(closed_at__gte=models.F("received_at")),
+                name="complaints_complaint_closed_after_received",
+                violation_error_message=_("A complaint cannot be closed before it was received."),
+            ),
+            # Every time a complaint carries is readable and safe to compute with (apps.core.dates).
+            *(
+                plausible_date_constraint(field, name=f"%(app_label)s_%(class)s_{field}_plausible", is_datetime=True)
+                for field in ("received_at", "due_at", "answered_at", "closed_at")
             ),
             models.CheckConstraint(
                 condition=models.Q(due_at__gt=models.F("received_at")),
@@ -142,6 +161,7 @@ class ComplaintStep(models.Model):
         verbose_name = _("complaint step")
         verbose_name_plural = _("complaint steps")
         ordering = ["at", "id"]
+        constraints = [plausible_date_constraint("at", name="%(app_label)s_%(class)s_at_plausible", is_datetime=True)]
 
     def __str__(self):
         return f"{self.complaint_id}: {self.from_status} → {self.to_status}"
@@ -160,6 +180,7 @@ class ComplaintReminder(models.Model):
         verbose_name = _("complaint reminder")
         verbose_name_plural = _("complaint reminders")
         constraints = [
+            plausible_date_constraint("sent_at", name="%(app_label)s_%(class)s_sent_at_plausible", is_datetime=True),
             models.UniqueConstraint(
                 fields=["complaint", "kind"],
                 name="complaints_reminder_once_per_kind",
@@ -190,6 +211,11 @@ class ComplaintAttachment(models.Model):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["uploaded_at", "id"]
+        constraints = [
+            plausible_date_constraint(
+                "uploaded_at", name="%(app_label)s_%(class)s_uploaded_at_plausible", is_datetime=True
+            )
+        ]
 
     def __str__(self):
         return self.file_name

@@ -1,22 +1,28 @@
 """Writes of the complaints app: registration, the workflow, attachments, the deadline sweep."""
 
 import datetime
+import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from apps.accounts.roles import COUNTY_STAFF, ROLE_NAMES, TOWNSHIP_STAFF
 from apps.branches.choices import OrgUnitKind
+from apps.core.dates import check_plausible
 from apps.core.errors import ApplicationError
 from apps.core.models import Notification, NotificationLevel
 from apps.core.services import notification_send_many
 
 from .choices import OPEN_STATUSES, TRANSITIONS, ReminderKind, Status
 from .deadlines import answer_due_at, last_day_to_answer
-from .models import Complaint, ComplaintAttachment, ComplaintStep
+from .models import Complaint, ComplaintAttachment, ComplaintReminder, ComplaintStep
+
+logger = logging.getLogger(__name__)
 
 # What an attachment may be, recognised by its first bytes (not by its name).
 ALLOWED_ATTACHMENTS = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png", b"%PDF-": "application/pdf"}
@@ -49,6 +55,12 @@ def complaint_register(
     errors = {}
     if received_at > timezone.now() + datetime.timedelta(minutes=5):
         errors["received_at"] = "收到时间不能晚于现在。"
+    else:
+        try:
+            # Before anything is computed from it (the deadline, the tracking number's year).
+            check_plausible(Complaint, received_at=received_at)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
     if not description.strip():
         errors["description"] = "请写明投诉的事情经过。"
     if not anonymous and not complainant_name.strip():
@@ -157,22 +169,27 @@ CLAIM_SQL = """
 INSERT INTO complaints_complaintreminder (complaint_id, kind, sent_at)
 SELECT c.id, %(kind)s, %(now)s
 FROM complaints_complaint c
-WHERE c.status = ANY(%(open)s) AND c.due_at {op} %(edge)s
+WHERE c.status = ANY(%(open)s) AND c.due_at {op} %(edge)s {only}
 ON CONFLICT (complaint_id, kind) DO NOTHING
 RETURNING complaint_id
 """
 
+# Errors that say the database itself is gone, not that one complaint is bad: the sweep stops
+# (the next run does it all) instead of trying, and logging, every complaint in turn.
+CONNECTION_ERRORS = (OperationalError, InterfaceError)
 
-def _claim(kind: str, *, op: str, edge: datetime.datetime, now: datetime.datetime) -> list[int]:
+
+def _claim(kind: str, *, op: str, edge: datetime.datetime, now: datetime.datetime, only=None) -> list[int]:
     """Record a reminder for every complaint that is due one and has none yet; return those ids.
 
     One statement: the unique index decides, so two sweeps at once claim each complaint once.
+    `only` limits it to one complaint (the sweep's complaint-by-complaint pass).
     """
     assert op in ("<=", "<")  # noqa: S101 - the only two comparisons the sweep uses
     with connection.cursor() as cursor:
         cursor.execute(
-            CLAIM_SQL.format(op=op),
-            {"kind": kind, "now": now, "open": list(OPEN_STATUSES), "edge": edge},
+            CLAIM_SQL.format(op=op, only="" if only is None else "AND c.id = %(only)s"),
+            {"kind": kind, "now": now, "open": list(OPEN_STATUSES), "edge": edge, "only": only},
         )
         return [row[0] for row in cursor.fetchall()]
 
@@ -180,53 +197,118 @@ def _claim(kind: str, *, op: str, edge: datetime.datetime, now: datetime.datetim
 def complaint_deadline_sweep(*, now: datetime.datetime | None = None) -> dict[str, int]:
     """Warn before the deadline, mark overdue at it and escalate to county staff. Exactly once each.
 
-    The claim, the overdue mark and the notifications are one transaction: a worker killed half-way
-    rolls back and the next sweep does it all; a finished sweep leaves nothing to do again.
+    The claim, the overdue mark and the notifications of a complaint commit together: a worker
+    killed half-way rolls back and the next sweep does it. All complaints due go in one
+    transaction (a backlog of thousands in a few statements); if that fails, the sweep goes
+    complaint by complaint, each in its own savepoint, so one bad row is logged by its id and
+    skipped (the next run retries it) and every other complaint still gets its reminders.
     """
     now = now or timezone.now()
-    with transaction.atomic():
-        warn = _claim(
-            ReminderKind.WARNING,
-            op="<=",
-            edge=now + datetime.timedelta(hours=settings.COMPLAINT_WARNING_HOURS),
-            now=now,
+    recipients = _Recipients()
+    try:
+        with transaction.atomic():
+            return _sweep(now=now, recipients=recipients)
+    except CONNECTION_ERRORS:
+        raise
+    except Exception as exc:
+        logger.warning("Deadline sweep: the batch failed (%s); going complaint by complaint.", type(exc).__name__)
+    totals = {"warning": 0, "overdue": 0, "escalation": 0}
+    for pk in _due_for_a_reminder(now):
+        try:
+            with transaction.atomic():
+                done = _sweep(now=now, recipients=recipients, only=pk)
+        except CONNECTION_ERRORS:
+            raise
+        except Exception as exc:
+            # The id only: a database error's text can quote the row, complainant included.
+            logger.error("Deadline sweep skipped complaint %s (%s); the next run retries it.", pk, type(exc).__name__)
+            continue
+        for kind, count in done.items():
+            totals[kind] += count
+    return totals
+
+
+def _due_for_a_reminder(now):
+    """Ids of open complaints that are due a reminder they have not had (ids only: nothing to misread)."""
+    reminders = ComplaintReminder.objects.filter(complaint=OuterRef("pk"))
+    missing = {kind: ~Exists(reminders.filter(kind=kind)) for kind in ReminderKind.values}
+    warn_edge = now + datetime.timedelta(hours=settings.COMPLAINT_WARNING_HOURS)
+    return list(
+        Complaint.objects.filter(status__in=OPEN_STATUSES, due_at__lte=warn_edge)
+        .filter(
+            Q(missing[ReminderKind.WARNING])
+            | Q(due_at__lte=now) & (Q(missing[ReminderKind.OVERDUE]) | Q(missing[ReminderKind.ESCALATION]))
         )
-        overdue = _claim(ReminderKind.OVERDUE, op="<=", edge=now, now=now)
-        escalate = _claim(ReminderKind.ESCALATION, op="<=", edge=now, now=now)
-        if overdue:
-            Complaint.objects.filter(pk__in=overdue).update(is_overdue=True, updated_at=now)
-        _notify(warn, ReminderKind.WARNING)
-        _notify(overdue, ReminderKind.OVERDUE)
-        _notify(escalate, ReminderKind.ESCALATION)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def _sweep(*, now, recipients, only=None) -> dict[str, int]:
+    warn = _claim(
+        ReminderKind.WARNING,
+        op="<=",
+        edge=now + datetime.timedelta(hours=settings.COMPLAINT_WARNING_HOURS),
+        now=now,
+        only=only,
+    )
+    overdue = _claim(ReminderKind.OVERDUE, op="<=", edge=now, now=now, only=only)
+    escalate = _claim(ReminderKind.ESCALATION, op="<=", edge=now, now=now, only=only)
+    if overdue:
+        Complaint.objects.filter(pk__in=overdue).update(is_overdue=True, updated_at=now)
+    batch = [
+        *_notifications(warn, ReminderKind.WARNING, recipients),
+        *_notifications(overdue, ReminderKind.OVERDUE, recipients),
+        *_notifications(escalate, ReminderKind.ESCALATION, recipients),
+    ]
+    # One insert for the whole sweep: a day's backlog of thousands costs one round trip.
+    notification_send_many(notifications=batch)
     return {"warning": len(warn), "overdue": len(overdue), "escalation": len(escalate)}
 
 
-def _notify(ids, kind):
+class _Recipients:
+    """County staff and township chairs, read once per sweep (and only if something is due)."""
+
+    @cached_property
+    def county_staff(self):
+        users = get_user_model().objects.filter(is_active=True)
+        return list(users.filter(groups__name=ROLE_NAMES[COUNTY_STAFF]).select_related("org_unit"))
+
+    @cached_property
+    def chairs(self):
+        users = get_user_model().objects.filter(is_active=True)
+        chairs = {}
+        for user in users.filter(groups__name=ROLE_NAMES[TOWNSHIP_STAFF], org_unit__kind=OrgUnitKind.TOWNSHIP):
+            chairs.setdefault(user.org_unit_id, []).append(user)
+        return chairs
+
+
+def _notification_title(complaint, kind, last_day) -> str:
+    if kind == ReminderKind.ESCALATION:
+        return f"投诉逾期未答复：{complaint.tracking_number}（{complaint.township.name}）"
+    if kind == ReminderKind.OVERDUE:
+        return f"投诉已逾期：{complaint.tracking_number} 应于 {last_day:%m月%d日} 前答复"
+    return f"投诉即将到期：{complaint.tracking_number} 请于 {last_day:%m月%d日} 前答复"
+
+
+def _notifications(ids, kind, recipients) -> list[Notification]:
     if not ids:
-        return
-    users = get_user_model().objects.filter(is_active=True)
+        return []
     complaints = Complaint.objects.filter(pk__in=ids).select_related("township", "handler", "enterprise")
-    county_staff = list(users.filter(groups__name=ROLE_NAMES[COUNTY_STAFF]).select_related("org_unit"))
-    chairs = {}
-    for user in users.filter(groups__name=ROLE_NAMES[TOWNSHIP_STAFF], org_unit__kind=OrgUnitKind.TOWNSHIP):
-        chairs.setdefault(user.org_unit_id, []).append(user)
     batch = []
     for complaint in complaints:
         last_day = last_day_to_answer(complaint.due_at)
         if kind == ReminderKind.ESCALATION:
-            recipients = [u for u in county_staff if u.org_unit and complaint.township.path.startswith(u.org_unit.path)]
-            title = f"投诉逾期未答复：{complaint.tracking_number}（{complaint.township.name}）"
-            level = NotificationLevel.DANGER
-        elif kind == ReminderKind.OVERDUE:
-            recipients = [complaint.handler, *chairs.get(complaint.township_id, [])]
-            title = f"投诉已逾期：{complaint.tracking_number} 应于 {last_day:%m月%d日} 前答复"
+            users = [
+                u for u in recipients.county_staff if u.org_unit and complaint.township.path.startswith(u.org_unit.path)
+            ]
             level = NotificationLevel.DANGER
         else:
-            recipients = [complaint.handler, *chairs.get(complaint.township_id, [])]
-            title = f"投诉即将到期：{complaint.tracking_number} 请于 {last_day:%m月%d日} 前答复"
-            level = NotificationLevel.WARNING
+            users = [complaint.handler, *recipients.chairs.get(complaint.township_id, [])]
+            level = NotificationLevel.DANGER if kind == ReminderKind.OVERDUE else NotificationLevel.WARNING
+        title = _notification_title(complaint, kind, last_day)
         body = f"{complaint.enterprise.name} · {complaint.get_category_display()}"  # no complainant details
-        for user in {u.pk: u for u in recipients if u is not None}.values():
+        for user in {u.pk: u for u in users if u is not None}.values():
             batch.append(
                 Notification(
                     recipient=user,
@@ -237,5 +319,4 @@ def _notify(ids, kind):
                     dedupe_key=f"complaints:{kind}:{complaint.pk}",
                 )
             )
-    # One insert for the whole sweep: a day's backlog of thousands costs one round trip.
-    notification_send_many(notifications=batch)
+    return batch

@@ -26,6 +26,14 @@ DB_EARLIEST = dt.date(1900, 1, 1)
 DB_LATEST = dt.date(2099, 12, 31)
 
 
+# The database window in instants: Shanghai's standard time, +08:00. (In 1900 Asia/Shanghai was
+# still on local mean time, +08:05:43, so a calendar-date check alone would let the first minutes
+# of 1900-01-01 past the validator and into the CHECK; the validator also tests these instants.)
+DB_ZONE = dt.timezone(dt.timedelta(hours=8))
+DB_EARLIEST_INSTANT = dt.datetime.combine(DB_EARLIEST, dt.time.min, tzinfo=DB_ZONE)
+DB_LATEST_INSTANT = dt.datetime.combine(DB_LATEST, dt.time.max, tzinfo=DB_ZONE)
+
+
 def _as_date(value) -> dt.date:
     if isinstance(value, dt.datetime):
         if timezone.is_aware(value):
@@ -57,7 +65,12 @@ class PlausibleDateValidator:
             return
         day = _as_date(value)
         latest = self.latest()
-        if day < self.earliest or day > latest:
+        outside_instants = (
+            isinstance(value, dt.datetime)
+            and timezone.is_aware(value)
+            and not DB_EARLIEST_INSTANT <= value <= DB_LATEST_INSTANT
+        )
+        if day < self.earliest or day > latest or outside_instants:
             raise ValidationError(
                 "日期不合理：应在 %(earliest)s 至 %(latest)s 之间，请核对年份。",
                 code="implausible_date",
@@ -79,12 +92,27 @@ def plausible_date_constraint(field: str, *, name: str, is_datetime: bool = Fals
     """
     earliest, latest = DB_EARLIEST, DB_LATEST
     if is_datetime:
-        zone = dt.timezone(dt.timedelta(hours=8))  # Asia/Shanghai has no DST; a fixed offset is exact
-        earliest = dt.datetime.combine(DB_EARLIEST, dt.time.min, tzinfo=zone)
-        latest = dt.datetime.combine(DB_LATEST, dt.time.max, tzinfo=zone)
+        earliest, latest = DB_EARLIEST_INSTANT, DB_LATEST_INSTANT
     return models.CheckConstraint(
         condition=models.Q(**{f"{field}__isnull": True})
         | models.Q(**{f"{field}__gte": earliest, f"{field}__lte": latest}),
         name=name,
         violation_error_message="日期超出可接受的范围（1900 年至 2099 年），请核对年份。",
     )
+
+
+def check_plausible(model, **values) -> None:
+    """Run the date validators of `model`'s fields on values a service is about to compute with.
+
+    A service calls this before deriving anything from a date (a deadline, a term's end), so
+    that a year 1 or a year 9999 is refused with the field's Chinese message instead of
+    overflowing; `full_clean()` later checks the same validators on the whole row.
+    """
+    errors = {}
+    for name, value in values.items():
+        try:
+            model._meta.get_field(name).run_validators(value)
+        except ValidationError as exc:
+            errors[name] = exc.messages
+    if errors:
+        raise ValidationError(errors)

@@ -45,3 +45,14 @@ def test_constraint_allows_null_and_the_window_only():
     children = constraint.condition.children
     assert ("held_on__isnull", True) in children
     assert "1900" in constraint.violation_error_message and "2099" in constraint.violation_error_message
+
+
+def test_an_instant_the_database_refuses_is_refused_by_the_validator_too():
+    """1900-01-01 00:02 in Shanghai's then local mean time (+08:05:43) is 1899-12-31 in +08:00."""
+    from zoneinfo import ZoneInfo
+
+    validator = PlausibleDateValidator()
+    with pytest.raises(ValidationError):
+        validator(dt.datetime(1900, 1, 1, 0, 2, tzinfo=ZoneInfo("Asia/Shanghai")))
+    validator(dt.datetime(1900, 1, 1, 0, 10, tzinfo=ZoneInfo("Asia/Shanghai")))
+    validator(dt.datetime(2099, 12, 31, 23, 59, tzinfo=ZoneInfo("Asia/Shanghai")))

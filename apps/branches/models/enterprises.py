@@ -3,11 +3,13 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.dates import plausible_date_constraint
 from apps.core.history import audited
 from apps.core.models import BaseModel
 
 from ..choices import OrgUnitKind, Ownership
 from ..validators import CREDIT_CODE_PATTERN
+from .dates import RECORDED_RANGE
 from .orgunits import OrgUnit
 
 
@@ -35,7 +37,9 @@ class Enterprise(BaseModel):
         blank=True,
         related_name="+",
     )
-    credit_code_confirmed_at = models.DateTimeField(_("credit code confirmed at"), null=True, blank=True)
+    credit_code_confirmed_at = models.DateTimeField(
+        _("credit code confirmed at"), null=True, blank=True, validators=[RECORDED_RANGE]
+    )
     ownership = models.CharField(_("ownership"), max_length=20, choices=Ownership.choices)
     is_county_direct = models.BooleanField(_("county-direct unit"), default=False)
     township = models.ForeignKey(
@@ -60,7 +64,7 @@ class Enterprise(BaseModel):
         related_name="covered_enterprises",
         help_text=_("Empty when the enterprise has no union yet."),
     )
-    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, validators=[RECORDED_RANGE])
     archive_reason = models.CharField(_("archive reason"), max_length=200, blank=True)
 
     class Meta:
@@ -86,6 +90,10 @@ class Enterprise(BaseModel):
                 violation_error_message=_(
                     "A credit code with a wrong check character needs county staff's confirmation."
                 ),
+            ),
+            *(
+                plausible_date_constraint(field, name=f"%(app_label)s_%(class)s_{field}_plausible", is_datetime=True)
+                for field in ("credit_code_confirmed_at", "archived_at")
             ),
             models.CheckConstraint(
                 condition=models.Q(ownership__in=Ownership.values),

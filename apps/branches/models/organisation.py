@@ -7,10 +7,12 @@ from django.db import models
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.dates import plausible_date_constraint
 from apps.core.history import audited
 from apps.core.models import BaseModel
 
 from ..choices import MeetingKind, OfficerPosition, RatingTitle, SubCommitteeKind
+from .dates import ESTABLISHED_RANGE, HELD_RANGE, RATING_YEARS, TERM_END_RANGE, TERM_START_RANGE
 from .enterprises import Enterprise
 from .orgunits import OrgUnit
 
@@ -21,7 +23,7 @@ class SubCommittee(BaseModel):
 
     union = models.ForeignKey(OrgUnit, verbose_name=_("union"), on_delete=models.PROTECT, related_name="subcommittees")
     kind = models.CharField(_("kind"), max_length=20, choices=SubCommitteeKind.choices)
-    established_on = models.DateField(_("established on"))
+    established_on = models.DateField(_("established on"), validators=[ESTABLISHED_RANGE])
     head_name = models.CharField(_("head"), max_length=50, blank=True)
 
     class Meta:
@@ -34,6 +36,7 @@ class SubCommittee(BaseModel):
                 name="branches_subcommittee_one_per_kind",
                 violation_error_message=_("This union already has this sub-committee."),
             ),
+            plausible_date_constraint("established_on", name="%(app_label)s_%(class)s_established_on_plausible"),
             models.CheckConstraint(
                 condition=models.Q(kind__in=SubCommitteeKind.values),
                 name="branches_subcommittee_valid_kind",
@@ -55,8 +58,8 @@ class Officer(BaseModel):
     concurrent_post = models.CharField(
         _("concurrent post"), max_length=100, blank=True, help_text=_("e.g. deputy party secretary of the township")
     )
-    term_start = models.DateField(_("term starts"))
-    term_end = models.DateField(_("term ends"))
+    term_start = models.DateField(_("term starts"), validators=[TERM_START_RANGE])
+    term_end = models.DateField(_("term ends"), validators=[TERM_END_RANGE])
 
     class Meta:
         verbose_name = _("officer")
@@ -68,6 +71,8 @@ class Officer(BaseModel):
                 name="branches_officer_term_end_after_start",
                 violation_error_message=_("The term must end after it starts."),
             ),
+            plausible_date_constraint("term_start", name="%(app_label)s_%(class)s_term_start_plausible"),
+            plausible_date_constraint("term_end", name="%(app_label)s_%(class)s_term_end_plausible"),
             models.CheckConstraint(
                 condition=models.Q(position__in=OfficerPosition.values),
                 name="branches_officer_valid_position",
@@ -94,7 +99,7 @@ class Meeting(BaseModel):
         help_text=_("For a workers' congress: the enterprise whose congress met."),
     )
     kind = models.CharField(_("kind"), max_length=30, choices=MeetingKind.choices)
-    held_on = models.DateField(_("held on"))
+    held_on = models.DateField(_("held on"), validators=[HELD_RANGE])
     title = models.CharField(_("subject"), max_length=200)
     attendees = models.PositiveIntegerField(_("attendees"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True, max_length=5000)
@@ -117,6 +122,7 @@ class Meeting(BaseModel):
                 name="branches_meeting_not_in_future",
                 violation_error_message=_("A meeting cannot be recorded before it is held."),
             ),
+            plausible_date_constraint("held_on", name="%(app_label)s_%(class)s_held_on_plausible"),
             models.CheckConstraint(
                 condition=models.Q(kind__in=MeetingKind.values),
                 name="branches_meeting_valid_kind",
@@ -139,7 +145,7 @@ class Rating(BaseModel):
 
     org_unit = models.ForeignKey(OrgUnit, verbose_name=_("org unit"), on_delete=models.PROTECT, related_name="ratings")
     title = models.CharField(_("title"), max_length=30, choices=RatingTitle.choices)
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=RATING_YEARS)
     checklist = models.TextField(_("checklist"), max_length=5000, help_text=_("The criteria met, one per line."))
     awarded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"

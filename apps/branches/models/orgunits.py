@@ -4,10 +4,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
+from apps.core.dates import plausible_date_constraint
 from apps.core.history import audited
 from apps.core.models import BaseModel
 
 from ..choices import GRASSROOTS_KINDS, TERM_YEARS_CHOICES, FormationForm, OrgUnitKind, UnionStatus
+from .dates import FOUNDED_RANGE, RECORDED_RANGE, TERM_END_RANGE, TERM_START_RANGE
 
 
 @audited()
@@ -37,16 +39,16 @@ class OrgUnit(MP_Node, BaseModel):
         blank=True,
         related_name="+",
     )
-    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True, validators=[RECORDED_RANGE])
     formation_form = models.CharField(
         _("form of organisation"), max_length=20, choices=FormationForm.choices, blank=True
     )
     declared_members = models.PositiveIntegerField(_("members (declared)"), null=True, blank=True)
-    founded_on = models.DateField(_("founded on"), null=True, blank=True)
+    founded_on = models.DateField(_("founded on"), null=True, blank=True, validators=[FOUNDED_RANGE])
     term_years = models.PositiveSmallIntegerField(_("term (years)"), choices=TERM_YEARS_CHOICES, null=True, blank=True)
-    term_start = models.DateField(_("term starts"), null=True, blank=True)
-    term_end = models.DateField(_("term ends"), null=True, blank=True)
-    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    term_start = models.DateField(_("term starts"), null=True, blank=True, validators=[TERM_START_RANGE])
+    term_end = models.DateField(_("term ends"), null=True, blank=True, validators=[TERM_END_RANGE])
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, validators=[RECORDED_RANGE])
     archive_reason = models.CharField(_("archive reason"), max_length=200, blank=True)
 
     # Siblings keep their creation order in the path; lists sort by name themselves, so
@@ -94,6 +96,14 @@ class OrgUnit(MP_Node, BaseModel):
                 condition=models.Q(approved_by__isnull=True) | models.Q(approved_at__isnull=False),
                 name="branches_orgunit_approval_recorded",
                 violation_error_message=_("An approval records when it was given."),
+            ),
+            *(
+                plausible_date_constraint(field, name=f"%(app_label)s_%(class)s_{field}_plausible")
+                for field in ("founded_on", "term_start", "term_end")
+            ),
+            *(
+                plausible_date_constraint(field, name=f"%(app_label)s_%(class)s_{field}_plausible", is_datetime=True)
+                for field in ("approved_at", "archived_at")
             ),
             models.UniqueConstraint(
                 fields=["code"],

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from apps.core.dates import check_plausible
 from apps.core.errors import ApplicationError
 
 from ..choices import (
@@ -68,6 +69,7 @@ def union_register(
     )
     if founded_on > timezone.localdate():
         raise ValidationError({"founded_on": "成立日期不能晚于今天。"})
+    check_plausible(OrgUnit, founded_on=founded_on)  # before the term's end is computed from it
     locked = list(Enterprise.objects.select_for_update().filter(pk__in=[e.pk for e in enterprises]))
     for enterprise in locked:
         if enterprise.township_id != township.pk:
@@ -147,6 +149,7 @@ def union_new_term(*, union: OrgUnit, term_start: datetime.date, term_years: int
     """Record an election (换届): the next term of 3 or 5 years."""
     if term_years not in (3, 5):
         raise ValidationError({"term_years": "基层工会每届任期为三年或者五年。"})
+    check_plausible(OrgUnit, term_start=term_start)  # 9999-12-31 would overflow the term's end
     union.term_years = term_years
     union.term_start = term_start
     union.term_end = term_end_for(term_start, term_years)
@@ -179,6 +182,7 @@ def officer_add(
     term_end: datetime.date,
     concurrent_post: str = "",
 ) -> Officer:
+    check_plausible(Officer, term_start=term_start, term_end=term_end)  # a year 1 is not "before"
     if term_end <= term_start:
         raise ValidationError({"term_end": "任期结束日期必须晚于开始日期。"})
     officer = Officer(
