@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
@@ -13,6 +14,7 @@ from apps.core.exports import XlsxExportMixin, xlsx_response
 from apps.core.history import object_history
 from apps.core.mixins import ScopedListView, ScopedPermissionMixin, ServiceFormMixin
 from apps.core.pagination import CappedCountPaginator
+from apps.core.uploads import read_upload
 
 from . import imports, selectors, services
 from .choices import ImportStatus
@@ -268,7 +270,10 @@ class RosterUploadView(ScopedPermissionMixin, ServiceFormMixin, FormView):
     def save(self, form):
         upload = form.cleaned_data["file"]
         return imports.roster_import_start(
-            user=self.request.user, union=form.cleaned_data["union"], file_name=upload.name, content=upload.read()
+            user=self.request.user,
+            union=form.cleaned_data["union"],
+            file_name=upload.name,
+            content=read_upload(upload, limit=settings.ROSTER_MAX_UPLOAD_BYTES),
         )
 
 
