@@ -813,17 +813,16 @@ def _check_sex(value: object, from_id: str, label: str) -> list[str]:
 
 
 def _check_birth(value: object, from_id: dt.date, label: str) -> list[str]:
+    # Neither the cell nor the ID's date is quoted back: the report carries no birth year or month.
     if value is None or _compact(value) == "":
         return []
     candidates = _year_month_candidates(value)
-    id_text = f"{from_id.year}年{from_id.month}月"
     if not candidates:
-        return [f"{label}：无法识别“{_text(value)}”，请写成“1981.01”这样的年月；导入时以身份证号码为准（{id_text}）。"]
+        return [f"{label}：无法识别，请写成“1981.01”这样的年月；导入时以身份证号码中的出生日期为准。"]
     if any(year == from_id.year and (month is None or month == from_id.month) for year, month in candidates):
         return []
-    return [
-        f"{label}：填写为“{_text(value)}”，与身份证号码中的出生年月（{id_text}）不一致，请核对；导入时以身份证号码为准。"
-    ]
+    part = "月份" if any(year == from_id.year for year, _month in candidates) else "年份"
+    return [f"{label}：{part}与身份证号码中的出生日期不一致，请核对；导入时以身份证号码为准。"]
 
 
 def _year_month_candidates(value: object) -> list[tuple[int, int | None]]:
