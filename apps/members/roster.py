@@ -535,25 +535,12 @@ class _Sheet:
             for min_col, min_row, max_col, max_row in self.merges
             if min_row <= self.max_row and min_col <= self.max_column
         ]
-        for row, values, merges in self.rows_under_merges(1):
+        for row, merges in _merge_sweep(self.merges, sorted(self.rows)):
+            values = self.rows[row]
             for min_col, min_row, max_col, _max_row in merges:
                 for column in range(min_col, min(max_col, len(values)) + 1):
                     if (row, column) != (min_row, min_col):
                         values[column - 1] = None
-
-    def rows_under_merges(self, first_row: int):
-        """(row, its values, the merges covering it) for each row from ``first_row`` that is in
-        the file and under a merge; a sweep down the rows, so each pair is met once."""
-        pending = sorted((m for m in self.merges if m[3] >= first_row), key=lambda m: m[1], reverse=True)
-        active: list[tuple[int, int, int, int]] = []
-        for row in sorted(r for r in self.rows if r >= first_row):
-            while pending and pending[-1][1] <= row:
-                active.append(pending.pop())
-            active = [m for m in active if m[3] >= row]
-            if active:
-                yield row, self.rows[row], active
-            elif not pending:
-                return
 
     def value(self, row: int, column: int) -> object:
         values = self.rows.get(row, ())
@@ -653,21 +640,31 @@ def _parse_workbook(book: _Book, today: dt.date) -> RosterParse:
     return RosterParse(error=_missing_header_message(best))
 
 
-def _merged_values(sheet: _Sheet, first_row: int) -> dict[int, list[object]]:
-    """Row -> its values with merges filled in, for each row below the header under a merge.
+def _merge_sweep(merges: list[tuple[int, int, int, int]], rows: list[int]):
+    """(row, the merges covering it) for each of ``rows`` (ascending): one sweep down the sheet,
+    so a merge costs the rows in the file it covers, whatever range it names."""
+    pending = sorted(merges, key=lambda merge: merge[1], reverse=True)
+    active: list[tuple[int, int, int, int]] = []
+    for row in rows:
+        while pending and pending[-1][1] <= row:
+            active.append(pending.pop())
+        if active:
+            active = [merge for merge in active if merge[3] >= row]
+        yield row, active
+
+
+def _fill_merges(sheet: _Sheet, values: list[object], merges, tops) -> list[object]:
+    """A row's values with the merges covering it filled in from their top-left cells.
 
     Only the top-left cell of a merge holds a value; a 所在工会 cell merged down over twenty
-    members means that union for all twenty. Rows not in the file stay out (they are blank).
+    members means that union for all twenty.
     """
-    filled: dict[int, list[object]] = {}
-    for row, _values, merges in sheet.rows_under_merges(first_row):
-        values = sheet.row_values(row)
-        for min_col, min_row, max_col, _max_row in merges:
-            value = sheet.value(min_row, min_col)
-            for column in range(min_col, min(max_col, len(values)) + 1):
-                values[column - 1] = value
-        filled[row] = values
-    return filled
+    values = values + [None] * (sheet.max_column - len(values))
+    for min_col, min_row, max_col, _max_row in merges:
+        value = tops[(min_row, min_col)]
+        for column in range(min_col, min(max_col, len(values)) + 1):
+            values[column - 1] = value
+    return values
 
 
 def _parse_sheet(sheet: _Sheet, header: _Header, epoch: dt.datetime, today: dt.date) -> RosterParse:
@@ -676,13 +673,16 @@ def _parse_sheet(sheet: _Sheet, header: _Header, epoch: dt.datetime, today: dt.d
         sheet_name=sheet.title,
         columns={name: column for name, (column, _label) in header.columns.items()},
     )
-    merged = _merged_values(sheet, header.data_start)
+    # The top-left values first: each row's cells are dropped once the row is checked, so the
+    # sheet and the checked rows are not both held whole.
+    tops = {(min_row, min_col): sheet.value(min_row, min_col) for min_col, min_row, _c, _r in sheet.merges}
     seq_column = header.columns.get("seq", (0, ""))[0]
     labels = {name: label for name, (_column, label) in header.columns.items()}
     first_seen: dict[str, int] = {}  # ID number -> first row carrying it
     # Rows with no cell in the file at all are blank: only the file's rows are visited.
-    for row in sorted(r for r in sheet.rows if r >= header.data_start):
-        values = sheet.rows[row]
+    rows = sorted(r for r in sheet.rows if r >= header.data_start)
+    for row, merges in _merge_sweep(sheet.merges, rows):
+        values = sheet.rows.pop(row)
         # Judge the row by what is written in it; a merge reaching down from above (a 备注 or
         # 所在工会 cell stretched past the last member) does not make a blank row a member.
         texts = [_compact(value) for value in values]
@@ -694,8 +694,8 @@ def _parse_sheet(sheet: _Sheet, header: _Header, epoch: dt.datetime, today: dt.d
             continue
         if any(text.startswith(_SUBTOTAL_PREFIX) for text in texts):
             continue
-        if row in merged:
-            values = merged[row]
+        if merges:
+            values = _fill_merges(sheet, values, merges, tops)
         record = {name: _at(values, column) for name, (column, _label) in header.columns.items()}
         result.rows.append(_check_row(row, record, labels, first_seen, epoch, today))
     return result

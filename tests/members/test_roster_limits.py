@@ -34,11 +34,14 @@ def _base_workbook() -> bytes:
     return out.getvalue()
 
 
-def workbook(*sheet_chunks: bytes) -> bytes:
-    """A real workbook whose first sheet's XML is ``sheet_chunks``, written piece by piece (a
-    part of hundreds of MB costs the test only its compressed size)."""
+def workbook(*sheet_chunks: bytes, base: bytes | None = None) -> bytes:
+    """A real workbook (``base``, or a small one) whose first sheet's XML is ``sheet_chunks``,
+    written piece by piece (a part of hundreds of MB costs the test only its compressed size)."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(_base_workbook())) as base, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new:
+    with (
+        zipfile.ZipFile(io.BytesIO(base or _base_workbook())) as base,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new,
+    ):
         for info in base.infolist():
             if info.filename != SHEET:
                 new.writestr(info, base.read(info))
@@ -228,3 +231,20 @@ def test_the_worker_refuses_the_same_files_and_the_job_ends_failed(hostile, coun
     assert record.status == "failed", name
     assert message in record.error, (name, record.error)
     assert record.report == [] and Member.objects.count() == 0
+
+
+def test_a_legitimate_roster_costs_memory_in_proportion_to_its_members():
+    """Rows are read in one streamed pass and each row's cells are dropped once it is checked: a
+    roster with its 所在工会 column merged down the whole list costs about what its checked rows
+    hold (about 1.5 KB a member; a union's 50,000 would be under 100 MB)."""
+    parse_roster(build_roster_xlsx(5), today=TODAY)  # one-off costs: the region table, imports
+    content = build_roster_xlsx(1000)
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        sheet = archive.read(SHEET)
+    title_merge = b'<mergeCells count="1"><mergeCell ref="A1:N1" /></mergeCells>'
+    assert title_merge in sheet
+    union_merge = b'<mergeCells count="2"><mergeCell ref="A1:N1" /><mergeCell ref="M4:M1003" /></mergeCells>'
+    content = workbook(sheet.replace(title_merge, union_merge), base=content)
+    parsed, _seconds, peak = _measured(parse_roster, content, today=TODAY)
+    assert len(parsed.rows) == 1000 and {r.data["union_name"] for r in parsed.rows} == {"江苏白塔化工建材有限公司工会"}
+    assert peak < 1.8 * MB, peak / MB
