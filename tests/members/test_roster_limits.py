@@ -88,6 +88,15 @@ HOSTILE = {
     "zip bomb, 120 MB unpacked": (lambda: zip_bomb(120 * MB), "解压后"),
     "zip bomb under the total, 1000:1": (lambda: zip_bomb(40 * MB), "解压后异常庞大"),
     "too many rows": (lambda: workbook(NS, b"<sheetData>", rows_xml(60_000), b"</sheetData></worksheet>"), "50,000 行"),
+    "too many rows, the namespace prefixed": (
+        lambda: workbook(
+            NS.replace(b"<worksheet xmlns=", b"<x:worksheet xmlns:x="),
+            b"<x:sheetData>",
+            rows_xml(60_000).replace(b"<", b"<x:").replace(b"<x:/", b"</x:"),
+            b"</x:sheetData></x:worksheet>",
+        ),
+        "50,000 行",
+    ),
     "dimension beyond the rows": (
         lambda: workbook(NS, b'<dimension ref="A1:N1048576"/><sheetData>', rows_xml(3), b"</sheetData></worksheet>"),
         "的范围",
