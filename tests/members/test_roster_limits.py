@@ -3,6 +3,7 @@ at upload (nothing stored) and again by the worker (the job ends failed, nothing
 
 import datetime as dt
 import io
+import struct
 import time
 import tracemalloc
 import zipfile
@@ -76,6 +77,17 @@ def zip_bomb(size: int) -> bytes:
     return workbook(NS, b'<sheetData><row r="1">', *chunks, b"</row></sheetData></worksheet>")
 
 
+def understated(content: bytes) -> bytes:
+    """``content`` with its zip directory claiming the sheet unpacks to 1,000 bytes."""
+    entry = content.index(b"PK\x01\x02")  # the central directory's first entry
+    while True:
+        name_length = struct.unpack_from("<H", content, entry + 28)[0]
+        if content[entry + 46 : entry + 46 + name_length] == SHEET.encode():
+            break
+        entry = content.index(b"PK\x01\x02", entry + 4)
+    return content[: entry + 24] + struct.pack("<I", 1000) + content[entry + 28 :]
+
+
 def not_a_workbook() -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
@@ -87,6 +99,7 @@ HOSTILE = {
     "merged range to XFD1048576": (merged_bomb, "合并单元格"),
     "zip bomb, 120 MB unpacked": (lambda: zip_bomb(120 * MB), "解压后"),
     "zip bomb under the total, 1000:1": (lambda: zip_bomb(40 * MB), "解压后异常庞大"),
+    "zip bomb whose directory understates it": (lambda: understated(zip_bomb(120 * MB)), "无法读取文件"),
     "too many rows": (lambda: workbook(NS, b"<sheetData>", rows_xml(60_000), b"</sheetData></worksheet>"), "50,000 行"),
     "too many rows, the namespace prefixed": (
         lambda: workbook(
