@@ -320,13 +320,15 @@ _COORDINATE = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 def roster_file_problem(source: Source, *, limits: RosterLimits | None = None) -> str | None:
     """Why this file cannot be read as a roster (Chinese), or None; only the limits and the
     package are checked (one streamed pass per sheet, nothing kept per cell), no row is read."""
-    book, error = _open_workbook(source, limits or RosterLimits.from_settings())
+    book, error = _open_workbook(source, limits or RosterLimits.from_settings(), strings=False)
     if book is not None:
         book.close()
     return error
 
 
-def _open_workbook(source: Source, limits: RosterLimits | None = None) -> tuple[_Book | None, str | None]:
+def _open_workbook(
+    source: Source, limits: RosterLimits | None = None, *, strings: bool = True
+) -> tuple[_Book | None, str | None]:
     try:
         if isinstance(source, bytes):
             data = source
@@ -348,7 +350,7 @@ def _open_workbook(source: Source, limits: RosterLimits | None = None) -> tuple[
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             _check_zip(archive, limits)
-        book = _Book(io.BytesIO(data))
+        book = _Book(io.BytesIO(data), strings=strings)
     except RosterTooLarge as exc:
         return None, str(exc)
     except _UNREADABLE:
@@ -375,11 +377,13 @@ class _Book(ExcelReader):
     the same results as ``load_workbook(data_only=True)`` (a test compares the two).
     """
 
-    def __init__(self, file: IO[bytes]):
+    def __init__(self, file: IO[bytes], *, strings: bool = True):
         super().__init__(file, read_only=True, data_only=True, keep_links=False)
+        self.shared_strings = []
         try:
             self.read_manifest()
-            self.read_strings()
+            if strings:  # the limits check needs no cell text
+                self.read_strings()
             self.read_workbook()
             apply_stylesheet(self.archive, self.wb)
             # (title, part name); chart sheets keep their place in the order (it decides which
