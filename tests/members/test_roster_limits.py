@@ -270,3 +270,10 @@ def test_a_legitimate_roster_costs_memory_in_proportion_to_its_members():
     parsed, _seconds, peak = _measured(parse_roster, content, today=TODAY)
     assert len(parsed.rows) == 1000 and {r.data["union_name"] for r in parsed.rows} == {"江苏白塔化工建材有限公司工会"}
     assert peak < 1.8 * MB, peak / MB
+
+
+@pytest.mark.django_db
+def test_the_upload_form_states_the_limits(client_for, chair_a, settings):
+    settings.ROSTER_MAX_ROWS = 20_000
+    page = client_for(chair_a).get(reverse("members:import_upload")).content.decode()
+    assert "每个工作表最多 20,000 行、64 列，文件最大 10 MB。" in page
