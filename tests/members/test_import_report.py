@@ -77,6 +77,9 @@ def test_the_report_pages_and_filters_by_status(client_for, chair_a, county_tree
     assert {kind for kind, _row in warnings} == {"warning"} and len(warnings) == 30
     errors = table_rows(client.get(url, {"status": "error", "page": 2}).content.decode())
     assert {kind for kind, _row in errors} == {"danger"} and errors[0][1] == "110"
+    clean = make_import(county_tree["union_a"], chair_a, errors=0, warnings=0)
+    page = client.get(reverse("members:import_detail", kwargs={"pk": clean.pk}), {"status": "error"}).content.decode()
+    assert "没有这一类的行" in page and not table_rows(page)
     # Hostile or stale values fall back to a page that exists and the default filter.
     for params in ({"page": "-1"}, {"page": "9999"}, {"page": "x\x00"}, {"status": "valid\x00", "page": "1"}):
         response = client.get(url, params)
