@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import IO, Any, Literal
 from xml.parsers import expat
 
-from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader
+from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader, _find_workbook_part
 from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.utils.datetime import from_excel, from_ISO8601
@@ -156,6 +156,9 @@ class RosterLimits:
     # a real roster sheet is about 10:1).
     compression_ratio: int = 100
     ratio_from_bytes: int = 1024 * 1024
+    # Parts the reader parses whole ([Content_Types].xml, the workbook, styles, relations): a big
+    # office file's styles.xml is a few hundred KB. Sheets and shared strings are streamed.
+    whole_part_bytes: int = 8 * 1024 * 1024
     entries: int = 500
     rows: int = 50_000
     columns: int = 64
@@ -199,13 +202,24 @@ def _check_zip(archive: zipfile.ZipFile, limits: RosterLimits) -> None:
             f"文件解压后有 {_megabytes(total)}，超过上限 {_megabytes(limits.uncompressed_bytes)}。{_SPLIT}"
         )
     for member in members:
-        if member.file_size > limits.part_bytes or (
-            member.file_size > limits.ratio_from_bytes
-            and member.file_size > limits.compression_ratio * max(member.compress_size, 1)
-        ):
-            raise RosterTooLarge(
-                f"文件中有一部分解压后异常庞大（{_megabytes(member.file_size)}），无法安全读取。{_RESAVE}"
+        parsed_whole = member.filename.lower().endswith((".xml", ".rels")) and not _STREAMED_PART.match(member.filename)
+        if (
+            member.file_size > limits.part_bytes
+            or (parsed_whole and member.file_size > limits.whole_part_bytes)
+            or (
+                member.file_size > limits.ratio_from_bytes
+                and member.file_size > limits.compression_ratio * max(member.compress_size, 1)
             )
+        ):
+            raise _part_too_large(member.file_size)
+
+
+def _part_too_large(size: int) -> RosterTooLarge:
+    return RosterTooLarge(f"文件中有一部分解压后异常庞大（{_megabytes(size)}），无法安全读取。{_RESAVE}")
+
+
+# The parts read as a stream (see _Book.sheet and _Book.read_strings), where they normally are.
+_STREAMED_PART = re.compile(r"^xl/(worksheets/[^/]+\.xml|sharedStrings\.xml)$", re.IGNORECASE)
 
 
 def _row_limit_message(title: str, where: str, last_row: int, limits: RosterLimits) -> str:
@@ -350,7 +364,7 @@ def _open_workbook(
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             _check_zip(archive, limits)
-        book = _Book(io.BytesIO(data), strings=strings)
+        book = _Book(io.BytesIO(data), strings=strings, whole_part_bytes=limits.whole_part_bytes)
     except RosterTooLarge as exc:
         return None, str(exc)
     except _UNREADABLE:
@@ -377,11 +391,16 @@ class _Book(ExcelReader):
     the same results as ``load_workbook(data_only=True)`` (a test compares the two).
     """
 
-    def __init__(self, file: IO[bytes], *, strings: bool = True):
+    def __init__(self, file: IO[bytes], *, strings: bool = True, whole_part_bytes: int | None = None):
         super().__init__(file, read_only=True, data_only=True, keep_links=False)
         self.shared_strings = []
         try:
             self.read_manifest()
+            if whole_part_bytes is not None:
+                # The workbook part is parsed whole wherever the manifest puts it.
+                size = self.archive.getinfo(_find_workbook_part(self.package).PartName[1:]).file_size
+                if size > whole_part_bytes:
+                    raise _part_too_large(size)
             if strings:  # the limits check needs no cell text
                 self.read_strings()
             self.read_workbook()

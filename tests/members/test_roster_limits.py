@@ -277,3 +277,34 @@ def test_the_upload_form_states_the_limits(client_for, chair_a, settings):
     settings.ROSTER_MAX_ROWS = 20_000
     page = client_for(chair_a).get(reverse("members:import_upload")).content.decode()
     assert "每个工作表最多 20,000 行、64 列，文件最大 10 MB。" in page
+
+
+def _with_part_padded(content: bytes, name: str, padding: int) -> bytes:
+    """``content`` with ``name`` grown by an XML comment of ``padding`` bytes (still valid)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as old, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename == name:
+                comment = b"<!--" + b"x" * padding + b"-->"
+                if data.startswith(b"<?xml"):
+                    head, _, rest = data.partition(b"?>")
+                    data = head + b"?>" + comment + rest
+                else:
+                    data = comment + data
+            new.writestr(info, data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "part", ["xl/styles.xml", "xl/workbook.xml", "[Content_Types].xml", "xl/_rels/workbook.xml.rels"]
+)
+def test_a_part_the_reader_parses_whole_is_held_to_a_smaller_size(part):
+    """Sheets and shared strings are streamed; the workbook, styles and relations are parsed
+    whole by openpyxl, so they may not be anywhere near the size a sheet may be."""
+    limits = RosterLimits(whole_part_bytes=100_000)
+    content = build_roster_xlsx(20)
+    assert roster_file_problem(content, limits=limits) is None
+    padded = _with_part_padded(content, part, 200_000)
+    assert "解压后异常庞大" in roster_file_problem(padded, limits=limits)
+    assert roster_file_problem(padded) is None  # within the default 8 MB
