@@ -141,11 +141,14 @@ class ImportReportEntries:
             return [json.loads(text) for (text,) in cursor.fetchall()]
 
     def batches(self, size: int = 5000):
-        """Every entry, ``size`` at a time (the report download)."""
-        start = 0
-        while batch := self[start : start + size]:
-            yield from batch
-            start += size
+        """Every entry in order, through a server-side cursor ``size`` at a time (the report
+        download): one query, and never the whole report in the web process."""
+        with connection.chunked_cursor() as cursor:
+            cursor.execute(
+                _REPORT_ENTRIES_SQL.format(what="e.entry::text") + " ORDER BY e.n", [self.import_id, self.statuses]
+            )
+            while rows := cursor.fetchmany(size):
+                yield from (json.loads(text) for (text,) in rows)
 
 
 def import_report_entries(*, roster_import: RosterImport, status: str = "problems") -> ImportReportEntries:
