@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -16,6 +17,7 @@ from apps.core.forms import int_param
 from apps.core.history import object_history
 from apps.core.mixins import ScopedPermissionMixin, ServiceFormMixin
 from apps.core.pagination import CappedCountPaginator
+from apps.core.uploads import read_upload
 
 from . import selectors, services
 from .choices import OPEN_STATUSES, TRANSITIONS, Category, Status
@@ -226,7 +228,10 @@ class AttachmentUploadView(ComplaintActionMixin, View):
             upload = form.cleaned_data["file"]
             try:
                 services.attachment_add(
-                    user=request.user, complaint=self.complaint, file_name=upload.name, content=upload.read()
+                    user=request.user,
+                    complaint=self.complaint,
+                    file_name=upload.name,
+                    content=read_upload(upload, limit=settings.COMPLAINT_ATTACHMENT_MAX_BYTES),
                 )
                 messages.success(request, _("Attachment added."))
             except ValidationError as exc:

@@ -1,15 +1,28 @@
-"""Session lifetime: 30 minutes idle and 8 hours in all, whichever comes first."""
+"""Session lifetime: 30 minutes idle and 8 hours in all, whichever comes first.
+
+Only what the user does counts as activity. A page's own refreshing — a progress bar's polling
+(the ``X-Auto-Refresh: 1`` header) or a progress page reloading itself (``?auto_refresh=1``) —
+is checked against the timeouts like any request, but never keeps an idle session alive.
+"""
 
 import time
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 LOGIN_AT = "_login_at"
 LAST_SEEN = "_last_seen"
+AUTO_REFRESH_HEADER = "X-Auto-Refresh"
+AUTO_REFRESH_PARAM = "auto_refresh"
+
+
+def is_auto_refresh(request) -> bool:
+    """Whether the page asked for this itself (static/js polls and reloads mark it so)."""
+    return request.headers.get(AUTO_REFRESH_HEADER) == "1" or request.GET.get(AUTO_REFRESH_PARAM) == "1"
 
 
 class SessionTimeoutMiddleware:
@@ -17,6 +30,12 @@ class SessionTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        passive = is_auto_refresh(request)
+        if AUTO_REFRESH_PARAM in request.GET:
+            # The page's links and filters are built from request.GET: a click on them is the
+            # user's own, so the marker goes no further than here.
+            request.GET = request.GET.copy()
+            del request.GET[AUTO_REFRESH_PARAM]
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             now = time.time()
@@ -27,8 +46,11 @@ class SessionTimeoutMiddleware:
             if idle or too_long:
                 logout(request)
                 messages.info(request, _("Your session has expired. Please log in again."))
+                if request.headers.get(AUTO_REFRESH_HEADER) == "1":
+                    # A poll gets no login page to parse: 401, and the script reloads the page.
+                    return JsonResponse({"expired": True}, status=401)
                 return redirect(settings.LOGIN_URL)
             # Writing the session costs a query; a minute's precision is plenty for 30 minutes.
-            if now - last_seen >= 60 or LAST_SEEN not in request.session:
+            if not passive and (now - last_seen >= 60 or LAST_SEEN not in request.session):
                 request.session[LAST_SEEN] = now
         return self.get_response(request)

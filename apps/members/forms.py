@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from apps.branches.choices import GRASSROOTS_KINDS
@@ -7,6 +8,7 @@ from apps.core.forms import DATE_INPUT, submit_helper
 
 from .choices import ARCHIVED_STATUSES, MemberStatus
 from .models import Member
+from .roster import RosterLimits
 
 
 def _unions(user):
@@ -125,4 +127,11 @@ class RosterUploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["union"].queryset = _unions(user)
         self.fields["file"].widget.attrs["accept"] = ".xlsx"
+        limits = RosterLimits.from_settings()
+        self.fields["file"].help_text = format_lazy(
+            "{} {}",
+            self.fields["file"].help_text,
+            _("At most %(rows)s rows and %(columns)s columns a sheet, %(size)s MB a file.")
+            % {"rows": f"{limits.rows:,}", "columns": limits.columns, "size": f"{limits.file_bytes / 2**20:g}"},
+        )
         self.helper = submit_helper(_("Upload and check"))

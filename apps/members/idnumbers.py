@@ -197,13 +197,15 @@ def validate_id_number(raw: object, *, today: dt.date | None = None) -> IdCheck:
     try:
         birth = dt.date(int(birth_text[:4]), int(birth_text[4:6]), int(birth_text[6:]))
     except ValueError:
-        check.errors.append(f"第 7–14 位的出生日期“{birth_text}”不是有效日期，请核对证件后重新填写。")
+        # The messages name the digits, never the date they spell: a report or a log line must
+        # not carry anyone's birth year or month.
+        check.errors.append("第 7–14 位（出生日期）不是有效日期，请核对证件后重新填写。")
     else:
         today = today or china_today()
         if birth > today:
-            check.errors.append(f"出生日期 {birth:%Y-%m-%d} 晚于今天，请核对证件后重新填写。")
+            check.errors.append("第 7–14 位（出生日期）晚于今天，请核对证件后重新填写。")
         elif birth < _EARLIEST_BIRTH:
-            check.errors.append(f"出生日期 {birth:%Y-%m-%d} 早于 1900 年，请核对证件后重新填写。")
+            check.errors.append("第 7–14 位（出生日期）早于 1900 年，请核对证件后重新填写。")
         else:
             check.birth_date = birth
     region = region_name(number[:6], check.birth_date.year if check.birth_date else None)

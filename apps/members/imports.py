@@ -20,7 +20,7 @@ from apps.branches.models import OrgUnit
 from .choices import ImportStatus
 from .idnumbers import mask_id_number
 from .models import Member, RosterImport
-from .roster import parse_roster
+from .roster import parse_roster, roster_file_problem
 from .selectors import id_hash_of
 from .services import any_of, card_numbers_issue
 from .validators import is_mobile
@@ -41,11 +41,14 @@ ACTION_LABELS = {
 
 
 def roster_import_start(*, user, union: OrgUnit, file_name: str, content: bytes) -> RosterImport:
-    """Store the upload and queue its dry run. Refuses what is not an .xlsx of a sane size."""
+    """Store the upload and queue its dry run. Refuses, before storing anything, what is not an
+    .xlsx workbook within the roster limits (size, size unpacked, rows, columns, merged ranges);
+    the worker checks the same again before it reads a row."""
     if not file_name.lower().endswith(".xlsx") or not content.startswith(XLSX_MAGIC):
         raise ValidationError({"file": "请上传 Excel 2007 及以上格式（.xlsx）的花名册；.xls 请先另存为 .xlsx。"})
-    if len(content) > settings.ROSTER_MAX_UPLOAD_BYTES:
-        raise ValidationError({"file": "文件过大，请拆分后分批导入。"})
+    problem = roster_file_problem(content)
+    if problem:
+        raise ValidationError({"file": problem})
     roster_import = RosterImport.objects.create(
         union=union, uploaded_by=user, file_name=file_name[:200], content=content, commit=False
     )

@@ -18,10 +18,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal
+from xml.parsers import expat
 
-from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader
+from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader, _find_workbook_part
 from openpyxl.styles.stylesheet import apply_stylesheet
-from openpyxl.utils.cell import column_index_from_string, range_boundaries
+from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.utils.datetime import from_excel, from_ISO8601
 from openpyxl.xml.functions import iterparse  # defusedxml's, whenever openpyxl would use it
 
@@ -117,9 +118,13 @@ class RosterParse:
 Source = str | Path | bytes | IO[bytes]
 
 
-def parse_roster(source: Source, *, today: dt.date | None = None) -> RosterParse:
-    """Parse a roster from a path, the file's bytes, or a binary file object (e.g. an upload)."""
-    book, error = _open_workbook(source)
+def parse_roster(source: Source, *, today: dt.date | None = None, limits: RosterLimits | None = None) -> RosterParse:
+    """Parse a roster from a path, the file's bytes, or a binary file object (e.g. an upload).
+
+    A file beyond ``limits`` (the settings' by default) comes back as an error before any sheet
+    is read.
+    """
+    book, error = _open_workbook(source, limits or RosterLimits.from_settings())
     if book is None:
         return RosterParse(error=error)
     try:
@@ -128,6 +133,190 @@ def parse_roster(source: Source, *, today: dt.date | None = None) -> RosterParse
         return RosterParse(error=_READ_ERROR)
     finally:
         book.close()
+
+
+# --- limits: what a roster file may be, checked before anything is built per cell ----------------
+
+
+@dataclass(frozen=True)
+class RosterLimits:
+    """The largest roster the portal reads; a bigger file is refused with a Chinese message.
+
+    Checked on the file as a zip (its central directory: sizes, ratio, entries) and then by one
+    streamed pass over each worksheet's XML (its ``<dimension>``, rows, cells and merged ranges),
+    before any sheet is read: a merged range or a dimension is never expanded cell by cell.
+    """
+
+    file_bytes: int = 10 * 1024 * 1024
+    uncompressed_bytes: int = 100 * 1024 * 1024
+    part_bytes: int = 64 * 1024 * 1024
+    # A part that large must not have been squeezed harder than this (zip bombs reach 1000:1;
+    # a real roster sheet is about 10:1).
+    compression_ratio: int = 100
+    ratio_from_bytes: int = 1024 * 1024
+    # Parts the reader parses whole ([Content_Types].xml, the workbook, styles, relations): a big
+    # office file's styles.xml is a few hundred KB. Sheets and shared strings are streamed.
+    whole_part_bytes: int = 8 * 1024 * 1024
+    entries: int = 500
+    rows: int = 50_000
+    columns: int = 64
+    merges: int = 10_000
+
+    @classmethod
+    def from_settings(cls) -> RosterLimits:
+        from django.conf import settings
+
+        return cls(
+            file_bytes=settings.ROSTER_MAX_UPLOAD_BYTES,
+            uncompressed_bytes=settings.ROSTER_MAX_UNCOMPRESSED_BYTES,
+            part_bytes=settings.ROSTER_MAX_PART_BYTES,
+            rows=settings.ROSTER_MAX_ROWS,
+            columns=settings.ROSTER_MAX_COLUMNS,
+        )
+
+
+class RosterTooLarge(Exception):
+    """A file beyond :class:`RosterLimits`; the message says so in Chinese and what to do."""
+
+
+_SPLIT = "请删除多余的工作表、图片和空行，或按工会拆分后分批导入。"
+_RESAVE = "请在 Excel 中打开后“另存为”新的 .xlsx 文件，再重新上传。"
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):g} MB"
+
+
+def _check_zip(archive: zipfile.ZipFile, limits: RosterLimits) -> None:
+    """Sizes as the zip's directory states them; zipfile never inflates a part past its stated size."""
+    members = archive.infolist()
+    if len(members) > limits.entries:
+        raise RosterTooLarge(
+            f"文件内含 {len(members)} 个部件，超过上限 {limits.entries} 个，不像是会员花名册。{_RESAVE}"
+        )
+    total = sum(member.file_size for member in members)
+    if total > limits.uncompressed_bytes:
+        raise RosterTooLarge(
+            f"文件解压后有 {_megabytes(total)}，超过上限 {_megabytes(limits.uncompressed_bytes)}。{_SPLIT}"
+        )
+    for member in members:
+        parsed_whole = member.filename.lower().endswith((".xml", ".rels")) and not _STREAMED_PART.match(member.filename)
+        if (
+            member.file_size > limits.part_bytes
+            or (parsed_whole and member.file_size > limits.whole_part_bytes)
+            or (
+                member.file_size > limits.ratio_from_bytes
+                and member.file_size > limits.compression_ratio * max(member.compress_size, 1)
+            )
+        ):
+            raise _part_too_large(member.file_size)
+
+
+def _part_too_large(size: int) -> RosterTooLarge:
+    return RosterTooLarge(f"文件中有一部分解压后异常庞大（{_megabytes(size)}），无法安全读取。{_RESAVE}")
+
+
+# The parts read as a stream (see _Book.sheet and _Book.read_strings), where they normally are.
+_STREAMED_PART = re.compile(r"^xl/(worksheets/[^/]+\.xml|sharedStrings\.xml)$", re.IGNORECASE)
+
+
+def _row_limit_message(title: str, where: str, last_row: int, limits: RosterLimits) -> str:
+    return (
+        f"工作表“{title}”{where}到第 {last_row:,} 行，超过每次导入的上限 {limits.rows:,} 行。"
+        "请删除表格下方多余的行（包括合并的单元格），或按工会拆分后分批导入。"
+    )
+
+
+def _column_limit_message(title: str, where: str, last_column: int, limits: RosterLimits) -> str:
+    return (
+        f"工作表“{title}”{where}到第 {last_column:,} 列（{get_column_letter(min(last_column, 18278))} 列），"
+        f"超过上限 {limits.columns} 列。请删除右侧多余的列（包括合并的单元格）后重新上传。"
+    )
+
+
+def _range_edges(ref: str) -> tuple[int, int, int, int] | None:
+    """(min_col, min_row, max_col, max_row) of "A1:N200" / "A1"; None when it is no range at all."""
+    try:
+        bounds = range_boundaries(ref.upper())
+    except (TypeError, ValueError):
+        return None
+    if None in bounds:  # whole rows or columns ("A:A", "1:1") mean the sheet's full size
+        min_col, min_row, max_col, max_row = bounds
+        return (min_col or 1, min_row or 1, max_col or 16_384, max_row or 1_048_576)
+    return bounds
+
+
+class _SheetScan:
+    """One streamed pass over a worksheet's XML: expat events, nothing kept per cell.
+
+    Refuses (raises :class:`RosterTooLarge`) as soon as a row, a cell, the ``<dimension>`` or a
+    merged range goes past the limits, so a huge sheet is never read to its end.
+    """
+
+    def __init__(self, title: str, limits: RosterLimits):
+        self.title, self.limits = title, limits
+        self.rows = 0
+        self.last_row = 0
+        self.last_column = 0
+        self.column = 0
+        self.merges: list[tuple[int, int, int, int]] = []
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        tag = name.rpartition(":")[2]  # "row", or "x:row" where a file names the namespace so
+        if tag == "c":
+            coordinate = attrs.get("r")
+            self.column = _column_of(coordinate) if coordinate else self.column + 1
+            if self.column > self.limits.columns:
+                raise RosterTooLarge(_column_limit_message(self.title, "的数据", self.column, self.limits))
+            self.last_column = max(self.last_column, self.column)
+        elif tag == "row":
+            self.rows += 1
+            self.column = 0
+            self.last_row = _row_number(attrs.get("r"), self.last_row)
+            if self.last_row > self.limits.rows or self.rows > self.limits.rows:
+                raise RosterTooLarge(_row_limit_message(self.title, "的数据", self.last_row, self.limits))
+        elif tag in ("dimension", "mergeCell"):
+            edges = _range_edges(attrs.get("ref") or "")
+            if edges is None:
+                return
+            where = "的范围" if tag == "dimension" else "的合并单元格"
+            _min_col, _min_row, max_col, max_row = edges
+            if max_row > self.limits.rows:
+                raise RosterTooLarge(_row_limit_message(self.title, where, max_row, self.limits))
+            if max_col > self.limits.columns:
+                raise RosterTooLarge(_column_limit_message(self.title, where, max_col, self.limits))
+            if tag == "mergeCell":
+                self.merges.append(edges)
+                if len(self.merges) > self.limits.merges:
+                    raise RosterTooLarge(
+                        f"工作表“{self.title}”的合并单元格超过 {self.limits.merges:,} 处。"
+                        "请取消数据区域的合并单元格后重新上传。"
+                    )
+
+    def finish(self) -> None:
+        # Merged ranges, cut to the cells the sheet holds, cover it at most once: Excel never
+        # overlaps them, and only a crafted file would make the reader repeat work that way.
+        area = 0
+        for min_col, min_row, max_col, max_row in self.merges:
+            rows = min(max_row, self.last_row) - min_row + 1
+            columns = min(max_col, self.last_column) - min_col + 1
+            if rows > 0 and columns > 0:
+                area += rows * columns
+        if area > max(self.last_row * self.last_column, 1):
+            raise RosterTooLarge(f"工作表“{self.title}”的合并单元格相互重叠，无法读取。{_RESAVE}")
+
+
+def _scan_sheet(archive: zipfile.ZipFile, part: str, title: str, limits: RosterLimits) -> None:
+    scan = _SheetScan(title, limits)
+    # Without namespace processing (a third faster): only local names matter here, and a file
+    # that puts them in another namespace is only judged more strictly.
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = scan.start
+    with archive.open(part) as src:
+        while chunk := src.read(1 << 16):
+            parser.Parse(chunk, False)
+    parser.Parse(b"", True)
+    scan.finish()
 
 
 # --- opening the file -----------------------------------------------------------------------------
@@ -140,7 +329,18 @@ _TEXT, _RUN, _MERGE_CELL = f"{_NS}t", f"{_NS}r", f"{_NS}mergeCell"
 _COORDINATE = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 
 
-def _open_workbook(source: Source) -> tuple[_Book | None, str | None]:
+def roster_file_problem(source: Source, *, limits: RosterLimits | None = None) -> str | None:
+    """Why this file cannot be read as a roster (Chinese), or None; only the limits and the
+    package are checked (one streamed pass per sheet, nothing kept per cell), no row is read."""
+    book, error = _open_workbook(source, limits or RosterLimits.from_settings(), strings=False)
+    if book is not None:
+        book.close()
+    return error
+
+
+def _open_workbook(
+    source: Source, limits: RosterLimits | None = None, *, strings: bool = True
+) -> tuple[_Book | None, str | None]:
     try:
         if isinstance(source, bytes):
             data = source
@@ -152,14 +352,32 @@ def _open_workbook(source: Source) -> tuple[_Book | None, str | None]:
             data = source.read()
     except OSError:
         return None, _READ_ERROR
+    limits = limits or RosterLimits.from_settings()
     if data.startswith(_OLE2_MAGIC):
         return None, _OLE2_ERROR
+    if len(data) > limits.file_bytes:
+        return None, f"文件超过上限 {_megabytes(limits.file_bytes)}。请按工会拆分后分批导入。"
     if not zipfile.is_zipfile(io.BytesIO(data)):
         return None, _READ_ERROR
     try:
-        return _Book(io.BytesIO(data)), None
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            _check_zip(archive, limits)
+        book = _Book(io.BytesIO(data), strings=strings, whole_part_bytes=limits.whole_part_bytes)
+    except RosterTooLarge as exc:
+        return None, str(exc)
     except _UNREADABLE:
         return None, _READ_ERROR
+    try:
+        for title, part in book.sheet_parts:
+            if part is not None:
+                _scan_sheet(book.archive, part, title, limits)
+    except RosterTooLarge as exc:
+        book.close()
+        return None, str(exc)
+    except _UNREADABLE:
+        book.close()
+        return None, _READ_ERROR
+    return book, None
 
 
 class _Book(ExcelReader):
@@ -171,11 +389,18 @@ class _Book(ExcelReader):
     the same results as ``load_workbook(data_only=True)`` (a test compares the two).
     """
 
-    def __init__(self, file: IO[bytes]):
+    def __init__(self, file: IO[bytes], *, strings: bool = True, whole_part_bytes: int | None = None):
         super().__init__(file, read_only=True, data_only=True, keep_links=False)
+        self.shared_strings = []
         try:
             self.read_manifest()
-            self.read_strings()
+            if whole_part_bytes is not None:
+                # The workbook part is parsed whole wherever the manifest puts it.
+                size = self.archive.getinfo(_find_workbook_part(self.package).PartName[1:]).file_size
+                if size > whole_part_bytes:
+                    raise _part_too_large(size)
+            if strings:  # the limits check needs no cell text
+                self.read_strings()
             self.read_workbook()
             apply_stylesheet(self.archive, self.wb)
             # (title, part name); chart sheets keep their place in the order (it decides which
@@ -325,15 +550,17 @@ class _Sheet:
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
 
     def finish_merges(self):
-        # As in openpyxl: a merge takes the sheet's size out to its edges, and only its top-left
-        # cell keeps a value (Excel drops the others when merging; a stale one must not count).
-        for min_col, min_row, max_col, max_row in self.merges:
-            self.max_row = max(self.max_row, max_row)
-            self.max_column = max(self.max_column, max_col)
-            for row in range(min_row, max_row + 1):
-                values = self.rows.get(row)
-                if values is None:
-                    continue
+        # Only its top-left cell keeps a value (Excel drops the others when merging; a stale one
+        # must not count). Each merge is cut to the cells the sheet holds first: a range reaching
+        # to XFD1048576 costs what the cells under it cost, never one step per cell it names.
+        self.merges = [
+            (min_col, min_row, min(max_col, self.max_column), min(max_row, self.max_row))
+            for min_col, min_row, max_col, max_row in self.merges
+            if min_row <= self.max_row and min_col <= self.max_column
+        ]
+        for row, merges in _merge_sweep(self.merges, sorted(self.rows)):
+            values = self.rows[row]
+            for min_col, min_row, max_col, _max_row in merges:
                 for column in range(min_col, min(max_col, len(values)) + 1):
                     if (row, column) != (min_row, min_col):
                         values[column - 1] = None
@@ -436,21 +663,30 @@ def _parse_workbook(book: _Book, today: dt.date) -> RosterParse:
     return RosterParse(error=_missing_header_message(best))
 
 
-def _merged_values(sheet: _Sheet, first_row: int) -> dict[tuple[int, int], object]:
-    """(row, column) -> value for every cell covered by a merge below the header.
+def _merge_sweep(merges: list[tuple[int, int, int, int]], rows: list[int]):
+    """(row, the merges covering it) for each of ``rows`` (ascending): one sweep down the sheet,
+    so a merge costs the rows in the file it covers, whatever range it names."""
+    pending = sorted(merges, key=lambda merge: merge[1], reverse=True)
+    active: list[tuple[int, int, int, int]] = []
+    for row in rows:
+        while pending and pending[-1][1] <= row:
+            active.append(pending.pop())
+        if active:
+            active = [merge for merge in active if merge[3] >= row]
+        yield row, active
+
+
+def _fill_merges(sheet: _Sheet, values: list[object], merges, tops) -> list[object]:
+    """A row's values with the merges covering it filled in from their top-left cells.
 
     Only the top-left cell of a merge holds a value; a 所在工会 cell merged down over twenty
     members means that union for all twenty.
     """
-    values: dict[tuple[int, int], object] = {}
-    for min_col, min_row, max_col, max_row in sheet.merges:
-        if max_row < first_row:
-            continue
-        value = sheet.value(min_row, min_col)
-        # Clamp to the used area of the sheet.
-        for row in range(max(min_row, first_row), min(max_row, sheet.max_row) + 1):
-            for column in range(min_col, min(max_col, sheet.max_column) + 1):
-                values[(row, column)] = value
+    values = values + [None] * (sheet.max_column - len(values))
+    for min_col, min_row, max_col, _max_row in merges:
+        value = tops[(min_row, min_col)]
+        for column in range(min_col, min(max_col, len(values)) + 1):
+            values[column - 1] = value
     return values
 
 
@@ -460,15 +696,16 @@ def _parse_sheet(sheet: _Sheet, header: _Header, epoch: dt.datetime, today: dt.d
         sheet_name=sheet.title,
         columns={name: column for name, (column, _label) in header.columns.items()},
     )
-    merged = _merged_values(sheet, header.data_start)
-    merged_rows = {row for row, _column in merged}
+    # The top-left values first: each row's cells are dropped once the row is checked, so the
+    # sheet and the checked rows are not both held whole.
+    tops = {(min_row, min_col): sheet.value(min_row, min_col) for min_col, min_row, _c, _r in sheet.merges}
     seq_column = header.columns.get("seq", (0, ""))[0]
     labels = {name: label for name, (_column, label) in header.columns.items()}
     first_seen: dict[str, int] = {}  # ID number -> first row carrying it
-    for row in range(header.data_start, sheet.max_row + 1):
-        values = sheet.rows.get(row)
-        if values is None:  # no cell in the file at all: a blank row
-            continue
+    # Rows with no cell in the file at all are blank: only the file's rows are visited.
+    rows = sorted(r for r in sheet.rows if r >= header.data_start)
+    for row, merges in _merge_sweep(sheet.merges, rows):
+        values = sheet.rows.pop(row)
         # Judge the row by what is written in it; a merge reaching down from above (a 备注 or
         # 所在工会 cell stretched past the last member) does not make a blank row a member.
         texts = [_compact(value) for value in values]
@@ -480,8 +717,8 @@ def _parse_sheet(sheet: _Sheet, header: _Header, epoch: dt.datetime, today: dt.d
             continue
         if any(text.startswith(_SUBTOTAL_PREFIX) for text in texts):
             continue
-        if row in merged_rows:
-            values = [merged.get((row, column), value) for column, value in enumerate(sheet.row_values(row), 1)]
+        if merges:
+            values = _fill_merges(sheet, values, merges, tops)
         record = {name: _at(values, column) for name, (column, _label) in header.columns.items()}
         result.rows.append(_check_row(row, record, labels, first_seen, epoch, today))
     return result
@@ -599,17 +836,16 @@ def _check_sex(value: object, from_id: str, label: str) -> list[str]:
 
 
 def _check_birth(value: object, from_id: dt.date, label: str) -> list[str]:
+    # Neither the cell nor the ID's date is quoted back: the report carries no birth year or month.
     if value is None or _compact(value) == "":
         return []
     candidates = _year_month_candidates(value)
-    id_text = f"{from_id.year}年{from_id.month}月"
     if not candidates:
-        return [f"{label}：无法识别“{_text(value)}”，请写成“1981.01”这样的年月；导入时以身份证号码为准（{id_text}）。"]
+        return [f"{label}：无法识别，请写成“1981.01”这样的年月；导入时以身份证号码中的出生日期为准。"]
     if any(year == from_id.year and (month is None or month == from_id.month) for year, month in candidates):
         return []
-    return [
-        f"{label}：填写为“{_text(value)}”，与身份证号码中的出生年月（{id_text}）不一致，请核对；导入时以身份证号码为准。"
-    ]
+    part = "月份" if any(year == from_id.year for year, _month in candidates) else "年份"
+    return [f"{label}：{part}与身份证号码中的出生日期不一致，请核对；导入时以身份证号码为准。"]
 
 
 def _year_month_candidates(value: object) -> list[tuple[int, int | None]]:

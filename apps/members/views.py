@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import cached_property
@@ -12,6 +14,7 @@ from apps.core.errors import ApplicationError
 from apps.core.exports import XlsxExportMixin, xlsx_response
 from apps.core.mixins import ScopedListView, ScopedPermissionMixin, ServiceFormMixin
 from apps.core.pagination import CappedCountPaginator
+from apps.core.uploads import read_upload
 
 from . import imports, selectors, services
 from .choices import ImportStatus, TransferStatus
@@ -266,7 +269,10 @@ class RosterUploadView(ScopedPermissionMixin, ServiceFormMixin, FormView):
     def save(self, form):
         upload = form.cleaned_data["file"]
         return imports.roster_import_start(
-            user=self.request.user, union=form.cleaned_data["union"], file_name=upload.name, content=upload.read()
+            user=self.request.user,
+            union=form.cleaned_data["union"],
+            file_name=upload.name,
+            content=read_upload(upload, limit=settings.ROSTER_MAX_UPLOAD_BYTES),
         )
 
 
@@ -275,15 +281,26 @@ class ImportDetailView(ScopedPermissionMixin, DetailView):
     selector = selectors.import_list
     template_name = "members/import_detail.html"
     context_object_name = "roster_import"
-
-    def get_queryset(self):
-        return super().get_queryset().defer("content")
+    report_per_page = 100
 
     def get_context_data(self, **kwargs):
-        report = self.object.report or []
-        problems = [entry for entry in report if entry["status"] != "valid" or entry["action"] == "transfer"]
+        # One page of the report's problem rows, read from the database: the report itself (up
+        # to ROSTER_MAX_ROWS entries) is never loaded here.
+        status = self.request.GET.get("status", "problems")
+        if status not in selectors.REPORT_STATUSES:
+            status = "problems"
+        entries = selectors.import_report_entries(roster_import=self.object, status=status)
+        page = Paginator(entries, self.report_per_page).get_page(self.request.GET.get("page"))
         return super().get_context_data(
-            problems=problems,
+            problems=page.object_list,
+            page_obj=page,
+            is_paginated=page.has_other_pages(),
+            report_status=status,
+            report_statuses=[
+                ("problems", _("All problems")),
+                ("error", _("Errors")),
+                ("warning", _("Warnings")),
+            ],
             action_labels=imports.ACTION_LABELS,
             done=self.object.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING),
             **kwargs,
@@ -327,6 +344,6 @@ class ImportReportView(ImportDetailView):
             headers=[_("Row"), _("Result"), _("What happens"), _("Messages")],
             rows=(
                 (e["row"], labels[e["status"]], imports.ACTION_LABELS[e["action"]], "；".join(e["messages"]))
-                for e in roster_import.report or []
+                for e in selectors.ImportReportEntries(roster_import).batches()
             ),
         )

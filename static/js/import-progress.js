@@ -1,18 +1,37 @@
 // Polls a roster import's progress and reloads the page when it is done.
 // A separate file, not inline: the Content Security Policy allows scripts from this origin only.
+// Polls and the reload say they are automatic (X-Auto-Refresh, ?auto_refresh=1): they do not keep
+// an idle session alive. When the session has ended the poll answers 401 and the page reloads
+// to the login page.
 (function () {
   "use strict";
+  var url = new URL(window.location.href);
+  if (url.searchParams.has("auto_refresh")) {
+    url.searchParams.delete("auto_refresh");
+    window.history.replaceState(null, "", url.toString());
+  }
   var box = document.getElementById("import-progress");
   if (!box) { return; }
   var bar = box.querySelector(".progress-bar");
+  function reload(automatic) {
+    if (automatic) { url.searchParams.set("auto_refresh", "1"); }
+    window.location.replace(url.toString());
+  }
   function poll() {
-    fetch(box.dataset.url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
-      .then(function (response) { return response.json(); })
+    fetch(box.dataset.url, {
+      credentials: "same-origin",
+      headers: { "Accept": "application/json", "X-Auto-Refresh": "1" }
+    })
+      .then(function (response) {
+        if (response.status === 401) { reload(false); return null; }
+        return response.json();
+      })
       .then(function (data) {
+        if (data === null) { return; }
         bar.style.width = data.percent + "%";
         bar.textContent = data.total ? data.processed + " / " + data.total : data.percent + "%";
         if (data.status !== "queued" && data.status !== "running") {
-          window.location.reload();
+          reload(true);
         } else {
           window.setTimeout(poll, 1000);
         }

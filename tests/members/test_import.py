@@ -96,14 +96,11 @@ class TestWebImport:
         assert ".xlsx" in response.content.decode()
         assert not RosterImport.objects.exists()
 
-    def test_a_corrupt_xlsx_fails_with_a_chinese_message(
-        self, client_for, chair_a, county_tree, django_capture_on_commit_callbacks
-    ):
-        with django_capture_on_commit_callbacks(execute=True):
-            upload(client_for(chair_a), county_tree["union_a"], path=b"PK\x03\x04 not really a zip")
-        roster_import = RosterImport.objects.get()
-        assert roster_import.status == "failed" and roster_import.error
-        assert Member.objects.count() == 0
+    def test_a_corrupt_xlsx_is_refused_at_upload_with_a_chinese_message(self, client_for, chair_a, county_tree):
+        # The worker's own refusal of such a file: tests/members/test_roster_limits.py.
+        response = upload(client_for(chair_a), county_tree["union_a"], path=b"PK\x03\x04 not really a zip")
+        assert response.status_code == 200 and "无法读取文件" in response.content.decode()
+        assert not RosterImport.objects.exists() and Member.objects.count() == 0
 
     def test_another_townships_import_report_and_progress_are_404(
         self, client_for, chair_a, chair_b, county_tree, django_capture_on_commit_callbacks

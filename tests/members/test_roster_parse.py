@@ -519,3 +519,29 @@ def test_cell_reader_gives_what_openpyxl_gives(source, shared):
     for row in expected.iter_rows():
         for cell in row:
             assert sheet.value(cell.row, cell.column) == cell.value, cell.coordinate
+
+
+@pytest.mark.parametrize(
+    ("birth", "cell", "status", "words"),
+    [
+        ("19850315", "1986.03", "warning", ["出生年月：", "年份", "不一致"]),
+        ("19850315", "1985.07", "warning", ["出生年月：", "月份", "不一致"]),
+        ("19850315", 1985.07, "warning", ["月份"]),
+        ("19850315", "1985年7月", "warning", ["月份"]),
+        ("19850315", "八五年", "warning", ["出生年月：", "无法识别"]),
+        ("20310709", None, "error", ["身份证号码：", "晚于今天"]),
+        ("18990506", None, "error", ["身份证号码：", "早于 1900 年"]),
+        ("19851345", None, "error", ["身份证号码：", "不是有效日期"]),
+    ],
+)
+def test_messages_carry_no_birth_year_or_month(birth, cell, status, words):
+    """The report names the column and what to do, never the birth date or a part of it: not the
+    ID's digits 7–14, not what the 出生年月 cell says."""
+    from .conftest import make_id
+
+    row = parse_one(身份证号码=make_id(birth=birth), 出生年月=cell)
+    text = " ".join(row.messages)
+    assert row.status == status and all(word in text for word in words), text
+    year, month = birth[:4], birth[4:6]
+    for leaked in (year, year[2:] + "年", f"{year}{month}", birth, str(cell)[:4]):
+        assert leaked not in text, (leaked, text)

@@ -274,8 +274,15 @@ SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 MEMBER_ID_HASH_KEY = env("MEMBER_ID_HASH_KEY", default="dev-only-member-id-hash-key")
 # Member card numbers issued by the portal: PREFIX + join year + 6-digit serial, e.g. DH2026000123.
 MEMBER_CARD_PREFIX = env("MEMBER_CARD_PREFIX", default="DH")
-# Roster uploads larger than this are refused.
+# Roster uploads beyond these are refused, at upload and again by the worker, before any sheet is
+# read (README "Roster import"): the file's size, its size unpacked (in all and per part), and
+# the rows and columns of each worksheet (its data, its stated dimension and its merged ranges).
+# A county imports per union: 50,000 rows is more than any union's roster.
 ROSTER_MAX_UPLOAD_BYTES = env.int("ROSTER_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+ROSTER_MAX_UNCOMPRESSED_BYTES = env.int("ROSTER_MAX_UNCOMPRESSED_BYTES", default=100 * 1024 * 1024)
+ROSTER_MAX_PART_BYTES = env.int("ROSTER_MAX_PART_BYTES", default=64 * 1024 * 1024)
+ROSTER_MAX_ROWS = env.int("ROSTER_MAX_ROWS", default=50_000)
+ROSTER_MAX_COLUMNS = env.int("ROSTER_MAX_COLUMNS", default=64)
 
 # --- complaints --------------------------------------------------------------------------------
 # The answer is due by the end of the N-th calendar day after receipt (Asia/Shanghai).

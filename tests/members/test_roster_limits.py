@@ -1,0 +1,310 @@
+"""Hostile and oversized roster files: refused with a Chinese message, quickly, in bounded memory,
+at upload (nothing stored) and again by the worker (the job ends failed, nothing written)."""
+
+import datetime as dt
+import io
+import struct
+import time
+import tracemalloc
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook
+
+from apps.bench.rosterfile import build_roster_xlsx
+from apps.members.imports import roster_import_execute
+from apps.members.models import Member, RosterImport
+from apps.members.roster import RosterLimits, parse_roster, roster_file_problem
+
+from .conftest import make_id
+
+SHEET = "xl/worksheets/sheet1.xml"
+NS = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+TODAY = dt.date(2026, 3, 5)
+MB = 1024 * 1024
+
+
+def _base_workbook() -> bytes:
+    book = Workbook()
+    book.active.title = "花名册"
+    book.active.append(["姓名", "身份证号码"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def workbook(*sheet_chunks: bytes, base: bytes | None = None) -> bytes:
+    """A real workbook (``base``, or a small one) whose first sheet's XML is ``sheet_chunks``,
+    written piece by piece (a part of hundreds of MB costs the test only its compressed size)."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(base or _base_workbook())) as base,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new,
+    ):
+        for info in base.infolist():
+            if info.filename != SHEET:
+                new.writestr(info, base.read(info))
+        with new.open(SHEET, "w") as sheet:
+            for chunk in sheet_chunks:
+                sheet.write(chunk)
+    return out.getvalue()
+
+
+def rows_xml(count: int, first: int = 1) -> bytes:
+    return b"".join(
+        b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>x</t></is></c></row>' % (n, n)
+        for n in range(first, first + count)
+    )
+
+
+def merged_bomb() -> bytes:
+    """The probe's file: two cells and one merged range over the rest of the sheet."""
+    return workbook(
+        NS,
+        '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>姓名</t></is></c>'
+        '<c r="B1" t="inlineStr"><is><t>身份证号码</t></is></c></row>'
+        '<row r="2"><c r="A2" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'.encode(),
+        b'<mergeCells count="1"><mergeCell ref="A2:XFD1048576"/></mergeCells></worksheet>',
+    )
+
+
+def zip_bomb(size: int) -> bytes:
+    """A sheet of ``size`` bytes of one repeated cell: about 1000:1 compressed."""
+    chunk = b'<c t="inlineStr"><is><t>xxxxxxxxxxxxxxxx</t></is></c>' * 20_000
+    chunks = [chunk] * (size // len(chunk) + 1)
+    return workbook(NS, b'<sheetData><row r="1">', *chunks, b"</row></sheetData></worksheet>")
+
+
+def understated(content: bytes) -> bytes:
+    """``content`` with its zip directory claiming the sheet unpacks to 1,000 bytes."""
+    entry = content.index(b"PK\x01\x02")  # the central directory's first entry
+    while True:
+        name_length = struct.unpack_from("<H", content, entry + 28)[0]
+        if content[entry + 46 : entry + 46 + name_length] == SHEET.encode():
+            break
+        entry = content.index(b"PK\x01\x02", entry + 4)
+    return content[: entry + 24] + struct.pack("<I", 1000) + content[entry + 28 :]
+
+
+def not_a_workbook() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("readme.txt", "hello")
+    return out.getvalue()
+
+
+HOSTILE = {
+    "merged range to XFD1048576": (merged_bomb, "合并单元格"),
+    "zip bomb, 120 MB unpacked": (lambda: zip_bomb(120 * MB), "解压后"),
+    "zip bomb under the total, 1000:1": (lambda: zip_bomb(40 * MB), "解压后异常庞大"),
+    "zip bomb whose directory understates it": (lambda: understated(zip_bomb(120 * MB)), "无法读取文件"),
+    "too many rows": (lambda: workbook(NS, b"<sheetData>", rows_xml(60_000), b"</sheetData></worksheet>"), "50,000 行"),
+    "too many rows, the namespace prefixed": (
+        lambda: workbook(
+            NS.replace(b"<worksheet xmlns=", b"<x:worksheet xmlns:x="),
+            b"<x:sheetData>",
+            rows_xml(60_000).replace(b"<", b"<x:").replace(b"<x:/", b"</x:"),
+            b"</x:sheetData></x:worksheet>",
+        ),
+        "50,000 行",
+    ),
+    "dimension beyond the rows": (
+        lambda: workbook(NS, b'<dimension ref="A1:N1048576"/><sheetData>', rows_xml(3), b"</sheetData></worksheet>"),
+        "的范围",
+    ),
+    "dimension too wide": (
+        lambda: workbook(NS, b'<dimension ref="A1:XFD3"/><sheetData>', rows_xml(3), b"</sheetData></worksheet>"),
+        "列",
+    ),
+    "a cell too far right": (
+        lambda: workbook(NS, b'<sheetData><row r="1"><c r="CA1"><v>1</v></c></row></sheetData></worksheet>'),
+        "第 79 列",
+    ),
+    "overlapping merges": (
+        lambda: workbook(
+            NS,
+            b"<sheetData>",
+            rows_xml(40),
+            b"</sheetData><mergeCells>",
+            b'<mergeCell ref="A1:A40"/>' * 1000,
+            b"</mergeCells></worksheet>",
+        ),
+        "重叠",
+    ),
+    "not a zip, .xlsx name": (lambda: b"PK\x03\x04 not really a zip", "无法读取文件"),
+    "a zip that is no workbook": (not_a_workbook, "无法读取文件"),
+}
+
+
+@pytest.fixture(scope="module", params=list(HOSTILE), ids=list(HOSTILE))
+def hostile(request):
+    build, message = HOSTILE[request.param]
+    return request.param, build(), message
+
+
+def _measured(function, *args, **kwargs):
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        result = function(*args, **kwargs)
+    finally:
+        seconds = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return result, seconds, peak
+
+
+def test_the_hostile_files_are_small(hostile):
+    name, content, _message = hostile
+    assert len(content) < MB, name
+
+
+def test_a_hostile_file_is_refused_quickly_in_bounded_memory(hostile, settings):
+    name, content, message = hostile
+    parsed, seconds, peak = _measured(parse_roster, content, today=TODAY)
+    assert parsed.error and message in parsed.error, (name, parsed.error)
+    assert not parsed.rows
+    # tracemalloc slows Python down about threefold; without it these take a fraction of this.
+    assert seconds < 5, (name, seconds)
+    assert peak < 16 * MB, (name, peak / MB)
+    assert roster_file_problem(content) == parsed.error
+
+
+def test_limits_come_from_the_settings(settings):
+    content = build_roster_xlsx(20)
+    settings.ROSTER_MAX_ROWS = 10
+    assert "上限 10 行" in roster_file_problem(content)
+    settings.ROSTER_MAX_ROWS = 50_000
+    settings.ROSTER_MAX_COLUMNS = 3
+    assert "上限 3 列" in roster_file_problem(content)
+
+
+def test_a_roster_within_the_limits_is_read_whole():
+    content = build_roster_xlsx(50)
+    exact = RosterLimits(rows=54)  # title, 填报 line, header, 50 members, 合计
+    assert roster_file_problem(content, limits=exact) is None
+    assert len(parse_roster(content, limits=exact).rows) == 50
+    assert "上限 53 行" in roster_file_problem(content, limits=RosterLimits(rows=53))
+
+
+def test_a_merge_reaching_far_below_the_data_costs_only_the_rows_in_the_file():
+    """Within the limits, a 所在工会 column merged down to row 50,000 over three members is cheap."""
+    header = "".join(
+        f'<c r="{col}1" t="inlineStr"><is><t>{text}</t></is></c>'
+        for col, text in zip("ABC", ["姓名", "身份证号码", "所在工会"], strict=True)
+    )
+    members = "".join(
+        f'<row r="{row}"><c r="A{row}" t="inlineStr"><is><t>张{row}</t></is></c>'
+        f'<c r="B{row}" t="inlineStr"><is><t>{number}</t></is></c>'
+        + (f'<c r="C{row}" t="inlineStr"><is><t>白塔工会</t></is></c>' if row == 2 else "")
+        + "</row>"
+        for row, number in ((row, make_id(serial=f"{row:03d}")) for row in (2, 3, 4))
+    )
+    content = workbook(
+        NS,
+        f'<sheetData><row r="1">{header}</row>{members}</sheetData>'.encode(),
+        b'<mergeCells><mergeCell ref="C2:BL50000"/></mergeCells></worksheet>',
+    )
+    parsed, seconds, peak = _measured(parse_roster, content, today=TODAY)
+    assert parsed.error is None
+    assert [r.data["union_name"] for r in parsed.rows] == ["白塔工会"] * 3
+    assert seconds < 2 and peak < 8 * MB
+
+
+# --- the same refusals at upload and in the worker ------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_upload_refuses_with_the_message_on_the_form_and_stores_nothing(hostile, client_for, chair_a, county_tree):
+    name, content, message = hostile
+    started = time.perf_counter()
+    response = client_for(chair_a).post(
+        reverse("members:import_upload"),
+        {"union": county_tree["union_a"].pk, "file": SimpleUploadedFile("花名册.xlsx", content)},
+    )
+    assert time.perf_counter() - started < 5, name
+    assert response.status_code == 200, name
+    assert message in response.content.decode(), name
+    assert not RosterImport.objects.exists()
+
+
+@pytest.mark.django_db
+def test_upload_over_the_size_limit_is_refused_without_reading_it_whole(client_for, chair_a, county_tree, settings):
+    settings.ROSTER_MAX_UPLOAD_BYTES = 1024
+    response = client_for(chair_a).post(
+        reverse("members:import_upload"),
+        {"union": county_tree["union_a"].pk, "file": SimpleUploadedFile("花名册.xlsx", build_roster_xlsx(20))},
+    )
+    assert "文件超过上限" in response.content.decode()
+    assert not RosterImport.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_worker_refuses_the_same_files_and_the_job_ends_failed(hostile, county_tree, chair_a):
+    """Defence in depth: a file stored some other way (the command line, an older portal) is
+    checked again before a row is read."""
+    name, content, message = hostile
+    record = RosterImport.objects.create(
+        union=county_tree["union_a"], uploaded_by=chair_a, file_name="花名册.xlsx", content=content, commit=True
+    )
+    record = roster_import_execute(import_id=record.pk)
+    assert record.status == "failed", name
+    assert message in record.error, (name, record.error)
+    assert record.report == [] and Member.objects.count() == 0
+
+
+def test_a_legitimate_roster_costs_memory_in_proportion_to_its_members():
+    """Rows are read in one streamed pass and each row's cells are dropped once it is checked: a
+    roster with its 所在工会 column merged down the whole list costs about what its checked rows
+    hold (about 1.5 KB a member; a union's 50,000 would be under 100 MB)."""
+    parse_roster(build_roster_xlsx(5), today=TODAY)  # one-off costs: the region table, imports
+    content = build_roster_xlsx(1000)
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        sheet = archive.read(SHEET)
+    title_merge = b'<mergeCells count="1"><mergeCell ref="A1:N1" /></mergeCells>'
+    assert title_merge in sheet
+    union_merge = b'<mergeCells count="2"><mergeCell ref="A1:N1" /><mergeCell ref="M4:M1003" /></mergeCells>'
+    content = workbook(sheet.replace(title_merge, union_merge), base=content)
+    parsed, _seconds, peak = _measured(parse_roster, content, today=TODAY)
+    assert len(parsed.rows) == 1000 and {r.data["union_name"] for r in parsed.rows} == {"江苏白塔化工建材有限公司工会"}
+    assert peak < 1.8 * MB, peak / MB
+
+
+@pytest.mark.django_db
+def test_the_upload_form_states_the_limits(client_for, chair_a, settings):
+    settings.ROSTER_MAX_ROWS = 20_000
+    page = client_for(chair_a).get(reverse("members:import_upload")).content.decode()
+    assert "每个工作表最多 20,000 行、64 列，文件最大 10 MB。" in page
+
+
+def _with_part_padded(content: bytes, name: str, padding: int) -> bytes:
+    """``content`` with ``name`` grown by an XML comment of ``padding`` bytes (still valid)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as old, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename == name:
+                comment = b"<!--" + b"x" * padding + b"-->"
+                if data.startswith(b"<?xml"):
+                    head, _, rest = data.partition(b"?>")
+                    data = head + b"?>" + comment + rest
+                else:
+                    data = comment + data
+            new.writestr(info, data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "part", ["xl/styles.xml", "xl/workbook.xml", "[Content_Types].xml", "xl/_rels/workbook.xml.rels"]
+)
+def test_a_part_the_reader_parses_whole_is_held_to_a_smaller_size(part):
+    """Sheets and shared strings are streamed; the workbook, styles and relations are parsed
+    whole by openpyxl, so they may not be anywhere near the size a sheet may be."""
+    limits = RosterLimits(whole_part_bytes=100_000)
+    content = build_roster_xlsx(20)
+    assert roster_file_problem(content, limits=limits) is None
+    padded = _with_part_padded(content, part, 200_000)
+    assert "解压后异常庞大" in roster_file_problem(padded, limits=limits)
+    assert roster_file_problem(padded) is None  # within the default 8 MB
