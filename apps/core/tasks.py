@@ -1,10 +1,13 @@
 """Celery tasks of the core app: thin shells around services."""
 
 from celery import shared_task
+from django.conf import settings
 from django.core import management
 
+from .jobs import job_time_limits
 
-@shared_task
+
+@shared_task(ignore_result=False)
 def ping() -> str:
     """A smoke task: proves a worker is consuming the queue."""
     return "pong"
@@ -41,11 +44,20 @@ def send_pending_notification_emails() -> int:
     return len(ids)
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, reject_on_worker_lost=True, **job_time_limits(settings.EXPORT_JOB_TIME_LIMIT))
 def run_export_job(job_id: int):
+    """Write one large export; safe to run twice (the job row is claimed atomically)."""
     from .services import export_job_run
 
     return export_job_run(job_id=job_id)
+
+
+@shared_task
+def sweep_background_jobs() -> dict:
+    """Every minute: re-send jobs that waited too long, fail those whose worker was lost."""
+    from .jobs import jobs_sweep
+
+    return jobs_sweep()
 
 
 @shared_task
