@@ -14,7 +14,9 @@ So every job ends done or failed. The apps owning a kind of job register it in t
 AppConfig.ready() (`register_job_kind`); the thresholds are derived here, in one place.
 """
 
+import importlib
 import logging
+import os
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -43,9 +45,8 @@ class JobKind:
 
     @property
     def task(self):
-        from unionportal.celery import app
-
-        return app.tasks[self.task_name]
+        module, name = self.task_name.rsplit(".", 1)
+        return getattr(importlib.import_module(module), name)
 
     def lost_after(self) -> timedelta:
         """How long a job may run before it is known to be lost: its hard limit and a grace."""
@@ -125,13 +126,14 @@ def jobs_sweep(*, now=None) -> dict:
 def fault_point(name: str) -> None:
     """Test-only: pause here while `<JOB_FAULT_POINTS_DIR>/<name>.pause` exists.
 
-    The fault tests create the .pause file, wait for `<name>.reached`, then kill the worker
-    (or create `<name>.go` to let it continue). Without the setting this does nothing.
+    The fault tests create the .pause file, wait for `<name>.reached` (which holds the pid of
+    the process that waits), then kill it, or create `<name>.go` to let it go on. Without the
+    setting (production) this does nothing.
     """
     folder = settings.JOB_FAULT_POINTS_DIR
     if not folder or not (Path(folder) / f"{name}.pause").exists():
         return
-    (Path(folder) / f"{name}.reached").touch()
+    (Path(folder) / f"{name}.reached").write_text(str(os.getpid()))
     deadline = time.monotonic() + 60
     while not (Path(folder) / f"{name}.go").exists() and time.monotonic() < deadline:
         time.sleep(0.05)

@@ -176,11 +176,12 @@ def export_job_retry(*, job):
     return job
 
 
-def export_job_run(*, job_id: int):
+def export_job_run(*, job_id: int, redelivered: bool = False):
     """Write the export the way the list's export view would, as its requester, with progress.
 
     The view is found again from the stored path, so the rows are exactly those the requester's
-    scope and filters give now. Claimed atomically: a second delivery of the task does nothing.
+    scope and filters give now. Claimed atomically: a duplicate message does nothing; one the
+    broker redelivered (its first run's worker died) takes the running job over.
     """
     from celery.exceptions import SoftTimeLimitExceeded
     from django.http import HttpRequest, QueryDict
@@ -190,7 +191,8 @@ def export_job_run(*, job_id: int):
     from .jobs import fault_point
     from .models import ExportJob, ExportStatus
 
-    claimed = ExportJob.objects.filter(pk=job_id, status=ExportStatus.PENDING).update(
+    claimable = [ExportStatus.PENDING, ExportStatus.RUNNING] if redelivered else [ExportStatus.PENDING]
+    claimed = ExportJob.objects.filter(pk=job_id, status__in=claimable).update(
         status=ExportStatus.RUNNING, error="", updated_at=timezone.now()
     )
     if not claimed:

@@ -44,12 +44,13 @@ def send_pending_notification_emails() -> int:
     return len(ids)
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, **job_time_limits(settings.EXPORT_JOB_TIME_LIMIT))
-def run_export_job(job_id: int):
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, **job_time_limits(settings.EXPORT_JOB_TIME_LIMIT))
+def run_export_job(self, job_id: int):
     """Write one large export; safe to run twice (the job row is claimed atomically)."""
     from .services import export_job_run
 
-    return export_job_run(job_id=job_id)
+    redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
+    return export_job_run(job_id=job_id, redelivered=redelivered)
 
 
 @shared_task

@@ -97,15 +97,19 @@ def _progress(roster_import, processed):
     )
 
 
-def roster_import_execute(*, import_id: int) -> RosterImport:
+def roster_import_execute(*, import_id: int, redelivered: bool = False) -> RosterImport:
     """The Celery task's body, for the check and for the import. Safe to run twice.
 
-    The row is claimed atomically (queued → running): a duplicate or redelivered message finds
-    it taken and leaves it. The import's writes and its final status commit in one transaction,
-    so a worker killed before the commit wrote nothing (the job sweep marks it failed, and
-    "重试" runs it again), and a message redelivered after the commit finds it done.
+    The row is claimed atomically (queued → running): a duplicate message finds it taken and
+    leaves it. A message the broker *redelivered* takes a running job over, since its first
+    run is over (its worker process died: reject_on_worker_lost; or the visibility timeout,
+    longer than any run, passed). The import's writes and its final status commit in one
+    transaction, under a lock on the row that is still running: a worker killed before the
+    commit wrote nothing, and a run after the commit (or after the sweep failed the job)
+    writes nothing again.
     """
-    claimed = RosterImport.objects.filter(pk=import_id, status=ImportStatus.QUEUED).update(
+    claimable = [ImportStatus.QUEUED, ImportStatus.RUNNING] if redelivered else [ImportStatus.QUEUED]
+    claimed = RosterImport.objects.filter(pk=import_id, status__in=claimable).update(
         status=ImportStatus.RUNNING, error="", updated_at=timezone.now()
     )
     roster_import = RosterImport.objects.select_related("union", "uploaded_by").get(pk=import_id)

@@ -4,10 +4,13 @@ from django.conf import settings
 from apps.core.jobs import job_time_limits
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, **job_time_limits(settings.ROSTER_IMPORT_TIME_LIMIT))
-def run_roster_import(import_id: int) -> str:
+@shared_task(
+    bind=True, acks_late=True, reject_on_worker_lost=True, **job_time_limits(settings.ROSTER_IMPORT_TIME_LIMIT)
+)
+def run_roster_import(self, import_id: int) -> str:
     """Check or import one uploaded roster; safe to run twice (the row is claimed atomically,
     and the import's writes commit together with its final status)."""
     from .imports import roster_import_execute
 
-    return roster_import_execute(import_id=import_id).status
+    redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
+    return roster_import_execute(import_id=import_id, redelivered=redelivered).status
