@@ -181,3 +181,73 @@ def test_an_import_the_sweep_gave_up_on_writes_nothing(county_tree, chair_a, mon
     monkeypatch.setattr(imports, "_check", check_then_lost)
     assert imports.roster_import_execute(import_id=record.pk).status == "failed"
     assert Member.objects.count() == 0
+
+
+def test_a_redelivered_message_takes_a_running_job_over_and_a_duplicate_does_not(
+    small_limits, county_tree, chair_a, county_user
+):
+    """Redis redelivers only when the first run is over (its worker died), so the job is taken over."""
+    from apps.core.services import export_job_run
+    from apps.members.imports import roster_import_execute
+
+    roster = RosterImport.objects.create(
+        union=county_tree["union_a"],
+        uploaded_by=chair_a,
+        file_name="r.xlsx",
+        content=_roster(2),
+        commit=True,
+        status="running",
+    )
+    assert roster_import_execute(import_id=roster.pk).status == "running"  # a duplicate: left alone
+    assert Member.objects.count() == 0
+    assert roster_import_execute(import_id=roster.pk, redelivered=True).status == "imported"
+    assert roster_import_execute(import_id=roster.pk, redelivered=True).status == "imported"
+    assert Member.objects.count() == 2
+
+    add_members(county_tree["union_b"], 3)
+    job = ExportJob.objects.create(requested_by=county_user, path="/members/export/", total_rows=3, status="running")
+    assert export_job_run(job_id=job.pk) is None
+    assert export_job_run(job_id=job.pk, redelivered=True) == job.pk
+    job.refresh_from_db()
+    assert job.status == "done"
+    assert export_job_run(job_id=job.pk, redelivered=True) is None  # done stays done
+
+
+def test_a_failed_job_is_not_taken_over_by_a_late_redelivery(county_tree, chair_a):
+    from apps.members.imports import roster_import_execute
+
+    roster = RosterImport.objects.create(
+        union=county_tree["union_a"],
+        uploaded_by=chair_a,
+        file_name="r.xlsx",
+        content=_roster(2),
+        commit=True,
+        status="failed",
+        error=LOST_MESSAGE,
+    )
+    assert roster_import_execute(import_id=roster.pk, redelivered=True).status == "failed"
+    assert Member.objects.count() == 0
+
+
+def test_a_pool_process_cannot_allocate_past_the_memory_cap():
+    """The cap a worker's pool process sets on itself (unionportal.celery, worker_process_init)."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    code = (
+        "import django; django.setup()\n"
+        "from unionportal.celery import limit_memory_of_pool_process\n"
+        "limit_memory_of_pool_process()\n"
+        "try:\n"
+        "    block = bytearray(600 * 1024 * 1024)\n"
+        "except MemoryError:\n"
+        "    print('refused')\n"
+        "else:\n"
+        "    print('allocated')\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "unionportal.settings.test", "WORKER_MEMORY_LIMIT_MB": "400"}
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "refused", result.stderr[-2000:]
