@@ -18,8 +18,12 @@ DATABASE_ERRORS = (DatabaseError, InterfaceError)  # OperationalError is a Datab
 
 
 class ResilientDatabaseScheduler(DatabaseScheduler):
-    retry_seconds = 5.0
     _database_down = False
+
+    @property
+    def retry_seconds(self) -> float:
+        # Every 5 s, or as often as beat ticks if that is more often (`--max-interval`).
+        return min(float(self.max_interval or 5), 5.0)
 
     def setup_schedule(self):
         while True:

@@ -93,11 +93,12 @@ def private_redis():
 @contextmanager
 def broker_at(url):
     """This process publishes to `url` (not eagerly) while inside the block."""
+    from kombu import pools
+
     from unionportal.celery import app
 
     def reset_pools():
-        if app._pool is not None:
-            app._pool.force_close_all()
+        pools.reset()  # kombu's pools are global, one per broker URL: start afresh
         app._pool = None
         app.amqp._producer_pool = None
 
@@ -363,6 +364,7 @@ class TcpProxy:
         self.listener.listen(64)
         self.port = self.listener.getsockname()[1]
         self.up = True
+        self.refused = 0  # connections turned away while cut
         self.sockets = []
         self.lock = threading.Lock()
         threading.Thread(target=self._accept, daemon=True).start()
@@ -374,6 +376,7 @@ class TcpProxy:
             except OSError:
                 return
             if not self.up:
+                self.refused += 1
                 client.close()
                 continue
             try:
@@ -450,7 +453,10 @@ def test_beat_rides_out_a_postgresql_outage_at_start_and_while_running(transacti
         env=env,
     )
     try:
-        time.sleep(4)
+        # Beat tried the database, failed, and tried again (the stock scheduler exits after one).
+        _wait_for(lambda: proxy.refused >= 2 or beat.poll() is not None, 60, "beat to try the database")
+        assert beat.poll() is None, "beat exited while the database was down at its start"
+        _wait_for(lambda: proxy.refused >= 3 or beat.poll() is not None, 30, "beat to try the database again")
         assert beat.poll() is None, "beat exited while the database was down at its start"
         proxy.restore()
         _wait_for(lambda: sent() >= 2, 30, "beat to send the probe task")
