@@ -85,7 +85,11 @@ def job_dispatch(task, pk: int) -> None:
         from kombu.exceptions import OperationalError
 
         try:
-            task.apply_async((pk,), retry=False)
+            with task.app.producer_or_acquire() as producer:
+                if not task.app.conf.task_always_eager:
+                    # One attempt: kombu's publish would otherwise retry once, 2 s later.
+                    producer.connection.ensure_connection(max_retries=0)
+                task.apply_async((pk,), producer=producer, retry=False)
         except (OperationalError, OSError) as exc:
             logger.warning(
                 "broker unavailable, %s(%s) stays queued in the database for the job sweep: %s",

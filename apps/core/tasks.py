@@ -7,20 +7,20 @@ from django.core import management
 from .jobs import job_time_limits
 
 
-@shared_task(ignore_result=False)
+@shared_task
 def ping() -> str:
     """A smoke task: proves a worker is consuming the queue."""
     return "pong"
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5, ignore_result=True)
 def send_notification_email(notification_id: int) -> bool:
     from .services import notification_email
 
     return notification_email(notification_id=notification_id)
 
 
-@shared_task
+@shared_task(ignore_result=True)
 def send_notification_emails(notification_ids: list[int]) -> int:
     """Email a batch of notifications (each at most once)."""
     from .services import notification_email
@@ -44,7 +44,13 @@ def send_pending_notification_emails() -> int:
     return len(ids)
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, **job_time_limits(settings.EXPORT_JOB_TIME_LIMIT))
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+    **job_time_limits(settings.EXPORT_JOB_TIME_LIMIT),
+)
 def run_export_job(self, job_id: int):
     """Write one large export; safe to run twice (the job row is claimed atomically)."""
     from .services import export_job_run

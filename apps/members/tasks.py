@@ -5,7 +5,11 @@ from apps.core.jobs import job_time_limits
 
 
 @shared_task(
-    bind=True, acks_late=True, reject_on_worker_lost=True, **job_time_limits(settings.ROSTER_IMPORT_TIME_LIMIT)
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+    **job_time_limits(settings.ROSTER_IMPORT_TIME_LIMIT),
 )
 def run_roster_import(self, import_id: int) -> str:
     """Check or import one uploaded roster; safe to run twice (the row is claimed atomically,

@@ -478,3 +478,25 @@ def test_beat_rides_out_a_postgresql_outage_at_start_and_while_running(transacti
             beat.kill()
         proxy.close()
         queued.delete(queue)
+
+
+def test_a_broker_that_accepts_but_never_answers_holds_a_request_two_seconds_at_most(
+    transactional_db, settings, client_for, county_user, county_tree
+):
+    settings.EXPORT_WAIT_MAX_ROWS = 2
+    settings.EXPORT_MAX_ROWS = 10
+    add_members(county_tree["union_b"], 3)
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(16)  # connections are accepted by the kernel and never read
+    try:
+        with broker_at(f"redis://127.0.0.1:{silent.getsockname()[1]}/0"):
+            started = time.monotonic()
+            response = client_for(county_user).get(reverse("members:member_export"))
+            seconds = time.monotonic() - started
+    finally:
+        silent.close()
+    job = ExportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    assert job.status == "pending"
+    assert seconds < 3, seconds

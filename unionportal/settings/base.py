@@ -184,13 +184,12 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="unionporta
 # Redis redelivers an unacknowledged task after this long; longer than any task runs.
 # A request never waits more than about two seconds on the broker: connecting gives up after
 # one second, a reply after two, and a failed publish is not retried (the job row is the
-# record; apps.core.jobs re-sends what waited too long). Only `ping` keeps a result, so the
-# result backend is not touched when a job is queued.
+# record; apps.core.jobs re-sends what waited too long). Tasks queued by requests (jobs,
+# notification emails) keep no result, so queueing them never touches the result backend.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 1, "socket_timeout": 2}
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY = False
-CELERY_TASK_IGNORE_RESULT = True
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
 CELERY_REDIS_SOCKET_TIMEOUT = 2
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 1, "interval_start": 0, "interval_max": 0.5}}
