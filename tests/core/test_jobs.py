@@ -251,3 +251,22 @@ def test_a_pool_process_cannot_allocate_past_the_memory_cap():
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "unionportal.settings.test", "WORKER_MEMORY_LIMIT_MB": "400"}
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "refused", result.stderr[-2000:]
+
+
+def test_retry_needs_the_csrf_token(client, county_user, chair_a, county_tree):
+    from django.test import Client
+
+    job = ExportJob.objects.create(requested_by=county_user, path="/members/export/", status="failed")
+    roster = RosterImport.objects.create(
+        union=county_tree["union_a"], uploaded_by=chair_a, file_name="r.xlsx", content=b"", status="failed"
+    )
+    for user, url in (
+        (county_user, reverse("core:export_job_retry", args=[job.pk])),
+        (chair_a, reverse("members:import_retry", kwargs={"pk": roster.pk})),
+    ):
+        strict = Client(enforce_csrf_checks=True)
+        strict.force_login(user)
+        assert strict.post(url).status_code == 403
+    job.refresh_from_db()
+    roster.refresh_from_db()
+    assert job.status == roster.status == "failed"
