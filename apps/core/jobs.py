@@ -33,6 +33,14 @@ LOST_MESSAGE = (
 )
 
 
+# While a job runs, `error` holds this note once a redelivered message took it over.
+TAKEN_OVER_NOTE = "上次处理意外中断，已自动重新开始。"
+LOST_TWICE_MESSAGE = (
+    "后台处理两次意外中断（处理进程被终止，可能是文件过大），未写入任何数据。"
+    "请拆分文件后点击“重试”；如再次失败，请联系管理员。"
+)
+
+
 @dataclass(frozen=True)
 class JobKind:
     """One kind of background job: its model, its task's name and its status values."""
@@ -62,6 +70,34 @@ def register_job_kind(kind: JobKind) -> None:
 
 def job_kinds() -> list[JobKind]:
     return list(_KINDS.values())
+
+
+def job_kind_of(model) -> JobKind:
+    return next(kind for kind in _KINDS.values() if kind.model is model)
+
+
+def job_claim(model, pk: int, *, redelivered: bool = False) -> bool:
+    """Take the job for this run, atomically. Returns whether this run may do the work.
+
+    A waiting job is taken (waiting → running); a duplicate message finds it taken. A message
+    the broker *redelivered* means the run it was given to is over: its worker process died
+    (reject_on_worker_lost), or the visibility timeout, longer than any run, passed. Such a
+    message takes the running job over once; if that run's worker dies as well (a file that
+    kills every worker, say), the job fails instead of being redelivered for ever.
+    """
+    kind = job_kind_of(model)
+    manager, now = model._default_manager, timezone.now()
+    if manager.filter(pk=pk, status=kind.waiting).update(status=kind.running, error="", updated_at=now):
+        return True
+    if not redelivered:
+        return False
+    running = manager.filter(pk=pk, status=kind.running)
+    if running.exclude(error=TAKEN_OVER_NOTE).update(error=TAKEN_OVER_NOTE, updated_at=now):
+        logger.warning("%s(%s): redelivered after its worker died, taken over", kind.task_name, pk)
+        return True
+    if running.update(status=kind.failed, error=LOST_TWICE_MESSAGE, finished_at=now, updated_at=now):
+        logger.warning("%s(%s): its worker died twice, marked failed", kind.task_name, pk)
+    return False
 
 
 def task_time_limit(task) -> int:

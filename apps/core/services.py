@@ -180,22 +180,18 @@ def export_job_run(*, job_id: int, redelivered: bool = False):
     """Write the export the way the list's export view would, as its requester, with progress.
 
     The view is found again from the stored path, so the rows are exactly those the requester's
-    scope and filters give now. Claimed atomically: a duplicate message does nothing; one the
-    broker redelivered (its first run's worker died) takes the running job over.
+    scope and filters give now. Claimed atomically (apps.core.jobs.job_claim): a duplicate
+    message does nothing; one the broker redelivered takes the running job over, once.
     """
     from celery.exceptions import SoftTimeLimitExceeded
     from django.http import HttpRequest, QueryDict
     from django.urls import resolve
 
     from .exports import xlsx_file_name
-    from .jobs import fault_point
+    from .jobs import fault_point, job_claim
     from .models import ExportJob, ExportStatus
 
-    claimable = [ExportStatus.PENDING, ExportStatus.RUNNING] if redelivered else [ExportStatus.PENDING]
-    claimed = ExportJob.objects.filter(pk=job_id, status__in=claimable).update(
-        status=ExportStatus.RUNNING, error="", updated_at=timezone.now()
-    )
-    if not claimed:
+    if not job_claim(ExportJob, job_id, redelivered=redelivered):
         return None
     job = ExportJob.objects.select_related("requested_by").defer("content").get(pk=job_id)
     running = ExportJob.objects.filter(pk=job_id, status=ExportStatus.RUNNING)
@@ -221,6 +217,7 @@ def export_job_run(*, job_id: int, redelivered: bool = False):
         raise
     done = running.update(
         status=ExportStatus.DONE,
+        error="",
         content=content,
         file_name=xlsx_file_name(view.export_filename),
         processed_rows=job.total_rows,

@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.branches.models import OrgUnit
-from apps.core.jobs import fault_point
+from apps.core.jobs import fault_point, job_claim
 
 from .choices import ImportStatus
 from .idnumbers import mask_id_number
@@ -100,18 +100,13 @@ def _progress(roster_import, processed):
 def roster_import_execute(*, import_id: int, redelivered: bool = False) -> RosterImport:
     """The Celery task's body, for the check and for the import. Safe to run twice.
 
-    The row is claimed atomically (queued → running): a duplicate message finds it taken and
-    leaves it. A message the broker *redelivered* takes a running job over, since its first
-    run is over (its worker process died: reject_on_worker_lost; or the visibility timeout,
-    longer than any run, passed). The import's writes and its final status commit in one
-    transaction, under a lock on the row that is still running: a worker killed before the
-    commit wrote nothing, and a run after the commit (or after the sweep failed the job)
-    writes nothing again.
+    The row is claimed atomically (apps.core.jobs.job_claim): a duplicate message finds it
+    taken, a redelivered one takes it over once. The import's writes and its final status
+    commit in one transaction, under a lock on the row that is still running: a worker killed
+    before the commit wrote nothing, and a run after the commit (or after the sweep failed the
+    job) writes nothing again.
     """
-    claimable = [ImportStatus.QUEUED, ImportStatus.RUNNING] if redelivered else [ImportStatus.QUEUED]
-    claimed = RosterImport.objects.filter(pk=import_id, status__in=claimable).update(
-        status=ImportStatus.RUNNING, error="", updated_at=timezone.now()
-    )
+    claimed = job_claim(RosterImport, import_id, redelivered=redelivered)
     roster_import = RosterImport.objects.select_related("union", "uploaded_by").get(pk=import_id)
     if not claimed:
         return roster_import

@@ -270,3 +270,21 @@ def test_retry_needs_the_csrf_token(client, county_user, chair_a, county_tree):
     job.refresh_from_db()
     roster.refresh_from_db()
     assert job.status == roster.status == "failed"
+
+
+def test_a_job_whose_worker_dies_again_after_the_takeover_fails_instead_of_looping(county_tree, chair_a):
+    """A file that kills every worker that reads it is redelivered once, then the job fails."""
+    from apps.core.jobs import LOST_TWICE_MESSAGE, TAKEN_OVER_NOTE, job_claim
+
+    roster = RosterImport.objects.create(
+        union=county_tree["union_a"], uploaded_by=chair_a, file_name="r.xlsx", content=b"", status="queued"
+    )
+    assert job_claim(RosterImport, roster.pk)  # the first run, whose worker dies
+    assert not job_claim(RosterImport, roster.pk)  # a duplicate message
+    assert job_claim(RosterImport, roster.pk, redelivered=True)  # redelivered: taken over
+    roster.refresh_from_db()
+    assert (roster.status, roster.error) == ("running", TAKEN_OVER_NOTE)
+    assert not job_claim(RosterImport, roster.pk, redelivered=True)  # that worker died too
+    roster.refresh_from_db()
+    assert (roster.status, roster.error) == ("failed", LOST_TWICE_MESSAGE)
+    assert roster.can_retry and roster.finished_at is not None
