@@ -8,6 +8,17 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
+        from .jobs import JobKind, register_job_kind
+        from .models import ExportJob, ExportStatus
         from .tables import install_signature_cache
 
         install_signature_cache()
+        register_job_kind(
+            JobKind(
+                model=ExportJob,
+                task_name="apps.core.tasks.run_export_job",
+                waiting=ExportStatus.PENDING,
+                running=ExportStatus.RUNNING,
+                failed=ExportStatus.FAILED,
+            )
+        )

@@ -4,6 +4,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -137,35 +138,65 @@ def notification_pending_email_ids(*, older_than_minutes: int = 5, within_days: 
 # --- large Excel exports ---------------------------------------------------------------------
 
 
+EXPORT_FAILED_MESSAGE = "导出失败，未生成文件。请点击“重试”；如再次失败，请联系管理员。"
+EXPORT_TIMEOUT_MESSAGE = "导出超时，未生成文件。请用筛选条件缩小范围后分批导出。"
+
+
 def export_job_start(*, user, path: str, query: str, rows: int):
-    """Record a large export and have a worker write it once this transaction commits."""
+    """Record a large export and have a worker write it once this transaction commits.
+
+    The row is the record: when the broker is down the request still answers at once, and
+    the job sweep (apps.core.jobs) sends the job again once the broker is back.
+    """
     from .models import ExportJob
-    from .tasks import run_export_job
 
     job = ExportJob.objects.create(requested_by=user, path=path, query=query, total_rows=rows)
-    transaction.on_commit(lambda: run_export_job.delay(job.pk))
+    _export_job_queue(job)
     return job
 
 
-def export_job_run(*, job_id: int):
+def _export_job_queue(job) -> None:
+    from .jobs import job_dispatch
+    from .tasks import run_export_job
+
+    job_dispatch(run_export_job, job.pk)
+
+
+@transaction.atomic
+def export_job_retry(*, job):
+    """Queue a failed export again (its page's "重试" button)."""
+    from .models import ExportJob, ExportStatus
+
+    job = ExportJob.objects.select_for_update().defer("content").get(pk=job.pk)
+    if job.status != ExportStatus.FAILED:
+        raise ValidationError("只有失败的导出可以重试。")
+    job.status, job.error, job.processed_rows, job.finished_at = ExportStatus.PENDING, "", 0, None
+    job.save(update_fields=["status", "error", "processed_rows", "finished_at", "updated_at"])
+    _export_job_queue(job)
+    return job
+
+
+def export_job_run(*, job_id: int, redelivered: bool = False):
     """Write the export the way the list's export view would, as its requester, with progress.
 
     The view is found again from the stored path, so the rows are exactly those the requester's
-    scope and filters give now. Claimed atomically: a second delivery of the task does nothing.
+    scope and filters give now. Claimed atomically (apps.core.jobs.job_claim): a duplicate
+    message does nothing; one the broker redelivered takes the running job over, once.
     """
+    from celery.exceptions import SoftTimeLimitExceeded
     from django.http import HttpRequest, QueryDict
     from django.urls import resolve
 
     from .exports import xlsx_file_name
+    from .jobs import fault_point, job_claim
     from .models import ExportJob, ExportStatus
 
-    claimed = ExportJob.objects.filter(pk=job_id, status=ExportStatus.PENDING).update(
-        status=ExportStatus.RUNNING, updated_at=timezone.now()
-    )
-    if not claimed:
+    if not job_claim(ExportJob, job_id, redelivered=redelivered):
         return None
-    job = ExportJob.objects.select_related("requested_by").get(pk=job_id)
+    job = ExportJob.objects.select_related("requested_by").defer("content").get(pk=job_id)
+    running = ExportJob.objects.filter(pk=job_id, status=ExportStatus.RUNNING)
     try:
+        fault_point("export-running")
         match = resolve(job.path)
         request = HttpRequest()
         request.method, request.path, request.path_info = "GET", job.path, job.path
@@ -176,21 +207,25 @@ def export_job_run(*, job_id: int):
         queryset = view.export_queryset()
 
         def progress(written):
-            ExportJob.objects.filter(pk=job_id).update(processed_rows=min(written, job.total_rows))
+            # updated_at is the job's heartbeat (apps.core.jobs).
+            running.update(processed_rows=min(written, job.total_rows), updated_at=timezone.now())
 
         content = view.export_content(queryset, progress=progress)
     except Exception as exc:  # any failure is shown to the requester, then re-raised for the logs
-        ExportJob.objects.filter(pk=job_id).update(
-            status=ExportStatus.FAILED, error=type(exc).__name__, finished_at=timezone.now()
-        )
+        message = EXPORT_TIMEOUT_MESSAGE if isinstance(exc, SoftTimeLimitExceeded) else EXPORT_FAILED_MESSAGE
+        running.update(status=ExportStatus.FAILED, error=message, finished_at=timezone.now(), updated_at=timezone.now())
         raise
-    ExportJob.objects.filter(pk=job_id).update(
+    done = running.update(
         status=ExportStatus.DONE,
+        error="",
         content=content,
         file_name=xlsx_file_name(view.export_filename),
         processed_rows=job.total_rows,
         finished_at=timezone.now(),
+        updated_at=timezone.now(),
     )
+    if not done:  # marked lost meanwhile: its page offers a retry
+        return None
     notification_send(
         recipient=job.requested_by,
         title="Excel 导出已完成，可以下载",

@@ -1,7 +1,10 @@
 """Celery tasks of the core app: thin shells around services."""
 
 from celery import shared_task
+from django.conf import settings
 from django.core import management
+
+from .jobs import job_time_limits
 
 
 @shared_task
@@ -10,14 +13,14 @@ def ping() -> str:
     return "pong"
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5, ignore_result=True)
 def send_notification_email(notification_id: int) -> bool:
     from .services import notification_email
 
     return notification_email(notification_id=notification_id)
 
 
-@shared_task
+@shared_task(ignore_result=True)
 def send_notification_emails(notification_ids: list[int]) -> int:
     """Email a batch of notifications (each at most once)."""
     from .services import notification_email
@@ -41,11 +44,27 @@ def send_pending_notification_emails() -> int:
     return len(ids)
 
 
-@shared_task(acks_late=True)
-def run_export_job(job_id: int):
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+    **job_time_limits(settings.EXPORT_JOB_TIME_LIMIT),
+)
+def run_export_job(self, job_id: int):
+    """Write one large export; safe to run twice (the job row is claimed atomically)."""
     from .services import export_job_run
 
-    return export_job_run(job_id=job_id)
+    redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
+    return export_job_run(job_id=job_id, redelivered=redelivered)
+
+
+@shared_task
+def sweep_background_jobs() -> dict:
+    """Every minute: re-send jobs that waited too long, fail those whose worker was lost."""
+    from .jobs import jobs_sweep
+
+    return jobs_sweep()
 
 
 @shared_task

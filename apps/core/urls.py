@@ -10,4 +10,5 @@ urlpatterns = [
     path("notifications/read-all/", views.notification_read_all, name="notification_read_all"),
     path("exports/<int:pk>/", views.export_job, name="export_job"),
     path("exports/<int:pk>/download/", views.export_job_download, name="export_job_download"),
+    path("exports/<int:pk>/retry/", views.export_job_retry, name="export_job_retry"),
 ]

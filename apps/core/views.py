@@ -91,3 +91,18 @@ def export_job_download(request, pk):
         messages.error(request, _("This export is no longer available: files are kept for a day. Export again."))
         return redirect(job)
     return xlsx_download(bytes(job.content), job.file_name)
+
+
+@require_POST
+def export_job_retry(request, pk):
+    """The "重试" button of a failed export: queue it again, for its requester only."""
+    from django.core.exceptions import ValidationError
+
+    from .services import export_job_retry as retry
+
+    job = _own_export(request, pk)
+    try:
+        retry(job=job)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(job)

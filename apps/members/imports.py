@@ -6,16 +6,16 @@ The per-row report keeps row numbers, statuses and messages only, never the pers
 import io
 import json
 import logging
-from datetime import timedelta
 
 import pghistory
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from apps.branches.models import OrgUnit
+from apps.core.jobs import fault_point, job_claim
 
 from .choices import ImportStatus
 from .idnumbers import mask_id_number
@@ -66,63 +66,97 @@ def roster_import_confirm(*, roster_import: RosterImport) -> RosterImport:
         roster_import.status = ImportStatus.QUEUED
         roster_import.processed_rows = 0
         roster_import.save(update_fields=["commit", "status", "processed_rows", "updated_at"])
-    _queue(roster_import)
+        _queue(roster_import)
+    return roster_import
+
+
+def roster_import_retry(*, roster_import: RosterImport) -> RosterImport:
+    """Queue again a check or an import that was interrupted (its page's "重试" button)."""
+    with transaction.atomic():
+        roster_import = RosterImport.objects.select_for_update().defer("content").get(pk=roster_import.pk)
+        if not roster_import.can_retry:
+            raise ValidationError("只有因中断而失败的检查或导入可以重试；文件本身有问题时，请修改后重新上传。")
+        roster_import.status = ImportStatus.QUEUED
+        roster_import.error = ""
+        roster_import.processed_rows = 0
+        roster_import.finished_at = None
+        roster_import.save(update_fields=["status", "error", "processed_rows", "finished_at", "updated_at"])
+        _queue(roster_import)
     return roster_import
 
 
 def _queue(roster_import):
+    from apps.core.jobs import job_dispatch
+
     from .tasks import run_roster_import
 
-    transaction.on_commit(lambda: run_roster_import.delay(roster_import.pk), robust=True)
+    job_dispatch(run_roster_import, roster_import.pk)
 
 
 def _progress(roster_import, processed):
-    # Outside the import's transaction (autocommit), so the progress bar sees it at once.
-    RosterImport.objects.filter(pk=roster_import.pk).update(processed_rows=processed)
+    # Outside the import's transaction (autocommit), so the progress bar sees it at once;
+    # updated_at is the job's heartbeat (apps.core.jobs).
+    RosterImport.objects.filter(pk=roster_import.pk, status=ImportStatus.RUNNING).update(
+        processed_rows=processed, updated_at=timezone.now()
+    )
 
 
-def roster_import_execute(*, import_id: int) -> RosterImport:
-    """The Celery task's body. Safe to run again after a worker died: the writes are one transaction."""
-    now = timezone.now()
-    # Claim the job atomically: a duplicate or redelivered message finds it taken and leaves it.
-    # A RUNNING job is taken over only when it is older than any task may run (its worker died).
-    stale = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-    claimed = RosterImport.objects.filter(
-        Q(status=ImportStatus.QUEUED) | Q(status=ImportStatus.RUNNING, updated_at__lt=stale), pk=import_id
-    ).update(status=ImportStatus.RUNNING, error="", updated_at=now)
+def roster_import_execute(*, import_id: int, redelivered: bool = False) -> RosterImport:
+    """The Celery task's body, for the check and for the import. Safe to run twice.
+
+    The row is claimed atomically (apps.core.jobs.job_claim): a duplicate message finds it
+    taken, a redelivered one takes it over once. The import's writes and its final status
+    commit in one transaction, under a lock on the row that is still running: a worker killed
+    before the commit wrote nothing, and a run after the commit (or after the sweep failed the
+    job) writes nothing again.
+    """
+    claimed = job_claim(RosterImport, import_id, redelivered=redelivered)
     roster_import = RosterImport.objects.select_related("union", "uploaded_by").get(pk=import_id)
     if not claimed:
         return roster_import
     try:
-        report, summary = _check_and_write(roster_import)
+        fault_point("roster-import-running")
+        report, summary, plan = _check(roster_import)
+        status = ImportStatus.IMPORTED if roster_import.commit else ImportStatus.CHECKED
+        if summary.get("fatal"):
+            status = ImportStatus.FAILED
+        with transaction.atomic(), _audit_context(roster_import):
+            # Locked and still ours: nothing is written for a job the sweep gave up on.
+            if not RosterImport.objects.select_for_update().filter(pk=import_id, status=ImportStatus.RUNNING).exists():
+                return RosterImport.objects.get(pk=import_id)
+            if roster_import.commit and status == ImportStatus.IMPORTED:
+                _write(roster_import.union, *plan)
+                fault_point("roster-import-written")
+            RosterImport.objects.filter(pk=import_id).update(
+                status=status,
+                report=report,
+                summary=summary,
+                error=summary.get("fatal", ""),
+                finished_at=timezone.now(),
+                processed_rows=summary.get("rows", 0),
+                total_rows=summary.get("rows", 0),
+            )
     except Exception as exc:
         logger.exception("roster import %s failed", import_id)
-        RosterImport.objects.filter(pk=import_id).update(
-            status=ImportStatus.FAILED,
-            error=f"导入失败，未写入任何数据（{type(exc).__name__}）。请联系管理员。",
-            finished_at=timezone.now(),
+        if isinstance(exc, SoftTimeLimitExceeded):
+            minutes = settings.ROSTER_IMPORT_TIME_LIMIT // 60
+            error = f"处理超时（超过约 {minutes} 分钟），未写入任何数据。请将花名册拆分后分批导入。"
+        else:
+            error = f"导入失败，未写入任何数据（{type(exc).__name__}）。请点击“重试”；如再次失败，请联系管理员。"
+        RosterImport.objects.filter(pk=import_id, status=ImportStatus.RUNNING).update(
+            status=ImportStatus.FAILED, error=error, finished_at=timezone.now(), updated_at=timezone.now()
         )
         raise
-    status = ImportStatus.IMPORTED if roster_import.commit else ImportStatus.CHECKED
-    if summary.get("fatal"):
-        status = ImportStatus.FAILED
-    RosterImport.objects.filter(pk=import_id).update(
-        status=status,
-        report=report,
-        summary=summary,
-        error=summary.get("fatal", ""),
-        finished_at=timezone.now(),
-        processed_rows=summary.get("rows", 0),
-        total_rows=summary.get("rows", 0),
-    )
+    fault_point("roster-import-committed")
     roster_import.refresh_from_db()
     return roster_import
 
 
-def _check_and_write(roster_import):
+def _check(roster_import):
+    """Every row's result and what the import would write: (report, summary, plan)."""
     parsed = parse_roster(io.BytesIO(bytes(roster_import.content)))
     if parsed.error:
-        return [], {"fatal": parsed.error, "rows": 0}
+        return [], {"fatal": parsed.error, "rows": 0}, ([], [], {})
     rows = parsed.rows
     RosterImport.objects.filter(pk=roster_import.pk).update(total_rows=len(rows), processed_rows=0)
     union = roster_import.union
@@ -190,9 +224,6 @@ def _check_and_write(roster_import):
         if index % PROGRESS_EVERY == 0:
             _progress(roster_import, index)
 
-    if roster_import.commit:
-        with transaction.atomic(), _audit_context(roster_import):
-            _write(union, creates, updates, hashes)
     summary = {
         "rows": len(rows),
         "valid": sum(1 for r in report if r["status"] == "valid"),
@@ -200,7 +231,7 @@ def _check_and_write(roster_import):
         "error": sum(1 for r in report if r["status"] == "error"),
         **counts,
     }
-    return report, summary
+    return report, summary, (creates, updates, hashes)
 
 
 # What the database columns hold; a longer cell is an error in the check, not a failed import.

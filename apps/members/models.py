@@ -298,3 +298,8 @@ class RosterImport(BaseModel):
     @property
     def progress_percent(self):
         return int(self.processed_rows * 100 / self.total_rows) if self.total_rows else 0
+
+    @property
+    def can_retry(self) -> bool:
+        """Failed because it was interrupted (worker lost, timeout, error), not because of the file."""
+        return self.status == ImportStatus.FAILED and not (self.summary or {}).get("fatal")

@@ -1,9 +1,20 @@
 from celery import shared_task
+from django.conf import settings
+
+from apps.core.jobs import job_time_limits
 
 
-@shared_task
-def run_roster_import(import_id: int) -> str:
-    """Check or import one uploaded roster (idempotent: a finished import is left alone)."""
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+    **job_time_limits(settings.ROSTER_IMPORT_TIME_LIMIT),
+)
+def run_roster_import(self, import_id: int) -> str:
+    """Check or import one uploaded roster; safe to run twice (the row is claimed atomically,
+    and the import's writes commit together with its final status)."""
     from .imports import roster_import_execute
 
-    return roster_import_execute(import_id=import_id).status
+    redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
+    return roster_import_execute(import_id=import_id, redelivered=redelivered).status

@@ -31,5 +31,6 @@ urlpatterns = [
     path("imports/<int:pk>/", views.ImportDetailView.as_view(), name="import_detail"),
     path("imports/<int:pk>/progress/", views.ImportProgressView.as_view(), name="import_progress"),
     path("imports/<int:pk>/confirm/", views.ImportConfirmView.as_view(), name="import_confirm"),
+    path("imports/<int:pk>/retry/", views.ImportRetryView.as_view(), name="import_retry"),
     path("imports/<int:pk>/report/", views.ImportReportView.as_view(), name="import_report"),
 ]

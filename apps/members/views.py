@@ -333,6 +333,21 @@ class ImportConfirmView(ImportDetailView):
         return redirect("members:import_detail", pk=kwargs["pk"])
 
 
+class ImportRetryView(ImportDetailView):
+    """The "重试" button of an interrupted check or import: queue it again."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        try:
+            imports.roster_import_retry(roster_import=self.get_object())
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "已重新排队，本页会显示进度。")
+        return redirect("members:import_detail", pk=kwargs["pk"])
+
+
 class ImportReportView(ImportDetailView):
     """The per-row report as Excel: row numbers, results and messages, no personal data."""
 

@@ -38,10 +38,12 @@ def test_worker_emails_a_notification_and_marks_it_sent(celery_worker, chair_a):
 def test_beat_schedule_is_stored_in_the_database():
     from django_celery_beat.schedulers import DatabaseScheduler
 
+    from apps.core.beat import ResilientDatabaseScheduler
     from unionportal.celery import app
 
-    assert app.conf.beat_scheduler == "django_celery_beat.schedulers:DatabaseScheduler"
-    DatabaseScheduler(app=app, lazy=False)  # beat does this when it starts
+    assert app.conf.beat_scheduler == "apps.core.beat:ResilientDatabaseScheduler"
+    assert issubclass(ResilientDatabaseScheduler, DatabaseScheduler)
+    ResilientDatabaseScheduler(app=app, lazy=False)  # beat does this when it starts
     task = PeriodicTask.objects.get(name="clear-expired-sessions")
     assert task.task == "apps.core.tasks.clear_expired_sessions"
     assert task.enabled

@@ -186,12 +186,39 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="unionportal")
 # Redis redelivers an unacknowledged task after this long; longer than any task runs.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A request never waits more than about two seconds on the broker: connecting gives up after
+# one second, a reply after two, and a failed publish is not retried (the job row is the
+# record; apps.core.jobs re-sends what waited too long). Tasks queued by requests (jobs,
+# notification emails) keep no result, so queueing them never touches the result backend.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 1, "socket_timeout": 2}
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
+CELERY_REDIS_SOCKET_TIMEOUT = 2
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 1, "interval_start": 0, "interval_max": 0.5}}
+# Every task ends within these; the background jobs have their own (below).
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
+# A worker process that grew past this (KiB) after a task is replaced by a fresh one, and no
+# task may allocate more than WORKER_MEMORY_LIMIT_MB (apps.core.worker): a MemoryError fails
+# that task, not the machine.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=400 * 1024)
+WORKER_MEMORY_LIMIT_MB = env.int("WORKER_MEMORY_LIMIT_MB", default=1024)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# django-celery-beat's scheduler, made to wait out a database outage instead of exiting.
+CELERY_BEAT_SCHEDULER = "apps.core.beat:ResilientDatabaseScheduler"
+# Background jobs (roster imports, large exports): the job row is the record. Hard time limits
+# in seconds (the soft limit, which fails the job with a message, is JOB_SOFT_LIMIT_MARGIN
+# earlier); a job still "running" JOB_LOST_GRACE after its hard limit lost its worker and is
+# marked failed; one still waiting after JOB_REDISPATCH_AFTER is sent to the broker again.
+ROSTER_IMPORT_TIME_LIMIT = env.int("ROSTER_IMPORT_TIME_LIMIT", default=10 * 60)
+EXPORT_JOB_TIME_LIMIT = env.int("EXPORT_JOB_TIME_LIMIT", default=15 * 60)
+JOB_SOFT_LIMIT_MARGIN = 30
+JOB_LOST_GRACE = 60
+JOB_REDISPATCH_AFTER = 60
+# Test-only: a folder where a job pauses at a named point (apps.core.jobs.fault_point).
+JOB_FAULT_POINTS_DIR = ""
 # Entries here are written into django-celery-beat's tables when beat starts; from then on
 # the schedule is edited in Django admin.
 # Excel exports: up to EXPORT_WAIT_MAX_ROWS are written while the user waits (~4 s for 20,000);
@@ -203,6 +230,10 @@ EXPORT_KEEP_HOURS = 24  # an export's file (personal data) is removed this long 
 # The home page's key figures are pre-computed this often (apps.overview.services).
 UNIT_SUMMARY_REFRESH_MINUTES = env.int("UNIT_SUMMARY_REFRESH_MINUTES", default=10)
 CELERY_BEAT_SCHEDULE = {
+    "core-sweep-background-jobs": {
+        "task": "apps.core.tasks.sweep_background_jobs",
+        "schedule": timedelta(minutes=1),
+    },
     "core-purge-old-exports": {
         "task": "apps.core.tasks.purge_old_exports",
         "schedule": timedelta(hours=1),

@@ -21,3 +21,5 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # `celery_worker` fixture, which starts a worker and turns this off.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
+# The fault tests (tests/core/test_job_faults.py) make a worker pause at a named point.
+JOB_FAULT_POINTS_DIR = env("JOB_FAULT_POINTS_DIR", default="")
