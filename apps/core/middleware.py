@@ -73,9 +73,11 @@ class RefuseNulMiddleware:
 
     def __call__(self, request):
         if self._tampered(request):
-            from django.shortcuts import render
+            from django.http import HttpResponseBadRequest
+            from django.template.loader import render_to_string
 
-            return render(request, "400.html", status=400)
+            # No request context: its processors could read the session, where the NUL may be.
+            return HttpResponseBadRequest(render_to_string("400.html"))
         return self.get_response(request)
 
     @staticmethod
