@@ -8,6 +8,11 @@ from django.utils.functional import cached_property
 # Counting 2,001 rows costs 1-7 ms; 10,001 cost 5-35 ms (issue 6's benchmark, county to city).
 COUNT_CAP = 2_000
 
+# A page size from the query string (django-tables2 reads `per_page`) below 1 or not a number
+# is replaced by the list's usual one and one above MAX_PER_PAGE by MAX_PER_PAGE: 0 divided by
+# zero, -1 sliced backwards and 10**30 overflowed PostgreSQL's LIMIT, each a server error.
+MAX_PER_PAGE = 200
+
 
 class CappedCountPaginator(Paginator):
     """Counts at most COUNT_CAP + 1 rows and serves no page beyond COUNT_CAP rows.
@@ -19,6 +24,10 @@ class CappedCountPaginator(Paginator):
     """
 
     count_cap = COUNT_CAP
+    default_per_page = 50
+
+    def __init__(self, object_list, per_page, *args, **kwargs):
+        super().__init__(object_list, _plausible_per_page(per_page, self.default_per_page), *args, **kwargs)
 
     @cached_property
     def count(self):
@@ -32,6 +41,16 @@ class CappedCountPaginator(Paginator):
         return min(found, self.count_cap)
 
     count_is_capped = False
+
+
+def _plausible_per_page(per_page, default: int) -> int:
+    try:
+        per_page = int(per_page)
+    except (TypeError, ValueError, OverflowError):
+        return default
+    if per_page < 1:
+        return default
+    return min(per_page, MAX_PER_PAGE)
 
 
 def _queryset_of(object_list):

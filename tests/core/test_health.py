@@ -38,3 +38,34 @@ def test_excel_exports_never_run_user_text_as_a_formula():
     assert safe_cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
     assert safe_cell("+1") == "'+1" and safe_cell("@SUM(A1)") == "'@SUM(A1)"
     assert safe_cell("白塔化工建材厂") == "白塔化工建材厂" and safe_cell(25) == 25
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]  # nothing listens once the socket is closed
+
+
+def test_healthz_is_503_not_500_with_a_session_cookie_while_the_database_is_down(
+    transactional_db, client, county_user, settings
+):
+    """The session and the user are in the database: /healthz/ must not read them to answer."""
+    from django.db import connection
+
+    settings.HEALTHZ_CELERY_TIMEOUT = 0.2
+    client.force_login(county_user)  # the probe carries a session cookie, as a browser's does
+    client.raise_request_exception = False
+    port = connection.settings_dict["PORT"]
+    connection.close()
+    connection.settings_dict["PORT"] = _closed_port()
+    try:
+        response = client.get("/healthz/")
+    finally:
+        connection.close()
+        connection.settings_dict["PORT"] = port
+    assert response.status_code == 503
+    body = response.json()
+    assert body["checks"]["database"] == {"ok": False, "detail": "OperationalError"}
+    assert body["checks"]["migrations"]["ok"] is False
