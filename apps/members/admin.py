@@ -38,8 +38,24 @@ class MembershipTransferAdmin(NoDeleteAdminMixin, ScopedAdminMixin, admin.ModelA
         return False  # transfers are settled in the portal, with their checks
 
 
+class SuperuserOnlyAdminMixin:
+    """An audit log across the whole deployment (who looked at whose ID number, naming the member):
+    for superusers only. A staff user with the model's view permission is not shown it at all; the
+    log has no union of its own to scope it by, and a lookup's member may be in any township."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.none()
+
+
 @admin.register(IdNumberReveal)
-class IdNumberRevealAdmin(NoDeleteAdminMixin, admin.ModelAdmin):
+class IdNumberRevealAdmin(SuperuserOnlyAdminMixin, NoDeleteAdminMixin, admin.ModelAdmin):
     """Who saw whose whole ID number, when: read-only."""
 
     list_display = ["revealed_at", "user", "member"]
@@ -54,7 +70,7 @@ class IdNumberRevealAdmin(NoDeleteAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(MemberLookup)
-class MemberLookupAdmin(NoDeleteAdminMixin, admin.ModelAdmin):
+class MemberLookupAdmin(SuperuserOnlyAdminMixin, NoDeleteAdminMixin, admin.ModelAdmin):
     """Who looked which ID number up across the deployment, when (the number only as its hash)."""
 
     list_display = ["looked_up_at", "user", "purpose", "member"]

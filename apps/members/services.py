@@ -181,8 +181,8 @@ def member_reveal_id_number(*, user, member: Member) -> str:
 # --- looking an ID number up across the deployment -----------------------------------------------
 
 # How many different ID numbers one user may look up across the deployment per hour (the 一次入会
-# check crosses every township's borders, so it must not become a way to trawl the register).
-LOOKUPS_PER_HOUR = getattr(settings, "MEMBER_LOOKUPS_PER_HOUR", 20)
+# check crosses every township's borders, so it must not become a way to trawl the register):
+# settings.MEMBER_LOOKUPS_PER_HOUR, read at each lookup.
 LOOKUP_LIMIT_MESSAGE = "您一小时内查询的身份证号码已达上限（{limit} 个），请稍后再试；批量办理请用花名册导入。"
 
 
@@ -200,8 +200,9 @@ def _lookup_record(*, user, id_hash: str, member: Member | None, purpose: str) -
         recent = MemberLookup.objects.filter(user=user, looked_up_at__gte=timezone.now() - datetime.timedelta(hours=1))
         # Different numbers, not lookups: DISTINCT on the hash alone (no ordering columns).
         numbers = recent.order_by().values("id_hash").distinct().count()
-        if numbers >= LOOKUPS_PER_HOUR and not recent.filter(id_hash=id_hash).exists():
-            raise ApplicationError(LOOKUP_LIMIT_MESSAGE.format(limit=LOOKUPS_PER_HOUR))
+        limit = settings.MEMBER_LOOKUPS_PER_HOUR
+        if numbers >= limit and not recent.filter(id_hash=id_hash).exists():
+            raise ApplicationError(LOOKUP_LIMIT_MESSAGE.format(limit=limit))
         MemberLookup.objects.create(user=user, id_hash=id_hash, member=member, purpose=purpose)
 
 

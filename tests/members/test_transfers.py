@@ -4,6 +4,7 @@ import datetime
 import logging
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -12,7 +13,6 @@ from apps.core.models import Notification
 from apps.members.models import Member, MemberLookup, MembershipTransfer
 from apps.members.selectors import membership_chain
 from apps.members.services import (
-    LOOKUPS_PER_HOUR,
     TRANSFER_IN_BLOCKED,
     TRANSFER_IN_NOT_FOUND,
     TRANSFER_IN_REQUESTED,
@@ -147,7 +147,7 @@ class TestLookups:
 
     def test_lookups_are_limited_per_user_and_hour(self, unions, chair_b, chair_a, time_machine):
         time_machine.move_to("2026-12-01 09:00:00+08:00", tick=False)
-        for serial in range(LOOKUPS_PER_HOUR):
+        for serial in range(settings.MEMBER_LOOKUPS_PER_HOUR):
             with pytest.raises(ValidationError):
                 _pull(chair_b, unions, id_number=make_id(serial=f"{serial:03d}"))
             # The same number again reveals nothing new: recorded, but not counted again.
@@ -155,7 +155,7 @@ class TestLookups:
                 _pull(chair_b, unions, id_number=make_id(serial="000"))
         with pytest.raises(ApplicationError, match="已达上限"):
             _pull(chair_b, unions, id_number=make_id(serial="500"))
-        assert MemberLookup.objects.filter(user=chair_b).count() == 2 * LOOKUPS_PER_HOUR
+        assert MemberLookup.objects.filter(user=chair_b).count() == 2 * settings.MEMBER_LOOKUPS_PER_HOUR
         # Another user is not affected; an hour later chair B may look up again.
         with pytest.raises(ValidationError):
             transfer_in(user=chair_a, id_number=make_id(serial="501"), to_union=unions["a1"], reason="调入")
@@ -224,7 +224,7 @@ class TestTransferInPages:
 
     def test_over_the_limit_the_page_says_so_in_chinese(self, client_for, unions, chair_b):
         client = client_for(chair_b)
-        for serial in range(LOOKUPS_PER_HOUR):
+        for serial in range(settings.MEMBER_LOOKUPS_PER_HOUR):
             self._post(client, unions, id_number=make_id(serial=f"{serial:03d}"))
         content = self._post(client, unions, id_number=make_id(serial="500")).content.decode()
         assert "已达上限" in content
@@ -285,7 +285,7 @@ class TestOfferOnNewMember:
         self, client_for, chair_a, unions, member_b
     ):
         client = client_for(chair_a)
-        for serial in range(LOOKUPS_PER_HOUR):
+        for serial in range(settings.MEMBER_LOOKUPS_PER_HOUR):
             client.post(
                 reverse("members:transfer_in"),
                 {
@@ -326,7 +326,7 @@ def test_concurrent_lookups_of_one_user_cannot_pass_the_limit_together(unions, c
 
     from apps.members.services import member_lookup
 
-    for serial in range(LOOKUPS_PER_HOUR - 1):
+    for serial in range(settings.MEMBER_LOOKUPS_PER_HOUR - 1):
         member_lookup(user=chair_b, id_number=make_id(serial=f"{serial:03d}"))
     barrier = threading.Barrier(2)
     outcomes = []
@@ -347,4 +347,40 @@ def test_concurrent_lookups_of_one_user_cannot_pass_the_limit_together(unions, c
     for thread in threads:
         thread.join()
     assert sorted(outcomes) == ["limited", "ok"], outcomes
-    assert MemberLookup.objects.filter(user=chair_b).count() == LOOKUPS_PER_HOUR
+    assert MemberLookup.objects.filter(user=chair_b).count() == settings.MEMBER_LOOKUPS_PER_HOUR
+
+
+@pytest.mark.django_db
+def test_the_hourly_lookup_limit_is_the_setting_read_at_each_lookup(unions, chair_b):
+    from django.test import override_settings
+
+    from apps.members.services import member_lookup
+
+    with override_settings(MEMBER_LOOKUPS_PER_HOUR=2):
+        member_lookup(user=chair_b, id_number=make_id(serial="800"))
+        member_lookup(user=chair_b, id_number=make_id(serial="801"))
+        with pytest.raises(ApplicationError, match="（2 个）"):
+            member_lookup(user=chair_b, id_number=make_id(serial="802"))
+    with override_settings(MEMBER_LOOKUPS_PER_HOUR=3):
+        member_lookup(user=chair_b, id_number=make_id(serial="802"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", ["memberlookup", "idnumberreveal"])
+def test_the_lookup_and_reveal_logs_are_for_superusers_only(client, admin_client, unions, member_a, chair_b, model):
+    from django.contrib.auth.models import Permission
+
+    from apps.members.models import IdNumberReveal
+
+    _pull(chair_b, unions)
+    IdNumberReveal.objects.create(member=member_a, user=chair_b)
+    changelist = reverse(f"admin:members_{model}_changelist")
+    assert "陈桂" in admin_client.get(changelist).content.decode()
+    chair_b.is_staff = True
+    chair_b.save()
+    chair_b.user_permissions.add(Permission.objects.get(codename=f"view_{model}"))
+    client.force_login(chair_b)
+    assert client.get(changelist).status_code == 403
+    entry = (MemberLookup if model == "memberlookup" else IdNumberReveal).objects.get()
+    assert client.get(reverse(f"admin:members_{model}_change", args=[entry.pk])).status_code in (403, 404)
+    assert "陈桂" not in client.get(reverse("admin:index")).content.decode()

@@ -309,6 +309,9 @@ SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 MEMBER_ID_HASH_KEY = env("MEMBER_ID_HASH_KEY", default="dev-only-member-id-hash-key")
 # Member card numbers issued by the portal: PREFIX + join year + 6-digit serial, e.g. DH2026000123.
 MEMBER_CARD_PREFIX = env("MEMBER_CARD_PREFIX", default="DH")
+# How many different whole ID numbers one user may look up across the deployment per hour
+# (会籍转入, 新增会员 finding the person registered): the check must not trawl the register.
+MEMBER_LOOKUPS_PER_HOUR = env.int("MEMBER_LOOKUPS_PER_HOUR", default=20)
 # Roster uploads beyond these are refused, at upload and again by the worker, before any sheet is
 # read (README "Roster import"): the file's size, its size unpacked (in all and per part), and
 # the rows and columns of each worksheet (its data, its stated dimension and its merged ranges).
