@@ -88,7 +88,6 @@ def _check_union(union: OrgUnit):
         raise ValidationError({"union": "会员只能加入在册的基层工会。"})
 
 
-@transaction.atomic
 def member_create(
     *,
     union: OrgUnit,
@@ -102,12 +101,16 @@ def member_create(
     mobile: str = "",
     hardship: bool = False,
     card_number: str = "",
+    user=None,
 ) -> Member:
+    """新增会员. Whether the ID number is registered anywhere is asked only once everything else
+    about the new member is valid, so a field error says nothing about the number; and when a
+    ``user`` adds the member (the 新增会员 page), that question is a lookup across the deployment:
+    counted against the user's hourly limit and recorded, whatever the answer (member empty
+    when the person was not registered)."""
     number, check = _checked_id(id_number)
     _check_union(union)
-    existing = member_by_id_number(number)
-    if existing is not None:
-        raise MemberAlreadyRegistered(existing)
+    card = card_number.strip().upper()
     member = Member(
         union=union,
         real_name=real_name.strip(),
@@ -123,9 +126,19 @@ def member_create(
         employment_form=employment_form,
         join_date=join_date,
         hardship=hardship,
-        card_number=card_number.strip().upper() or card_number_issue(join_year=join_date.year),
+        card_number=card,
     )
-    member.full_clean()
+    # Every rule but "one person, one record" (the ID hash): a taken card number, an implausible
+    # join date... are answered the same for a registered and an unregistered number.
+    member.full_clean(exclude=["id_hash"] if card else ["id_hash", "card_number"])
+    existing = member_by_id_number(number)
+    if user is not None:
+        # Committed on its own: the answer was given even if the insert below fails.
+        _lookup_record(user=user, id_hash=member.id_hash, member=existing, purpose=LookupPurpose.MEMBER_CREATE)
+    if existing is not None:
+        raise MemberAlreadyRegistered(existing)
+    if not card:
+        member.card_number = card_number_issue(join_year=join_date.year)
     try:
         with transaction.atomic():
             member.save()
@@ -216,11 +229,6 @@ def member_lookup(*, user, id_number: str, purpose: str = LookupPurpose.TRANSFER
     member = Member.objects.select_related("union").filter(id_hash=id_hash).first()
     _lookup_record(user=user, id_hash=id_hash, member=member, purpose=purpose)
     return member
-
-
-def member_lookup_note(*, user, member: Member, purpose: str = LookupPurpose.MEMBER_CREATE) -> None:
-    """Record (and rate-limit) a lookup that another service answered, e.g. 新增会员 finding a member."""
-    _lookup_record(user=user, id_hash=member.id_hash, member=member, purpose=purpose)
 
 
 # --- transfers (会籍接转) ------------------------------------------------------------------------

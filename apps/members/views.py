@@ -100,11 +100,10 @@ class MemberCreateView(ScopedPermissionMixin, ServiceFormMixin, FormView):
     def save(self, form):
         data = dict(form.cleaned_data)
         try:
-            return services.member_create(**data)
+            # A lookup across the deployment like 办理会籍转入: the service records it and counts
+            # it against the limit (which raises before anything is said about the number).
+            return services.member_create(**data, user=self.request.user)
         except services.MemberAlreadyRegistered as exc:
-            # A lookup across the deployment like 办理会籍转入: recorded, rate-limited (which
-            # raises before anything is said about the number).
-            services.member_lookup_note(user=self.request.user, member=exc.member)
             # Offer the transfer on the same page, as a form asking for a reason and a
             # confirmation (the ID number staying in the POST body, never in a URL).
             self.offer_transfer = True

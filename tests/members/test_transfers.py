@@ -384,3 +384,61 @@ def test_the_lookup_and_reveal_logs_are_for_superusers_only(client, admin_client
     entry = (MemberLookup if model == "memberlookup" else IdNumberReveal).objects.get()
     assert client.get(reverse(f"admin:members_{model}_change", args=[entry.pk])).status_code in (403, 404)
     assert "陈桂" not in client.get(reverse("admin:index")).content.decode()
+
+
+@pytest.mark.django_db
+class TestMemberCreateIsNoOracle:
+    """新增会员 answers "is this ID registered?" only after every other check, and counts every answer."""
+
+    def _create(self, user, unions, serial, **changes):
+        return member_create(
+            **{
+                "union": unions["b1"],
+                "real_name": "王芳",
+                "id_number": make_id(serial=serial),
+                "join_date": datetime.date(2020, 1, 1),
+                "employment_form": "regular",
+                "user": user,
+                **changes,
+            }
+        )
+
+    @pytest.mark.parametrize(
+        ("changes", "field"),
+        [
+            ({"join_date": datetime.date(1, 1, 1)}, "join_date"),
+            ({"join_date": datetime.date(2999, 1, 1)}, "join_date"),
+            ({"card_number": "TAKEN"}, "card_number"),
+            ({"mobile": "-1"}, "mobile"),
+            ({"employment_form": "boss"}, "employment_form"),
+        ],
+    )
+    def test_a_field_error_is_the_same_for_a_registered_and_an_unregistered_number(
+        self, unions, member_a, chair_b, changes, field
+    ):
+        Member.objects.filter(pk=member_a.pk).update(card_number="TAKEN")
+        answers = []
+        for serial in ("123", "999"):  # member_a's number, then a number nobody has
+            with pytest.raises(ValidationError) as caught:
+                self._create(chair_b, unions, serial, **changes)
+            answers.append(sorted(caught.value.message_dict))
+        assert answers == [[field], [field]]
+        assert not MemberLookup.objects.exists()  # the question was never asked
+
+    def test_every_answer_is_recorded_and_counted(self, unions, member_a, chair_b):
+        from django.test import override_settings
+
+        from apps.members.services import MemberAlreadyRegistered
+
+        with override_settings(MEMBER_LOOKUPS_PER_HOUR=2):
+            with pytest.raises(MemberAlreadyRegistered):
+                self._create(chair_b, unions, "123")
+            created = self._create(chair_b, unions, "998")
+            with pytest.raises(ApplicationError, match="已达上限"):
+                self._create(chair_b, unions, "997")
+        lookups = list(MemberLookup.objects.order_by("id").values_list("member", "purpose", "id_hash"))
+        assert lookups == [
+            (member_a.pk, "member_create", member_a.id_hash),
+            (None, "member_create", created.id_hash),
+        ]
+        assert Member.objects.count() == 2
