@@ -102,3 +102,22 @@ def test_the_report_download_has_every_row_read_in_batches(client_for, chair_a, 
     reads = [q["sql"] for q in queries if "jsonb_array_elements" in q["sql"]]
     assert len(reads) == 1  # one query, read 5,000 rows at a time through a server-side cursor
     assert not any('"members_rosterimport"."report"' in q["sql"] for q in queries)
+
+
+@pytest.mark.django_db
+def test_a_report_page_reads_the_report_once_its_count_is_the_summarys(client_for, chair_a, county_tree):
+    from apps.members.selectors import import_report_entries
+
+    record = make_import(county_tree["union_a"], chair_a, errors=250, warnings=30)
+    client = client_for(chair_a)
+    url = reverse("members:import_detail", kwargs={"pk": record.pk})
+    client.get(url)
+    for status, total in (("problems", 280), ("error", 250), ("warning", 30)):
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(url, {"status": status}).content.decode()
+        assert len([q for q in queries if "jsonb_array_elements" in q["sql"]]) == 1, status
+        assert f"共 {total} 条" in html
+    # An import stored without those counts (a fatal error, an older row) is counted in the report.
+    RosterImport.objects.filter(pk=record.pk).update(summary={"rows": 290})
+    record.refresh_from_db()
+    assert import_report_entries(roster_import=record, status="error").count() == 250
