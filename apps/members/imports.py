@@ -20,7 +20,7 @@ from apps.core.jobs import fault_point, job_claim
 from .choices import ImportStatus
 from .idnumbers import mask_id_number
 from .models import Member, RosterImport
-from .roster import parse_roster, roster_file_problem
+from .roster import parse_roster, roster_file_problem, row_problems
 from .selectors import id_hash_of
 from .services import any_of, card_numbers_issue
 from .validators import is_mobile
@@ -175,11 +175,6 @@ def _check(roster_import):
     counts = {"create": 0, "update": 0, "unchanged": 0, "transfer": 0, "skip": 0}
     for index, row in enumerate(rows, start=1):
         status, messages = row.status, list(row.messages)
-        if status != "error":
-            too_long = _too_long(row.data)
-            if too_long:
-                status = "error"
-                messages.extend(too_long)
         if status == "error":
             action = "skip"
         else:
@@ -234,24 +229,6 @@ def _check(roster_import):
     return report, summary, (creates, updates, hashes)
 
 
-# What the database columns hold; a longer cell is an error in the check, not a failed import.
-MAX_LENGTHS = {
-    "real_name": ("姓名", 50),
-    "ethnicity": ("民族", 20),
-    "education": ("文化程度", 20),
-    "political_status": ("政治面貌", 20),
-    "card_number": ("会员证号", 20),
-}
-
-
-def _too_long(data):
-    return [
-        f"{label}：内容过长（最多 {limit} 个字），请精简后重新导入。"
-        for name, (label, limit) in MAX_LENGTHS.items()
-        if len(str(data.get(name) or "")) > limit
-    ]
-
-
 def _value(data, name):
     value = data.get(name) or ""
     if name == "mobile" and not is_mobile(value):
@@ -266,6 +243,11 @@ def _audit_context(roster_import):
 
 
 def _write(union, creates, updates, hashes):
+    # The check's own rule, once more before anything is written: a row it let through that the
+    # model refuses fails the import whole (nothing written), it never half-writes.
+    for row, _card in creates:
+        if problems := row_problems(row.data):
+            raise ValueError(f"roster row {row.row} fails the member check: {sorted(problems)}")
     needs_card = [row for row, card in creates if not card]
     file_cards = {card for _row, card in creates if card}
     issued = iter(card_numbers_issue([row.data["join_date"].year for row in needs_card], file_cards))

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO, Any, Literal
 from xml.parsers import expat
 
+from django.core.exceptions import ValidationError
 from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader, _find_workbook_part
 from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
@@ -27,7 +28,8 @@ from openpyxl.utils.datetime import from_excel, from_ISO8601
 from openpyxl.xml.functions import iterparse  # defusedxml's, whenever openpyxl would use it
 
 from apps.members.idnumbers import china_today, validate_id_number
-from apps.members.validators import JOIN_DATE_RANGE, is_mobile, normalize_mobile
+from apps.members.models import Member
+from apps.members.validators import is_mobile, normalize_mobile
 
 Status = Literal["valid", "warning", "error"]
 
@@ -773,8 +775,6 @@ def _check_row(
         return labels.get(name, HEADER_SYNONYMS[name][0])
 
     real_name = _name(record.get("real_name"))
-    if not real_name:
-        errors.append(f"{label('real_name')}：未填写，请补充会员姓名。")
 
     id_check = validate_id_number(record.get("id_number"), today=today)
     errors.extend(f"{label('id_number')}：{message}" for message in id_check.errors)
@@ -799,7 +799,7 @@ def _check_row(
     if employment_error:
         errors.append(employment_error)
 
-    join_date, join_error = _join_date(record.get("join_date"), id_check.birth_date, epoch, today, label("join_date"))
+    join_date, join_error = _join_date(record.get("join_date"), id_check.birth_date, epoch, label("join_date"))
     if join_error:
         errors.append(join_error)
 
@@ -818,6 +818,19 @@ def _check_row(
         "union_name": _text(record.get("union_name")),
         "notes": _text(record.get("notes")),
     }
+    # What the cells could not say (blank, too long, out of range...) as the Member model's fields
+    # say it: the same check the import runs again before it writes (row_problems).
+    failed = set()
+    if id_check.errors:
+        failed.update(("id_number", *FROM_ID_NUMBER))
+    if employment_error:
+        failed.add("employment_form")
+    if join_error:
+        failed.add("join_date")
+    problems = row_problems(data, label=label, columns=labels, skip=failed)
+    errors[:0] = [problems.pop("real_name")] if "real_name" in problems else []
+    errors.extend(problems.values())
+
     status: Status = "error" if errors else "warning" if warnings else "valid"
     return RowResult(row=row, status=status, messages=errors + warnings, data=data, errors=errors, warnings=warnings)
 
@@ -887,7 +900,7 @@ def _date_parts(text: str) -> list[int] | None:
 
 
 def _join_date(
-    value: object, birth: dt.date | None, epoch: dt.datetime, today: dt.date, label: str
+    value: object, birth: dt.date | None, epoch: dt.datetime, label: str
 ) -> tuple[dt.date | None, str | None]:
     if value is None or _compact(value) == "":
         return None, None
@@ -907,16 +920,10 @@ def _join_date(
             date = dt.date(*parts)
         except ValueError:
             return None, f"{label}：“{_text(value)}”不是有效日期，{how}"
-    # The member's join-date range (validators.JOIN_DATE_RANGE, the model field's validator), so a
-    # row the check calls valid is one the database and full_clean() accept.
-    latest = JOIN_DATE_RANGE.latest(today)
-    if date > latest:
-        when = "今天" if latest == today else f"{latest:%Y-%m-%d}"
-        return None, f"{label}：{date:%Y-%m-%d} 晚于{when}，请核对后重新填写。"
+    # The plausible range is the model field's validator (row_problems); "not before birth" is the
+    # model's members_member_joined_after_birth constraint.
     if birth and date < birth:
         return None, f"{label}：{date:%Y-%m-%d} 早于出生日期，请核对后重新填写。"
-    if date < JOIN_DATE_RANGE.earliest:
-        return None, f"{label}：{date:%Y-%m-%d} 早于 {JOIN_DATE_RANGE.earliest.year} 年，请核对后重新填写。"
     return date, None
 
 
@@ -940,3 +947,78 @@ def _employment_form(value: object, label: str) -> tuple[str, str | None]:
         return EMPLOYMENT_FORMS[text], None
     accepted = "、".join(EMPLOYMENT_FORMS)
     return "", f"{label}：无法识别“{text}”，请填写以下之一：{accepted}。"
+
+
+# --- one row as the Member model sees it -----------------------------------------------------------
+
+# What the import writes of a row: Member fields, by name. Sex and birth date come from the ID
+# number (so a problem with them is the ID number's); a blank card number is issued by the portal.
+ROW_FIELDS = (
+    "real_name",
+    "id_number",
+    "sex",
+    "birth_date",
+    "ethnicity",
+    "education",
+    "political_status",
+    "mobile",
+    "employment_form",
+    "join_date",
+    "card_number",
+)
+FROM_ID_NUMBER = ("sex", "birth_date")
+ISSUED_IF_BLANK = ("card_number",)
+# How to fill a required cell left blank (the rule itself, which cells are required, is the model's).
+_BLANK_HINTS = {
+    "real_name": "请补充会员姓名。",
+    "id_number": "请填写 18 位公民身份号码。",
+    "employment_form": f"请填写以下之一：{'、'.join(EMPLOYMENT_FORMS)}。",
+    "join_date": "请填写入会日期（如 2024-03-01）。",
+}
+
+
+def row_problems(
+    data: dict[str, Any],
+    *,
+    label=None,
+    columns: Iterable[str] | None = None,
+    skip: Iterable[str] = (),
+) -> dict[str, str]:
+    """What the Member model refuses in one checked row, {field: Chinese fix-it message}.
+
+    Required-ness (``blank``), lengths, choices and validators (plausible dates, the mobile rule)
+    are the model fields' own: the dry run reports exactly what the write would refuse, and the
+    write runs this again before it inserts anything. ``label(name)`` names a column as the
+    file spells it; ``columns`` are those the file has (a required one it lacks is said so);
+    ``skip`` fields already reported by the parse.
+    """
+    label = label or (lambda name: HEADER_SYNONYMS[name][0])
+    skip = set(skip)
+    problems: dict[str, str] = {}
+    for name in ROW_FIELDS:
+        if name in skip:
+            continue
+        field = Member._meta.get_field(name)
+        value = data.get(name)
+        if name in ISSUED_IF_BLANK and value in field.empty_values:
+            continue
+        column = "id_number" if name in FROM_ID_NUMBER else name
+        try:
+            field.clean(value, None)
+        except ValidationError as exc:
+            problems[name] = _problem(field, exc, label(column), column, columns)
+    return problems
+
+
+def _problem(field, exc: ValidationError, label: str, column: str, columns) -> str:
+    code = exc.error_list[0].code
+    if code in ("blank", "null"):
+        hint = _BLANK_HINTS.get(column, "请补充。")
+        if columns is not None and column not in columns:
+            return f"{label}：未填写（花名册中没有“{label}”这一列），请添加该列；{hint}"
+        return f"{label}：未填写，{hint}"
+    if code == "max_length":
+        return f"{label}：内容过长（最多 {field.max_length} 个字），请精简后重新导入。"
+    if code == "invalid_choice":
+        return f"{label}：无法识别，请核对后重新填写。"
+    return f"{label}：{'；'.join(exc.messages)}"

@@ -290,3 +290,107 @@ def test_imported_members_are_stored_as_the_model_would_store_them(county_tree, 
     assert sorted(events.values_list("pgh_obj_id", "card_number")) == sorted(
         Member.objects.values_list("id", "card_number")
     )
+
+
+# Which cells a roster must fill: the Member model's fields that may not be blank, less those the
+# import derives (sex and birth date from the ID number) or issues (the card number).
+def _required_fields():
+    from apps.members.roster import FROM_ID_NUMBER, ISSUED_IF_BLANK, ROW_FIELDS
+
+    return [
+        name
+        for name in ROW_FIELDS
+        if not Member._meta.get_field(name).blank and name not in (*FROM_ID_NUMBER, *ISSUED_IF_BLANK)
+    ]
+
+
+REQUIRED_COLUMNS = {
+    "real_name": "姓名",
+    "id_number": "身份证号码",
+    "employment_form": "用工形式",
+    "join_date": "入会时间",
+}
+
+
+def test_every_required_member_field_has_a_roster_column():
+    assert set(_required_fields()) == set(REQUIRED_COLUMNS)
+
+
+def _roster_import(tmp_path, union, user, rows, header):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in [header, *rows]:
+        book.active.append(row)
+    path = tmp_path / "r.xlsx"
+    book.save(path)
+    return RosterImport.objects.create(
+        union=union, uploaded_by=user, file_name="r.xlsx", content=path.read_bytes(), commit=True
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("how", ["blank cell", "no column"])
+@pytest.mark.parametrize("field", _required_fields())
+def test_a_blank_required_cell_is_an_error_of_the_dry_run_and_what_it_passes_imports(
+    county_tree, chair_a, tmp_path, field, how
+):
+    from apps.members.imports import roster_import_execute
+    from apps.members.roster import REQUIRED_FIELDS
+    from tests.members.conftest import make_id
+
+    good = {"姓名": "甲", "身份证号码": make_id(serial="111"), "用工形式": "合同工", "入会时间": "2020-01-01"}
+    bad = {**good, "身份证号码": make_id(serial="131")}
+    header = list(good)
+    if how == "blank cell":
+        bad[REQUIRED_COLUMNS[field]] = None
+    else:
+        header.remove(REQUIRED_COLUMNS[field])
+    rows = [[values[column] for column in header] for values in (good, bad)]
+    record = _roster_import(tmp_path, county_tree["union_a"], chair_a, rows, header)
+    record = roster_import_execute(import_id=record.pk)
+    if how == "no column" and field in REQUIRED_FIELDS:  # the header itself is refused
+        assert record.status == "failed" and "表头缺少必填的列" in record.error
+        assert not Member.objects.exists()
+        return
+    by_row = {entry["row"]: entry for entry in record.report}
+    assert by_row[3]["status"] == "error" and by_row[3]["action"] == "skip"
+    assert any(message.startswith(f"{REQUIRED_COLUMNS[field]}：未填写") for message in by_row[3]["messages"])
+    if how == "no column":
+        assert by_row[2]["status"] == "error"  # no row can give what the file lacks
+        assert record.status == "imported" and not Member.objects.exists()
+    else:
+        # What the dry run passed is what the import writes, and nothing else.
+        assert by_row[2]["status"] == "valid", by_row[2]
+        assert record.status == "imported", record.error
+        assert list(Member.objects.values_list("real_name", flat=True)) == ["甲"]
+
+
+@pytest.mark.django_db
+def test_a_roster_of_names_and_id_numbers_only_is_refused_row_by_row_not_at_write_time(county_tree, chair_a, tmp_path):
+    from apps.members.imports import roster_import_execute
+    from tests.members.conftest import make_id
+
+    header = ["姓名", "身份证号码", "用工形式", "入会时间"]
+    record = _roster_import(tmp_path, county_tree["union_a"], chair_a, [["甲", make_id(), None, None]], header)
+    record = roster_import_execute(import_id=record.pk)
+    (entry,) = record.report
+    assert (record.status, entry["status"]) == ("imported", "error"), record.error
+    assert entry["messages"] == [
+        "用工形式：未填写，请填写以下之一：固定工、合同工、正式工、农民工、劳务派遣、派遣、临时工、灵活用工、非全日制。",
+        "入会时间：未填写，请填写入会日期（如 2024-03-01）。",
+    ]
+    assert not Member.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_write_refuses_a_row_the_member_model_refuses(county_tree, chair_a, tmp_path):
+    """The write runs the check's own rule again: a row that got past it fails the import whole."""
+    from apps.members import imports
+    from apps.members.roster import RowResult
+    from tests.members.conftest import make_id
+
+    row = RowResult(row=2, status="valid", messages=[], data={"real_name": "甲", "id_number": make_id()})
+    with pytest.raises(ValueError, match="employment_form"):
+        imports._write(county_tree["union_a"], [(row, "")], [], {2: "x"})
+    assert not Member.objects.exists()
