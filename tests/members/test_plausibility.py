@@ -277,3 +277,73 @@ class TestMemberDates:
         member = Member.objects.get(real_name="甲")
         assert member.mobile == "13800138000"
         member.full_clean()  # what the import wrote passes the model's own rules
+
+
+# --- rows stored before these rules: the migration repairs them ------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_migration_repairs_rows_stored_before_the_rules(unions, member_a, capsys, client_for, county_user):
+    """A deployment holding an archived member with a year-1 leaving date, one who left before
+    joining, a join date in 2150 and malformed mobiles can add the constraints, and reads them."""
+    import importlib
+
+    from django.apps import apps as django_apps
+    from django.db import connection
+
+    migration = importlib.import_module("apps.members.migrations.0007_member_plausible_dates_mobile")
+    others = [
+        member_create(
+            union=unions["a1"],
+            real_name=f"旧会员{n}",
+            id_number=make_id(serial=f"{n:03d}"),
+            join_date=datetime.date(2019, 9, 19),
+            employment_form="regular",
+        )
+        for n in range(200, 204)
+    ]
+    year_one, left_early, far_join, mobiles = others
+    added = [
+        c
+        for c in Member._meta.constraints
+        if c.name.endswith("_plausible") or c.name == "members_member_left_after_joined"
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for constraint in added:
+            cursor.execute(f"ALTER TABLE members_member DROP CONSTRAINT {constraint.name}")
+        bad = {
+            year_one.pk: "status = 'left', left_on = '0001-01-01', leave_reason = '离职'",
+            left_early.pk: "status = 'left', left_on = '2018-01-01', leave_reason = '离职'",
+            far_join.pk: "join_date = '2150-06-01'",
+            mobiles.pk: "mobile = '１３８１２３４５６７８'",  # full-width digits
+            member_a.pk: "mobile = '-1'",
+        }
+        for pk, change in bad.items():
+            cursor.execute(f"UPDATE members_member SET {change} WHERE id = %s", [pk])  # noqa: S608
+        cursor.execute("UPDATE members_member SET mobile = '1381234567' WHERE id = %s", [far_join.pk])
+    with connection.schema_editor() as editor:
+        migration.repair_implausible_rows(django_apps, editor)
+        for constraint in added:
+            editor.add_constraint(Member, constraint)
+    for member in (*others, member_a):
+        member.refresh_from_db()
+    today = timezone_today()
+    assert year_one.left_on == today and left_early.left_on == today  # the day the row last changed
+    assert far_join.join_date == today  # the day the record was created
+    assert (mobiles.mobile, member_a.mobile, far_join.mobile) == ("13812345678", "", "")
+    printed = capsys.readouterr().out
+    assert str(year_one.pk) in printed and "旧会员" not in printed and "1381234567" not in printed
+    # The history's copies were repaired with the rows: the member's history page reads them.
+    from apps.members.models import MemberEvent
+
+    assert not MemberEvent.objects.filter(left_on__lt=datetime.date(1900, 1, 1)).exists()
+    client = client_for(county_user)
+    assert client.get(year_one.get_absolute_url()).status_code == 200
+    assert "旧会员200" in client.get(reverse("members:member_list")).content.decode()
+
+
+def timezone_today():
+    from django.utils import timezone
+
+    return timezone.localdate()

@@ -6,6 +6,77 @@ import datetime
 from django.db import migrations, models
 
 
+# Rows written before these rules existed are repaired here, or the constraints below could not be
+# added (the member form took any join date, and archiving refused only a leaving date after
+# today). A date that cannot be true is replaced by the nearest one the row itself supports:
+# - join_date outside 1900..2099: the day the record was created (never before the birth date);
+# - left_on outside 1900..2099 or before joining: the day the record last changed (archiving
+#   wrote it), never before joining;
+# - birth_date comes from the ID number, whose birth date was refused outside 1900..today from
+#   the start: none can be outside the window. If one is (written by hand), the migration stops
+#   and names the ids, because no value for it can be derived;
+# - a mobile that is not a mobile number is normalised by the one rule (validators.py), or emptied.
+# The audit history's copies get the same dates (its page reads them); its mobiles stay as they
+# were recorded, shown masked. The ids (never personal data) are printed so the office can check
+# the dates by hand.
+EARLIEST, LATEST = "1900-01-01", "2099-12-31"
+MOBILE_PATTERN = "^1[3-9][0-9]{9}$"
+
+
+def _outside(column):
+    return f"({column} < %(earliest)s OR {column} > %(latest)s)"
+
+
+def repair_implausible_rows(apps, schema_editor):
+    from apps.members.validators import is_mobile, normalize_mobile
+
+    params = {"earliest": EARLIEST, "latest": LATEST}
+    joined = (
+        f"CASE WHEN {_outside('join_date')}"
+        " THEN GREATEST(birth_date, (created_at AT TIME ZONE 'Asia/Shanghai')::date) ELSE join_date END"
+    )
+    bad_left = f"({_outside('left_on')} OR left_on < {joined})"
+    left = (
+        f"CASE WHEN {bad_left} THEN GREATEST({joined}, (updated_at AT TIME ZONE 'Asia/Shanghai')::date)"
+        " ELSE left_on END"
+    )
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(f"SELECT id FROM members_member WHERE {_outside('birth_date')} ORDER BY id", params)
+        unborn = [row[0] for row in cursor.fetchall()]
+        if unborn:
+            raise RuntimeError(
+                f"members {unborn} have a birth date outside 1900-2099 (their ID number's): correct their"
+                " ID numbers by hand, then run migrate again"
+            )
+        repaired = set()
+        for table, key in (("members_member", "id"), ("members_memberevent", "pgh_obj_id")):
+            # One statement per table, so the row satisfies every rule at once (left after joined...).
+            cursor.execute(
+                f"UPDATE {table} SET join_date = {joined}, left_on = {left}"
+                f" WHERE {_outside('join_date')} OR {bad_left} RETURNING {key}",
+                params,
+            )
+            repaired.update(row[0] for row in cursor.fetchall())
+        cursor.execute(
+            "SELECT id, mobile FROM members_member WHERE mobile <> '' AND mobile !~ %s ORDER BY id", [MOBILE_PATTERN]
+        )
+        mobiles = {}
+        for pk, mobile in cursor.fetchall():
+            normalised = normalize_mobile(mobile)
+            mobiles[pk] = normalised if is_mobile(normalised) else ""
+        if mobiles:
+            cursor.execute(
+                "UPDATE members_member AS m SET mobile = fix.mobile"
+                " FROM unnest(%s::bigint[], %s::text[]) AS fix(id, mobile) WHERE m.id = fix.id",
+                [list(mobiles), list(mobiles.values())],
+            )
+    if repaired:
+        print(f"\n  members with impossible join or leaving dates, set from their record: {sorted(repaired)}")
+    if mobiles:
+        emptied = sorted(pk for pk, mobile in mobiles.items() if not mobile)
+        print(f"\n  members' mobiles normalised: {sorted(mobiles)}; emptied (not a mobile number): {emptied}")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -14,6 +85,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(repair_implausible_rows, migrations.RunPython.noop, elidable=True),
         migrations.AlterField(
             model_name='member',
             name='birth_date',
