@@ -384,6 +384,75 @@ def transfer_reject(*, user, transfer: MembershipTransfer, note: str) -> Members
     return transfer
 
 
+def _requesting_union(transfer: MembershipTransfer) -> OrgUnit:
+    return transfer.to_union if transfer.direction == TransferDirection.PULL else transfer.from_union
+
+
+def transfer_may_cancel(user, transfer: MembershipTransfer) -> bool:
+    """The side that started a pending transfer may withdraw it: the requester, or whoever
+    oversees the requesting union (its township, the county)."""
+    return transfer.status == TransferStatus.PENDING and (
+        transfer.requested_by_id == user.pk or user_oversees_union(user, _requesting_union(transfer))
+    )
+
+
+def _withdraw(transfer: MembershipTransfer, *, user, note: str) -> None:
+    member = Member.objects.select_for_update().get(pk=transfer.member_id)
+    if member.status == MemberStatus.TRANSFERRING:
+        member.status = MemberStatus.ACTIVE
+        member.save(update_fields=["status", "updated_at"])
+    transfer.member = member
+    transfer.status = TransferStatus.CANCELLED
+    transfer.decided_by, transfer.decided_at, transfer.decision_note = user, timezone.now(), note
+    transfer.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "updated_at"])
+    _notify_transfer(transfer)
+
+
+@transaction.atomic
+def transfer_cancel(*, user, transfer: MembershipTransfer) -> MembershipTransfer:
+    """Withdraw a pending transfer (撤回): the member is free again for their union."""
+    transfer = (
+        MembershipTransfer.objects.select_for_update()
+        .select_related("member", "from_union", "to_union")
+        .get(pk=transfer.pk)
+    )
+    if transfer.status != TransferStatus.PENDING:
+        raise ApplicationError("该接转已经办结，不能撤回。")
+    if not transfer_may_cancel(user, transfer):
+        raise ApplicationError("只有发起方（或县总工会）可以撤回该接转。")
+    _withdraw(transfer, user=user, note="发起方撤回")
+    return transfer
+
+
+def transfer_expire_requests(*, now=None) -> list[int]:
+    """Cancel the transfer-in requests (转入申请) left pending longer than
+    MEMBER_TRANSFER_REQUEST_DAYS: a request the releasing side never answers must not keep
+    its member frozen (接转中, not archivable, not transferable) for ever.
+
+    Each request in its own transaction, taken with SKIP LOCKED and only while still pending:
+    two runs at once, or a run while a side decides, settle each request once. Returns the ids.
+    """
+    days = settings.MEMBER_TRANSFER_REQUEST_DAYS
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
+    stale = MembershipTransfer.objects.filter(
+        status=TransferStatus.PENDING, direction=TransferDirection.PULL, created_at__lt=cutoff
+    )
+    expired = []
+    for pk in stale.order_by("id").values_list("id", flat=True):
+        with transaction.atomic():
+            transfer = (
+                stale.select_for_update(skip_locked=True, of=("self",))
+                .select_related("member", "from_union", "to_union")
+                .filter(pk=pk)
+                .first()
+            )
+            if transfer is None:
+                continue  # decided, withdrawn or being expired by another run meanwhile
+            _withdraw(transfer, user=None, note=f"超过 {days} 天未办理，已自动撤销")
+            expired.append(pk)
+    return expired
+
+
 def _township_staff_of(unit: OrgUnit):
     from django.contrib.auth import get_user_model
 
@@ -400,7 +469,23 @@ def _notify_transfer(transfer: MembershipTransfer) -> None:
     member = transfer.member
     pull = transfer.direction == TransferDirection.PULL
     settled_at_once = transfer.status != TransferStatus.PENDING and transfer.decided_by_id == transfer.requested_by_id
-    if transfer.status == TransferStatus.PENDING and pull:
+    if transfer.status == TransferStatus.CANCELLED:
+        # The side that was asked to decide: it no longer has to (it has seen the member already).
+        recipients = _township_staff_of(_deciding_union(transfer))
+        how = "已撤回" if transfer.decided_by_id else "已过期自动撤销"
+        title = f"会籍接转{how}：{member.real_name}（{transfer.from_union}→{transfer.to_union}）"
+        if transfer.decided_by_id is None:
+            # Expired: the requesting side is told too, without the member's name or union if hidden.
+            for user in _township_staff_of(_requesting_union(transfer)):
+                notification_send(
+                    recipient=user,
+                    title=f"会籍转入申请已过期自动撤销：身份证号码 {member.id_masked} 转入{transfer.to_union}"
+                    if pull
+                    else title,
+                    link="/members/transfers/",
+                    dedupe_key=f"members:transfer:{transfer.pk}:{transfer.status}:requester",
+                )
+    elif transfer.status == TransferStatus.PENDING and pull:
         recipients = _township_staff_of(transfer.from_union)
         title = f"会籍转入申请待办理：{transfer.to_union}申请将{member.real_name}（{member.card_number}）转入"
     elif transfer.status == TransferStatus.PENDING:

@@ -18,3 +18,11 @@ def run_roster_import(self, import_id: int) -> str:
 
     redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
     return roster_import_execute(import_id=import_id, redelivered=redelivered).status
+
+
+@shared_task(ignore_result=True)
+def expire_transfer_requests() -> int:
+    """Beat, hourly: cancel transfer-in requests left unanswered too long (safe to run twice)."""
+    from .services import transfer_expire_requests
+
+    return len(transfer_expire_requests())

@@ -27,6 +27,7 @@ urlpatterns = [
         {"decision": "reject"},
         name="transfer_reject",
     ),
+    path("transfers/<int:pk>/cancel/", views.TransferCancelView.as_view(), name="transfer_cancel"),
     path("imports/", views.RosterUploadView.as_view(), name="import_upload"),
     path("imports/<int:pk>/", views.ImportDetailView.as_view(), name="import_detail"),
     path("imports/<int:pk>/progress/", views.ImportProgressView.as_view(), name="import_progress"),

@@ -221,7 +221,28 @@ class TransferListView(ScopedPermissionMixin, ListView):
 
     def get_context_data(self, **kwargs):
         pending = selectors.transfer_pending_for(user=self.request.user)
-        return super().get_context_data(pending=pending, **kwargs)
+        context = super().get_context_data(pending=pending, **kwargs)
+        may_start = self.request.user.has_perm("members.add_membershiptransfer")
+        for transfer in context["transfers"]:
+            transfer.can_cancel = may_start and services.transfer_may_cancel(self.request.user, transfer)
+        return context
+
+
+class TransferCancelView(ScopedPermissionMixin, View):
+    """撤回: the side that started a pending transfer withdraws it (POST only)."""
+
+    permission_required = "members.add_membershiptransfer"
+    selector = selectors.transfer_list
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        transfer = get_object_or_404(self.get_queryset(), pk=pk)
+        try:
+            services.transfer_cancel(user=request.user, transfer=transfer)
+            messages.success(request, "已撤回该会籍接转。")
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        return redirect("members:transfer_list")
 
 
 class TransferDecisionView(ScopedPermissionMixin, View):

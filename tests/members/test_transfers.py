@@ -442,3 +442,92 @@ class TestMemberCreateIsNoOracle:
             (None, "member_create", created.id_hash),
         ]
         assert Member.objects.count() == 2
+
+
+@pytest.mark.django_db
+class TestTransferWithdrawAndExpiry:
+    """A transfer-in request freezes another township's member: its side may withdraw it, and it expires."""
+
+    def test_the_requesting_side_withdraws_and_the_owner_may_archive_again(self, member_a, unions, chair_a, chair_b):
+        from apps.members.services import transfer_cancel
+
+        transfer, _visible = _pull(chair_b, unions)
+        with pytest.raises(ApplicationError, match="发起方"):
+            transfer_cancel(user=chair_a, transfer=transfer)  # the deciding side refuses instead
+        transfer = transfer_cancel(user=chair_b, transfer=transfer)
+        member_a.refresh_from_db()
+        assert (transfer.status, transfer.decided_by, member_a.status) == ("cancelled", chair_b, "active")
+        assert Notification.objects.filter(recipient=chair_a, title__contains="已撤回").exists()
+        with pytest.raises(ApplicationError, match="已经办结"):
+            transfer_cancel(user=chair_b, transfer=transfer)
+        member_archive(member=member_a, status="left", left_on=datetime.date(2026, 1, 1), reason="离职")
+
+    def test_the_county_withdraws_any(self, member_a, unions, chair_b, county_user):
+        from apps.members.services import transfer_cancel
+
+        transfer, _visible = _pull(chair_b, unions)
+        assert transfer_cancel(user=county_user, transfer=transfer).status == "cancelled"
+
+    def test_the_transfer_list_offers_withdrawal_by_post_with_csrf_to_the_requesting_side_only(
+        self, client_for, member_a, unions, chair_a, chair_b
+    ):
+        from django.test import Client
+
+        transfer, _visible = _pull(chair_b, unions)
+        url = reverse("members:transfer_cancel", kwargs={"pk": transfer.pk})
+        assert (
+            'data-testid="transfer-cancel"'
+            in client_for(chair_b).get(reverse("members:transfer_list")).content.decode()
+        )
+        assert (
+            'data-testid="transfer-cancel"'
+            not in client_for(chair_a).get(reverse("members:transfer_list")).content.decode()
+        )
+        assert client_for(chair_b).get(url).status_code == 405
+        strict = Client(enforce_csrf_checks=True)
+        strict.force_login(chair_b)
+        assert strict.post(url).status_code == 403
+        client_for(chair_a).post(url)  # in chair A's area, but not theirs to withdraw
+        transfer.refresh_from_db()
+        assert transfer.status == "pending"
+        assert client_for(chair_b).post(url).status_code == 302
+        transfer.refresh_from_db()
+        assert transfer.status == "cancelled"
+
+    def test_a_request_unanswered_for_the_set_days_expires_once(
+        self, member_a, unions, chair_a, chair_b, time_machine, settings
+    ):
+        from apps.members.tasks import expire_transfer_requests
+
+        settings.MEMBER_TRANSFER_REQUEST_DAYS = 30
+        assert settings.CELERY_BEAT_SCHEDULE["members-expire-transfer-requests"]["task"] == (
+            "apps.members.tasks.expire_transfer_requests"
+        )
+        time_machine.move_to("2026-11-01 09:00:00+08:00", tick=False)
+        transfer, _visible = _pull(chair_b, unions)
+        released = transfer_request(user=chair_a, member=member_b_of(unions), to_union=unions["b1"], reason="调动")
+        time_machine.move_to("2026-11-30 09:00:00+08:00", tick=False)
+        assert expire_transfer_requests() == 0
+        time_machine.move_to("2026-12-02 09:00:00+08:00", tick=False)
+        notified = Notification.objects.count()
+        assert expire_transfer_requests() == 1
+        after_first = Notification.objects.count()
+        assert expire_transfer_requests() == 0  # run twice: nothing happens again
+        transfer.refresh_from_db()
+        member_a.refresh_from_db()
+        assert (transfer.status, transfer.decided_by, member_a.status) == ("cancelled", None, "active")
+        assert "30 天" in transfer.decision_note
+        assert after_first > notified and Notification.objects.count() == after_first
+        assert Notification.objects.filter(recipient=chair_b, title__contains="过期").exists()
+        released.refresh_from_db()
+        assert released.status == "pending"  # only transfer-in requests expire
+
+
+def member_b_of(unions):
+    return member_create(
+        union=unions["a1"],
+        real_name="赵六",
+        id_number=make_id(serial="611"),
+        join_date=datetime.date(2019, 9, 19),
+        employment_form="regular",
+    )

@@ -258,6 +258,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.core.tasks.send_pending_notification_emails",
         "schedule": timedelta(minutes=10),
     },
+    "members-expire-transfer-requests": {
+        "task": "apps.members.tasks.expire_transfer_requests",
+        "schedule": timedelta(hours=1),
+    },
     "clear-expired-sessions": {
         "task": "apps.core.tasks.clear_expired_sessions",
         "schedule": timedelta(hours=6),
@@ -312,6 +316,9 @@ MEMBER_CARD_PREFIX = env("MEMBER_CARD_PREFIX", default="DH")
 # How many different whole ID numbers one user may look up across the deployment per hour
 # (会籍转入, 新增会员 finding the person registered): the check must not trawl the register.
 MEMBER_LOOKUPS_PER_HOUR = env.int("MEMBER_LOOKUPS_PER_HOUR", default=20)
+# A transfer-in request (转入申请) the releasing side has not answered in this many days is
+# cancelled by beat (members-expire-transfer-requests): its member is not frozen for ever.
+MEMBER_TRANSFER_REQUEST_DAYS = env.int("MEMBER_TRANSFER_REQUEST_DAYS", default=30)
 # Roster uploads beyond these are refused, at upload and again by the worker, before any sheet is
 # read (README "Roster import"): the file's size, its size unpacked (in all and per part), and
 # the rows and columns of each worksheet (its data, its stated dimension and its merged ranges).
