@@ -103,7 +103,12 @@ def test_a_failed_export_shows_its_message_and_a_retry_for_its_requester_only(
 ):
     add_members(county_tree["union_a"], 3)
     job = ExportJob.objects.create(
-        requested_by=county_user, path="/members/export/", total_rows=3, status="failed", error=LOST_MESSAGE
+        requested_by=county_user,
+        path="/members/export/",
+        total_rows=3,
+        status="failed",
+        error=LOST_MESSAGE,
+        retryable=True,
     )
     retry = reverse("core:export_job_retry", args=[job.pk])
     assert client_for(chair_a).post(retry).status_code == 404
@@ -133,6 +138,7 @@ def test_an_interrupted_import_can_be_retried_by_who_may_see_it_and_a_bad_file_c
         commit=True,
         status="failed",
         error=LOST_MESSAGE,
+        retryable=True,
         summary={"rows": 3, "create": 3},
     )
     bad_file = RosterImport.objects.create(
@@ -288,3 +294,73 @@ def test_a_job_whose_worker_dies_again_after_the_takeover_fails_instead_of_loopi
     roster.refresh_from_db()
     assert (roster.status, roster.error) == ("failed", LOST_TWICE_MESSAGE)
     assert roster.can_retry and roster.finished_at is not None
+
+
+def test_a_stale_redelivered_message_never_takes_over_the_retried_run(
+    county_tree, chair_a, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A message redelivered an hour after its worker died, when the sweep has failed the job and
+    "重试" queued it again: it is not the message that claimed the running run (another task id),
+    so it neither runs it a second time nor marks it failed; only the same message may take over."""
+    from apps.core.jobs import job_claim
+    from apps.members import imports
+
+    roster = RosterImport.objects.create(
+        union=county_tree["union_a"], uploaded_by=chair_a, file_name="r.xlsx", content=_roster(2), commit=True
+    )
+    assert job_claim(RosterImport, roster.pk, task_id="first")  # its worker is killed -9
+    lost = timezone.now() + max(kind.lost_after() for kind in job_kinds()) + datetime.timedelta(seconds=1)
+    assert jobs_sweep(now=lost)["failed"] == 1
+    roster.refresh_from_db()
+    assert roster.can_retry
+    with django_capture_on_commit_callbacks(execute=False):  # the retry's message is "second"
+        imports.roster_import_retry(roster_import=roster)
+    assert job_claim(RosterImport, roster.pk, task_id="second")
+    # Two stale copies of the first message come back: nothing happens to the second run.
+    assert imports.roster_import_execute(import_id=roster.pk, task_id="first", redelivered=True).status == "running"
+    assert not job_claim(RosterImport, roster.pk, task_id="first", redelivered=True)
+    roster.refresh_from_db()
+    assert (roster.status, roster.error, roster.task_id) == ("running", "", "second")
+    assert Member.objects.count() == 0
+    # The second message itself, redelivered after its own worker died, takes over.
+    assert imports.roster_import_execute(import_id=roster.pk, task_id="second", redelivered=True).status == "imported"
+    assert Member.objects.count() == 2
+
+
+def test_a_run_writes_nothing_once_another_message_owns_the_job(county_tree, chair_a, monkeypatch):
+    """The final write is filtered on the claiming task id, not only on the status."""
+    from apps.members import imports
+
+    record = RosterImport.objects.create(
+        union=county_tree["union_a"], uploaded_by=chair_a, file_name="r.xlsx", content=_roster(2), commit=True
+    )
+    real_check = imports._check
+
+    def check_then_owned_by_another(roster_import):
+        result = real_check(roster_import)
+        RosterImport.objects.filter(pk=roster_import.pk).update(task_id="another")
+        return result
+
+    monkeypatch.setattr(imports, "_check", check_then_owned_by_another)
+    assert imports.roster_import_execute(import_id=record.pk, task_id="mine").status == "running"
+    assert Member.objects.count() == 0
+
+    from apps.core.services import export_job_run
+
+    add_members(county_tree["union_b"], 2)
+    job = ExportJob.objects.create(requested_by=chair_a, path="/members/export/", total_rows=2, status="running")
+    ExportJob.objects.filter(pk=job.pk).update(task_id="another")
+    assert export_job_run(job_id=job.pk, task_id="stale", redelivered=True) is None
+    job.refresh_from_db()
+    assert (job.status, job.error) == ("running", "")
+
+
+def test_the_tasks_claim_with_their_celery_task_id(county_tree, chair_a, settings):
+    from apps.members.tasks import run_roster_import
+
+    roster = RosterImport.objects.create(
+        union=county_tree["union_a"], uploaded_by=chair_a, file_name="r.xlsx", content=_roster(1)
+    )
+    run_roster_import.apply(args=(roster.pk,), task_id="the-task-id")
+    roster.refresh_from_db()
+    assert (roster.status, roster.task_id) == ("checked", "the-task-id")
