@@ -364,3 +364,142 @@ def test_the_tasks_claim_with_their_celery_task_id(county_tree, chair_a, setting
     run_roster_import.apply(args=(roster.pk,), task_id="the-task-id")
     roster.refresh_from_db()
     assert (roster.status, roster.task_id) == ("checked", "the-task-id")
+
+
+@pytest.mark.parametrize(
+    ("raised", "retryable", "says"),
+    [
+        (AttributeError("'NoneType' object has no attribute 'year'"), False, "重新上传"),
+        (MemoryError(), False, "拆分"),
+        ("integrity", False, "重新上传"),
+        ("database gone", True, "重试"),
+        ("time limit", True, "重试"),
+    ],
+)
+def test_only_an_interrupted_import_offers_a_retry(
+    raised, retryable, says, client_for, chair_a, county_tree, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A failure caused by the file or its data fails the same way again: the page says what to do."""
+    from celery.exceptions import SoftTimeLimitExceeded
+    from django.db import IntegrityError, OperationalError
+
+    from apps.members import imports
+
+    exception = {
+        "integrity": IntegrityError("duplicate key value violates unique constraint"),
+        "database gone": OperationalError("server closed the connection unexpectedly"),
+        "time limit": SoftTimeLimitExceeded(),
+    }.get(raised, raised)
+    record = RosterImport.objects.create(
+        union=county_tree["union_a"], uploaded_by=chair_a, file_name="r.xlsx", content=_roster(2), commit=True
+    )
+
+    def fails(_roster_import):
+        raise exception
+
+    monkeypatch.setattr(imports, "_check", fails)
+    with pytest.raises(type(exception)):
+        imports.roster_import_execute(import_id=record.pk)
+    record.refresh_from_db()
+    assert (record.status, record.retryable, record.can_retry) == ("failed", retryable, retryable)
+    assert says in record.error
+    client = client_for(chair_a)
+    page = client.get(record.get_absolute_url()).content.decode()
+    assert ('data-testid="import-retry"' in page) == retryable
+    if not retryable:
+        response = client.post(reverse("members:import_retry", kwargs={"pk": record.pk}), follow=True)
+        assert "重新上传" in response.content.decode()
+        record.refresh_from_db()
+        assert record.status == "failed"
+
+
+def test_an_export_whose_filter_no_longer_validates_offers_no_retry(
+    client_for, county_user, county_tree, django_capture_on_commit_callbacks
+):
+    from apps.core.errors import ApplicationError
+    from apps.core.services import export_job_run
+
+    job = ExportJob.objects.create(requested_by=county_user, path="/members/export/", query="union=abc", total_rows=3)
+    with pytest.raises(ApplicationError):
+        export_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.retryable, job.can_retry) == ("failed", False, False)
+    assert "修改筛选条件后重新导出" in job.error
+    client = client_for(county_user)
+    assert 'data-testid="export-retry"' not in client.get(job.get_absolute_url()).content.decode()
+    response = client.post(reverse("core:export_job_retry", args=[job.pk]), follow=True)
+    assert "重新导出" in response.content.decode()
+    job.refresh_from_db()
+    assert job.status == "failed"
+
+
+def test_the_purge_clears_the_filters_of_every_old_export_and_then_it_cannot_be_retried(
+    county_user, client_for, django_capture_on_commit_callbacks
+):
+    from apps.core.services import EXPORT_PURGED_MESSAGE, export_jobs_purge
+
+    search = "q=陈桂+320722198503151234"
+    old, fresh = _ago(settings.EXPORT_KEEP_HOURS * 3600 + 60), _ago(60)
+    failed = ExportJob.objects.create(
+        requested_by=county_user, path="/members/export/", query=search, status="failed", retryable=True
+    )
+    pending = ExportJob.objects.create(requested_by=county_user, path="/members/export/", query=search)
+    done = ExportJob.objects.create(
+        requested_by=county_user, path="/members/export/", query=search, status="done", content=b"xlsx"
+    )
+    recent = ExportJob.objects.create(
+        requested_by=county_user, path="/members/export/", query=search, status="failed", retryable=True
+    )
+    ExportJob.objects.filter(pk__in=[failed.pk, pending.pk, done.pk]).update(created_at=old)
+    ExportJob.objects.filter(pk=recent.pk).update(created_at=fresh)
+    assert export_jobs_purge() == 3
+    for job in (failed, pending, done):
+        job.refresh_from_db()
+        assert (job.query, job.content) == ("", None)
+        assert job.status in ("failed", "done") and not job.can_retry
+    assert pending.error == EXPORT_PURGED_MESSAGE  # it would otherwise run later, without its filters
+    recent.refresh_from_db()
+    assert recent.query == search and recent.can_retry
+    client = client_for(county_user)
+    assert 'data-testid="export-retry"' not in client.get(failed.get_absolute_url()).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("core:export_job_retry", args=[failed.pk]), follow=True)
+    assert EXPORT_PURGED_MESSAGE in response.content.decode()
+    failed.refresh_from_db()
+    assert failed.status == "failed"
+    assert export_jobs_purge() == 0  # nothing left to clear
+
+
+def test_a_failing_import_logs_its_id_and_error_class_but_no_personal_data(county_tree, chair_a, monkeypatch, caplog):
+    """PostgreSQL's DETAIL names the failing row's values; Celery logs what a task raises."""
+    import logging
+
+    from django.db import IntegrityError
+
+    from apps.members import imports
+    from apps.members.tasks import run_roster_import
+
+    record = RosterImport.objects.create(
+        union=county_tree["union_a"], uploaded_by=chair_a, file_name="r.xlsx", content=_roster(2), commit=True
+    )
+
+    def violates(*_args):
+        raise IntegrityError(
+            'new row for relation "members_member" violates check constraint "members_member_plausible_birth_date"\n'
+            "DETAIL:  Failing row contains (7, 甲0, 1985-03-15, 320722198503151001)."
+        )
+
+    monkeypatch.setattr(imports, "_write", violates)
+    with caplog.at_level(logging.DEBUG):
+        result = run_roster_import.apply(args=(record.pk,), task_id="task-1", throw=False)
+    assert result.failed()
+    record.refresh_from_db()
+    assert record.status == "failed" and not record.can_retry
+    logged = caplog.text + "".join(
+        logging.Formatter().formatException(r.exc_info) for r in caplog.records if r.exc_info
+    )
+    assert f"roster import {record.pk} failed: IntegrityError" in logged
+    assert "raised unexpected: JobFailed" in logged  # Celery's own line, about the sanitized exception
+    for secret in ("甲0", "1985-03-15", "320722198503151001", "Failing row"):
+        assert secret not in logged
+        assert secret not in repr(result.result) and secret not in (result.traceback or "")
