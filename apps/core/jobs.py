@@ -1,14 +1,17 @@
 """Background jobs whose row is the record: roster imports, large Excel exports.
 
-A job row is written first and its task queued once the transaction commits. Its task claims
-the row atomically (waiting → running), so a duplicate or redelivered message does nothing.
+A job row is written first and its task queued once the transaction commits (`publish`: once,
+in bounded time, never failing the request). Its task claims the row atomically (waiting →
+running) under its Celery task id, so a duplicate message does nothing, and only the message
+that claimed a job may take it over when the broker redelivers it.
 Whatever happens to the message, the row decides:
 
 - a job still waiting JOB_REDISPATCH_AFTER after it was queued (Redis was down, the message was
   lost) is sent to the broker again by `jobs_sweep`, which beat runs every minute;
 - a job still running JOB_LOST_GRACE after its task's hard time limit lost its worker (killed,
   out of memory, the machine restarted) and is marked failed with a Chinese message; its page
-  offers "重试", which queues it again.
+  offers "重试", which queues it again. "重试" is offered for interruptions only
+  (`job_is_interruption`); a failure the file or the data caused says what to do instead.
 
 So every job ends done or failed. The apps owning a kind of job register it in their
 AppConfig.ready() (`register_job_kind`); the thresholds are derived here, in one place.
