@@ -4,7 +4,8 @@ Records may name objects by primary key only. Query strings are where personal d
 log by accident (a search in a URL, an old bookmark, an attacker's probe), so every URL in a
 record loses its query string, and the development server's request lines with it. As a
 second line of defence anything shaped like a citizen ID number or a mainland mobile number is
-masked, in the message and in a traceback.
+masked, in the message and in a traceback, and a database error's DETAIL line (the failing
+row's values) is removed.
 
 No Django import here: gunicorn's configuration (gunicorn.conf.py) uses this module too.
 """
@@ -17,6 +18,11 @@ MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
 # A path (or absolute URL) followed by a query string: what a request line or a Referer holds.
 URL_QUERY = re.compile(r"((?:[a-z][a-z0-9+.-]*://[^\s/?#\"'<>]+)?/[^\s?#\"'<>]*)\?[^\s#\"'<>]*", re.IGNORECASE)
 QUERY_REMOVED = "?[query removed]"
+# PostgreSQL's DETAIL line of an error names the failing row's values ("Failing row contains
+# (...)", "Key (id_hash)=(...) already exists"): names, birth dates, ID numbers.
+# Up to the end of the line, or of an escaped line ("\\n") in the repr of an exception.
+PG_DETAIL = re.compile(r"DETAIL:(?:(?!\\n)[^\n])*")
+DETAIL_REMOVED = "DETAIL: [removed]"
 
 
 def strip_query_strings(text: str) -> str:
@@ -24,7 +30,7 @@ def strip_query_strings(text: str) -> str:
 
 
 def redact(text: str) -> str:
-    text = strip_query_strings(text)
+    text = PG_DETAIL.sub(DETAIL_REMOVED, strip_query_strings(text))
     text = CITIZEN_ID.sub(r"\1********\2", text)
     return MOBILE.sub(r"\1****\2", text)
 

@@ -10,6 +10,7 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -54,6 +55,17 @@ class SessionTimeoutMiddleware:
             if not passive and (now - last_seen >= 60 or LAST_SEEN not in request.session):
                 request.session[LAST_SEEN] = now
         return self.get_response(request)
+
+
+class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
+    """Django's, except that a page's own poll (X-Auto-Refresh: 1) of a page that needs a login
+    gets a 401, not a redirect to the login page: the session may have ended another way (a
+    logout in another tab), and the script reloads the page, which lands on the login page."""
+
+    def handle_no_permission(self, request, view_func):
+        if request.headers.get(AUTO_REFRESH_HEADER) == "1":
+            return JsonResponse({"expired": True}, status=401)
+        return super().handle_no_permission(request, view_func)
 
 
 def _has_nul(value) -> bool:

@@ -105,6 +105,10 @@ class ExportJob(BaseModel):
     processed_rows = models.PositiveIntegerField(_("rows written"), default=0)
     content = models.BinaryField(_("file"), null=True, blank=True, editable=False)
     error = models.TextField(_("error"), blank=True)
+    # Failed because it was interrupted (apps.core.jobs.job_is_interruption): "重试" is offered.
+    retryable = models.BooleanField(_("can be retried"), default=False, editable=False)
+    # The Celery task id of the message that claimed it (apps.core.jobs.job_claim).
+    task_id = models.CharField(_("task id"), max_length=64, blank=True, editable=False)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
@@ -121,6 +125,20 @@ class ExportJob(BaseModel):
 
     def get_absolute_url(self):
         return reverse("core:export_job", args=[self.pk])
+
+    @property
+    def purged(self) -> bool:
+        """Past EXPORT_KEEP_HOURS: its file and its filters are removed (or about to be)."""
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        return self.created_at < timezone.now() - timedelta(hours=settings.EXPORT_KEEP_HOURS)
+
+    @property
+    def can_retry(self) -> bool:
+        """Failed because it was interrupted, and its filters are still kept."""
+        return self.status == ExportStatus.FAILED and self.retryable and not self.purged
 
     @property
     def percent(self) -> int:

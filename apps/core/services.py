@@ -48,12 +48,32 @@ def notification_send(
             raise
         return None
     if email and recipient.email:
-        from .tasks import send_notification_email
-
-        # robust: a broker outage must not break the caller; the periodic
-        # send_pending_notification_emails task picks up anything not emailed.
-        transaction.on_commit(lambda: send_notification_email.delay(notification.pk), robust=True)
+        _email_on_commit(notification.pk)
     return notification
+
+
+def _email_on_commit(notification_id: int) -> None:
+    """Queue the email once the transaction commits: one message for all the emails of one
+    transaction (a transfer notifies every staff member of a township), published the one way
+    that never fails the caller nor holds it long (apps.core.jobs.publish). Anything not sent
+    is picked up by the periodic send_pending_notification_emails task."""
+    from .jobs import publish
+    from .tasks import send_notification_emails
+
+    connection = transaction.get_connection()
+    batch = getattr(connection, "_notification_emails", None)
+    # Still waiting for this transaction's commit? (A rollback drops the hook, not the attribute.)
+    if batch is None or not any(hook is batch["send"] for _sids, hook, _robust in connection.run_on_commit):
+
+        def send():
+            ids = batch["ids"]
+            connection._notification_emails = None
+            publish(send_notification_emails, ids)
+
+        batch = {"ids": [], "send": send}
+        connection._notification_emails = batch
+        transaction.on_commit(send, robust=True)
+    batch["ids"].append(notification_id)
 
 
 @transaction.atomic
@@ -80,9 +100,10 @@ def notification_send_many(*, notifications: list[Notification]) -> int:
     )
     ids = [pk for pk, recipient_id, key in to_email if (recipient_id, key) in new_keys]
     if ids:
+        from .jobs import publish_on_commit
         from .tasks import send_notification_emails
 
-        transaction.on_commit(lambda: send_notification_emails.delay(ids), robust=True)
+        publish_on_commit(send_notification_emails, ids)
     return len(new_keys)
 
 
@@ -138,8 +159,28 @@ def notification_pending_email_ids(*, older_than_minutes: int = 5, within_days: 
 # --- large Excel exports ---------------------------------------------------------------------
 
 
-EXPORT_FAILED_MESSAGE = "导出失败，未生成文件。请点击“重试”；如再次失败，请联系管理员。"
-EXPORT_TIMEOUT_MESSAGE = "导出超时，未生成文件。请用筛选条件缩小范围后分批导出。"
+EXPORT_FAILED_MESSAGE = "导出中断，未生成文件。请点击“重试”；如再次失败，请联系管理员。"
+EXPORT_TIMEOUT_MESSAGE = "导出超时，未生成文件。请点击“重试”；如再次超时，请用筛选条件缩小范围后分批导出。"
+# Failures a retry would repeat: the filters no longer give an export, or the data cannot be written.
+EXPORT_REFUSED_MESSAGE = "导出失败，未生成文件：{reason}请回到列表，修改筛选条件后重新导出。"
+EXPORT_BROKEN_MESSAGE = "导出失败，未生成文件（{error}）。请回到列表重新导出；如仍失败，请联系管理员。"
+EXPORT_PURGED_MESSAGE = "该导出已超过保留期限，文件和筛选条件均已清除，不能重试。请回到列表重新导出。"
+
+
+def _export_failure_message(exc) -> str:
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from .errors import ApplicationError
+    from .jobs import job_is_interruption
+
+    if isinstance(exc, SoftTimeLimitExceeded):
+        return EXPORT_TIMEOUT_MESSAGE
+    if job_is_interruption(exc):
+        return EXPORT_FAILED_MESSAGE
+    if isinstance(exc, ApplicationError | ValidationError):
+        reason = " ".join(exc.messages) if isinstance(exc, ValidationError) else exc.message
+        return EXPORT_REFUSED_MESSAGE.format(reason=reason.rstrip("。") + "。")
+    return EXPORT_BROKEN_MESSAGE.format(error=type(exc).__name__)
 
 
 def export_job_start(*, user, path: str, query: str, rows: int):
@@ -170,31 +211,34 @@ def export_job_retry(*, job):
     job = ExportJob.objects.select_for_update().defer("content").get(pk=job.pk)
     if job.status != ExportStatus.FAILED:
         raise ValidationError("只有失败的导出可以重试。")
+    if job.purged:
+        raise ValidationError(EXPORT_PURGED_MESSAGE)
+    if not job.retryable:
+        raise ValidationError("只有因中断而失败的导出可以重试；请回到列表，修改筛选条件后重新导出。")
     job.status, job.error, job.processed_rows, job.finished_at = ExportStatus.PENDING, "", 0, None
     job.save(update_fields=["status", "error", "processed_rows", "finished_at", "updated_at"])
     _export_job_queue(job)
     return job
 
 
-def export_job_run(*, job_id: int, redelivered: bool = False):
+def export_job_run(*, job_id: int, task_id: str = "", redelivered: bool = False):
     """Write the export the way the list's export view would, as its requester, with progress.
 
     The view is found again from the stored path, so the rows are exactly those the requester's
     scope and filters give now. Claimed atomically (apps.core.jobs.job_claim): a duplicate
     message does nothing; one the broker redelivered takes the running job over, once.
     """
-    from celery.exceptions import SoftTimeLimitExceeded
     from django.http import HttpRequest, QueryDict
     from django.urls import resolve
 
     from .exports import xlsx_file_name
-    from .jobs import fault_point, job_claim
+    from .jobs import fault_point, job_claim, job_failure_logged, job_is_interruption, job_rows
     from .models import ExportJob, ExportStatus
 
-    if not job_claim(ExportJob, job_id, redelivered=redelivered):
+    if not job_claim(ExportJob, job_id, task_id=task_id, redelivered=redelivered):
         return None
     job = ExportJob.objects.select_related("requested_by").defer("content").get(pk=job_id)
-    running = ExportJob.objects.filter(pk=job_id, status=ExportStatus.RUNNING)
+    running = job_rows(ExportJob, job_id, task_id)
     try:
         fault_point("export-running")
         match = resolve(job.path)
@@ -211,9 +255,15 @@ def export_job_run(*, job_id: int, redelivered: bool = False):
             running.update(processed_rows=min(written, job.total_rows), updated_at=timezone.now())
 
         content = view.export_content(queryset, progress=progress)
-    except Exception as exc:  # any failure is shown to the requester, then re-raised for the logs
-        message = EXPORT_TIMEOUT_MESSAGE if isinstance(exc, SoftTimeLimitExceeded) else EXPORT_FAILED_MESSAGE
-        running.update(status=ExportStatus.FAILED, error=message, finished_at=timezone.now(), updated_at=timezone.now())
+    except Exception as exc:  # any failure is shown to the requester, then re-raised for the task
+        job_failure_logged("export job", job_id, exc)
+        running.update(
+            status=ExportStatus.FAILED,
+            error=_export_failure_message(exc),
+            retryable=job_is_interruption(exc),
+            finished_at=timezone.now(),
+            updated_at=timezone.now(),
+        )
         raise
     done = running.update(
         status=ExportStatus.DONE,
@@ -237,9 +287,18 @@ def export_job_run(*, job_id: int, redelivered: bool = False):
 
 def export_jobs_purge(*, now=None) -> int:
     """Remove the files (personal data) of exports made more than EXPORT_KEEP_HOURS ago, and the
-    filters they were made with (a search for a name or an ID number is kept there in the clear)."""
-    from .models import ExportJob
+    filters they were made with (a search for a name or an ID number is kept there in the clear),
+    whatever became of the export: done, failed, still waiting or lost. Such a job is not
+    retried any more (ExportJob.purged)."""
+    from django.db.models import Q
+
+    from .models import ExportJob, ExportStatus
 
     now = now or timezone.now()
     cutoff = now - timedelta(hours=settings.EXPORT_KEEP_HOURS)
-    return ExportJob.objects.filter(created_at__lt=cutoff, content__isnull=False).update(content=None, query="")
+    # One still waiting would otherwise run, later, without its filters: the whole scope.
+    ExportJob.objects.filter(created_at__lt=cutoff, status__in=[ExportStatus.PENDING, ExportStatus.RUNNING]).update(
+        status=ExportStatus.FAILED, error=EXPORT_PURGED_MESSAGE, retryable=False, finished_at=now, updated_at=now
+    )
+    kept = Q(content__isnull=False) | ~Q(query="")
+    return ExportJob.objects.filter(kept, created_at__lt=cutoff).update(content=None, query="", updated_at=now)

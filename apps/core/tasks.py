@@ -36,11 +36,12 @@ def clear_expired_sessions() -> None:
 @shared_task
 def send_pending_notification_emails() -> int:
     """Every few minutes: queue the emails that were not sent when their notification was made."""
+    from .jobs import publish
     from .services import notification_pending_email_ids
 
     ids = notification_pending_email_ids()
-    for notification_id in ids:
-        send_notification_email.delay(notification_id)
+    if ids:
+        publish(send_notification_emails, ids)
     return len(ids)
 
 
@@ -53,10 +54,14 @@ def send_pending_notification_emails() -> int:
 )
 def run_export_job(self, job_id: int):
     """Write one large export; safe to run twice (the job row is claimed atomically)."""
+    from .jobs import job_failed
     from .services import export_job_run
 
     redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
-    return export_job_run(job_id=job_id, redelivered=redelivered)
+    try:
+        return export_job_run(job_id=job_id, task_id=self.request.id or "", redelivered=redelivered)
+    except Exception as exc:  # logged by the service without its message; Celery logs this instead
+        raise job_failed("export job", job_id, exc) from None
 
 
 @shared_task

@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.branches.models import OrgUnit
-from apps.core.jobs import fault_point, job_claim
+from apps.core.jobs import fault_point, job_claim, job_failure_logged, job_is_interruption, job_rows
 
 from .choices import ImportStatus
 from .idnumbers import mask_id_number
@@ -96,12 +96,34 @@ def _queue(roster_import):
 def _progress(roster_import, processed):
     # Outside the import's transaction (autocommit), so the progress bar sees it at once;
     # updated_at is the job's heartbeat (apps.core.jobs).
-    RosterImport.objects.filter(pk=roster_import.pk, status=ImportStatus.RUNNING).update(
+    job_rows(RosterImport, roster_import.pk, roster_import.task_id).update(
         processed_rows=processed, updated_at=timezone.now()
     )
 
 
-def roster_import_execute(*, import_id: int, redelivered: bool = False) -> RosterImport:
+# A failure caused by the file or its data: running it again would fail the same way.
+FILE_FAILED_MESSAGE = (
+    "导入失败，未写入任何数据：花名册中有平台无法处理的内容（{error}）。"
+    "请检查并修改文件后重新上传；如仍失败，请联系管理员。"
+)
+MEMORY_FAILED_MESSAGE = "花名册过大，处理时超出内存限制，未写入任何数据。请将花名册拆分为较小的文件后重新上传。"
+INTERRUPTED_MESSAGE = "导入中断，未写入任何数据（{error}）。请点击“重试”；如再次失败，请联系管理员。"
+
+
+def _failure_message(exc) -> str:
+    if isinstance(exc, SoftTimeLimitExceeded):
+        minutes = settings.ROSTER_IMPORT_TIME_LIMIT // 60
+        return (
+            f"处理超时（超过约 {minutes} 分钟），未写入任何数据。请点击“重试”；如再次超时，请将花名册拆分后分批导入。"
+        )
+    if job_is_interruption(exc):
+        return INTERRUPTED_MESSAGE.format(error=type(exc).__name__)
+    if isinstance(exc, MemoryError):
+        return MEMORY_FAILED_MESSAGE
+    return FILE_FAILED_MESSAGE.format(error=type(exc).__name__)
+
+
+def roster_import_execute(*, import_id: int, task_id: str = "", redelivered: bool = False) -> RosterImport:
     """The Celery task's body, for the check and for the import. Safe to run twice.
 
     The row is claimed atomically (apps.core.jobs.job_claim): a duplicate message finds it
@@ -110,10 +132,11 @@ def roster_import_execute(*, import_id: int, redelivered: bool = False) -> Roste
     before the commit wrote nothing, and a run after the commit (or after the sweep failed the
     job) writes nothing again.
     """
-    claimed = job_claim(RosterImport, import_id, redelivered=redelivered)
+    claimed = job_claim(RosterImport, import_id, task_id=task_id, redelivered=redelivered)
     roster_import = RosterImport.objects.select_related("union", "uploaded_by").get(pk=import_id)
     if not claimed:
         return roster_import
+    ours = job_rows(RosterImport, import_id, task_id)
     try:
         fault_point("roster-import-running")
         report, summary, plan = _check(roster_import)
@@ -122,12 +145,12 @@ def roster_import_execute(*, import_id: int, redelivered: bool = False) -> Roste
             status = ImportStatus.FAILED
         with transaction.atomic(), _audit_context(roster_import):
             # Locked and still ours: nothing is written for a job the sweep gave up on.
-            if not RosterImport.objects.select_for_update().filter(pk=import_id, status=ImportStatus.RUNNING).exists():
+            if not ours.select_for_update().exists():
                 return RosterImport.objects.get(pk=import_id)
             if roster_import.commit and status == ImportStatus.IMPORTED:
                 _write(roster_import.union, *plan)
                 fault_point("roster-import-written")
-            RosterImport.objects.filter(pk=import_id).update(
+            ours.update(
                 status=status,
                 report=report,
                 summary=summary,
@@ -137,14 +160,14 @@ def roster_import_execute(*, import_id: int, redelivered: bool = False) -> Roste
                 total_rows=summary.get("rows", 0),
             )
     except Exception as exc:
-        logger.exception("roster import %s failed", import_id)
-        if isinstance(exc, SoftTimeLimitExceeded):
-            minutes = settings.ROSTER_IMPORT_TIME_LIMIT // 60
-            error = f"处理超时（超过约 {minutes} 分钟），未写入任何数据。请将花名册拆分后分批导入。"
-        else:
-            error = f"导入失败，未写入任何数据（{type(exc).__name__}）。请点击“重试”；如再次失败，请联系管理员。"
-        RosterImport.objects.filter(pk=import_id, status=ImportStatus.RUNNING).update(
-            status=ImportStatus.FAILED, error=error, finished_at=timezone.now(), updated_at=timezone.now()
+        # Never the exception's message: a database error's DETAIL holds the failing row.
+        job_failure_logged("roster import", import_id, exc)
+        ours.update(
+            status=ImportStatus.FAILED,
+            error=_failure_message(exc),
+            retryable=job_is_interruption(exc),
+            finished_at=timezone.now(),
+            updated_at=timezone.now(),
         )
         raise
     fault_point("roster-import-committed")
@@ -158,7 +181,7 @@ def _check(roster_import):
     if parsed.error:
         return [], {"fatal": parsed.error, "rows": 0}, ([], [], {})
     rows = parsed.rows
-    RosterImport.objects.filter(pk=roster_import.pk).update(total_rows=len(rows), processed_rows=0)
+    job_rows(RosterImport, roster_import.pk, roster_import.task_id).update(total_rows=len(rows), processed_rows=0)
     union = roster_import.union
     hashes = {r.row: id_hash_of(r.data["id_number"]) for r in rows if r.status != "error"}
     # Only what the comparison and an update need: the encrypted ID number is not decrypted

@@ -270,6 +270,10 @@ class RosterImport(BaseModel):
     report = models.JSONField(_("report"), default=list, blank=True)
     summary = models.JSONField(_("summary"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
+    # Failed because it was interrupted (apps.core.jobs.job_is_interruption): "重试" is offered.
+    retryable = models.BooleanField(_("can be retried"), default=False, editable=False)
+    # The Celery task id of the message that claimed it (apps.core.jobs.job_claim).
+    task_id = models.CharField(_("task id"), max_length=64, blank=True, editable=False)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
@@ -301,5 +305,6 @@ class RosterImport(BaseModel):
 
     @property
     def can_retry(self) -> bool:
-        """Failed because it was interrupted (worker lost, timeout, error), not because of the file."""
-        return self.status == ImportStatus.FAILED and not (self.summary or {}).get("fatal")
+        """Failed because it was interrupted (worker lost, time limit, a lost connection), not
+        because of the file or its data: those would fail the same way again."""
+        return self.status == ImportStatus.FAILED and self.retryable

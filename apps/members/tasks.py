@@ -14,10 +14,15 @@ from apps.core.jobs import job_time_limits
 def run_roster_import(self, import_id: int) -> str:
     """Check or import one uploaded roster; safe to run twice (the row is claimed atomically,
     and the import's writes commit together with its final status)."""
+    from apps.core.jobs import job_failed
+
     from .imports import roster_import_execute
 
     redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
-    return roster_import_execute(import_id=import_id, redelivered=redelivered).status
+    try:
+        return roster_import_execute(import_id=import_id, task_id=self.request.id or "", redelivered=redelivered).status
+    except Exception as exc:  # logged by the import without its message; Celery logs this instead
+        raise job_failed("roster import", import_id, exc) from None
 
 
 @shared_task(ignore_result=True)

@@ -1,8 +1,8 @@
 // Polls a roster import's progress and reloads the page when it is done.
 // A separate file, not inline: the Content Security Policy allows scripts from this origin only.
 // Polls and the reload say they are automatic (X-Auto-Refresh, ?auto_refresh=1): they do not keep
-// an idle session alive. When the session has ended the poll answers 401 and the page reloads
-// to the login page.
+// an idle session alive. When the session has ended (timed out, or a logout in another tab) the
+// poll answers 401 and the page reloads to the login page; a server error polls again later.
 (function () {
   "use strict";
   var url = new URL(window.location.href);
@@ -23,7 +23,13 @@
       headers: { "Accept": "application/json", "X-Auto-Refresh": "1" }
     })
       .then(function (response) {
-        if (response.status === 401) { reload(false); return null; }
+        // The session ended (timed out, or a logout in another tab): the server answers 401,
+        // or a redirect to the login page (followed by fetch). Reload: the page goes to the login.
+        if (response.redirected || response.status === 401 || response.status === 403) {
+          reload(false);
+          return null;
+        }
+        if (!response.ok) { throw new Error("HTTP " + response.status); }
         return response.json();
       })
       .then(function (data) {

@@ -84,3 +84,31 @@ def test_many_notifications_in_one_insert_skip_duplicates_and_email_once(
     assert [m.to for m in mail.outbox] == [["a@example.org"]]
     with pytest.raises(ValueError, match="dedupe_key"):
         notification_send_many(notifications=[Notification(recipient=chair_a, title="x")])
+
+
+@pytest.mark.django_db
+def test_one_transactions_emails_go_to_the_broker_as_one_message(
+    chair_a, chair_b, county_user, django_capture_on_commit_callbacks
+):
+    """A transfer notifies every staff member of a township: one message, not one per recipient;
+    a part of the transaction that rolled back sends nothing, and the next transaction its own."""
+    from django.db import transaction
+
+    for user in (chair_a, chair_b, county_user):
+        user.email = f"{user.username}@example.org"
+        user.save()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    notification_send(recipient=county_user, title="撤回的提醒")
+                    raise RuntimeError("rolled back")
+            except RuntimeError:
+                pass
+            for user in (chair_a, chair_b):
+                notification_send(recipient=user, title="会籍接转待办理")
+    assert len(callbacks) == 1
+    assert sorted(m.to[0] for m in mail.outbox) == ["chair_a@example.org", "chair_b@example.org"]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        notification_send(recipient=county_user, title="下一次")
+    assert len(callbacks) == 1 and mail.outbox[-1].to == ["county@example.org"]

@@ -24,7 +24,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.core.jobs import LOST_MESSAGE, job_kinds, jobs_sweep
+from apps.core.jobs import LOST_MESSAGE, broker_down_reset, job_kinds, jobs_sweep
 from apps.core.models import ExportJob
 from apps.members.models import Member, RosterImport
 from tests.conftest import ROOT, _database_url_of_test_db
@@ -99,6 +99,7 @@ def broker_at(url):
 
     def reset_pools():
         pools.reset()  # kombu's pools are global, one per broker URL: start afresh
+        broker_down_reset()
         app._pool = None
         app.amqp._producer_pool = None
 
@@ -338,6 +339,7 @@ def test_with_redis_down_requests_answer_at_once_and_the_jobs_run_once_it_is_bac
             assert (job.status, roster.status) == ("pending", "queued")
 
             redis.start()  # an empty Redis: the messages of the outage are gone for good
+            broker_down_reset()  # as beat's next sweep finds it, BROKER_RETRY_AFTER later
             assert jobs_sweep() == {"redispatched": 0, "failed": 0}  # they have not waited long yet
             later = timezone.now() + timedelta(seconds=settings.JOB_REDISPATCH_AFTER + 1)
             assert jobs_sweep(now=later) == {"redispatched": 2, "failed": 0}
@@ -500,3 +502,50 @@ def test_a_broker_that_accepts_but_never_answers_holds_a_request_two_seconds_at_
     assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
     assert job.status == "pending"
     assert seconds < 3, seconds
+
+
+def test_with_redis_down_a_request_that_notifies_many_users_answers_at_once(
+    transactional_db, client_for, chair_b, county_tree
+):
+    """A transfer request notifies every staff member of the releasing township: their emails go
+    to the broker in one message, tried once; with the broker down the request does not wait on
+    it once per recipient (the periodic send_pending_notification_emails sends them later)."""
+    from apps.accounts.roles import TOWNSHIP_STAFF
+    from apps.accounts.services import user_create
+    from apps.core.models import Notification
+    from apps.members.services import member_create
+    from tests.members.conftest import make_id as member_id
+
+    staff = 15
+    for serial in range(staff):
+        user_create(
+            username=f"staff_a{serial}",
+            password="test-pass-2026",
+            email=f"staff_a{serial}@example.org",
+            org_unit=county_tree["a"],
+            role=TOWNSHIP_STAFF,
+        )
+    member_create(
+        union=county_tree["union_a"],
+        real_name="陈桂",
+        id_number=member_id(),
+        join_date=timezone.localdate().replace(year=2019),
+        employment_form="regular",
+    )
+    redis = PrivateRedis()
+    redis.start()
+    try:
+        with broker_at(redis.url):
+            redis.stop()
+            client = client_for(chair_b)
+            started = time.monotonic()
+            response = client.post(
+                reverse("members:transfer_in"),
+                {"id_number": member_id(), "to_union": county_tree["union_b"].pk, "reason": "已调入", "confirm": "on"},
+            )
+            seconds = time.monotonic() - started
+    finally:
+        redis.stop()
+    assert response.status_code == 302
+    assert Notification.objects.filter(recipient__org_unit=county_tree["a"], emailed_at=None).count() == staff
+    assert seconds < 2.5, seconds

@@ -103,7 +103,12 @@ def test_a_failed_export_shows_its_message_and_a_retry_for_its_requester_only(
 ):
     add_members(county_tree["union_a"], 3)
     job = ExportJob.objects.create(
-        requested_by=county_user, path="/members/export/", total_rows=3, status="failed", error=LOST_MESSAGE
+        requested_by=county_user,
+        path="/members/export/",
+        total_rows=3,
+        status="failed",
+        error=LOST_MESSAGE,
+        retryable=True,
     )
     retry = reverse("core:export_job_retry", args=[job.pk])
     assert client_for(chair_a).post(retry).status_code == 404
@@ -133,6 +138,7 @@ def test_an_interrupted_import_can_be_retried_by_who_may_see_it_and_a_bad_file_c
         commit=True,
         status="failed",
         error=LOST_MESSAGE,
+        retryable=True,
         summary={"rows": 3, "create": 3},
     )
     bad_file = RosterImport.objects.create(
@@ -288,3 +294,212 @@ def test_a_job_whose_worker_dies_again_after_the_takeover_fails_instead_of_loopi
     roster.refresh_from_db()
     assert (roster.status, roster.error) == ("failed", LOST_TWICE_MESSAGE)
     assert roster.can_retry and roster.finished_at is not None
+
+
+def test_a_stale_redelivered_message_never_takes_over_the_retried_run(
+    county_tree, chair_a, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A message redelivered an hour after its worker died, when the sweep has failed the job and
+    "重试" queued it again: it is not the message that claimed the running run (another task id),
+    so it neither runs it a second time nor marks it failed; only the same message may take over."""
+    from apps.core.jobs import job_claim
+    from apps.members import imports
+
+    roster = RosterImport.objects.create(
+        union=county_tree["union_a"], uploaded_by=chair_a, file_name="r.xlsx", content=_roster(2), commit=True
+    )
+    assert job_claim(RosterImport, roster.pk, task_id="first")  # its worker is killed -9
+    lost = timezone.now() + max(kind.lost_after() for kind in job_kinds()) + datetime.timedelta(seconds=1)
+    assert jobs_sweep(now=lost)["failed"] == 1
+    roster.refresh_from_db()
+    assert roster.can_retry
+    with django_capture_on_commit_callbacks(execute=False):  # the retry's message is "second"
+        imports.roster_import_retry(roster_import=roster)
+    assert job_claim(RosterImport, roster.pk, task_id="second")
+    # Two stale copies of the first message come back: nothing happens to the second run.
+    assert imports.roster_import_execute(import_id=roster.pk, task_id="first", redelivered=True).status == "running"
+    assert not job_claim(RosterImport, roster.pk, task_id="first", redelivered=True)
+    roster.refresh_from_db()
+    assert (roster.status, roster.error, roster.task_id) == ("running", "", "second")
+    assert Member.objects.count() == 0
+    # The second message itself, redelivered after its own worker died, takes over.
+    assert imports.roster_import_execute(import_id=roster.pk, task_id="second", redelivered=True).status == "imported"
+    assert Member.objects.count() == 2
+
+
+def test_a_run_writes_nothing_once_another_message_owns_the_job(county_tree, chair_a, monkeypatch):
+    """The final write is filtered on the claiming task id, not only on the status."""
+    from apps.members import imports
+
+    record = RosterImport.objects.create(
+        union=county_tree["union_a"], uploaded_by=chair_a, file_name="r.xlsx", content=_roster(2), commit=True
+    )
+    real_check = imports._check
+
+    def check_then_owned_by_another(roster_import):
+        result = real_check(roster_import)
+        RosterImport.objects.filter(pk=roster_import.pk).update(task_id="another")
+        return result
+
+    monkeypatch.setattr(imports, "_check", check_then_owned_by_another)
+    assert imports.roster_import_execute(import_id=record.pk, task_id="mine").status == "running"
+    assert Member.objects.count() == 0
+
+    from apps.core.services import export_job_run
+
+    add_members(county_tree["union_b"], 2)
+    job = ExportJob.objects.create(requested_by=chair_a, path="/members/export/", total_rows=2, status="running")
+    ExportJob.objects.filter(pk=job.pk).update(task_id="another")
+    assert export_job_run(job_id=job.pk, task_id="stale", redelivered=True) is None
+    job.refresh_from_db()
+    assert (job.status, job.error) == ("running", "")
+
+
+def test_the_tasks_claim_with_their_celery_task_id(county_tree, chair_a, settings):
+    from apps.members.tasks import run_roster_import
+
+    roster = RosterImport.objects.create(
+        union=county_tree["union_a"], uploaded_by=chair_a, file_name="r.xlsx", content=_roster(1)
+    )
+    run_roster_import.apply(args=(roster.pk,), task_id="the-task-id")
+    roster.refresh_from_db()
+    assert (roster.status, roster.task_id) == ("checked", "the-task-id")
+
+
+@pytest.mark.parametrize(
+    ("raised", "retryable", "says"),
+    [
+        (AttributeError("'NoneType' object has no attribute 'year'"), False, "重新上传"),
+        (MemoryError(), False, "拆分"),
+        ("integrity", False, "重新上传"),
+        ("database gone", True, "重试"),
+        ("time limit", True, "重试"),
+    ],
+)
+def test_only_an_interrupted_import_offers_a_retry(
+    raised, retryable, says, client_for, chair_a, county_tree, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A failure caused by the file or its data fails the same way again: the page says what to do."""
+    from celery.exceptions import SoftTimeLimitExceeded
+    from django.db import IntegrityError, OperationalError
+
+    from apps.members import imports
+
+    exception = {
+        "integrity": IntegrityError("duplicate key value violates unique constraint"),
+        "database gone": OperationalError("server closed the connection unexpectedly"),
+        "time limit": SoftTimeLimitExceeded(),
+    }.get(raised, raised)
+    record = RosterImport.objects.create(
+        union=county_tree["union_a"], uploaded_by=chair_a, file_name="r.xlsx", content=_roster(2), commit=True
+    )
+
+    def fails(_roster_import):
+        raise exception
+
+    monkeypatch.setattr(imports, "_check", fails)
+    with pytest.raises(type(exception)):
+        imports.roster_import_execute(import_id=record.pk)
+    record.refresh_from_db()
+    assert (record.status, record.retryable, record.can_retry) == ("failed", retryable, retryable)
+    assert says in record.error
+    client = client_for(chair_a)
+    page = client.get(record.get_absolute_url()).content.decode()
+    assert ('data-testid="import-retry"' in page) == retryable
+    if not retryable:
+        response = client.post(reverse("members:import_retry", kwargs={"pk": record.pk}), follow=True)
+        assert "重新上传" in response.content.decode()
+        record.refresh_from_db()
+        assert record.status == "failed"
+
+
+def test_an_export_whose_filter_no_longer_validates_offers_no_retry(
+    client_for, county_user, county_tree, django_capture_on_commit_callbacks
+):
+    from apps.core.errors import ApplicationError
+    from apps.core.services import export_job_run
+
+    job = ExportJob.objects.create(requested_by=county_user, path="/members/export/", query="union=abc", total_rows=3)
+    with pytest.raises(ApplicationError):
+        export_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.retryable, job.can_retry) == ("failed", False, False)
+    assert "修改筛选条件后重新导出" in job.error
+    client = client_for(county_user)
+    assert 'data-testid="export-retry"' not in client.get(job.get_absolute_url()).content.decode()
+    response = client.post(reverse("core:export_job_retry", args=[job.pk]), follow=True)
+    assert "重新导出" in response.content.decode()
+    job.refresh_from_db()
+    assert job.status == "failed"
+
+
+def test_the_purge_clears_the_filters_of_every_old_export_and_then_it_cannot_be_retried(
+    county_user, client_for, django_capture_on_commit_callbacks
+):
+    from apps.core.services import EXPORT_PURGED_MESSAGE, export_jobs_purge
+
+    search = "q=陈桂+320722198503151234"
+    old, fresh = _ago(settings.EXPORT_KEEP_HOURS * 3600 + 60), _ago(60)
+    failed = ExportJob.objects.create(
+        requested_by=county_user, path="/members/export/", query=search, status="failed", retryable=True
+    )
+    pending = ExportJob.objects.create(requested_by=county_user, path="/members/export/", query=search)
+    done = ExportJob.objects.create(
+        requested_by=county_user, path="/members/export/", query=search, status="done", content=b"xlsx"
+    )
+    recent = ExportJob.objects.create(
+        requested_by=county_user, path="/members/export/", query=search, status="failed", retryable=True
+    )
+    ExportJob.objects.filter(pk__in=[failed.pk, pending.pk, done.pk]).update(created_at=old)
+    ExportJob.objects.filter(pk=recent.pk).update(created_at=fresh)
+    assert export_jobs_purge() == 3
+    for job in (failed, pending, done):
+        job.refresh_from_db()
+        assert (job.query, job.content) == ("", None)
+        assert job.status in ("failed", "done") and not job.can_retry
+    assert pending.error == EXPORT_PURGED_MESSAGE  # it would otherwise run later, without its filters
+    recent.refresh_from_db()
+    assert recent.query == search and recent.can_retry
+    client = client_for(county_user)
+    assert 'data-testid="export-retry"' not in client.get(failed.get_absolute_url()).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("core:export_job_retry", args=[failed.pk]), follow=True)
+    assert EXPORT_PURGED_MESSAGE in response.content.decode()
+    failed.refresh_from_db()
+    assert failed.status == "failed"
+    assert export_jobs_purge() == 0  # nothing left to clear
+
+
+def test_a_failing_import_logs_its_id_and_error_class_but_no_personal_data(county_tree, chair_a, monkeypatch, caplog):
+    """PostgreSQL's DETAIL names the failing row's values; Celery logs what a task raises."""
+    import logging
+
+    from django.db import IntegrityError
+
+    from apps.members import imports
+    from apps.members.tasks import run_roster_import
+
+    record = RosterImport.objects.create(
+        union=county_tree["union_a"], uploaded_by=chair_a, file_name="r.xlsx", content=_roster(2), commit=True
+    )
+
+    def violates(*_args):
+        raise IntegrityError(
+            'new row for relation "members_member" violates check constraint "members_member_plausible_birth_date"\n'
+            "DETAIL:  Failing row contains (7, 甲0, 1985-03-15, 320722198503151001)."
+        )
+
+    monkeypatch.setattr(imports, "_write", violates)
+    with caplog.at_level(logging.DEBUG):
+        result = run_roster_import.apply(args=(record.pk,), task_id="task-1", throw=False)
+    assert result.failed()
+    record.refresh_from_db()
+    assert record.status == "failed" and not record.can_retry
+    logged = caplog.text + "".join(
+        logging.Formatter().formatException(r.exc_info) for r in caplog.records if r.exc_info
+    )
+    assert f"roster import {record.pk} failed: IntegrityError" in logged
+    assert "raised unexpected: JobFailed" in logged  # Celery's own line, about the sanitized exception
+    for secret in ("甲0", "1985-03-15", "320722198503151001", "Failing row"):
+        assert secret not in logged
+        assert secret not in repr(result.result) and secret not in (result.traceback or "")

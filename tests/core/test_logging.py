@@ -58,3 +58,15 @@ def test_gunicorns_access_log_format_leaves_out_query_string_and_referer():
     for atom in ("%(r)s", "%(q)s", "%(f)s", "%({query_string}e)s"):
         assert atom not in access_format
     assert config["logger_class"].__name__ == "PortalLogger"
+
+
+def test_a_database_errors_detail_line_is_removed_in_a_message_and_in_a_repr():
+    detail = "DETAIL:  Failing row contains (7, 陈桂, 1985-03-15, null)."
+    error = f'new row for relation "members_member" violates check constraint "x"\n{detail}\n'
+    assert redact(error) == 'new row for relation "members_member" violates check constraint "x"\nDETAIL: [removed]\n'
+    logged = f"Task t[1] raised unexpected: IntegrityError({error!r})"
+    assert "陈桂" not in redact(logged) and "1985-03-15" not in redact(logged)
+    assert redact(logged).endswith("DETAIL: [removed]\\n')")
+    record = logging.LogRecord("celery", logging.ERROR, __file__, 1, "failed: %s", (detail,), None)
+    RedactPersonalDataFilter().filter(record)
+    assert "陈桂" not in record.getMessage()

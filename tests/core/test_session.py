@@ -107,3 +107,20 @@ def test_the_users_own_requests_still_count_and_the_marker_goes_no_further(clien
     roster_import.save()
     page = client.get(url, {"auto_refresh": "1", "status": "error"}).content.decode()
     assert "姓名：未填写" in page and "auto_refresh" not in page  # links built from the page are the user's
+
+
+@pytest.mark.django_db
+def test_a_poll_after_a_logout_elsewhere_gets_a_401_not_the_login_page(client, chair_a, county_tree):
+    """The session ended another way (a logout in another tab): the poll is not redirected to
+    the login page, whose HTML the script cannot read (it polled it for ever); a page is."""
+    client.force_login(chair_a)
+    roster_import = _running_import(county_tree["union_a"], chair_a)
+    progress = reverse("members:import_progress", kwargs={"pk": roster_import.pk})
+    assert client.get(progress, headers={"X-Auto-Refresh": "1"}).status_code == 200
+    client.logout()
+    response = client.get(progress, headers={"X-Auto-Refresh": "1"})
+    assert response.status_code == 401 and response.json() == {"expired": True}
+    response = client.get(progress)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    page = client.get(reverse("members:import_detail", kwargs={"pk": roster_import.pk}), {"auto_refresh": "1"})
+    assert page.status_code == 302 and page["Location"].startswith(reverse("login"))

@@ -26,3 +26,20 @@ def test_polls_and_the_reload_when_done_are_marked_automatic(page, chair_a, coun
     with page.expect_request(lambda request: "auto_refresh=1" in request.url and request.is_navigation_request()):
         page.wait_for_selector("[data-testid=import-status]:has-text('已检查')")
     page.wait_for_function("!window.location.search.includes('auto_refresh')")
+
+
+def test_a_progress_page_goes_to_the_login_page_when_the_session_ended_elsewhere(page, chair_a, county_tree):
+    """Logged out another way (another tab, cookies cleared): the page stops polling and reloads
+    onto the login page instead of polling the login page for ever."""
+    page.goto(f"{page.base_url}/accounts/login/")
+    page.fill("input[name=username]", "chair_a")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("[data-testid=own-unit]")
+    record = RosterImport.objects.create(
+        union=county_tree["union_a"], uploaded_by=chair_a, file_name="花名册.xlsx", content=b"", status="running"
+    )
+    with page.expect_request(lambda request: "/progress/" in request.url):
+        page.goto(f"{page.base_url}{record.get_absolute_url()}")
+    page.context.clear_cookies()
+    page.wait_for_url("**/accounts/login/**", timeout=10_000)
