@@ -90,12 +90,9 @@ class PlausibleDateValidator:
         latest_instant = self.latest_instant() if aware else None
         if latest_instant is not None and not outside_instants and day >= self.earliest and value > latest_instant:
             raise ValidationError(
-                "日期不合理：应在 %(earliest)s 至 %(latest)s 之间，请核对日期和时间。",
+                "日期不合理：不能晚于现在（%(latest)s），请核对日期和时间。",
                 code="implausible_date",
-                params={
-                    "earliest": self.earliest.isoformat(),
-                    "latest": timezone.localtime(latest_instant).strftime("%Y-%m-%d %H:%M"),
-                },
+                params={"latest": timezone.localtime(latest_instant).strftime("%Y-%m-%d %H:%M")},
             )
         if day < self.earliest or day > latest or outside_instants:
             raise ValidationError(

@@ -80,7 +80,7 @@ class TestOneRuleForTheFormAndTheService:
         )
         assert response.status_code == 200
         assert response.context["form"].errors["received_at"] == [
-            "日期不合理：应在 2000-01-01 至 2026-12-01 10:05 之间，请核对日期和时间。"
+            "日期不合理：不能晚于现在（2026-12-01 10:05），请核对日期和时间。"
         ]
         with pytest.raises(ValidationError) as caught:
             register(datetime.datetime(2026, 12, 1, 23, 59, tzinfo=SH))
