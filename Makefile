@@ -37,6 +37,7 @@ check-deploy: $(STAMP)
 	DJANGO_SETTINGS_MODULE=unionportal.settings.production \
 	DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	DJANGO_ALLOWED_HOSTS=portal.example.org \
+	AXES_PROXY_COUNT="$${AXES_PROXY_COUNT:-1}" \
 	FIELD_ENCRYPTION_SALT="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(32))')" \
 	MEMBER_ID_HASH_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(32))')" \
 	DATABASE_URL="$${DATABASE_URL:-postgres://portal@db.example.org:5432/unionportal}" \

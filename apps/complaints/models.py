@@ -12,8 +12,11 @@ from apps.core.models import BaseModel
 from .choices import OPEN_STATUSES, AnswerMethod, Category, Channel, ReferredTo, ReminderKind, Satisfaction, Status
 
 # A complaint is registered when it comes in, or soon after; none before the portal's era (2000)
-# and none later than today. Answers and closings are recorded as they happen, so the same.
-RECEIVED_RANGE = PlausibleDateValidator(earliest=datetime.date(2000, 1, 1), max_days_ahead=0)
+# and none later than now (five minutes of slack for a clock or a form filled in slowly): the one
+# rule the form, the service (full_clean) and the admin apply. Answers and closings are recorded
+# as they happen: not later than today.
+RECEIVED_MAX_AHEAD = datetime.timedelta(minutes=5)
+RECEIVED_RANGE = PlausibleDateValidator(earliest=datetime.date(2000, 1, 1), max_ahead=RECEIVED_MAX_AHEAD)
 HANDLED_RANGE = PlausibleDateValidator(earliest=datetime.date(2000, 1, 1), max_days_ahead=0)
 
 # Open complaints first (0), then the rest (1): the complaint list's first sort key.

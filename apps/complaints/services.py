@@ -53,14 +53,12 @@ def complaint_register(
     handler=None,
 ) -> Complaint:
     errors = {}
-    if received_at > timezone.now() + datetime.timedelta(minutes=5):
-        errors["received_at"] = "收到时间不能晚于现在。"
-    else:
-        try:
-            # Before anything is computed from it (the deadline, the tracking number's year).
-            check_plausible(Complaint, received_at=received_at)
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
+    try:
+        # The field's range (RECEIVED_RANGE: not later than now), before anything is computed
+        # from it (the deadline, the tracking number's year); full_clean() checks it again.
+        check_plausible(Complaint, received_at=received_at)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
     if not description.strip():
         errors["description"] = "请写明投诉的事情经过。"
     if not anonymous and not complainant_name.strip():

@@ -47,29 +47,53 @@ class PlausibleDateValidator:
     """A date (or datetime) between `earliest` and today + `max_days_ahead` (or `DB_LATEST`).
 
     `earliest` is a fixed date; `max_days_ahead=None` allows anything up to `DB_LATEST`.
-    Datetimes are compared by their Asia/Shanghai calendar date.
+    Datetimes are compared by their Asia/Shanghai calendar date, unless `max_ahead` (a timedelta)
+    is given: then a datetime may lie at most that far past the present moment (a complaint
+    "received" this evening at 10:00 in the morning is a typo, not a plan), a date at most
+    until that moment's date.
     """
 
-    def __init__(self, *, earliest: dt.date = DB_EARLIEST, max_days_ahead: int | None = None):
+    def __init__(
+        self,
+        *,
+        earliest: dt.date = DB_EARLIEST,
+        max_days_ahead: int | None = None,
+        max_ahead: dt.timedelta | None = None,
+    ):
+        if max_days_ahead is not None and max_ahead is not None:
+            raise ValueError("give max_days_ahead or max_ahead, not both")
         self.earliest = earliest
         self.max_days_ahead = max_days_ahead
+        self.max_ahead = max_ahead
 
     def latest(self, today: dt.date | None = None) -> dt.date:
+        if self.max_ahead is not None:
+            return min(DB_LATEST, timezone.localtime(timezone.now() + self.max_ahead).date())
         if self.max_days_ahead is None:
             return DB_LATEST
         today = today or timezone.localdate()
         return min(DB_LATEST, today + dt.timedelta(days=self.max_days_ahead))
+
+    def latest_instant(self) -> dt.datetime | None:
+        """The latest moment a datetime may be, when the limit is a moment (`max_ahead`)."""
+        if self.max_ahead is None:
+            return None
+        return min(DB_LATEST_INSTANT, timezone.now() + self.max_ahead)
 
     def __call__(self, value):
         if value is None:
             return
         day = _as_date(value)
         latest = self.latest()
-        outside_instants = (
-            isinstance(value, dt.datetime)
-            and timezone.is_aware(value)
-            and not DB_EARLIEST_INSTANT <= value <= DB_LATEST_INSTANT
-        )
+        aware = isinstance(value, dt.datetime) and timezone.is_aware(value)
+        outside_instants = aware and not DB_EARLIEST_INSTANT <= value <= DB_LATEST_INSTANT
+        latest_instant = self.latest_instant() if aware else None
+        if latest_instant is not None and not outside_instants and day >= self.earliest and value > latest_instant:
+            raise ValidationError(
+                "日期不合理：不能晚于现在（%(latest)s），请核对日期和时间。",
+                code="implausible_date",
+                params={"latest": timezone.localtime(latest_instant).strftime("%Y-%m-%d %H:%M")},
+            )
         if day < self.earliest or day > latest or outside_instants:
             raise ValidationError(
                 "日期不合理：应在 %(earliest)s 至 %(latest)s 之间，请核对年份。",
@@ -82,6 +106,7 @@ class PlausibleDateValidator:
             isinstance(other, PlausibleDateValidator)
             and self.earliest == other.earliest
             and self.max_days_ahead == other.max_days_ahead
+            and self.max_ahead == other.max_ahead
         )
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.branches.demo import demo_credit_code
 from apps.branches.models import Enterprise, Meeting, OrgUnit, Rating, SubCommittee
@@ -113,8 +114,13 @@ class TestRegistration:
             register(chair_b, county_tree["b"], [factory_a])
 
     def test_future_founding_date_is_refused(self, chair_a, county_tree, factory_a):
-        with pytest.raises(ValidationError, match="成立日期不能晚于今天"):
-            register(chair_a, county_tree["a"], [factory_a], founded_on=datetime.date(2099, 1, 1))
+        # The field's range (FOUNDED_RANGE) says it: at the latest today.
+        with pytest.raises(ValidationError) as refused:
+            tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+            register(chair_a, county_tree["a"], [factory_a], founded_on=tomorrow)
+        assert refused.value.message_dict["founded_on"] == [
+            f"日期不合理：应在 1900-01-01 至 {timezone.localdate().isoformat()} 之间，请核对年份。"
+        ]
 
     def test_term_must_be_3_or_5_years_in_the_database(self, county_tree):
         with pytest.raises(IntegrityError):

@@ -6,6 +6,7 @@ import io
 import logging
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
@@ -64,11 +65,43 @@ class TestReceivedInYearOne:
         assert not Complaint.objects.exists()
 
 
+TEN_IN_THE_MORNING = datetime.datetime(2026, 12, 1, 10, 0, tzinfo=SH)
+
+
+@pytest.mark.django_db
+class TestOneRuleForTheFormAndTheService:
+    """Received not later than now (five minutes of slack): the form said "end of today" while
+    the service said "now + 5 min", so 23:59 this morning passed the form and failed the service."""
+
+    @time_machine.travel(TEN_IN_THE_MORNING, tick=False)
+    def test_later_today_is_refused_by_the_form_and_by_the_service(self, client_for, chair_a, factories, register):
+        response = client_for(chair_a).post(
+            reverse("complaints:complaint_create"), form_data(factories["a"], "2026-12-01T23:59")
+        )
+        assert response.status_code == 200
+        assert response.context["form"].errors["received_at"] == [
+            "日期不合理：不能晚于现在（2026-12-01 10:05），请核对日期和时间。"
+        ]
+        with pytest.raises(ValidationError) as caught:
+            register(datetime.datetime(2026, 12, 1, 23, 59, tzinfo=SH))
+        assert caught.value.message_dict["received_at"] == response.context["form"].errors["received_at"]
+        assert not Complaint.objects.exists()
+
+    @time_machine.travel(TEN_IN_THE_MORNING, tick=False)
+    def test_a_few_minutes_ahead_is_accepted_by_both(self, client_for, chair_a, factories, register):
+        response = client_for(chair_a).post(
+            reverse("complaints:complaint_create"), form_data(factories["a"], "2026-12-01T10:04")
+        )
+        assert response.status_code == 302, response.context["form"].errors
+        register(datetime.datetime(2026, 12, 1, 10, 5, tzinfo=SH))
+        assert Complaint.objects.count() == 2
+
+
 @pytest.mark.django_db
 class TestService:
     @pytest.mark.parametrize(
         "received_at, message",
-        [(FAR_PAST, MESSAGE), (datetime.datetime(1999, 12, 31, 12, tzinfo=SH), MESSAGE), (FAR_FUTURE, "不能晚于现在")],
+        [(FAR_PAST, MESSAGE), (datetime.datetime(1999, 12, 31, 12, tzinfo=SH), MESSAGE), (FAR_FUTURE, MESSAGE)],
     )
     def test_register_refuses_with_the_field_named(self, register, received_at, message):
         with pytest.raises(ValidationError) as caught:

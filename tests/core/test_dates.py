@@ -56,3 +56,27 @@ def test_an_instant_the_database_refuses_is_refused_by_the_validator_too():
         validator(dt.datetime(1900, 1, 1, 0, 2, tzinfo=ZoneInfo("Asia/Shanghai")))
     validator(dt.datetime(1900, 1, 1, 0, 10, tzinfo=ZoneInfo("Asia/Shanghai")))
     validator(dt.datetime(2099, 12, 31, 23, 59, tzinfo=ZoneInfo("Asia/Shanghai")))
+
+
+@time_machine.travel(dt.datetime(2026, 12, 1, 10, 0, tzinfo=SHANGHAI), tick=False)
+def test_max_ahead_holds_a_datetime_to_that_far_past_the_present_moment():
+    validator = PlausibleDateValidator(earliest=dt.date(2000, 1, 1), max_ahead=dt.timedelta(minutes=5))
+    validator(timezone.now() + dt.timedelta(minutes=5))
+    validator(dt.datetime(2000, 1, 1, 0, 0, tzinfo=SHANGHAI))
+    validator(dt.date(2026, 12, 1))  # a date: at most the present moment's date
+    later_today = dt.datetime(2026, 12, 1, 23, 59, tzinfo=SHANGHAI)  # max_days_ahead=0 let this through
+    for bad in (
+        timezone.now() + dt.timedelta(minutes=6),
+        later_today,
+        dt.datetime(1999, 12, 31, 23, 59, tzinfo=SHANGHAI),
+        dt.datetime(9999, 12, 31, 23, 59, tzinfo=SHANGHAI),
+        dt.date(2026, 12, 2),
+    ):
+        with pytest.raises(ValidationError) as caught:
+            validator(bad)
+        assert "日期不合理" in caught.value.messages[0], bad
+    with pytest.raises(ValidationError) as caught:
+        validator(later_today)
+    assert caught.value.messages == ["日期不合理：不能晚于现在（2026-12-01 10:05），请核对日期和时间。"]
+    with pytest.raises(ValueError):
+        PlausibleDateValidator(max_days_ahead=0, max_ahead=dt.timedelta(minutes=5))

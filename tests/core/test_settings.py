@@ -26,6 +26,7 @@ PRODUCTION = {
     "MEMBER_ID_HASH_KEY": "production-test-hash-key",
     "DATABASE_URL": "postgres://portal@db.example.org:5432/unionportal",
     "REDIS_URL": "redis://redis.example.org:6379/0",
+    "AXES_PROXY_COUNT": "1",
 }
 
 
@@ -106,3 +107,18 @@ def test_production_refuses_to_start_without_database_and_redis_urls():
         result = _manage("check", env_overrides={**PRODUCTION, name: ""})
         assert result.returncode != 0
         assert f"{name} must be set" in result.stderr
+
+
+def test_production_requires_the_proxy_count_and_takes_an_explicit_zero():
+    """Left at 0 behind a proxy, the per-address lockout would lock out every client at once."""
+    unset = {name: value for name, value in PRODUCTION.items() if name != "AXES_PROXY_COUNT"}
+    for env in (unset, {**PRODUCTION, "AXES_PROXY_COUNT": ""}):
+        result = _manage("check", env_overrides=env)
+        assert result.returncode != 0
+        assert "AXES_PROXY_COUNT" in result.stderr
+    assert "AXES_PROXY_COUNT must be set" in _manage("check", env_overrides=unset).stderr
+    show = "from django.conf import settings; print(settings.CLIENT_IP_PROXY_COUNT)"
+    for value in ("0", "2"):
+        result = _manage("shell", "-c", show, env_overrides={**PRODUCTION, "AXES_PROXY_COUNT": value})
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip().splitlines()[-1] == value

@@ -129,6 +129,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # The client address: REMOTE_ADDR, or behind CLIENT_IP_PROXY_COUNT reverse proxies the address the
 # outermost one saw (apps.accounts.lockout.client_ip_address; django-ipware is not installed).
+# Required in production (an explicit 0 when no proxy is in front): 0 behind a proxy locks out all.
 CLIENT_IP_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "apps.accounts.lockout.client_ip_address"
 # Usernames are not personal data, but keep axes' log lines short anyway.

@@ -27,6 +27,11 @@ ALLOWED_HOSTS = [host.strip() for host in _required("DJANGO_ALLOWED_HOSTS").spli
 # base.py read them with development defaults; a deployment names its own.
 _required("DATABASE_URL")
 _required("REDIS_URL")
+# How many reverse proxies in front append to X-Forwarded-For (base.py, apps.accounts.lockout).
+# Left at 0 behind a proxy, every client would have the proxy's address and the per-address login
+# lockout would lock everyone out at once: a deployment states it, "0" for a portal exposed directly.
+# (base.py has already refused a value that is not a whole number.)
+CLIENT_IP_PROXY_COUNT = int(_required("AXES_PROXY_COUNT"))
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[f"https://{h}" for h in ALLOWED_HOSTS])
 
 # TLS ends at the reverse proxy, which sets X-Forwarded-Proto.

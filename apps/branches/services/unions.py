@@ -67,9 +67,8 @@ def union_register(
     _check_formation(
         kind=kind, formation_form=formation_form, declared_members=declared_members, enterprises=enterprises
     )
-    if founded_on > timezone.localdate():
-        raise ValidationError({"founded_on": "成立日期不能晚于今天。"})
-    check_plausible(OrgUnit, founded_on=founded_on)  # before the term's end is computed from it
+    # Not in the future, not before 1900 (FOUNDED_RANGE); before the term's end is computed from it.
+    check_plausible(OrgUnit, founded_on=founded_on)
     locked = list(Enterprise.objects.select_for_update().filter(pk__in=[e.pk for e in enterprises]))
     for enterprise in locked:
         if enterprise.township_id != township.pk:
