@@ -7,12 +7,11 @@ import pytest
 
 from tests.conftest import PASSWORD
 
-ROSTER = Path(__file__).resolve().parents[3] / "shared" / "data" / "roster-baitabu-chemical.xlsx"
+ROSTER = Path(__file__).resolve().parents[1] / "fixtures" / "roster-baitabu-chemical.xlsx"
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not ROSTER.exists(), reason="shared roster sample not found"),
 ]
 
 

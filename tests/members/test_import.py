@@ -13,11 +13,9 @@ from openpyxl import load_workbook
 
 from apps.members.models import Member, RosterImport
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
-ROSTER = SHARED / "roster-baitabu-chemical.xlsx"
-EXPECTED = SHARED / "roster-baitabu-chemical.expected.json"
-
-pytestmark = pytest.mark.skipif(not ROSTER.exists(), reason="shared roster sample not found")
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+ROSTER = FIXTURES / "roster-baitabu-chemical.xlsx"
+EXPECTED = FIXTURES / "roster-baitabu-chemical.expected.json"
 
 
 def upload(client, union, path=ROSTER, name=None):
