@@ -161,6 +161,22 @@ def job_failure_logged(what: str, pk: int, exc: BaseException) -> None:
     logger.error("%s %s failed: %s\n%s", what, pk, type(exc).__name__, frames.rstrip())
 
 
+def job_run_failed(model, pk: int, task_id: str, exc: BaseException, *, what: str, message: str) -> None:
+    """Record that this run of a job failed: logged without the exception's message, the row
+    (if still this run's) marked failed with `message`, and "重试" offered only after an
+    interruption. The caller re-raises, for the task's own failure."""
+    kind = job_kind_of(model)
+    job_failure_logged(what, pk, exc)
+    now = timezone.now()
+    job_rows(model, pk, task_id).update(
+        status=kind.failed,
+        error=message,
+        retryable=job_is_interruption(exc),
+        finished_at=now,
+        updated_at=now,
+    )
+
+
 def job_failed(what: str, pk: int, exc: BaseException) -> JobFailed:
     """The exception a job's task raises (`raise job_failed(...) from None`) for Celery's log."""
     return JobFailed(f"{what} {pk} failed: {type(exc).__name__}")

@@ -232,7 +232,7 @@ def export_job_run(*, job_id: int, task_id: str = "", redelivered: bool = False)
     from django.urls import resolve
 
     from .exports import xlsx_file_name
-    from .jobs import fault_point, job_claim, job_failure_logged, job_is_interruption, job_rows
+    from .jobs import fault_point, job_claim, job_rows, job_run_failed
     from .models import ExportJob, ExportStatus
 
     if not job_claim(ExportJob, job_id, task_id=task_id, redelivered=redelivered):
@@ -256,14 +256,7 @@ def export_job_run(*, job_id: int, task_id: str = "", redelivered: bool = False)
 
         content = view.export_content(queryset, progress=progress)
     except Exception as exc:  # any failure is shown to the requester, then re-raised for the task
-        job_failure_logged("export job", job_id, exc)
-        running.update(
-            status=ExportStatus.FAILED,
-            error=_export_failure_message(exc),
-            retryable=job_is_interruption(exc),
-            finished_at=timezone.now(),
-            updated_at=timezone.now(),
-        )
+        job_run_failed(ExportJob, job_id, task_id, exc, what="export job", message=_export_failure_message(exc))
         raise
     done = running.update(
         status=ExportStatus.DONE,

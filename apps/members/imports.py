@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.branches.models import OrgUnit
-from apps.core.jobs import fault_point, job_claim, job_failure_logged, job_is_interruption, job_rows
+from apps.core.jobs import fault_point, job_claim, job_is_interruption, job_rows, job_run_failed
 
 from .choices import ImportStatus
 from .idnumbers import mask_id_number
@@ -161,14 +161,7 @@ def roster_import_execute(*, import_id: int, task_id: str = "", redelivered: boo
             )
     except Exception as exc:
         # Never the exception's message: a database error's DETAIL holds the failing row.
-        job_failure_logged("roster import", import_id, exc)
-        ours.update(
-            status=ImportStatus.FAILED,
-            error=_failure_message(exc),
-            retryable=job_is_interruption(exc),
-            finished_at=timezone.now(),
-            updated_at=timezone.now(),
-        )
+        job_run_failed(RosterImport, import_id, task_id, exc, what="roster import", message=_failure_message(exc))
         raise
     fault_point("roster-import-committed")
     roster_import.refresh_from_db()
