@@ -496,9 +496,9 @@ def _odd_cells_workbook() -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize("shared", [False, True], ids=["inline strings", "shared strings"])
+@pytest.mark.parametrize("string_table", [False, True], ids=["inline strings", "shared strings"])
 @pytest.mark.parametrize("source", ["real file", "odd cells"])
-def test_cell_reader_gives_what_openpyxl_gives(source, shared):
+def test_cell_reader_gives_what_openpyxl_gives(source, string_table):
     """The fast reader in roster.py against openpyxl's own full load, cell by cell."""
     from openpyxl import load_workbook
 
@@ -508,7 +508,7 @@ def test_cell_reader_gives_what_openpyxl_gives(source, shared):
         content = REAL_FILE.read_bytes()
     else:
         content = _odd_cells_workbook()
-    if shared:
+    if string_table:
         content = _to_shared_strings(content)
     expected = load_workbook(io.BytesIO(content), data_only=True).active
     book, error = _open_workbook(content)
