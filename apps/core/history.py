@@ -49,6 +49,19 @@ class AuditContextMiddleware(HistoryMiddleware):
         return context
 
 
+def acting_user(user):
+    """The history context of a service's writes: who acted, when no request says so already.
+
+    A request's middleware has recorded the user; a shell, a Celery task or a management command
+    has not, so every write service opens this around its writes with its `user=` (None for the
+    system's own jobs: a sweep, an expiry). Nested contexts merge, so this is cheap inside a
+    request.
+    """
+    if user is None:
+        return pghistory.context(user_name="系统")
+    return pghistory.context(user=user.pk, user_name=user.get_username())
+
+
 @dataclass
 class HistoryRow:
     when: datetime

@@ -9,9 +9,45 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from .history import acting_user
 from .models import Notification, NotificationLevel
 
 logger = logging.getLogger(__name__)
+
+
+def model_update(*, instance, fields: list[str], data: dict, user) -> tuple[object, bool]:
+    """Update `fields` of `instance` from `data`, validate the row and save only what changed.
+
+    The one way a service updates a row (HackSoft's common/services.py): fields missing from
+    `data` are left alone, an unchanged value is not written, `updated_at` follows a change,
+    `full_clean()` holds the row's rules, and the audit history records `user` as the actor.
+    Returns the instance and whether anything changed.
+    """
+    model_fields = {field.name: field for field in instance._meta.get_fields()}
+    changed = []
+    many_to_many = {}
+    for name in fields:
+        if name not in data:
+            continue
+        field = model_fields.get(name)
+        if field is None:
+            raise ValueError(f"{type(instance).__name__} has no field {name!r}")
+        if field.many_to_many:
+            many_to_many[name] = data[name]
+        elif getattr(instance, name) != data[name]:
+            setattr(instance, name, data[name])
+            changed.append(name)
+    if not changed and not many_to_many:
+        return instance, False
+    with transaction.atomic(), acting_user(user):
+        if changed:
+            if "updated_at" in model_fields:
+                changed.append("updated_at")
+            instance.full_clean()
+            instance.save(update_fields=changed)
+        for name, value in many_to_many.items():
+            getattr(instance, name).set(value)
+    return instance, True
 
 
 @transaction.atomic

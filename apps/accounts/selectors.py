@@ -1,0 +1,25 @@
+"""Reads of the accounts app: which users hold a permission within a part of the tree.
+
+Who is notified, who may be chosen as a complaint's handler and who may decide on something
+are all "active users with permission P whose own unit lies within (or above) unit U"; they
+are answered here, once, so every app asks the same question the same way.
+"""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.db.models import Q
+
+
+def _permission_filter(perm: str) -> Q:
+    app_label, codename = perm.split(".")
+    permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    return Q(groups__permissions__in=permission) | Q(user_permissions__in=permission) | Q(is_superuser=True)
+
+
+def user_list_with_permission(*, perm: str, within_path: str | None = None):
+    """Active users holding `perm` (through a role or directly) whose own unit is inside the
+    subtree at `within_path` ("" or None: anywhere), ordered by display name."""
+    users = get_user_model().objects.filter(is_active=True).filter(_permission_filter(perm))
+    if within_path:
+        users = users.filter(org_unit__path__startswith=within_path)
+    return users.distinct().order_by("real_name", "username")
