@@ -171,25 +171,22 @@ class ComplaintStep(models.Model):
 
 
 class ComplaintReminder(models.Model):
-    """A reminder that went out. Unique per complaint and kind: that is what makes it exactly-once."""
+    """A deadline reminder that went out: a read-only view of the milestone engine's claims
+    (core.MilestoneClaim, kinds "complaints:<kind>"), kept so that the reminders of a complaint
+    still read as its own rows. Exactly-once is the claim's unique index; rows are written by
+    apps.core.milestones (or, through the view's INSTEAD OF INSERT trigger, a data load).
+    """
 
     complaint = models.ForeignKey(
         Complaint, verbose_name=_("complaint"), on_delete=models.PROTECT, related_name="reminders"
     )
     kind = models.CharField(_("kind"), max_length=20, choices=ReminderKind.choices)
-    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"))
 
     class Meta:
+        managed = False
         verbose_name = _("complaint reminder")
         verbose_name_plural = _("complaint reminders")
-        constraints = [
-            plausible_date_constraint("sent_at", name="%(app_label)s_%(class)s_sent_at_plausible", is_datetime=True),
-            models.UniqueConstraint(
-                fields=["complaint", "kind"],
-                name="complaints_reminder_once_per_kind",
-                violation_error_message=_("This reminder was already sent."),
-            ),
-        ]
 
     def __str__(self):
         return f"{self.complaint_id} {self.kind}"

@@ -6,8 +6,8 @@ import logging
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import InterfaceError, OperationalError, connection, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -15,12 +15,13 @@ from apps.accounts.roles import COUNTY_STAFF, ROLE_NAMES, TOWNSHIP_STAFF
 from apps.branches.choices import OrgUnitKind
 from apps.core.dates import check_plausible
 from apps.core.errors import ApplicationError
-from apps.core.models import Notification, NotificationLevel
-from apps.core.services import notification_send_many
+from apps.core.milestones import Message, Milestone, milestones_sweep
+from apps.core.models import NotificationLevel
+from apps.core.serials import serial_next
 
 from .choices import OPEN_STATUSES, TRANSITIONS, ReminderKind, Status
 from .deadlines import answer_due_at, last_day_to_answer
-from .models import Complaint, ComplaintAttachment, ComplaintReminder, ComplaintStep
+from .models import Complaint, ComplaintAttachment, ComplaintStep
 
 logger = logging.getLogger(__name__)
 
@@ -29,9 +30,8 @@ ALLOWED_ATTACHMENTS = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "ima
 
 
 def _next_tracking_number(year: int) -> str:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval('complaints_tracking_serial')")
-        return f"TS-{year}-{cursor.fetchone()[0]:06d}"
+    """TS-2026-000123: the year received, and a serial that runs on across years (never reused)."""
+    return f"TS-{year}-{serial_next('complaints_tracking'):06d}"
 
 
 @transaction.atomic
@@ -160,108 +160,41 @@ def attachment_add(*, user, complaint: Complaint, file_name: str, content: bytes
     )
 
 
-# --- the deadline sweep --------------------------------------------------------------------------
+# --- the deadline reminders (milestones) -------------------------------------------------------
+# Declared on the core milestone engine (apps.core.milestones) in ComplaintsConfig.ready():
+# a warning COMPLAINT_WARNING_HOURS before the deadline and, at it, the overdue mark with its
+# reminder and the escalation to county staff. Each exactly once per complaint.
 
-
-CLAIM_SQL = """
-INSERT INTO complaints_complaintreminder (complaint_id, kind, sent_at)
-SELECT c.id, %(kind)s, %(now)s
-FROM complaints_complaint c
-WHERE c.status = ANY(%(open)s) AND c.due_at {op} %(edge)s {only}
-ON CONFLICT (complaint_id, kind) DO NOTHING
-RETURNING complaint_id
-"""
-
-# Errors that say the database itself is gone, not that one complaint is bad: the sweep stops
-# (the next run does it all) instead of trying, and logging, every complaint in turn.
-CONNECTION_ERRORS = (OperationalError, InterfaceError)
-
-
-def _claim(kind: str, *, op: str, edge: datetime.datetime, now: datetime.datetime, only=None) -> list[int]:
-    """Record a reminder for every complaint that is due one and has none yet; return those ids.
-
-    One statement: the unique index decides, so two sweeps at once claim each complaint once.
-    `only` limits it to one complaint (the sweep's complaint-by-complaint pass).
-    """
-    assert op in ("<=", "<")  # noqa: S101 - the only two comparisons the sweep uses
-    with connection.cursor() as cursor:
-        cursor.execute(
-            CLAIM_SQL.format(op=op, only="" if only is None else "AND c.id = %(only)s"),
-            {"kind": kind, "now": now, "open": list(OPEN_STATUSES), "edge": edge, "only": only},
-        )
-        return [row[0] for row in cursor.fetchall()]
+MILESTONE_KINDS = {kind: f"complaints:{kind}" for kind in ReminderKind.values}
 
 
 def complaint_deadline_sweep(*, now: datetime.datetime | None = None) -> dict[str, int]:
     """Warn before the deadline, mark overdue at it and escalate to county staff. Exactly once each.
 
-    The claim, the overdue mark and the notifications of a complaint commit together: a worker
-    killed half-way rolls back and the next sweep does it. All complaints due go in one
-    transaction (a backlog of thousands in a few statements); if that fails, the sweep goes
-    complaint by complaint, each in its own savepoint, so one bad row is logged by its id and
-    skipped (the next run retries it) and every other complaint still gets its reminders.
+    The complaints' part of the milestone sweep (beat runs all milestones in
+    apps.core.tasks.sweep_milestones); returns how many complaints reached each reminder.
     """
-    now = now or timezone.now()
-    recipients = _Recipients()
-    try:
-        with transaction.atomic():
-            return _sweep(now=now, recipients=recipients)
-    except CONNECTION_ERRORS:
-        raise
-    except Exception as exc:
-        logger.warning("Deadline sweep: the batch failed (%s); going complaint by complaint.", type(exc).__name__)
-    totals = {"warning": 0, "overdue": 0, "escalation": 0}
-    for pk in _due_for_a_reminder(now):
-        try:
-            with transaction.atomic():
-                done = _sweep(now=now, recipients=recipients, only=pk)
-        except CONNECTION_ERRORS:
-            raise
-        except Exception as exc:
-            # The id only: a database error's text can quote the row, complainant included.
-            logger.error("Deadline sweep skipped complaint %s (%s); the next run retries it.", pk, type(exc).__name__)
-            continue
-        for kind, count in done.items():
-            totals[kind] += count
-    return totals
+    done = milestones_sweep(now=now, kinds=MILESTONE_KINDS.values())
+    return {kind: done[milestone] for kind, milestone in MILESTONE_KINDS.items()}
 
 
-def _due_for_a_reminder(now):
-    """Ids of open complaints that are due a reminder they have not had (ids only: nothing to misread)."""
-    reminders = ComplaintReminder.objects.filter(complaint=OuterRef("pk"))
-    missing = {kind: ~Exists(reminders.filter(kind=kind)) for kind in ReminderKind.values}
-    warn_edge = now + datetime.timedelta(hours=settings.COMPLAINT_WARNING_HOURS)
-    return list(
-        Complaint.objects.filter(status__in=OPEN_STATUSES, due_at__lte=warn_edge)
-        .filter(
-            Q(missing[ReminderKind.WARNING])
-            | Q(due_at__lte=now) & (Q(missing[ReminderKind.OVERDUE]) | Q(missing[ReminderKind.ESCALATION]))
+def _open_due_within(lead: datetime.timedelta):
+    """Open complaints whose deadline is at most `lead` away (or past), due `lead` before it."""
+
+    def due(now):
+        return Complaint.objects.filter(status__in=OPEN_STATUSES, due_at__lte=now + lead).annotate(
+            milestone_due_at=F("due_at") - lead
         )
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+
+    return due
 
 
-def _sweep(*, now, recipients, only=None) -> dict[str, int]:
-    warn = _claim(
-        ReminderKind.WARNING,
-        op="<=",
-        edge=now + datetime.timedelta(hours=settings.COMPLAINT_WARNING_HOURS),
-        now=now,
-        only=only,
-    )
-    overdue = _claim(ReminderKind.OVERDUE, op="<=", edge=now, now=now, only=only)
-    escalate = _claim(ReminderKind.ESCALATION, op="<=", edge=now, now=now, only=only)
-    if overdue:
-        Complaint.objects.filter(pk__in=overdue).update(is_overdue=True, updated_at=now)
-    batch = [
-        *_notifications(warn, ReminderKind.WARNING, recipients),
-        *_notifications(overdue, ReminderKind.OVERDUE, recipients),
-        *_notifications(escalate, ReminderKind.ESCALATION, recipients),
-    ]
-    # One insert for the whole sweep: a day's backlog of thousands costs one round trip.
-    notification_send_many(notifications=batch)
-    return {"warning": len(warn), "overdue": len(overdue), "escalation": len(escalate)}
+def _warning_due(now):
+    return _open_due_within(datetime.timedelta(hours=settings.COMPLAINT_WARNING_HOURS))(now)
+
+
+def _mark_overdue(ids: list[int], now: datetime.datetime) -> None:
+    Complaint.objects.filter(pk__in=ids).update(is_overdue=True, updated_at=now)
 
 
 class _Recipients:
@@ -281,6 +214,17 @@ class _Recipients:
         return chairs
 
 
+def complaint_reminder_recipients(complaint: Complaint, kind: str, directory: _Recipients) -> list:
+    """Who is told that `complaint` reached reminder `kind`: the one place that decides.
+
+    The warning and the overdue reminder go to its handler and its township's chairs; the
+    escalation to county staff whose unit covers its township.
+    """
+    if kind == ReminderKind.ESCALATION:
+        return [u for u in directory.county_staff if u.org_unit and complaint.township.path.startswith(u.org_unit.path)]
+    return [complaint.handler, *directory.chairs.get(complaint.township_id, [])]
+
+
 def _notification_title(complaint, kind, last_day) -> str:
     if kind == ReminderKind.ESCALATION:
         return f"投诉逾期未答复：{complaint.tracking_number}（{complaint.township.name}）"
@@ -289,32 +233,39 @@ def _notification_title(complaint, kind, last_day) -> str:
     return f"投诉即将到期：{complaint.tracking_number} 请于 {last_day:%m月%d日} 前答复"
 
 
-def _notifications(ids, kind, recipients) -> list[Notification]:
-    if not ids:
-        return []
-    complaints = Complaint.objects.filter(pk__in=ids).select_related("township", "handler", "enterprise")
-    batch = []
-    for complaint in complaints:
-        last_day = last_day_to_answer(complaint.due_at)
-        if kind == ReminderKind.ESCALATION:
-            users = [
-                u for u in recipients.county_staff if u.org_unit and complaint.township.path.startswith(u.org_unit.path)
-            ]
-            level = NotificationLevel.DANGER
-        else:
-            users = [complaint.handler, *recipients.chairs.get(complaint.township_id, [])]
-            level = NotificationLevel.DANGER if kind == ReminderKind.OVERDUE else NotificationLevel.WARNING
-        title = _notification_title(complaint, kind, last_day)
-        body = f"{complaint.enterprise.name} · {complaint.get_category_display()}"  # no complainant details
-        for user in {u.pk: u for u in users if u is not None}.values():
-            batch.append(
-                Notification(
-                    recipient=user,
-                    title=title,
-                    body=body,
-                    link=complaint.get_absolute_url(),
-                    level=level,
-                    dedupe_key=f"complaints:{kind}:{complaint.pk}",
-                )
-            )
-    return batch
+def _reminder_message(kind: str):
+    level = NotificationLevel.WARNING if kind == ReminderKind.WARNING else NotificationLevel.DANGER
+
+    def message(complaint, run) -> Message:
+        return Message(
+            title=_notification_title(complaint, kind, last_day_to_answer(complaint.due_at)),
+            body=f"{complaint.enterprise.name} · {complaint.get_category_display()}",  # no complainant details
+            link=complaint.get_absolute_url(),
+            level=level,
+        )
+
+    return message
+
+
+def _reminder_recipients(kind: str):
+    def recipients(complaint, run):
+        return complaint_reminder_recipients(complaint, kind, run.memo(_Recipients))
+
+    return recipients
+
+
+def complaint_milestones() -> list[Milestone]:
+    """The three reminders of the seven-day deadline, as milestone declarations."""
+    at_deadline = _open_due_within(datetime.timedelta(0))
+    reached = {ReminderKind.WARNING: None, ReminderKind.OVERDUE: _mark_overdue, ReminderKind.ESCALATION: None}
+    return [
+        Milestone(
+            kind=MILESTONE_KINDS[kind],
+            due=_warning_due if kind == ReminderKind.WARNING else at_deadline,
+            recipients=_reminder_recipients(kind),
+            message=_reminder_message(kind),
+            reached=reached[kind],
+            select_related=("township", "handler", "enterprise"),
+        )
+        for kind in (ReminderKind.WARNING, ReminderKind.OVERDUE, ReminderKind.ESCALATION)
+    ]

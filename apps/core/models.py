@@ -3,6 +3,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .dates import plausible_date_constraint
+
 
 class BaseModel(models.Model):
     """Every model's creation and last-change times."""
@@ -143,3 +145,39 @@ class ExportJob(BaseModel):
     @property
     def percent(self) -> int:
         return min(100, self.processed_rows * 100 // self.total_rows) if self.total_rows else 0
+
+
+class MilestoneClaim(models.Model):
+    """A milestone one subject reached, and whose reminders went out (apps.core.milestones).
+
+    Unique per (kind, subject, occurrence): the sweep claims it with INSERT … ON CONFLICT DO
+    NOTHING in the transaction that sends its notifications, so each is sent exactly once however
+    often, and however concurrently, the sweep runs. `occurrence` tells apart the times a
+    recurring milestone comes round (a year, a term's end); it is blank for a one-off.
+    """
+
+    kind = models.CharField(_("kind"), max_length=60)
+    # Any app's row: no foreign key (the kind says which model).
+    subject_id = models.BigIntegerField(_("subject"))
+    occurrence = models.CharField(_("occurrence"), max_length=40, blank=True, default="")
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"))
+
+    class Meta:
+        verbose_name = _("milestone reached")
+        verbose_name_plural = _("milestones reached")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "subject_id", "occurrence"],
+                name="core_milestoneclaim_once",
+                violation_error_message=_("This reminder was already sent."),
+            ),
+            models.CheckConstraint(condition=~models.Q(kind=""), name="core_milestoneclaim_has_kind"),
+            *(
+                plausible_date_constraint(field, name=f"%(app_label)s_%(class)s_{field}_plausible", is_datetime=True)
+                for field in ("due_at", "sent_at")
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.subject_id} {self.occurrence}".rstrip()

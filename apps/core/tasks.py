@@ -78,3 +78,11 @@ def purge_old_exports() -> int:
     from .services import export_jobs_purge
 
     return export_jobs_purge()
+
+
+@shared_task
+def sweep_milestones() -> dict:
+    """Every few minutes: every app's milestone reminders (apps.core.milestones), each exactly once."""
+    from .milestones import milestones_sweep
+
+    return milestones_sweep()

@@ -4,13 +4,14 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from apps.branches.choices import GRASSROOTS_KINDS, OrgUnitKind
 from apps.branches.models import OrgUnit
 from apps.core.errors import ApplicationError
+from apps.core.serials import serials_next
 from apps.core.services import notification_send
 
 from .choices import ARCHIVED_STATUSES, LookupPurpose, MemberStatus, TransferDirection, TransferStatus
@@ -41,7 +42,8 @@ def any_of(values) -> RawSQL:
 
 
 def card_numbers_issue(join_years: list[int], file_cards: set[str] = frozenset()) -> list[str]:
-    """Card numbers for new members (one per join year given, in order), from the sequence.
+    """Card numbers for new members (one per join year given, in order), from the sequence:
+    PREFIX + join year + a six-digit serial that runs on across years (apps.core.serials).
 
     A serial that collides with a card imported from an old roster is skipped; a few queries
     for the whole import.
@@ -49,9 +51,7 @@ def card_numbers_issue(join_years: list[int], file_cards: set[str] = frozenset()
     cards = [None] * len(join_years)
     pending = list(range(len(join_years)))
     while pending:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT nextval('members_card_serial') FROM generate_series(1, %s)", [len(pending)])
-            serials = [serial for (serial,) in cursor.fetchall()]
+        serials = serials_next("members_card", len(pending))
         candidates = {
             index: f"{settings.MEMBER_CARD_PREFIX}{join_years[index]:04d}{serial:06d}"
             for index, serial in zip(pending, serials, strict=True)

@@ -248,8 +248,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.overview.tasks.refresh_unit_summaries",
         "schedule": timedelta(minutes=UNIT_SUMMARY_REFRESH_MINUTES),
     },
-    "complaints-deadline-sweep": {
-        "task": "apps.complaints.tasks.complaint_deadline_sweep",
+    # Every app's milestone reminders (apps.core.milestones): the complaints' deadline ones, ...
+    "core-sweep-milestones": {
+        "task": "apps.core.tasks.sweep_milestones",
         "schedule": timedelta(minutes=5),
     },
     "branches-compliance-reminders": {
