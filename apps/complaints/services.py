@@ -181,16 +181,16 @@ def complaint_deadline_sweep(*, now: datetime.datetime | None = None) -> dict[st
 def _open_due_within(lead: datetime.timedelta):
     """Open complaints whose deadline is at most `lead` away (or past), due `lead` before it."""
 
-    def due(now):
-        return Complaint.objects.filter(status__in=OPEN_STATUSES, due_at__lte=now + lead).annotate(
+    def due(run):
+        return Complaint.objects.filter(status__in=OPEN_STATUSES, due_at__lte=run.now + lead).annotate(
             milestone_due_at=F("due_at") - lead
         )
 
     return due
 
 
-def _warning_due(now):
-    return _open_due_within(datetime.timedelta(hours=settings.COMPLAINT_WARNING_HOURS))(now)
+def _warning_due(run):
+    return _open_due_within(datetime.timedelta(hours=settings.COMPLAINT_WARNING_HOURS))(run)
 
 
 def _mark_overdue(ids: list[int], now: datetime.datetime) -> None:

@@ -5,11 +5,12 @@ An app declares each milestone in its AppConfig.ready() (`register_milestone`); 
 
 - `kind`: "<app>:<name>", unique; with the subject's id (and the occurrence) it is the claim's
   key and the notifications' `dedupe_key` ("complaints:overdue:42");
-- `due(now)`: a queryset of the subjects due as of `now`, annotated with `milestone_due_at`
-  (their due time) and, for a milestone that comes round again, `milestone_occurrence` (text:
-  the year, the term's end);
+- `due(run)`: a queryset of the subjects due as of `run.now`, annotated with `milestone_due_at`
+  (their due time, stored with the claim; NULL if not annotated) and, for a milestone that comes
+  round again, `milestone_occurrence` (text: the year, the term's end);
 - `recipients(subject, run)` and `message(subject, run)`: who is told, and what (a `Message`:
-  title, body, link, level). `run.memo(factory)` reads a lookup shared by all subjects once per sweep;
+  title, body, link, level). `run.memo(factory, *args)` computes a lookup shared by all subjects
+  (the users to tell, a yearly check) once per sweep;
 - `reached(ids, now)`: optional side effects (the complaint's overdue mark), in the same
   transaction as the claim and the notifications;
 - `select_related`: what `recipients` and `message` read from a subject, loaded in one query.
@@ -30,8 +31,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.core.exceptions import EmptyResultSet
 from django.db import InterfaceError, OperationalError, connection, transaction
-from django.db.models import Exists, OuterRef, QuerySet, Value
+from django.db.models import DateTimeField, Exists, OuterRef, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -62,7 +64,7 @@ class Message:
 @dataclass(frozen=True)
 class Milestone:
     kind: str
-    due: Callable[[datetime], QuerySet]
+    due: Callable[["MilestoneRun"], QuerySet]
     recipients: Callable[[object, "MilestoneRun"], Iterable]
     message: Callable[[object, "MilestoneRun"], Message]
     reached: Callable[[list[int], datetime], None] | None = None
@@ -72,17 +74,23 @@ class Milestone:
         return f"{self.kind}:{pk}:{occurrence}" if occurrence else f"{self.kind}:{pk}"
 
 
-@dataclass
+@dataclass(eq=False)
 class MilestoneRun:
-    """One sweep: its clock, and lookups shared by every subject (read once, when first needed)."""
+    """One sweep: its clock, and lookups shared by every subject (made once, when first needed)."""
 
     now: datetime
     _memo: dict = field(default_factory=dict)
 
-    def memo(self, factory: Callable):
-        if factory not in self._memo:
-            self._memo[factory] = factory()
-        return self._memo[factory]
+    def memo(self, factory: Callable, *args):
+        """`factory(*args)`, computed once in this sweep."""
+        key = (factory, args)
+        if key not in self._memo:
+            self._memo[key] = factory(*args)
+        return self._memo[key]
+
+    def due(self, milestone: "Milestone") -> QuerySet:
+        """The milestone's due subjects as declared, built once in this sweep (a queryset, lazy)."""
+        return self.memo(milestone.due, self)
 
 
 _REGISTRY: dict[str, Milestone] = {}
@@ -113,7 +121,7 @@ def milestones_sweep(*, now: datetime | None = None, kinds: Iterable[str] | None
     totals = dict.fromkeys((m.kind for m in selected), 0)
     groups: dict[type, list[Milestone]] = {}
     for milestone in selected:
-        groups.setdefault(milestone.due(now).model, []).append(milestone)
+        groups.setdefault(run.due(milestone).model, []).append(milestone)
     for model, group in groups.items():
         for kind, count in _sweep_batch(model, group, run).items():
             totals[kind] += count
@@ -130,7 +138,7 @@ def _sweep_batch(model, group: list[Milestone], run: MilestoneRun) -> dict[str, 
     except Exception as exc:
         logger.warning("Milestones: the %s batch failed (%s); going %s by %s.", name, type(exc).__name__, name, name)
     totals = dict.fromkeys((m.kind for m in group), 0)
-    for pk in _pending(group, run.now):
+    for pk in _pending(group, run):
         try:
             with transaction.atomic(), acting_user(None):
                 done = _reach(model, group, run, only=pk)
@@ -145,8 +153,10 @@ def _sweep_batch(model, group: list[Milestone], run: MilestoneRun) -> dict[str, 
     return totals
 
 
-def _due(milestone: Milestone, now: datetime, only: int | None = None) -> QuerySet:
-    queryset = milestone.due(now)
+def _due(milestone: Milestone, run: MilestoneRun, only: int | None = None) -> QuerySet:
+    queryset = run.due(milestone)
+    if DUE_AT not in queryset.query.annotations:
+        queryset = queryset.annotate(**{DUE_AT: Value(None, output_field=DateTimeField())})
     if OCCURRENCE not in queryset.query.annotations:
         queryset = queryset.annotate(**{OCCURRENCE: Value("")})
     return queryset if only is None else queryset.filter(pk=only)
@@ -154,42 +164,45 @@ def _due(milestone: Milestone, now: datetime, only: int | None = None) -> QueryS
 
 CLAIM_SQL = """
 INSERT INTO core_milestoneclaim (kind, subject_id, due_at, occurrence, sent_at)
-SELECT %s, due.subject_id, due.due_at, due.occurrence, %s
+SELECT %s, due.subject_id, due.due_at::timestamptz, due.occurrence::text, %s
 FROM ({due}) AS due (subject_id, due_at, occurrence)
 ON CONFLICT (kind, subject_id, occurrence) DO NOTHING
 RETURNING subject_id, occurrence
 """
 
 
-def _claim(milestone: Milestone, now: datetime, only: int | None) -> list[tuple[int, str]]:
+def _claim(milestone: Milestone, run: MilestoneRun, only: int | None) -> list[tuple[int, str]]:
     """Claim the milestone for every due subject without a claim; return (id, occurrence) of those.
 
     One statement: the unique index decides, so two sweeps at once claim each subject once
     (the second waits for the first to commit, then finds the claim). In id order, so two
     sweeps take their row locks in the same order.
     """
-    due = _due(milestone, now, only).order_by("pk").values_list("pk", DUE_AT, OCCURRENCE)
-    sql, params = due.query.sql_with_params()
+    due = _due(milestone, run, only).order_by("pk").values_list("pk", DUE_AT, OCCURRENCE)
+    try:
+        sql, params = due.query.sql_with_params()
+    except EmptyResultSet:  # none() or an empty `pk__in`: nothing is due
+        return []
     with connection.cursor() as cursor:
-        cursor.execute(CLAIM_SQL.format(due=sql), [milestone.kind, now, *params])
+        cursor.execute(CLAIM_SQL.format(due=sql), [milestone.kind, run.now, *params])
         return cursor.fetchall()
 
 
-def _pending(group: list[Milestone], now: datetime) -> list[int]:
+def _pending(group: list[Milestone], run: MilestoneRun) -> list[int]:
     """Ids of subjects due a milestone of `group` they have not reached yet (ids only)."""
     pks = set()
     for milestone in group:
         claims = MilestoneClaim.objects.filter(
             kind=milestone.kind, subject_id=OuterRef("pk"), occurrence=OuterRef(OCCURRENCE)
         )
-        pks.update(_due(milestone, now).filter(~Exists(claims)).values_list("pk", flat=True))
+        pks.update(_due(milestone, run).filter(~Exists(claims)).values_list("pk", flat=True))
     return sorted(pks)
 
 
 def _reach(model, group: list[Milestone], run: MilestoneRun, only: int | None = None) -> dict[str, int]:
     from .services import notification_send_many
 
-    claimed = {milestone.kind: _claim(milestone, run.now, only) for milestone in group}
+    claimed = {milestone.kind: _claim(milestone, run, only) for milestone in group}
     for milestone in group:
         if milestone.reached and claimed[milestone.kind]:
             milestone.reached([pk for pk, _occurrence in claimed[milestone.kind]], run.now)

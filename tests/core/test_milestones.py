@@ -20,9 +20,9 @@ START = datetime.datetime(2026, 5, 4, 9, 0, tzinfo=SH)
 WAIT = datetime.timedelta(hours=1)
 
 
-def waiting_jobs(now):
+def waiting_jobs(run):
     """Exports still waiting an hour after they were asked for."""
-    return ExportJob.objects.filter(status=ExportStatus.PENDING, created_at__lte=now - WAIT).annotate(
+    return ExportJob.objects.filter(status=ExportStatus.PENDING, created_at__lte=run.now - WAIT).annotate(
         milestone_due_at=F("created_at") + WAIT
     )
 
@@ -128,8 +128,8 @@ class TestSweep:
         assert f"导出 {jobs[0].pk} 等待超过一小时" not in titles(people["alice"])
 
     def test_a_recurring_milestone_comes_round_once_per_occurrence(self, registry, jobs, people):
-        def yearly(now):
-            return waiting_jobs(now).annotate(milestone_occurrence=Value(str(now.astimezone(SH).year)))
+        def yearly(run):
+            return waiting_jobs(run).annotate(milestone_occurrence=Value(str(run.now.astimezone(SH).year)))
 
         register_milestone(stale(due=yearly))
         assert milestones_sweep(now=START + WAIT)["tests:export_waiting"] == 3
@@ -235,3 +235,31 @@ def test_two_concurrent_sweeps_claim_each_subject_once(registry, people):
     assert MilestoneClaim.objects.count() == 20
     assert Notification.objects.filter(recipient=people["alice"]).count() == 20
     assert Notification.objects.filter(recipient=people["auditor"]).count() == 20
+
+
+@pytest.mark.django_db
+def test_nothing_due_by_construction_and_no_due_time_are_fine(registry, jobs, people):
+    register_milestone(stale(due=lambda run: ExportJob.objects.none()))
+    register_milestone(stale(kind="tests:empty_list", due=lambda run: ExportJob.objects.filter(pk__in=[])))
+    register_milestone(stale(kind="tests:no_due_time", due=lambda run: ExportJob.objects.filter(pk=jobs[0].pk)))
+    assert milestones_sweep(now=START) == {"tests:export_waiting": 0, "tests:empty_list": 0, "tests:no_due_time": 1}
+    assert MilestoneClaim.objects.get().due_at is None
+
+
+@pytest.mark.django_db
+def test_the_replaced_sweeps_are_disabled_in_beat():
+    import importlib
+
+    from django.apps import apps as django_apps
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    migration = importlib.import_module("apps.core.migrations.0005_one_milestone_sweep")
+    every = IntervalSchedule.objects.create(every=5, period="minutes")
+    old = PeriodicTask.objects.create(
+        name="complaints-deadline-sweep", task="apps.complaints.tasks.complaint_deadline_sweep", interval=every
+    )
+    other = PeriodicTask.objects.create(name="core-ping", task="apps.core.tasks.ping", interval=every)
+    migration.disable_the_replaced_sweeps(django_apps, None)
+    old.refresh_from_db()
+    other.refresh_from_db()
+    assert not old.enabled and other.enabled

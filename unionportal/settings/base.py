@@ -248,14 +248,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.overview.tasks.refresh_unit_summaries",
         "schedule": timedelta(minutes=UNIT_SUMMARY_REFRESH_MINUTES),
     },
-    # Every app's milestone reminders (apps.core.milestones): the complaints' deadline ones, ...
+    # Every app's milestone reminders (apps.core.milestones): the complaints' deadline reminders,
+    # the yearly compliance reminders (sent from 07:30 Shanghai), and those declared later.
     "core-sweep-milestones": {
         "task": "apps.core.tasks.sweep_milestones",
         "schedule": timedelta(minutes=5),
-    },
-    "branches-compliance-reminders": {
-        "task": "apps.branches.tasks.send_compliance_reminders",
-        "schedule": crontab(hour=7, minute=30),
     },
     "send-pending-notification-emails": {
         "task": "apps.core.tasks.send_pending_notification_emails",

@@ -4,7 +4,7 @@ Every reminder already sent becomes the engine's claim of the same milestone
 ("complaints:<kind>", the complaint, no occurrence), so none is sent again after the deploy.
 The table then gives way to a view of those claims under the same name: the reminders of a
 complaint still read (and are deleted, and bulk-loaded) as before, and there is one record of
-what was sent. The beat entry of the old sweep is disabled: the core milestone sweep runs it.
+what was sent.
 """
 
 from django.conf import settings
@@ -66,24 +66,10 @@ CREATE INDEX complaints_complaintreminder_complaint_id ON complaints_complaintre
 """
 
 
-def disable_the_old_sweep(apps, schema_editor):
-    from django.utils import timezone
-
-    periodic_task = apps.get_model("django_celery_beat", "PeriodicTask")
-    changed = periodic_task.objects.filter(
-        task="apps.complaints.tasks.complaint_deadline_sweep", enabled=True
-    ).update(enabled=False)
-    if changed:
-        apps.get_model("django_celery_beat", "PeriodicTasks").objects.update_or_create(
-            ident=1, defaults={"last_update": timezone.now()}
-        )
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("complaints", "0006_received_at_not_later_than_now"),
         ("core", "0004_milestone_claims"),
-        ("django_celery_beat", "0001_initial"),
     ]
 
     operations = [
@@ -104,5 +90,4 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunSQL(TABLE_TO_VIEW, VIEW_TO_TABLE),
-        migrations.RunPython(disable_the_old_sweep, migrations.RunPython.noop),
     ]
