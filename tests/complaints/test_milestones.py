@@ -96,3 +96,20 @@ def test_reminders_sent_before_the_deploy_are_not_sent_again(register, chair_a, 
     assert Notification.objects.filter(recipient=chair_a).count() == 0
     assert Notification.objects.filter(recipient=county_user).count() == 1
     assert ComplaintReminder.objects.filter(complaint=complaint).count() == 3
+
+
+@pytest.mark.django_db
+def test_a_backlog_costs_the_same_few_statements_for_3_or_30_complaints(register, chair_a, county_user):
+    from django.test.utils import CaptureQueriesContext
+
+    received = datetime.datetime.now(tz=SH) - datetime.timedelta(days=10)
+
+    def statements_for(n):
+        complaints = [register(received + datetime.timedelta(seconds=i)) for i in range(n)]
+        with CaptureQueriesContext(connection) as queries:
+            assert complaint_deadline_sweep() == {"warning": n, "overdue": n, "escalation": n}
+        Complaint.objects.filter(pk__in=[c.pk for c in complaints]).update(status="closed")
+        return len(queries)
+
+    few, many = statements_for(3), statements_for(30)
+    assert few == many <= 15, (few, many)
