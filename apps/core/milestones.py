@@ -121,7 +121,16 @@ def milestones_sweep(*, now: datetime | None = None, kinds: Iterable[str] | None
     totals = dict.fromkeys((m.kind for m in selected), 0)
     groups: dict[type, list[Milestone]] = {}
     for milestone in selected:
-        groups.setdefault(run.due(milestone).model, []).append(milestone)
+        try:
+            model = run.due(milestone).model
+        except CONNECTION_ERRORS:
+            raise
+        except Exception as exc:
+            # One app's broken declaration does not stop the others' reminders.
+            kind, error = milestone.kind, type(exc).__name__
+            logger.error("Milestones: %s could not list its due subjects (%s); skipped.", kind, error)
+            continue
+        groups.setdefault(model, []).append(milestone)
     for model, group in groups.items():
         for kind, count in _sweep_batch(model, group, run).items():
             totals[kind] += count
@@ -138,7 +147,14 @@ def _sweep_batch(model, group: list[Milestone], run: MilestoneRun) -> dict[str, 
     except Exception as exc:
         logger.warning("Milestones: the %s batch failed (%s); going %s by %s.", name, type(exc).__name__, name, name)
     totals = dict.fromkeys((m.kind for m in group), 0)
-    for pk in _pending(group, run):
+    try:
+        pending = _pending(group, run)
+    except CONNECTION_ERRORS:
+        raise
+    except Exception as exc:
+        logger.error("Milestones: the %s subjects due could not be listed (%s); skipped.", name, type(exc).__name__)
+        return totals
+    for pk in pending:
         try:
             with transaction.atomic(), acting_user(None):
                 done = _reach(model, group, run, only=pk)

@@ -263,3 +263,15 @@ def test_the_replaced_sweeps_are_disabled_in_beat():
     old.refresh_from_db()
     other.refresh_from_db()
     assert not old.enabled and other.enabled
+
+
+@pytest.mark.django_db
+def test_a_declaration_that_cannot_list_its_subjects_does_not_stop_the_others(registry, jobs, people, caplog):
+    def broken(run):
+        raise KeyError("a bug in one app")
+
+    register_milestone(stale(kind="tests:broken", due=broken))
+    register_milestone(stale())
+    with caplog.at_level(logging.ERROR, logger="apps.core.milestones"):
+        assert milestones_sweep(now=START + WAIT) == {"tests:broken": 0, "tests:export_waiting": 3}
+    assert "tests:broken could not list its due subjects (KeyError)" in caplog.text
