@@ -116,12 +116,13 @@ class Complainant:
 
 def user_may_see_complainant(user) -> bool:
     """Whether the user's role may see (and search for) who complained. Cached per request by Django."""
-    return user.has_perm(VIEW_COMPLAINANT)
+    return user is not None and user.has_perm(VIEW_COMPLAINANT)
 
 
 def complainant_shown(complaint: Complaint, *, user) -> Complainant:
     """What a portal page or export shows its reader: the whole name and mobile for roles with
-    `complaints.view_complainant`, else the masked name; an anonymous complaint is 匿名 to all.
+    `complaints.view_complainant`, else (and for no user) the masked name; an anonymous complaint
+    is 匿名 to all.
 
     `confidential` (the enterprise is not told) does not hide the complainant from the union's
     own staff: it governs what leaves the union (`complainant_posted`)."""

@@ -43,7 +43,7 @@ class ComplaintTable(tables.Table):
         row_attrs = {"class": lambda table, record: table.row_class(record)}
         empty_text = _("No complaints.")
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.now = timezone.now()
