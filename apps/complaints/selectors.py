@@ -161,3 +161,10 @@ def complaint_history(complaint: Complaint, *, user) -> list:
             for name, before, after in row.changes
         ]
     return rows
+
+
+def complaint_reminder_list(*, user):
+    """Reminders sent for the complaints in the user's scope (what Django admin lists)."""
+    from .models import ComplaintReminder
+
+    return ComplaintReminder.objects.filter(complaint__in=complaint_list(user=user).order_by().values("pk"))

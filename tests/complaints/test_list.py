@@ -7,13 +7,11 @@ import re
 from urllib.parse import unquote
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from openpyxl import load_workbook
 
-from apps.accounts.services import user_create
 from apps.complaints.models import Complaint
 from apps.complaints.selectors import complaint_handler_choices
 from apps.core.exports import INVALID_FILTER_MESSAGE
@@ -24,20 +22,6 @@ LIST = reverse("complaints:complaint_list")
 EXPORT = reverse("complaints:complaint_export")
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def clerk_a(roles, county_tree):
-    """Works on township A's complaints but may not see who complained (no view_complainant)."""
-    user = user_create(
-        username="clerk_a", password="test-pass-2026", real_name="白塔埠镇办事员", org_unit=county_tree["a"]
-    )
-    user.user_permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="complaints", codename__in=["view_complaint", "change_complaint"]
-        )
-    )
-    return user
 
 
 def listed(response) -> list[str]:
