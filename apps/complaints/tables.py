@@ -14,18 +14,13 @@ class ComplaintTable(tables.Table):
     """Most urgent first (the selector's order); overdue rows red, rows due today yellow."""
 
     tracking_number = tables.Column(verbose_name=_("Tracking number"), linkify=True)
-    received_at = tables.Column(verbose_name=_("Received at"), attrs={"td": {"class": "small text-nowrap"}})
+    received_at = tables.Column(verbose_name=_("Received at"))
     enterprise = tables.Column(verbose_name=_("Enterprise"), order_by=("enterprise__name",))
     category = tables.Column(verbose_name=_("Category"))
     complainant = tables.Column(verbose_name=_("Complainant"), accessor="pk", orderable=False)
     handler = tables.Column(verbose_name=_("Handler"), default="—", order_by=("handler__real_name",))
     status = tables.Column(verbose_name=_("Status"))
-    days_left = tables.Column(
-        verbose_name=_("Days left"),
-        accessor="due_at",
-        order_by=("open_rank", "due_at"),
-        attrs={"td": {"class": "text-nowrap"}},
-    )
+    days_left = tables.Column(verbose_name=_("Days left"), accessor="due_at", order_by=("open_rank", "due_at"))
 
     class Meta:
         model = Complaint
@@ -41,6 +36,7 @@ class ComplaintTable(tables.Table):
         ]
         attrs = {"class": "table table-sm table-hover align-middle", "data-testid": "complaints"}
         row_attrs = {"class": lambda table, record: table.row_class(record)}
+        template_name = "complaints/complaint_table.html"  # the portal's, with the row's class
         empty_text = _("No complaints.")
 
     def __init__(self, *args, user=None, **kwargs):

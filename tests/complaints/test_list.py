@@ -82,6 +82,21 @@ def test_every_filter_narrows_the_list(client_for, county_user, chair_a, county_
     assert listed(response) == [two[expected].tracking_number], response.context["filter"].form.errors
 
 
+def test_overdue_rows_are_red_and_rows_due_today_yellow(client_for, chair_a, register):
+    overdue = register(timezone.now() - datetime.timedelta(days=9))
+    Complaint.objects.filter(pk=overdue.pk).update(is_overdue=True)
+    today = register(timezone.localtime().replace(hour=12, minute=0) - datetime.timedelta(days=7))
+    later = register(timezone.now() - datetime.timedelta(hours=1))
+    content = client_for(chair_a).get(LIST).content.decode()
+    rows = {
+        number: re.search(rf'<tr ([^>]*)>\s*<td><a href="[^"]*">{number}<', content)
+        for number in (overdue.tracking_number, today.tracking_number, later.tracking_number)
+    }
+    assert "table-danger" in rows[overdue.tracking_number].group(1)
+    assert "table-warning" in rows[today.tracking_number].group(1)
+    assert "table-" not in rows[later.tracking_number].group(1)
+
+
 def test_no_filter_lists_everything_in_scope_most_urgent_first(client_for, county_user, chair_a, two):
     assert listed(client_for(county_user).get(LIST)) == [two["first"].tracking_number, two["second"].tracking_number]
     assert listed(client_for(chair_a).get(LIST)) == [two["first"].tracking_number]
