@@ -43,6 +43,9 @@ class ComplaintTable(tables.Table):
         super().__init__(*args, **kwargs)
         self.user = user
         self.now = timezone.now()
+        # Translated and escaped once per table, not once per row.
+        self.overdue_badge = format_html(BADGE, "danger", _("Overdue"))
+        self.due_today_badge = format_html(BADGE, "warning", _("Due today"))
 
     def days_left_of(self, record):
         if not record.is_open:
@@ -71,7 +74,7 @@ class ComplaintTable(tables.Table):
         if left is None:
             return "—"
         if left < 0:
-            return format_html(BADGE, "danger", _("Overdue"))
+            return self.overdue_badge
         if left == 0:
-            return format_html(BADGE, "warning", _("Due today"))
+            return self.due_today_badge
         return left
