@@ -320,3 +320,33 @@ def test_the_list_costs_an_exact_number_of_queries_at_any_size(
         with django_assert_num_queries(expected):
             response = client.get(LIST, params)
         assert response.status_code == 200 and listed(response)
+
+
+def test_a_searched_export_above_the_cap_exports_the_search_and_keeps_the_name_out_of_urls(
+    settings, client_for, chair_a, register, django_capture_on_commit_callbacks
+):
+    settings.EXPORT_WAIT_MAX_ROWS = 1
+    settings.EXPORT_MAX_ROWS = 10
+    for name in ("王强", "王强", "李娜"):
+        register(timezone.now() - datetime.timedelta(hours=1), complainant_name=name)
+    client = client_for(chair_a)
+    _page, url = search(client, "王强")
+    token = url.split("q=", 1)[1].split("&")[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(EXPORT, {"q": token})
+    job = ExportJob.objects.get()
+    assert "王强" not in unquote(response["Location"])
+    job.refresh_from_db()
+    assert (job.status, job.total_rows) == ("done", 2)
+    rows = sheet(client.get(reverse("core:export_job_download", args=[job.pk])))
+    assert [row[5] for row in rows] == ["王强", "王强"]
+
+
+def test_the_list_counts_no_further_than_the_cap(monkeypatch, client_for, chair_a, register):
+    from apps.core.pagination import CappedCountPaginator
+
+    monkeypatch.setattr(CappedCountPaginator, "count_cap", 2)
+    for _ in range(3):
+        register(timezone.now() - datetime.timedelta(hours=1))
+    table = client_for(chair_a).get(LIST).context["table"]
+    assert table.paginator.count == 2 and table.paginator.count_is_capped
