@@ -350,3 +350,25 @@ def test_the_list_counts_no_further_than_the_cap(monkeypatch, client_for, chair_
         register(timezone.now() - datetime.timedelta(hours=1))
     table = client_for(chair_a).get(LIST).context["table"]
     assert table.paginator.count == 2 and table.paginator.count_is_capped
+
+
+@pytest.mark.worker
+def test_a_large_complaint_export_through_a_real_worker(settings, celery_worker, chair_a, register, client):
+    import time
+
+    settings.EXPORT_WAIT_MAX_ROWS = 1
+    settings.EXPORT_MAX_ROWS = 10
+    for _ in range(3):
+        register(timezone.now() - datetime.timedelta(hours=1))
+    client.force_login(chair_a)
+    assert client.get(EXPORT).status_code == 302
+    job = ExportJob.objects.get()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.status not in ("pending", "running"):
+            break
+        time.sleep(0.3)
+    assert job.status == "done"
+    rows = list(load_workbook(io.BytesIO(bytes(job.content)), read_only=True).active.iter_rows(values_only=True))
+    assert len(rows) == 4 and {row[5] for row in rows[1:]} == {"王强"}
