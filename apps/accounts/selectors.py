@@ -23,3 +23,16 @@ def user_list_with_permission(*, perm: str, within_path: str | None = None):
     if within_path:
         users = users.filter(org_unit__path__startswith=within_path)
     return users.distinct().order_by("real_name", "username")
+
+
+def user_choices_with_permission(*, perm: str, scope_path: str | None):
+    """The users a choice list offers: active holders of `perm` within a viewer's scope.
+
+    `scope_path` is what `apps.branches.selectors.user_scope_path` gives for the viewer: ""
+    for everywhere, None for nowhere (a user without an org unit is offered nobody, where
+    `user_list_with_permission(within_path=None)` would mean everyone). Only the columns a
+    choice shows are read.
+    """
+    if scope_path is None:
+        return get_user_model().objects.none()
+    return user_list_with_permission(perm=perm, within_path=scope_path).only("pk", "username", "real_name")

@@ -15,10 +15,18 @@ class StepInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Complaint)
 class ComplaintAdmin(NoDeleteAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
-    """Read-only here: complaints move through the portal's workflow, which keeps the timeline."""
+    """Read-only here: the workflow owns every field. A complaint is registered by
+    `complaint_register` (tracking number, deadline, township) and moves on only by
+    `complaint_transition` (status, answer, closing, with a timeline step each); steps and
+    reminders are written by those services and the sweep, never by hand. The complainant's
+    name and mobile are not shown here at all (the portal's pages show them as
+    `selectors.complainant_shown` allows)."""
 
     scope_selector = selectors.complaint_list
     list_display = ["tracking_number", "received_at", "township", "enterprise", "category", "status", "is_overdue"]
@@ -37,7 +45,10 @@ class ComplaintAdmin(NoDeleteAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ComplaintReminder)
-class ComplaintReminderAdmin(NoDeleteAdminMixin, admin.ModelAdmin):
+class ComplaintReminderAdmin(NoDeleteAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """What the deadline sweep sent, once per complaint and kind: read-only."""
+
+    scope_selector = selectors.complaint_reminder_list
     list_display = ["complaint", "kind", "sent_at"]
     list_filter = ["kind"]
     raw_id_fields = ["complaint"]

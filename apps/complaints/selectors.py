@@ -1,12 +1,24 @@
-"""Reads of the complaints app. Row scoping for complaints lives here."""
+"""Reads of the complaints app. Row scoping for complaints lives here, and so do the rules
+of who is shown the complainant (`complainant_shown`, `complainant_posted`)."""
+
+import re
+from dataclasses import dataclass
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
 from django.db.models.functions import TruncMonth
 
+from apps.accounts.selectors import user_choices_with_permission
+from apps.branches.models import Enterprise
 from apps.branches.selectors import user_scope_path
+from apps.core.history import object_history
 
 from .choices import OPEN_STATUSES
 from .models import URGENCY_RANK, Complaint
+
+VIEW_COMPLAINANT = "complaints.view_complainant"
+# Who may be a complaint's handler (a choice in the list's filter): who may move it on.
+HANDLE_COMPLAINT = "complaints.change_complaint"
+ANONYMOUS = "匿名"
 
 
 def complaint_list(*, user):
@@ -62,3 +74,103 @@ def complaint_statistics(*, user):
             .order_by("-month")[:12]
         ),
     }
+
+
+def complaint_handler_choices(*, user):
+    """Users in the viewer's scope who may handle complaints: a chair sees their township's."""
+    return user_choices_with_permission(perm=HANDLE_COMPLAINT, scope_path=user_scope_path(user))
+
+
+# --- search ----------------------------------------------------------------------------------------
+
+TRACKING_NUMBER = re.compile(r"^TS-\d{4}-\d{6}$", re.IGNORECASE)
+
+
+def complaint_search(queryset, q: str, *, user):
+    """One box: a tracking number (whole: exact; in part: contained), an enterprise's name,
+    and the complainant's name only for users who may see it (`user_may_see_complainant`);
+    for anyone else a name finds nothing it would not find without the name."""
+    q = (q or "").strip()
+    if not q:
+        return queryset
+    if TRACKING_NUMBER.match(q):
+        return queryset.filter(tracking_number=q.upper())
+    # Tracking numbers are stored in capitals; the enterprises matching a name are found first
+    # (a few thousand names, not a join per complaint), so no column is upper-cased per row:
+    # on a county's 10,000 complaints that halved the search.
+    found = Q(tracking_number__contains=q.upper()) | Q(
+        enterprise_id__in=Enterprise.objects.filter(name__icontains=q).values("pk")
+    )
+    if user_may_see_complainant(user):
+        found |= Q(complainant_name__contains=q)
+    return queryset.filter(found)
+
+
+# --- who is shown the complainant ------------------------------------------------------------------
+# The one home of the naming rules; the list's table, the export, the detail page, its history
+# and the public notice all ask here.
+
+
+@dataclass(frozen=True)
+class Complainant:
+    """The complainant as one reader is shown them."""
+
+    name: str  # the whole name, the masked name (王*), or 匿名
+    mobile: str  # the whole mobile, or "" when not shown
+    named: bool  # whether `name` is the whole name
+
+
+def user_may_see_complainant(user) -> bool:
+    """Whether the user's role may see (and search for) who complained. Cached per request by Django."""
+    return user is not None and user.has_perm(VIEW_COMPLAINANT)
+
+
+def complainant_shown(complaint: Complaint, *, user) -> Complainant:
+    """What a portal page or export shows its reader: the whole name and mobile for roles with
+    `complaints.view_complainant`, else (and for no user) the masked name; an anonymous complaint
+    is 匿名 to all.
+
+    `confidential` (the enterprise is not told) does not hide the complainant from the union's
+    own staff: it governs what leaves the union (`complainant_posted`)."""
+    if complaint.anonymous or not complaint.complainant_name:
+        return Complainant(name=ANONYMOUS, mobile="", named=False)
+    if user_may_see_complainant(user):
+        return Complainant(name=complaint.complainant_name, mobile=complaint.complainant_mobile, named=True)
+    return Complainant(name=complaint.complainant_masked, mobile="", named=False)
+
+
+def complainant_posted(complaint: Complaint) -> Complainant:
+    """What a public posting (张榜公布) in the enterprise shows, whoever prints it: the name only
+    with the complainant's separate consent (PIPL art. 25) and when they did not ask to stay
+    unknown to the enterprise (confidential) or complain anonymously; never the mobile."""
+    named = (
+        complaint.consent_to_name
+        and not complaint.anonymous
+        and not complaint.confidential
+        and bool(complaint.complainant_name)
+    )
+    if named:
+        return Complainant(name=complaint.complainant_name, mobile="", named=True)
+    return Complainant(name=complaint.complainant_masked, mobile="", named=False)
+
+
+def complaint_history(complaint: Complaint, *, user) -> list:
+    """The complaint's audit history; the complainant's name and mobile masked unless the user
+    may see them (a change made in a shell would otherwise show them to every reader)."""
+    rows = object_history(complaint)
+    if user_may_see_complainant(user):
+        return rows
+    hidden = {str(Complaint._meta.get_field(name).verbose_name) for name in ("complainant_name", "complainant_mobile")}
+    for row in rows:
+        row.changes = [
+            (name, "***" if before else before, "***" if after else after) if name in hidden else (name, before, after)
+            for name, before, after in row.changes
+        ]
+    return rows
+
+
+def complaint_reminder_list(*, user):
+    """Reminders sent for the complaints in the user's scope (what Django admin lists)."""
+    from .models import ComplaintReminder
+
+    return ComplaintReminder.objects.filter(complaint__in=complaint_list(user=user).order_by().values("pk"))

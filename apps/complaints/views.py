@@ -1,150 +1,75 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django.views.generic import DetailView, FormView, TemplateView
 
-from apps.core.exports import xlsx_response
-from apps.core.forms import int_param
-from apps.core.history import object_history
-from apps.core.mixins import ScopedPermissionMixin, ServiceFormMixin
-from apps.core.pagination import CappedCountPaginator
+from apps.core.exports import XlsxExportMixin
+from apps.core.mixins import ScopedListView, ScopedPermissionMixin, ServiceFormMixin
 from apps.core.uploads import read_upload
 
 from . import selectors, services
-from .choices import OPEN_STATUSES, TRANSITIONS, Category, Status
+from .choices import TRANSITIONS, Category, Status
 from .deadlines import days_left, last_day_to_answer
+from .filters import ComplaintFilter
 from .forms import AttachmentForm, ComplaintForm, TransitionForm
 from .models import ComplaintAttachment
+from .selectors import complainant_posted, complainant_shown
+from .tables import ComplaintTable
 
 
-def _can_see_complainant(user, complaint):
-    return user.has_perm("complaints.view_complainant") and not complaint.anonymous
-
-
-class ComplaintListView(ScopedPermissionMixin, ListView):
-    """Most urgent first; due today and overdue highlighted; filters in the query string."""
+class ComplaintListView(ScopedListView):
+    """Most urgent first; due today and overdue highlighted; a search that may hold a name is
+    kept out of the URL (PrivateSearchMixin), like the member list's."""
 
     permission_required = "complaints.view_complaint"
     selector = selectors.complaint_list
+    table_class = ComplaintTable
+    filterset_class = ComplaintFilter
     template_name = "complaints/complaint_list.html"
-    context_object_name = "complaints"
-    paginate_by = 50
-    paginator_class = CappedCountPaginator
+    page_title = gettext_lazy("Complaints")
+    create_url = "complaints:complaint_create"
+    create_label = gettext_lazy("Register a complaint")
+    create_permission = "complaints.add_complaint"
+    export_url = "complaints:complaint_export"
+    # A tracking number, an enterprise or the complainant's name: posted, a token in the URL.
+    private_filters = ("q",)
 
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        params = self.request.GET
-        # Values that are not what a filter expects are ignored, never a server error.
-        for name in ("status", "category"):
-            if params.get(name):
-                queryset = queryset.filter(**{name: params[name]})
-        for name in ("township", "enterprise", "handler"):
-            if (value := int_param(params.get(name))) is not None:
-                queryset = queryset.filter(**{f"{name}_id": value})
-        if params.get("overdue") == "1":
-            queryset = queryset.filter(is_overdue=True, status__in=OPEN_STATUSES)
-        for name, lookup in (("from", "gte"), ("to", "lte")):
-            try:
-                day = parse_date(params.get(name, ""))
-            except ValueError:  # well-formed but impossible, like 2026-02-30
-                day = None
-            if day:
-                queryset = queryset.filter(**{f"received_at__date__{lookup}": day})
-        return queryset
+    def get_table_kwargs(self):
+        return {"user": self.request.user}
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        now = timezone.now()
-        for complaint in context["complaints"]:
-            complaint.days_left = days_left(complaint.due_at, now) if complaint.is_open else None
-        from apps.branches.selectors import enterprise_list, orgunit_list, user_oversees_townships, user_scope_path
 
+def _local(moment):
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+class ComplaintExportView(XlsxExportMixin, ComplaintListView):
+    """The rows the list shows under the same filters; the complainant as the list shows them."""
+
+    export_filename = "complaints"
+
+    @property
+    def export_columns(self):
         user = self.request.user
-        prefix = user_scope_path(user)
-        params = self.request.GET
-        # A county has thousands of enterprises: the choice lists those of one township, the
-        # chosen one or the chair's own; county staff pick a township first.
-        enterprises = enterprise_list(user=user).filter(archived_at__isnull=True).select_related(None)
-        within_township = not user_oversees_townships(user)
-        township = int_param(params.get("township"))
-        if township is not None:
-            enterprises = enterprises.filter(township_id=township)
-        elif not within_township:
-            enterprises = enterprises.filter(pk=int_param(params.get("enterprise")))
-        context.update(
-            statuses=Status.choices,
-            categories=Category.choices,
-            townships=orgunit_list(user=user).filter(kind="township"),
-            enterprises=enterprises.only("pk", "name").order_by("name"),
-            enterprises_need_township=not within_township and township is None,
-            handlers=self._handler_choices(prefix),
-            query=self.request.GET,
-            can_see_complainant=self.request.user.has_perm("complaints.view_complainant"),
-        )
-        return context
-
-    @staticmethod
-    def _handler_choices(prefix):
-        """Anyone in scope who may handle complaints; no join over the complaints themselves."""
-        from django.contrib.auth import get_user_model
-
-        users = get_user_model().objects
-        if prefix is None:  # no org unit: no scope, so nobody to choose
-            return users.none()
-        may_handle = Q(groups__permissions__codename="change_complaint") | Q(
-            user_permissions__codename="change_complaint"
-        )
-        return (
-            users.filter(is_active=True, org_unit__path__startswith=prefix)
-            .filter(may_handle)
-            .distinct()
-            .only("pk", "username", "real_name")
-            .order_by("real_name", "username")
-        )
-
-
-class ComplaintExportView(ComplaintListView):
-    def get(self, request, *args, **kwargs):
-        show = request.user.has_perm("complaints.view_complainant")
-        return xlsx_response(
-            filename="complaints",
-            headers=[
-                _("Tracking number"),
-                _("Received at"),
-                _("Township"),
-                _("Enterprise"),
-                _("Category"),
-                _("Complainant"),
-                _("Status"),
-                _("Answer due by"),
-                _("Answered at"),
-                _("Overdue"),
-            ],
-            rows=(
-                (
-                    c.tracking_number,
-                    timezone.localtime(c.received_at).strftime("%Y-%m-%d %H:%M"),
-                    c.township.name,
-                    c.enterprise.name,
-                    c.get_category_display(),
-                    (c.complainant_name if show and not c.anonymous else c.complainant_masked),
-                    c.get_status_display(),
-                    last_day_to_answer(c.due_at),
-                    timezone.localtime(c.answered_at).strftime("%Y-%m-%d %H:%M") if c.answered_at else "",
-                    _("Yes") if c.is_overdue else "",
-                )
-                for c in self.get_queryset().iterator(chunk_size=2000)
-            ),
-        )
+        return [
+            (_("Tracking number"), lambda c: c.tracking_number),
+            (_("Received at"), lambda c: _local(c.received_at)),
+            (_("Township"), lambda c: c.township.name),
+            (_("Enterprise"), lambda c: c.enterprise.name),
+            (_("Category"), lambda c: c.get_category_display()),
+            (_("Complainant"), lambda c: complainant_shown(c, user=user).name),
+            (_("Handler"), lambda c: str(c.handler) if c.handler else ""),
+            (_("Status"), lambda c: c.get_status_display()),
+            (_("Answer due by"), lambda c: last_day_to_answer(c.due_at)),
+            (_("Answered at"), lambda c: _local(c.answered_at)),
+            (_("Overdue"), lambda c: _("Yes") if c.is_overdue else ""),
+        ]
 
 
 class ComplaintDetailView(ScopedPermissionMixin, DetailView):
@@ -162,9 +87,9 @@ class ComplaintDetailView(ScopedPermissionMixin, DetailView):
             next_statuses=[(s.value, s.label) for s in Status if s in TRANSITIONS[Status(complaint.status)]],
             days_left=days_left(complaint.due_at, now) if complaint.is_open else None,
             last_day=last_day_to_answer(complaint.due_at),
-            show_complainant=_can_see_complainant(self.request.user, complaint),
+            complainant=complainant_shown(complaint, user=self.request.user),
             attachment_form=AttachmentForm(),
-            history=object_history(complaint),
+            history=selectors.complaint_history(complaint, user=self.request.user),
             **kwargs,
         )
 
@@ -264,13 +189,8 @@ class PostingPrintView(ComplaintActionMixin, DetailView):
         return self.complaint
 
     def get_context_data(self, **kwargs):
-        complaint = self.object
-        # Named only with separate consent and when the complainant did not ask to stay unknown
-        # to the enterprise, whose notice board this is.
-        named = complaint.consent_to_name and not complaint.anonymous and not complaint.confidential
-        return super().get_context_data(
-            complainant=complaint.complainant_name if named else complaint.complainant_masked, **kwargs
-        )
+        # The enterprise's notice board: named only as complainant_posted allows.
+        return super().get_context_data(complainant=complainant_posted(self.object).name, **kwargs)
 
 
 class ComplaintStatisticsView(ScopedPermissionMixin, TemplateView):

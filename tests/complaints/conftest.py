@@ -1,7 +1,9 @@
 import datetime
 
 import pytest
+from django.contrib.auth.models import Permission
 
+from apps.accounts.services import user_create
 from apps.branches.demo import demo_credit_code
 from apps.branches.services import enterprise_register
 from apps.complaints.services import complaint_register
@@ -46,3 +48,17 @@ def register(chair_a, factories):
         )
 
     return make
+
+
+@pytest.fixture
+def clerk_a(roles, county_tree):
+    """Works on township A's complaints but may not see who complained (no view_complainant)."""
+    user = user_create(
+        username="clerk_a", password="test-pass-2026", real_name="白塔埠镇办事员", org_unit=county_tree["a"]
+    )
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="complaints", codename__in=["view_complaint", "change_complaint"]
+        )
+    )
+    return user

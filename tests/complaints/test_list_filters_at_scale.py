@@ -4,7 +4,7 @@ from django.urls import reverse
 
 
 def _enterprise_options(page: str) -> str:
-    start = page.index('id="f-enterprise"')
+    start = page.index('id="id_enterprise"')
     return page[start : page.index("</select>", start)]
 
 
@@ -47,4 +47,4 @@ def test_a_user_without_an_org_unit_is_offered_no_handlers(client, django_user_m
     client.force_login(stray)
     response = client.get(reverse("complaints:complaint_list"))
     assert response.status_code == 200
-    assert list(response.context["handlers"]) == []
+    assert list(response.context["filter"].form.fields["handler"].queryset) == []
