@@ -52,6 +52,8 @@ class ComplaintListView(ScopedPermissionMixin, ListView):
                 queryset = queryset.filter(**{f"{name}_id": value})
         if params.get("overdue") == "1":
             queryset = queryset.filter(is_overdue=True, status__in=OPEN_STATUSES)
+        if params.get("due") == "today":  # the to-do "due today or overdue" links here
+            queryset = selectors.complaints_due_by_today(queryset)
         for name, lookup in (("from", "gte"), ("to", "lte")):
             try:
                 day = parse_date(params.get(name, ""))
