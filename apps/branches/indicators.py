@@ -23,8 +23,8 @@ def formation_rate(*, user, unit=None) -> Rate | None:
     return Rate(
         numerator=counts["unionised"],
         denominator=counts["total"],
-        numerator_label="已建会（已批准）企业",
-        denominator_label=f"职工{settings.FORMATION_RATE_MIN_EMPLOYEES}人以上在册企业",
+        numerator_label="已批准建会企业",
+        denominator_label=f"{settings.FORMATION_RATE_MIN_EMPLOYEES}人以上企业",
         url=reverse("branches:formation_rate"),
         denominator_url=f"{reverse('branches:enterprise_list')}?{urlencode(query)}",
     )
