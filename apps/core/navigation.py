@@ -21,10 +21,14 @@ the user (no query beyond the one that loads them), and only when a page actuall
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.urls import NoReverseMatch, get_urlconf, reverse
+from django.utils.translation import get_language
 
 _ITEMS: dict[str, "MenuItem"] = {}
-_URLS: dict[tuple, str] = {}
+# What does not depend on the user, worked out once per language and URL configuration:
+# [(item, url, label, section)], with the label and section already translated.
+_LAYOUTS: dict[tuple, list] = {}
 
 
 @dataclass(frozen=True)
@@ -49,21 +53,31 @@ def register_menu(*items: MenuItem) -> None:
     """Add (or replace, keyed by URL name) menu entries; call from AppConfig.ready()."""
     for item in items:
         _ITEMS[item.url_name] = item
+    _LAYOUTS.clear()
 
 
 def unregister_menu(url_name: str) -> None:
     _ITEMS.pop(url_name, None)
+    _LAYOUTS.clear()
 
 
 def registered_items() -> list[MenuItem]:
     return sorted(_ITEMS.values(), key=lambda item: (item.order, item.url_name))
 
 
-def _url(url_name: str) -> str:
-    key = (get_urlconf(), url_name)
-    if key not in _URLS:
-        _URLS[key] = reverse(url_name)
-    return _URLS[key]
+def _layout() -> list[tuple]:
+    key = (get_language(), get_urlconf() or settings.ROOT_URLCONF)
+    layout = _LAYOUTS.get(key)
+    if layout is None:
+        layout = []
+        for item in registered_items():
+            try:
+                url = reverse(item.url_name)
+            except NoReverseMatch:  # an app whose URLs are not mounted in this configuration
+                continue
+            layout.append((item, url, str(item.label), str(item.section) if item.section is not None else None))
+        _LAYOUTS[key] = layout
+    return layout
 
 
 def _active_entry(items: list[MenuItem], view_name: str) -> str | None:
@@ -84,23 +98,15 @@ def menu_for(user, *, view_name: str = "") -> list[dict]:
     if user is None or not user.is_authenticated:
         return []
     permissions = user.get_all_permissions() if not user.is_superuser else set()
-    items = []
-    for item in registered_items():
-        if not item.allowed(user, permissions):
-            continue
-        try:
-            url = _url(item.url_name)
-        except NoReverseMatch:  # an app whose URLs are not mounted in this configuration
-            continue
-        items.append((item, url))
-    active = _active_entry([item for item, _url_ in items], view_name)
+    visible = [entry for entry in _layout() if entry[0].allowed(user, permissions)]
+    active = _active_entry([entry[0] for entry in visible], view_name)
     menu, section = [], None
-    for item, url in items:
-        heading = item.section if item.section is not None and item.section != section else None
-        section = item.section
+    for item, url, label, item_section in visible:
+        heading = item_section if item_section is not None and item_section != section else None
+        section = item_section
         menu.append(
             {
-                "label": item.label,
+                "label": label,
                 "url": url,
                 "icon": item.icon,
                 "section": heading,

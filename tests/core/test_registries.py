@@ -10,6 +10,7 @@ from apps.core import indicators, navigation, todos
 from apps.core.indicators import Rate, indicator_rates, register_indicator, unregister_indicator
 from apps.core.navigation import MenuItem, menu_for, register_menu, unregister_menu
 from apps.core.todos import Todo, register_todo, todo_list, unregister_todo
+from tests.complaints.conftest import factories, register  # noqa: F401 - fixtures
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -238,3 +239,44 @@ def test_a_registered_rate_is_computed_for_permitted_users_only(county_user, off
 def test_a_rate_above_100_percent_is_a_data_problem_not_a_score(numerator, denominator, percent, implausible):
     rate = Rate(numerator=numerator, denominator=denominator)
     assert (rate.percent, rate.implausible) == (percent, implausible)
+
+
+def test_the_menu_is_worked_out_once_per_page_even_when_a_table_renders_its_own_context(
+    client_for, county_user, monkeypatch
+):
+    from apps.core import context_processors
+
+    calls = []
+    real = context_processors.menu_for
+    monkeypatch.setattr(context_processors, "menu_for", lambda user, **kw: calls.append(1) or real(user, **kw))
+    page = client_for(county_user).get(reverse("branches:enterprise_list"))  # django-tables2 list
+    assert page.status_code == 200 and f'href="{reverse("branches:enterprise_list")}"' in page.content.decode()
+    assert calls == [1]
+
+
+def test_a_page_that_shows_no_menu_does_not_work_it_out(client_for, chair_a, register, monkeypatch):  # noqa: F811
+    import datetime
+
+    from django.utils import timezone
+
+    from apps.complaints.models import Complaint
+    from apps.core import context_processors
+
+    complaint = register(timezone.now() - datetime.timedelta(days=1))
+    posted = {"status": "posted", "posted_text": "经调查……", "answered_at": timezone.now()}
+    Complaint.objects.filter(pk=complaint.pk).update(**posted)
+    calls = []
+    monkeypatch.setattr(context_processors, "menu_for", lambda user, **kw: calls.append(1) or [])
+    page = client_for(chair_a).get(reverse("complaints:posting_print", args=[complaint.pk]))
+    assert page.status_code == 200 and "portal_menu" in page.context  # offered, never worked out
+    assert calls == []
+
+
+def test_the_menu_follows_the_language(county_user):
+    from django.utils import translation
+
+    with translation.override("en"):
+        english = [item["label"] for item in menu_for(county_user)]
+    with translation.override("zh-hans"):
+        chinese = [item["label"] for item in menu_for(county_user)]
+    assert "Members" in english and "Members" not in chinese

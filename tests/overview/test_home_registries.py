@@ -310,9 +310,9 @@ def test_the_home_page_costs_the_same_number_of_queries_at_3_and_at_30_rows(
     county_user,
     chair_a,
     chair_b,
-    register,
+    register,  # noqa: F811
     client_for,
-    user_key,  # noqa: F811
+    user_key,
 ):
     county_tree = {**county_tree, "chair_a": chair_a}
     user = {"county": county_user, "chair_b": chair_b}[user_key]
