@@ -231,12 +231,8 @@ def enrolment_enterprises():
     return Enterprise.objects.filter(archived_at__isnull=True)
 
 
-def enrolment_rate(*, user, unit) -> dict:
-    """职工入会率 under a unit (None: the user's whole area), union by union, for the unit's page.
-
-    Active members / employees of the enterprises its unions cover, as `enrolment_totals` counts
-    them. One query: each union with its member count and its enterprises' employees as subqueries.
-    """
+def enrolment_by_union(*, user, unit):
+    """Each union under the unit with its active members and its enterprises' employees (subqueries)."""
     active_members = (
         enrolment_members().filter(union=OuterRef("pk")).order_by().values("union").annotate(n=Count("pk")).values("n")
     )
@@ -248,14 +244,17 @@ def enrolment_rate(*, user, unit) -> dict:
         .annotate(n=Sum("employee_count"))
         .values("n")
     )
-    unions = (
-        enrolment_unions(user=user, unit=unit)
-        .annotate(
-            member_count=Coalesce(Subquery(active_members), 0),
-            employee_count=Coalesce(Subquery(employees), 0),
-        )
-        .order_by("path")
+    return enrolment_unions(user=user, unit=unit).annotate(
+        member_count=Coalesce(Subquery(active_members), 0),
+        employee_count=Coalesce(Subquery(employees), 0),
     )
+
+
+def enrolment_rate(*, user, unit) -> dict:
+    """职工入会率 under a unit (None: the user's whole area), union by union, for the unit's page.
+
+    Active members / employees of the enterprises its unions cover. One query.
+    """
     rows = [
         {
             "union": union,
@@ -263,7 +262,7 @@ def enrolment_rate(*, user, unit) -> dict:
             "employees": union.employee_count,
             "rate": (union.member_count / union.employee_count) if union.employee_count else None,
         }
-        for union in unions
+        for union in enrolment_by_union(user=user, unit=unit).order_by("path")
     ]
     total_m = sum(r["members"] for r in rows)
     total_e = sum(r["employees"] for r in rows)
@@ -271,10 +270,9 @@ def enrolment_rate(*, user, unit) -> dict:
 
 
 def enrolment_totals(*, user, unit) -> dict:
-    """The 职工入会率's two totals under a unit (None: the user's area) without a row per union: two queries."""
-    unions = enrolment_unions(user=user, unit=unit).values("pk")
-    members = enrolment_members().filter(union__in=unions).order_by().count()
-    employees = (
-        enrolment_enterprises().filter(union__in=unions).order_by().aggregate(n=Coalesce(Sum("employee_count"), 0))
-    )["n"]
-    return {"members": members, "employees": employees}
+    """The 职工入会率's two totals under a unit (None: the user's area), summed in the database: one query."""
+    return (
+        enrolment_by_union(user=user, unit=unit)
+        .order_by()
+        .aggregate(members=Coalesce(Sum("member_count"), 0), employees=Coalesce(Sum("employee_count"), 0))
+    )

@@ -187,6 +187,45 @@ def test_a_todo_with_nothing_to_do_is_left_out_unless_asked_for(probe_todo, coun
     assert "test.probe" in [t.key for t in todo_list(other, include_empty=True)]
 
 
+def test_every_counted_todo_of_a_user_costs_one_query_together(county_user, county_tree, django_assert_num_queries):
+    from apps.branches.models import OrgUnit
+    from apps.core.todos import TodoQuery
+
+    units = OrgUnit.objects.filter(path__startswith=county_tree["county"].path)
+    declared = {
+        "test.all": lambda user: TodoQuery(queryset=units, label="全部", url="/a/"),
+        "test.townships": lambda user: TodoQuery(
+            queryset=units.filter(kind="township"), label="乡镇", url="/b/", urgency="soon", urgent=units.none()
+        ),
+        "test.urgent": lambda user: TodoQuery(
+            queryset=units.filter(kind="enterprise"), label="基层", url="/c/", urgent=units.filter(name__contains="白")
+        ),
+    }
+    for key, func in declared.items():
+        register_todo(key, func, order=0)
+    try:
+        county_user.get_all_permissions()
+        with django_assert_num_queries(1):  # and no more for any number of apps' to-dos
+            result = {todo.key: todo for todo in todo_list(county_user) if todo.key.startswith("test.")}
+    finally:
+        for key in declared:
+            unregister_todo(key)
+    assert (result["test.all"].count, result["test.all"].urgency) == (5, "normal")
+    assert (result["test.townships"].count, result["test.townships"].urgency) == (2, "soon")
+    assert (result["test.urgent"].count, result["test.urgent"].urgency) == (2, "urgent")
+
+
+def test_a_user_with_no_scope_has_nothing_to_do_and_costs_no_query(roles, django_assert_num_queries):
+    from apps.accounts.roles import COUNTY_STAFF
+    from apps.accounts.services import user_create
+
+    nobody = user_create(username="nobody", password="x-2026-password", org_unit=None, role=COUNTY_STAFF)
+    nobody.get_all_permissions()
+    with django_assert_num_queries(0):
+        assert todo_list(nobody) == []
+    assert {todo.count for todo in todo_list(nobody, include_empty=True)} == {0}
+
+
 def test_todos_are_ordered_and_urgency_is_checked():
     keys = [source.key for source in todos.registered_todos()]
     assert keys[:4] == [

@@ -328,7 +328,7 @@ def test_the_home_page_costs_the_same_number_of_queries_at_3_and_at_30_rows(
             response = client.get(reverse("overview:home"))
         assert response.status_code == 200
         counts.append(len(captured))
-    # session, user, unit counts, 2 summaries, permissions, 4 (county) or 3 (chair) to-dos,
-    # 4 rate queries, unread count, notifications
-    assert counts == [{"county": 16, "chair_b": 15}[user_key]] * 2
+    # session, user, unit counts, summaries, permissions, the to-dos (one query for all),
+    # 3 rates, unread count, notifications
+    assert counts == [11] * 2
     assert response.content.decode().count('data-testid="todo-') >= 2
