@@ -22,7 +22,7 @@ misses (members registered in a union whose enterprises' head counts are out of 
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ class Indicator:
         rate = self.func(user=user, unit=unit, year=year) if self.per_year else self.func(user=user, unit=unit)
         if rate is None:
             return None
-        return Rate(**{**rate.__dict__, "key": self.key, "label": self.label})
+        return replace(rate, key=self.key, label=self.label)
 
 
 _INDICATORS: dict[str, Indicator] = {}
