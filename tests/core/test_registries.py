@@ -319,3 +319,11 @@ def test_the_menu_follows_the_language(county_user):
     with translation.override("zh-hans"):
         chinese = [item["label"] for item in menu_for(county_user)]
     assert "Members" in english and "Members" not in chinese
+
+
+def test_every_menu_icon_is_in_the_locally_served_bootstrap_icons():
+    from django.contrib.staticfiles import finders
+
+    css = Path(finders.find("bootstrap-icons/font/bootstrap-icons.min.css")).read_text()
+    for item in navigation.registered_items():
+        assert f".bi-{item.icon}::before" in css, item.url_name
