@@ -8,6 +8,29 @@ class BranchesConfig(AppConfig):
     verbose_name = _("Union organisations")
 
     def ready(self):
+        from apps.core.indicators import register_indicator
+        from apps.core.navigation import register_menu
+        from apps.core.todos import register_todo
+
+        from . import indicators, todos
+        from .navigation import MENU
+
+        register_menu(*MENU)
+        register_todo(
+            "branches.unions_awaiting_approval",
+            todos.unions_awaiting_approval,
+            permission="branches.approve_union",
+            order=100,
+        )
+        register_todo("branches.terms_ending", todos.terms_ending, permission="branches.change_orgunit", order=110)
+        register_indicator(
+            "branches.formation_rate",
+            indicators.formation_rate,
+            label=_("Union formation rate"),
+            permission="branches.view_enterprise",
+            order=100,
+        )
+
         from apps.core.milestones import register_milestone
 
         from .services.reminders import compliance_milestones

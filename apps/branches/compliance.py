@@ -11,7 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 
 from .choices import GRASSROOTS_KINDS, FormationForm, MeetingKind, OrgUnitKind, SubCommitteeKind, UnionStatus
 from .models import Enterprise, Meeting, OrgUnit
-from .selectors import enterprise_list, orgunit_list
+from .selectors import enterprise_list, orgunit_list, union_terms_ending
 
 
 def meeting_deadline(year: int) -> datetime.date:
@@ -80,8 +80,7 @@ def compliance_findings(*, user=None, today: datetime.date) -> Findings:
         have = {s.kind for s in union.subcommittees.all()}
         union.missing_subcommittees = [str(SubCommitteeKind(k).label) for k in SubCommitteeKind.values if k not in have]
         missing.append(union)
-    horizon = today + datetime.timedelta(days=settings.TERM_END_REMINDER_DAYS)
-    ending = units.filter(active, kind__in=GRASSROOTS_KINDS, term_end__lte=horizon).order_by("term_end", "path")
+    ending = union_terms_ending(units, today=today)
     return Findings(
         year=year,
         today=today,

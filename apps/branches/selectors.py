@@ -87,10 +87,11 @@ def enterprise_list(*, user):
     return queryset.filter(pk__in=located.union(covered))
 
 
-def formation_rate_by_township(*, user, min_employees: int | None = None):
-    """工会组建率 per township: unionised / active enterprises with at least `min_employees`.
+def formation_enterprises(queryset=None, *, min_employees: int | None = None):
+    """The enterprises the 工会组建率 counts: active ones with at least `min_employees` employees.
 
-    Two queries whatever the number of townships and enterprises.
+    The one definition of the formation rate, with `formation_aggregates`: the formation-rate page,
+    the indicator and the home page's pre-computed figures (apps.overview) all count through these.
     """
     from django.conf import settings
 
@@ -98,20 +99,41 @@ def formation_rate_by_township(*, user, min_employees: int | None = None):
 
     if min_employees is None:
         min_employees = settings.FORMATION_RATE_MIN_EMPLOYEES
-    townships = list(orgunit_list(user=user).filter(kind=OrgUnitKind.TOWNSHIP).order_by("path"))
-    counts = {
-        row["township"]: row
-        for row in Enterprise.objects.filter(
-            township__in=townships, archived_at__isnull=True, employee_count__gte=min_employees
-        )
-        .values("township")
-        # A union counts once the level above has approved it (工会法 art. 12).
-        .annotate(
-            total=Count("pk"),
-            unionised=Count("pk", filter=Q(union__status=UnionStatus.APPROVED)),
-            pending=Count("pk", filter=Q(union__status=UnionStatus.PENDING)),
-        )
+    queryset = Enterprise.objects.all() if queryset is None else queryset
+    return queryset.filter(archived_at__isnull=True, employee_count__gte=min_employees)
+
+
+def formation_aggregates() -> dict:
+    """What is counted of those enterprises. A union counts once the level above approved it (工会法 art. 12)."""
+    return {
+        "total": Count("pk"),
+        "unionised": Count("pk", filter=Q(union__status=UnionStatus.APPROVED)),
+        "pending": Count("pk", filter=Q(union__status=UnionStatus.PENDING)),
     }
+
+
+def formation_counts_by_township(queryset=None, *, min_employees: int | None = None) -> dict:
+    """{township id: {"total", "unionised", "pending"}} of the enterprises in `queryset`: one query."""
+    rows = (
+        formation_enterprises(queryset, min_employees=min_employees)
+        .order_by()
+        .values("township_id")
+        .annotate(**formation_aggregates())
+    )
+    return {row.pop("township_id"): row for row in rows}
+
+
+def formation_rate_by_township(*, user, min_employees: int | None = None):
+    """工会组建率 per township: unionised / active enterprises with at least `min_employees`.
+
+    Two queries whatever the number of townships and enterprises.
+    """
+    from .models import Enterprise
+
+    townships = list(orgunit_list(user=user).filter(kind=OrgUnitKind.TOWNSHIP).order_by("path"))
+    counts = formation_counts_by_township(
+        Enterprise.objects.filter(township__in=townships), min_employees=min_employees
+    )
     rows = []
     for township in townships:
         row = counts.get(township.pk, {"total": 0, "unionised": 0, "pending": 0})
@@ -126,6 +148,25 @@ def formation_rate_by_township(*, user, min_employees: int | None = None):
             }
         )
     return rows
+
+
+def formation_counts(*, user, unit=None) -> dict | None:
+    """The formation rate's counts under one unit (township or higher; None: the user's area), one query.
+
+    Counts what `formation_rate_by_township` counts for the townships under the unit, summed.
+    None for a grassroots union, to which the rate does not apply.
+    """
+    from .models import Enterprise
+
+    unit = unit if unit is not None else user.org_unit
+    if unit is not None and unit.kind in GRASSROOTS_KINDS:
+        return None
+    townships = orgunit_list(user=user).filter(kind=OrgUnitKind.TOWNSHIP)
+    if unit is not None:
+        townships = townships.filter(path__startswith=unit.path)
+    return formation_enterprises(Enterprise.objects.filter(township__in=townships.values("pk"))).aggregate(
+        **formation_aggregates()
+    )
 
 
 def union_list(*, user):
@@ -183,3 +224,18 @@ def rating_list(*, user):
     from .models import Rating
 
     return Rating.objects.filter(_in_scope(user, "org_unit")).select_related("org_unit")
+
+
+def union_terms_ending(units, *, today):
+    """Active grassroots unions among `units` whose term ends within TERM_END_REMINDER_DAYS (or has ended).
+
+    The yearly compliance check and the to-do list both take their terms ending from here.
+    """
+    import datetime
+
+    from django.conf import settings
+
+    horizon = today + datetime.timedelta(days=settings.TERM_END_REMINDER_DAYS)
+    return units.filter(
+        is_active=True, archived_at__isnull=True, kind__in=GRASSROOTS_KINDS, term_end__lte=horizon
+    ).order_by("term_end", "path")

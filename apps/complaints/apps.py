@@ -8,6 +8,24 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self):
+        from apps.core.indicators import register_indicator
+        from apps.core.navigation import register_menu
+        from apps.core.todos import register_todo
+
+        from . import indicators, todos
+        from .navigation import MENU
+
+        register_menu(*MENU)
+        register_todo("complaints.due", todos.complaints_due, permission="complaints.change_complaint", order=300)
+        register_indicator(
+            "complaints.answered_on_time",
+            indicators.answered_on_time,
+            label=_("Complaints answered on time"),
+            permission="complaints.view_complaint",
+            order=300,
+            per_year=True,
+        )
+
         from apps.core.milestones import register_milestone
 
         from .services import complaint_milestones

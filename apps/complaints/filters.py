@@ -15,7 +15,12 @@ from apps.core.widgets import QuickSelect
 
 from .choices import OPEN_STATUSES, Category, Status
 from .models import Complaint
-from .selectors import complaint_handler_choices, complaint_search, user_may_see_complainant
+from .selectors import (
+    complaint_handler_choices,
+    complaint_search,
+    complaints_due_by_today,
+    user_may_see_complainant,
+)
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 # A day outside the database's window (year 1, year 9999) is refused on the form, in Chinese:
@@ -39,6 +44,13 @@ class ComplaintFilter(django_filters.FilterSet):
     overdue = django_filters.ChoiceFilter(
         choices=[("1", _("Overdue only"))], method="filter_overdue", label=_("Overdue"), empty_label=_("All")
     )
+    # The to-do "complaints due today or overdue" links here, and shows exactly what it counted.
+    due = django_filters.ChoiceFilter(
+        choices=[("today", _("Due today or overdue"))],
+        method="filter_due",
+        label=_("Deadline"),
+        empty_label=_("All"),
+    )
     received_from = django_filters.DateFilter(
         method="received_on_or_after", label=_("Received from"), widget=DATE_INPUT, validators=DAY_RANGE
     )
@@ -56,6 +68,7 @@ class ComplaintFilter(django_filters.FilterSet):
             "status",
             "category",
             "overdue",
+            "due",
             "received_from",
             "received_to",
         ]
@@ -99,6 +112,10 @@ class ComplaintFilter(django_filters.FilterSet):
     def filter_overdue(queryset, name, value):
         # Marked overdue by the sweep and still waiting for the answer.
         return queryset.filter(is_overdue=True, status__in=OPEN_STATUSES) if value else queryset
+
+    @staticmethod
+    def filter_due(queryset, name, value):
+        return complaints_due_by_today(queryset) if value else queryset
 
     @staticmethod
     def received_on_or_after(queryset, name, value):

@@ -174,3 +174,50 @@ def complaint_reminder_list(*, user):
     from .models import ComplaintReminder
 
     return ComplaintReminder.objects.filter(complaint__in=complaint_list(user=user).order_by().values("pk"))
+
+
+def complaints_due_by_today(queryset, *, now=None):
+    """Open complaints whose last day to answer is today or already past (Asia/Shanghai).
+
+    `due_at` is the first instant after the last day, so "last day ≤ today" is "due_at ≤ tomorrow 00:00".
+    The to-do list counts these and the complaint list's `due=today` shows exactly them.
+    """
+    import datetime
+
+    from django.utils import timezone
+
+    from .deadlines import SHANGHAI
+
+    today = (now or timezone.now()).astimezone(SHANGHAI).date()
+    tomorrow = datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time.min, tzinfo=SHANGHAI)
+    return queryset.filter(status__in=OPEN_STATUSES, due_at__lte=tomorrow)
+
+
+def answered_on_time_counts(*, user, unit=None, year: int, now=None) -> dict:
+    """Complaints answered on time in a year: {"due", "on_time", "late"}, one query.
+
+    Counted are the complaints in the user's area (under `unit`) whose last day to answer falls in
+    the year and that are either answered or past that day: one still open past its deadline
+    counts as late, one not yet due and unanswered is not counted yet. On time means answered
+    (or posted) before `due_at`, as the statistics page counts it.
+    """
+    import datetime
+
+    from django.utils import timezone
+
+    from .deadlines import SHANGHAI
+
+    now = now or timezone.now()
+    start = datetime.datetime(year, 1, 1, tzinfo=SHANGHAI)
+    end = datetime.datetime(year + 1, 1, 1, tzinfo=SHANGHAI)
+    queryset = complaint_list(user=user).order_by()
+    if unit is not None:
+        queryset = queryset.filter(township__path__startswith=unit.path)
+    counted = queryset.filter(due_at__gt=start, due_at__lte=end).filter(
+        Q(due_at__lte=now) | Q(answered_at__isnull=False)
+    )
+    counts = counted.aggregate(
+        due=Count("pk"), on_time=Count("pk", filter=Q(answered_at__isnull=False, answered_at__lt=F("due_at")))
+    )
+    counts["late"] = counts["due"] - counts["on_time"]
+    return counts

@@ -9,10 +9,13 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from .jobs import JobKind, register_job_kind
+        from .menu import MENU
         from .models import ExportJob, ExportStatus
+        from .navigation import register_menu
         from .tables import install_signature_cache
 
         install_signature_cache()
+        register_menu(*MENU)
         register_job_kind(
             JobKind(
                 model=ExportJob,

@@ -9,14 +9,33 @@ class MembersConfig(AppConfig):
 
     def ready(self):
         # The township page (branches) shows the enrolment rate, which members own.
+        from apps.core.indicators import register_indicator
         from apps.core.jobs import JobKind, register_job_kind
+        from apps.core.navigation import register_menu
         from apps.core.panels import register_panel
+        from apps.core.todos import register_todo
 
+        from . import indicators, todos
         from .choices import ImportStatus
         from .models import RosterImport
+        from .navigation import MENU
         from .panels import enrolment_panel
 
         register_panel("orgunit_detail", enrolment_panel)
+        register_menu(*MENU)
+        register_todo(
+            "members.transfers_to_accept",
+            todos.transfers_to_accept,
+            permission="members.change_membershiptransfer",
+            order=200,
+        )
+        register_indicator(
+            "members.enrolment_rate",
+            indicators.enrolment,
+            label=_("Enrolment rate"),
+            permission="members.view_member",
+            order=200,
+        )
         # Roster imports are background jobs: the sweep re-sends lost ones and fails dead ones.
         register_job_kind(
             JobKind(

@@ -214,35 +214,47 @@ def import_report_entries(*, roster_import: RosterImport, status: str = "problem
     return ImportReportEntries(roster_import, REPORT_STATUSES.get(status, REPORT_STATUSES["problems"]))
 
 
-def enrolment_rate(*, user, unit) -> dict:
-    """职工入会率 under a unit: active members / employees of the enterprises its unions cover.
+def enrolment_unions(*, user, unit):
+    """The unions whose members and covered employees the 职工入会率 under `unit` counts."""
+    return orgunit_list(user=user).filter(
+        path__startswith=unit.path if unit is not None else "", kind__in=GRASSROOTS_KINDS
+    )
 
-    One query: each union with its member count and its enterprises' employees as subqueries.
-    """
+
+def enrolment_members():
+    """The numerator's rows: members who are not archived (left, removed, deceased)."""
+    return Member.objects.exclude(status__in=ARCHIVED_STATUSES)
+
+
+def enrolment_enterprises():
+    """The denominator's rows: the enterprises (not archived) whose employees a union covers."""
+    return Enterprise.objects.filter(archived_at__isnull=True)
+
+
+def enrolment_by_union(*, user, unit):
+    """Each union under the unit with its active members and its enterprises' employees (subqueries)."""
     active_members = (
-        Member.objects.filter(union=OuterRef("pk"))
-        .exclude(status__in=ARCHIVED_STATUSES)
-        .order_by()
-        .values("union")
-        .annotate(n=Count("pk"))
-        .values("n")
+        enrolment_members().filter(union=OuterRef("pk")).order_by().values("union").annotate(n=Count("pk")).values("n")
     )
     employees = (
-        Enterprise.objects.filter(union=OuterRef("pk"), archived_at__isnull=True)
+        enrolment_enterprises()
+        .filter(union=OuterRef("pk"))
         .order_by()
         .values("union")
         .annotate(n=Sum("employee_count"))
         .values("n")
     )
-    unions = (
-        orgunit_list(user=user)
-        .filter(path__startswith=unit.path, kind__in=GRASSROOTS_KINDS)
-        .annotate(
-            member_count=Coalesce(Subquery(active_members), 0),
-            employee_count=Coalesce(Subquery(employees), 0),
-        )
-        .order_by("path")
+    return enrolment_unions(user=user, unit=unit).annotate(
+        member_count=Coalesce(Subquery(active_members), 0),
+        employee_count=Coalesce(Subquery(employees), 0),
     )
+
+
+def enrolment_rate(*, user, unit) -> dict:
+    """职工入会率 under a unit (None: the user's whole area), union by union, for the unit's page.
+
+    Active members / employees of the enterprises its unions cover. One query.
+    """
     rows = [
         {
             "union": union,
@@ -250,8 +262,17 @@ def enrolment_rate(*, user, unit) -> dict:
             "employees": union.employee_count,
             "rate": (union.member_count / union.employee_count) if union.employee_count else None,
         }
-        for union in unions
+        for union in enrolment_by_union(user=user, unit=unit).order_by("path")
     ]
     total_m = sum(r["members"] for r in rows)
     total_e = sum(r["employees"] for r in rows)
     return {"rows": rows, "members": total_m, "employees": total_e, "rate": (total_m / total_e) if total_e else None}
+
+
+def enrolment_totals(*, user, unit) -> dict:
+    """The 职工入会率's two totals under a unit (None: the user's area), summed in the database: one query."""
+    return (
+        enrolment_by_union(user=user, unit=unit)
+        .order_by()
+        .aggregate(members=Coalesce(Sum("member_count"), 0), employees=Coalesce(Sum("employee_count"), 0))
+    )

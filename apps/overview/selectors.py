@@ -1,5 +1,7 @@
 """Reads of the home page: the pre-computed figures of the user's unit and of the units below it."""
 
+from django.db.models import Q
+
 from apps.branches.choices import GRASSROOTS_KINDS
 from apps.branches.selectors import orgunit_list, user_scope_path
 
@@ -7,7 +9,7 @@ from .models import UnitSummary
 
 
 def home_summaries(*, user) -> dict:
-    """The user's own summary and those one level down (townships for county staff), two queries.
+    """The user's own summary and those one level down (townships for county staff), one query.
 
     A superuser sees the top-level units as "one level down" and the sum of them as their own.
     """
@@ -22,11 +24,19 @@ def home_summaries(*, user) -> dict:
     else:
         unit = user.org_unit
         children_units = visible.filter(path__startswith=unit.path, depth=unit.depth + 1)
-    children = list(UnitSummary.objects.filter(unit__in=children_units).select_related("unit").order_by("unit__path"))
     if prefix == "":
-        own = _sum(children)
-    else:
-        own = UnitSummary.objects.filter(unit_id=user.org_unit_id).first()
+        children = list(
+            UnitSummary.objects.filter(unit__in=children_units).select_related("unit").order_by("unit__path")
+        )
+        return {"own": _sum(children), "children": children, "counted": True}
+    # The user's own row and those one level down in one query.
+    rows = list(
+        UnitSummary.objects.filter(Q(unit__in=children_units) | Q(unit_id=user.org_unit_id))
+        .select_related("unit")
+        .order_by("unit__path")
+    )
+    own = next((row for row in rows if row.unit_id == user.org_unit_id), None)
+    children = [row for row in rows if row.unit_id != user.org_unit_id]
     return {"own": own, "children": children, "counted": True}
 
 

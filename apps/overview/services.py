@@ -3,13 +3,13 @@
 import datetime
 from collections import defaultdict
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from apps.branches.choices import GRASSROOTS_KINDS, UnionStatus
-from apps.branches.models import Enterprise, OrgUnit
+from apps.branches.models import OrgUnit
+from apps.branches.selectors import formation_counts_by_township
 from apps.complaints.choices import OPEN_STATUSES
 from apps.complaints.models import Complaint
 from apps.members.choices import ARCHIVED_STATUSES
@@ -66,15 +66,9 @@ def unit_summaries_refresh(*, now: datetime.datetime | None = None) -> int:
         elif row["status"] == UnionStatus.PENDING:
             add(row["pk"], unions_pending=1)
 
-    # The formation rate counts what apps.branches.selectors.formation_rate_by_township counts.
-    enterprises = (
-        Enterprise.objects.filter(archived_at__isnull=True, employee_count__gte=settings.FORMATION_RATE_MIN_EMPLOYEES)
-        .order_by()
-        .values("township_id")
-        .annotate(n=Count("pk"), unionised=Count("pk", filter=Q(union__status=UnionStatus.APPROVED)))
-    )
-    for row in enterprises:
-        add(row["township_id"], enterprises=row["n"], enterprises_unionised=row["unionised"])
+    # The formation rate's one definition (apps.branches.selectors), grouped by township.
+    for township_id, row in formation_counts_by_township().items():
+        add(township_id, enterprises=row["total"], enterprises_unionised=row["unionised"])
 
     year_start = timezone.localtime(now).replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
     complaints = (

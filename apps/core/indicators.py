@@ -1,0 +1,106 @@
+"""Indicators: each app owns the functions for its rates; the home page and the assessment read them.
+
+    from apps.core.indicators import Rate, register_indicator
+
+    def formation_rate(*, user, unit, year=None) -> Rate | None:
+        ...  # one aggregate query through the app's scoped selector
+        return Rate(numerator=..., denominator=..., numerator_label=..., denominator_label=...,
+                    url=..., numerator_url=..., denominator_url=...)
+
+    register_indicator("branches.formation_rate", formation_rate, label=_("Union formation rate"),
+                       permission="branches.view_enterprise", order=100)
+
+`unit` is an org unit in the user's area, or None for the user's whole area; `year` is given to
+rates that are counted per year (None means the current one). A function returns None when the
+rate does not apply to that kind of unit. A rate is defined in one function only: the home page,
+the township pages and the yearly assessment all call it (or build on its definition), so no
+rate is computed in two places.
+
+A rate above 100 % is not a score: it means the numerator counts something the denominator
+misses (members registered in a union whose enterprises' head counts are out of date, say), so
+`Rate.implausible` is set and pages show it as a data problem to check, never as a percentage.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+
+@dataclass(frozen=True)
+class Rate:
+    numerator: int
+    denominator: int
+    numerator_label: str = ""
+    denominator_label: str = ""
+    url: str | None = None  # the page that explains the rate (per township, per union)
+    numerator_url: str | None = None  # the list behind the numerator, if one shows exactly those rows
+    denominator_url: str | None = None
+    key: str = ""
+    label: str = ""
+
+    @property
+    def value(self) -> float | None:
+        """numerator / denominator; None when there is nothing to count (or the data is implausible)."""
+        if not self.denominator or self.implausible:
+            return None
+        return self.numerator / self.denominator
+
+    @property
+    def implausible(self) -> bool:
+        return self.numerator > self.denominator
+
+    @property
+    def percent(self) -> int | None:
+        value = self.value
+        return None if value is None else round(value * 100)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    func: Callable
+    label: str
+    permission: str | None
+    order: int
+    per_year: bool
+
+    def compute(self, *, user, unit=None, year: int | None = None) -> Rate | None:
+        rate = self.func(user=user, unit=unit, year=year) if self.per_year else self.func(user=user, unit=unit)
+        if rate is None:
+            return None
+        return replace(rate, key=self.key, label=self.label)
+
+
+_INDICATORS: dict[str, Indicator] = {}
+
+
+def register_indicator(
+    key: str, func: Callable, *, label: str, permission: str | None = None, order: int = 500, per_year: bool = False
+) -> None:
+    """Declare a rate (replaces one of the same key); call from AppConfig.ready()."""
+    _INDICATORS[key] = Indicator(key=key, func=func, label=label, permission=permission, order=order, per_year=per_year)
+
+
+def unregister_indicator(key: str) -> None:
+    _INDICATORS.pop(key, None)
+
+
+def indicator(key: str) -> Indicator:
+    return _INDICATORS[key]
+
+
+def registered_indicators() -> list[Indicator]:
+    return sorted(_INDICATORS.values(), key=lambda item: (item.order, item.key))
+
+
+def indicator_rates(*, user, unit=None, year: int | None = None) -> list[Rate]:
+    """Every rate the user may see for the unit (their whole area when None), in order."""
+    if user is None or not user.is_authenticated:
+        return []
+    rates = []
+    for item in registered_indicators():
+        if item.permission and not user.has_perm(item.permission):
+            continue
+        rate = item.compute(user=user, unit=unit, year=year)
+        if rate is not None:
+            rates.append(rate)
+    return rates
