@@ -157,3 +157,20 @@ def celery_worker(celery_worker_process, transactional_db):
     app.conf.task_always_eager = False
     yield celery_worker_process
     app.conf.task_always_eager = previous
+
+
+# --- the view-check base (tests/viewchecks.py) --------------------------------------------------
+
+
+@pytest.fixture
+def world(county_tree, county_user, chair_a, chair_b, officer_a):
+    """Townships A and B and one user per role (and one of A with no role), for the view checks."""
+    from types import SimpleNamespace
+
+    from tests.factories import UserFactory
+
+    norole = UserFactory(username="norole_a", org_unit=county_tree["a"])
+    return SimpleNamespace(
+        tree=county_tree,
+        users={"county": county_user, "chair": chair_a, "officer": officer_a, "norole": norole, "chair_b": chair_b},
+    )
