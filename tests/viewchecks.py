@@ -42,6 +42,7 @@ ROLES = (COUNTY, CHAIR, OFFICER, NOROLE)
 STAFF = frozenset({COUNTY, CHAIR})
 EVERYONE = frozenset({COUNTY, CHAIR, OFFICER})
 COUNTY_ONLY = frozenset({COUNTY})
+ANYONE = frozenset(ROLES)  # rows of one's own, whatever the role (export jobs)
 KINDS = {"list", "detail", "create", "edit", "export", "action"}
 LOGIN = "login"
 
