@@ -9,6 +9,7 @@ generates, for every route and every role, the checks every view must pass:
 - a role without the permission → 403 (GET and POST alike),
 - the right role → 200, and a POST that succeeds (302, or what `post_success` says),
 - the right role, but township B's object → 404 (and a POST there changes nothing),
+- the right role, posting a form that names township B's rows (`foreign`) → refused (200),
 
 for the roles `county` (county staff), `chair` (township A's chair), `officer` (the
 grassroots officer of A's union) and `norole` (a user of township A with no role at all).
@@ -58,7 +59,9 @@ class Route:
     user)` overrides the class's `make` for this route; `url_kwargs(obj)` the URL's
     arguments (default {"pk": obj.pk}; None for a URL without one). `done(obj)` asserts what
     a successful POST changed. `other_township=False` when no object of township B exists
-    for this route (the county's own unit).
+    for this route (the county's own unit). `foreign(world, obj)`: a POST body that names
+    township B's rows in the form's choices (B's township, union or enterprise): refused for
+    everyone in `may` but county staff (the form shown again, 200, nothing written).
     """
 
     name: str
@@ -75,6 +78,7 @@ class Route:
     poll: bool = False
     done: Callable | None = None
     other_township: bool = True
+    foreign: Callable | None = None
 
     def __post_init__(self):
         assert self.kind in KINDS, self.kind
@@ -100,7 +104,7 @@ def page(route_name, kind, may, **options):
 class Case:
     route: Route
     role: str
-    where: str  # "a": township A's object, "b": township B's
+    where: str  # "a": township A's object, "b": township B's, "foreign": A's, posting B's rows
 
     @property
     def id(self):
@@ -117,6 +121,8 @@ def expected(case: Case, owner_only: bool):
         return 403
     if case.where == "b":
         return 404
+    if case.where == "foreign":
+        return 200
     return "ok"
 
 
@@ -142,6 +148,9 @@ class ViewChecks:
             for role in sorted(route.may):
                 if (role != COUNTY or cls.owner_only) and role not in route.expect:
                     yield Case(route, role, "b")
+        if route.foreign is not None:
+            for role in sorted(route.may - {COUNTY}):
+                yield Case(route, role, "foreign")
 
     def pytest_generate_tests(self, metafunc):
         if "route" in metafunc.fixturenames:
@@ -169,12 +178,15 @@ class ViewChecks:
         route = case.route
         user = world.users.get(case.role)
         make = route.obj or self.make
-        obj = make(world, case.where, user)
+        obj = make(world, "a" if case.where == "foreign" else case.where, user)
         url = reverse(route.name, kwargs=route.url_kwargs(obj) if route.url_kwargs else None) + route.query
         if user is not None:
             client.force_login(user)
         want = expected(case, self.owner_only)
         headers = {"X-Auto-Refresh": "1"} if route.poll else {}
+        if case.where == "foreign":
+            _check(client.post(url, route.foreign(world, obj)), want, "post", route, case)
+            return
         for method in route.methods:
             if method == "get":
                 response = client.get(url, headers=headers)
@@ -186,7 +198,8 @@ class ViewChecks:
 
 
 def _check(response, want, method, route, case):
-    where = f"{case.role} {method.upper()} {route.name} (township {case.where.upper()}'s object)"
+    about = {"a": "township A's object", "b": "township B's object", "foreign": "naming township B's rows"}
+    where = f"{case.role} {method.upper()} {route.name} ({about[case.where]})"
     if want == LOGIN:
         location = response.get("Location", "")
         assert response.status_code == 302 and location.startswith(reverse(settings.LOGIN_URL)), (

@@ -31,6 +31,29 @@ def _pending_union(world, where, user=None):
     return UnionFactory(user=chair, township=world.tree[where])
 
 
+def _register_data(world, where):
+    return {
+        "township": world.tree[where].pk,
+        "name": "白塔新登记工会",
+        "kind": "enterprise",
+        "enterprises": [EnterpriseFactory(township=world.tree[where]).pk],
+        "formation_form": "committee",
+        "declared_members": 30,
+        "founded_on": _today() - datetime.timedelta(days=10),
+        "term_years": 5,
+    }
+
+
+def _enterprise_data(world, where):
+    return {
+        "name": "白塔新材料有限公司",
+        "credit_code": _fresh_code(),
+        "ownership": "private",
+        "township": world.tree[where].pk,
+        "employee_count": 30,
+    }
+
+
 def _changed(field, value):
     def check(obj):
         obj.refresh_from_db()
@@ -74,18 +97,10 @@ class TestOrgUnitViews(ViewChecks):
             "branches:union_register",
             "create",
             STAFF,
-            lambda world, obj: {
-                "township": world.tree["a"].pk,
-                "name": "白塔新登记工会",
-                "kind": "enterprise",
-                "enterprises": [EnterpriseFactory(township=world.tree["a"]).pk],
-                "formation_form": "committee",
-                "declared_members": 30,
-                "founded_on": _today() - datetime.timedelta(days=10),
-                "term_years": 5,
-            },
+            lambda world, obj: _register_data(world, "a"),
             url_kwargs=None,
             done=lambda obj: OrgUnit.objects.get(name="白塔新登记工会", status="pending"),
+            foreign=lambda world, obj: _register_data(world, "b"),
         ),
         button("branches:union_approve", COUNTY_ONLY, obj=_pending_union, done=_changed("status", "approved")),
         form(
@@ -126,15 +141,10 @@ class TestEnterpriseViews(ViewChecks):
             "branches:enterprise_create",
             "create",
             STAFF,
-            lambda world, obj: {
-                "name": "白塔新材料有限公司",
-                "credit_code": _fresh_code(),
-                "ownership": "private",
-                "township": world.tree["a"].pk,
-                "employee_count": 30,
-            },
+            lambda world, obj: _enterprise_data(world, "a"),
             url_kwargs=None,
             done=lambda obj: Enterprise.objects.get(name="白塔新材料有限公司"),
+            foreign=lambda world, obj: _enterprise_data(world, "b"),
         ),
         R("branches:enterprise_detail", "detail", EVERYONE),
         form(
@@ -150,6 +160,14 @@ class TestEnterpriseViews(ViewChecks):
                 "union": obj.union_id,
             },
             done=_changed("employee_count", 55),
+            foreign=lambda world, obj: {
+                "name": obj.name,
+                "credit_code": obj.credit_code,
+                "ownership": "private",
+                "township": obj.township_id,
+                "employee_count": 55,
+                "union": world.tree["union_b"].pk,
+            },
         ),
         form(
             "branches:enterprise_archive",
@@ -225,6 +243,12 @@ class TestMeetingViews(ViewChecks):
             lambda world, obj: {"kind": "committee", "held_on": _today().isoformat(), "title": "季度委员会议"},
             url_kwargs=lambda obj: {"pk": obj.org_unit_id},
             done=lambda obj: obj.org_unit.meetings.get(title="季度委员会议"),
+            foreign=lambda world, obj: {
+                "kind": "workers_congress",
+                "held_on": _today().isoformat(),
+                "title": "职代会",
+                "enterprise": EnterpriseFactory(township=world.tree["b"]).pk,
+            },
         ),
     )
 

@@ -28,6 +28,18 @@ def _posted(world, where, user=None):
     return complaint_posted(_complaint(world, where), user=_chair(world, where))
 
 
+def _new_complaint(enterprise):
+    return {
+        "received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "channel": "hotline",
+        "enterprise": enterprise.pk,
+        "category": "wages",
+        "complainant_name": "李娜",
+        "description": "三个月未发工资",
+        "confidential": "on",
+    }
+
+
 def _changed(field, value):
     def check(obj):
         obj.refresh_from_db()
@@ -48,16 +60,9 @@ class TestComplaintViews(ViewChecks):
             "create",
             STAFF,
             methods=("get", "post"),
-            data=lambda world, obj: {
-                "received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-                "channel": "hotline",
-                "enterprise": obj.enterprise_id,
-                "category": "wages",
-                "complainant_name": "李娜",
-                "description": "三个月未发工资",
-                "confidential": "on",
-            },
+            data=lambda world, obj: _new_complaint(obj.enterprise),
             done=lambda obj: Complaint.objects.get(description="三个月未发工资"),
+            foreign=lambda world, obj: _new_complaint(EnterpriseFactory(township=world.tree["b"])),
         ),
         page("complaints:statistics", "list", STAFF),
         R("complaints:complaint_detail", "detail", STAFF),

@@ -35,6 +35,21 @@ def _changed(field, value):
     return check
 
 
+def _new_member(world, where):
+    return {
+        "union": world.tree[f"union_{where}"].pk,
+        "real_name": "新会员",
+        "id_number": valid_id_number(77_777),
+        "join_date": "2024-03-01",
+        "employment_form": "regular",
+    }
+
+
+def _transfer_in(world, obj, where):
+    union = _union(world, where)
+    return {"id_number": obj.id_number, "to_union": union.pk, "reason": "现在本单位就业", "confirm": "on"}
+
+
 class TestMemberViews(ViewChecks):
     def make(self, world, where, user):
         return MemberFactory(union=_union(world, where), real_name=f"会员{where.upper()}")
@@ -47,14 +62,9 @@ class TestMemberViews(ViewChecks):
             "create",
             STAFF,
             methods=("get", "post"),
-            data=lambda world, obj: {
-                "union": world.tree["union_a"].pk,
-                "real_name": "新会员",
-                "id_number": valid_id_number(77_777),
-                "join_date": "2024-03-01",
-                "employment_form": "regular",
-            },
+            data=lambda world, obj: _new_member(world, "a"),
             done=lambda obj: Member.objects.get(real_name="新会员"),
+            foreign=lambda world, obj: _new_member(world, "b"),
         ),
         R("members:member_detail", "detail", EVERYONE),
         form(
@@ -91,12 +101,8 @@ class TestMemberViews(ViewChecks):
             STAFF,
             methods=("get", "post"),
             obj=lambda world, where, user: MemberFactory(union=world.tree["union_b"]),
-            data=lambda world, obj: {
-                "id_number": obj.id_number,
-                "to_union": world.tree["union_a"].pk,
-                "reason": "现在本单位就业",
-                "confirm": "on",
-            },
+            data=lambda world, obj: _transfer_in(world, obj, "a"),
+            foreign=lambda world, obj: _transfer_in(world, obj, "b"),
             done=lambda obj: MembershipTransfer.objects.get(member=obj, to_union__name="白塔化工建材厂工会"),
         ),
     )
@@ -133,9 +139,9 @@ class TestMembershipTransferViews(ViewChecks):
     )
 
 
-def _upload(world, obj):
+def _upload(world, obj, where="a"):
     return {
-        "union": world.tree["union_a"].pk,
+        "union": world.tree[f"union_{where}"].pk,
         "file": SimpleUploadedFile("upload.xlsx", ROSTER_SAMPLE.read_bytes()),
     }
 
@@ -156,6 +162,7 @@ class TestRosterImportViews(ViewChecks):
             methods=("get", "post"),
             data=_upload,
             done=lambda obj: RosterImport.objects.get(file_name="upload.xlsx"),
+            foreign=lambda world, obj: _upload(world, obj, "b"),
         ),
         R("members:import_detail", "detail", STAFF),
         R("members:import_progress", "detail", STAFF, poll=True),
