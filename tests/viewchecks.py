@@ -63,6 +63,8 @@ class Route:
     for this route (the county's own unit). `foreign(world, obj)`: a POST body that names
     township B's rows in the form's choices (B's township, union or enterprise): refused for
     everyone in `may` but county staff (the form shown again, 200, nothing written).
+    `shows(obj)`: the text by which a list shows a row; the list then holds township A's row
+    and not township B's (county staff see both; with `owner_only`, nobody sees another's).
     """
 
     name: str
@@ -80,6 +82,7 @@ class Route:
     done: Callable | None = None
     other_township: bool = True
     foreign: Callable | None = None
+    shows: Callable | None = None
 
     def __post_init__(self):
         assert self.kind in KINDS, self.kind
@@ -185,6 +188,7 @@ class ViewChecks:
             client.force_login(user)
         want = expected(case)
         headers = {"X-Auto-Refresh": "1"} if route.poll else {}
+        other = make(world, "b", user) if route.shows and want == "ok" else None
         if case.where == "foreign":
             _check(client.post(url, route.foreign(world, obj)), want, "post", route, case)
         else:
@@ -194,11 +198,22 @@ class ViewChecks:
                 else:
                     response = client.post(url, route.data(world, obj) if route.data else {}, headers=headers)
                 _check(response, want, method, route, case)
+                if other is not None and method == "get":
+                    _check_rows(response, route.shows(obj), route.shows(other), case, self.owner_only)
         if "post" in route.methods and route.done:
             if want == "ok":
                 route.done(obj)
             else:
                 _assert_not_done(route, obj, case)
+
+
+def _check_rows(response, own, others, case, owner_only):
+    content = response.content.decode()
+    assert own in content, f"{case.id}: the list does not show township A's row {own!r}"
+    if case.role != COUNTY or owner_only:
+        assert others not in content, f"{case.id}: the list shows township B's row {others!r}"
+    else:
+        assert others in content, f"{case.id}: county staff do not see township B's row {others!r}"
 
 
 def _assert_not_done(route, obj, case):

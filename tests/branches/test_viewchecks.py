@@ -69,7 +69,7 @@ class TestOrgUnitViews(ViewChecks):
         return _union(world, where)
 
     routes = (
-        page("branches:orgunit_list", "list", EVERYONE),
+        page("branches:orgunit_list", "list", EVERYONE, shows=str),
         page("branches:orgunit_export", "export", EVERYONE),
         R("branches:orgunit_detail", "detail", EVERYONE),
         form(
@@ -91,7 +91,7 @@ class TestOrgUnitViews(ViewChecks):
             other_township=False,
             done=lambda obj: OrgUnit.objects.get(name="桃林镇总工会"),
         ),
-        page("branches:union_list", "list", EVERYONE),
+        page("branches:union_list", "list", EVERYONE, shows=str),
         page("branches:union_export", "export", EVERYONE),
         form(
             "branches:union_register",
@@ -135,7 +135,7 @@ class TestEnterpriseViews(ViewChecks):
         return EnterpriseFactory(township=world.tree[where], union=_union(world, where))
 
     routes = (
-        page("branches:enterprise_list", "list", EVERYONE),
+        page("branches:enterprise_list", "list", EVERYONE, shows=str),
         page("branches:enterprise_export", "export", EVERYONE),
         form(
             "branches:enterprise_create",
@@ -234,7 +234,7 @@ class TestMeetingViews(ViewChecks):
         return MeetingFactory(org_unit=_union(world, where), user=world.users[COUNTY])
 
     routes = (
-        page("branches:meeting_list", "list", EVERYONE),
+        page("branches:meeting_list", "list", EVERYONE, shows=lambda obj: obj.title),
         page("branches:meeting_export", "export", EVERYONE),
         form(
             "branches:meeting_add",

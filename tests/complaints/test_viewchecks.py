@@ -53,7 +53,7 @@ class TestComplaintViews(ViewChecks):
         return _complaint(world, where)
 
     routes = (
-        page("complaints:complaint_list", "list", STAFF),
+        page("complaints:complaint_list", "list", STAFF, shows=str),
         page("complaints:complaint_export", "export", STAFF),
         page(
             "complaints:complaint_create",

@@ -55,7 +55,7 @@ class TestNotificationViews(ViewChecks):
         return NotificationFactory(recipient=_owner(world, where, user))
 
     routes = (
-        page("core:notification_list", "list", EVERYONE),
+        page("core:notification_list", "list", EVERYONE, shows=str),
         button("core:notification_open", EVERYONE, done=_read),
         button("core:notification_read_all", EVERYONE, url_kwargs=None, other_township=False, done=_read),
     )

@@ -55,7 +55,7 @@ class TestMemberViews(ViewChecks):
         return MemberFactory(union=_union(world, where), real_name=f"会员{where.upper()}")
 
     routes = (
-        page("members:member_list", "list", EVERYONE),
+        page("members:member_list", "list", EVERYONE, shows=lambda obj: obj.real_name),
         page("members:member_export", "export", EVERYONE),
         page(
             "members:member_create",
@@ -148,7 +148,9 @@ def _upload(world, obj, where="a"):
 
 class TestRosterImportViews(ViewChecks):
     def make(self, world, where, user):
-        return RosterImportFactory(user=_chair(world, where), union=_union(world, where))
+        return RosterImportFactory(
+            user=_chair(world, where), union=_union(world, where), file_name=f"花名册{where.upper()}.xlsx"
+        )
 
     @staticmethod
     def checked(world, where, user):
@@ -163,6 +165,7 @@ class TestRosterImportViews(ViewChecks):
             data=_upload,
             done=lambda obj: RosterImport.objects.get(file_name="upload.xlsx"),
             foreign=lambda world, obj: _upload(world, obj, "b"),
+            shows=lambda obj: obj.file_name,
         ),
         R("members:import_detail", "detail", STAFF),
         R("members:import_progress", "detail", STAFF, poll=True),
