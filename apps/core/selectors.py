@@ -12,3 +12,12 @@ def notification_unread_count(*, user) -> int:
     if not user.is_authenticated:
         return 0
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def export_job_list(*, user):
+    """A user's own large exports; nobody sees another's (not even county staff)."""
+    from .models import ExportJob
+
+    if not user.is_authenticated:
+        return ExportJob.objects.none()
+    return ExportJob.objects.filter(requested_by=user)

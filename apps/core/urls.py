@@ -6,9 +6,9 @@ app_name = "core"
 
 urlpatterns = [
     path("notifications/", views.NotificationListView.as_view(), name="notification_list"),
-    path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
-    path("notifications/read-all/", views.notification_read_all, name="notification_read_all"),
-    path("exports/<int:pk>/", views.export_job, name="export_job"),
-    path("exports/<int:pk>/download/", views.export_job_download, name="export_job_download"),
-    path("exports/<int:pk>/retry/", views.export_job_retry, name="export_job_retry"),
+    path("notifications/<int:pk>/open/", views.NotificationOpenView.as_view(), name="notification_open"),
+    path("notifications/read-all/", views.NotificationReadAllView.as_view(), name="notification_read_all"),
+    path("exports/<int:pk>/", views.ExportJobView.as_view(), name="export_job"),
+    path("exports/<int:pk>/download/", views.ExportJobDownloadView.as_view(), name="export_job_download"),
+    path("exports/<int:pk>/retry/", views.ExportJobRetryView.as_view(), name="export_job_retry"),
 ]
