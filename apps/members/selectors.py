@@ -255,3 +255,14 @@ def enrolment_rate(*, user, unit) -> dict:
     total_m = sum(r["members"] for r in rows)
     total_e = sum(r["employees"] for r in rows)
     return {"rows": rows, "members": total_m, "employees": total_e, "rate": (total_m / total_e) if total_e else None}
+
+
+def transfer_destination_list(*, user):
+    """The unions a member may be transferred to: any active grassroots union of the deployment
+    (劳动关系在哪里，会员组织关系就在哪里: the new employer may be in another township or county),
+    for a user with an area of their own. The transfer form and its autocomplete both ask here."""
+    from apps.branches.models import OrgUnit
+
+    if user_scope_path(user) is None:
+        return OrgUnit.objects.none()
+    return OrgUnit.objects.filter(kind__in=GRASSROOTS_KINDS, archived_at__isnull=True).order_by("path")
