@@ -35,7 +35,7 @@ class UnionAutocompleteView(ScopedAutocompleteView):
         unions = _in_township(unions, self.request.user, forwarded.get("township"), "path")
         if term:
             unions = unions.filter(name__icontains=term)
-        return unions.only("pk", "name").order_by("name", "pk")
+        return unions.only("pk", "name").order_by("path")  # tree order: grouped by township
 
 
 class EnterpriseAutocompleteView(ScopedAutocompleteView):
