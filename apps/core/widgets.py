@@ -5,6 +5,8 @@ from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 
+from .forms import int_param
+
 
 class QuickSelect(forms.Select):
     """A <select> whose options are built in Python, not one template include per option.
@@ -76,6 +78,15 @@ class AutocompleteMixin:
     @property
     def media(self):
         return AUTOCOMPLETE_MEDIA
+
+    def filter_choices_to_render(self, selected_choices):
+        """Only the chosen rows are rendered; posted values that cannot be ids are dropped.
+
+        DAL orders a multiple choice by the posted order with a CASE over the raw values: a
+        hand-made value out of bigint range made that `ORDER BY NULL`, a server error.
+        """
+        pks = {int(value) for value in selected_choices if int_param(value) is not None and int(value) < 2**63}
+        self.choices.queryset = self.choices.queryset.filter(pk__in=pks)
 
     def render_forward_conf(self, id):
         # DAL's own markup hides the block with a style attribute, which the CSP refuses.

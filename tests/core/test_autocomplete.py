@@ -219,3 +219,22 @@ def test_a_role_granted_only_the_view_permission_may_search(client, county_tree)
     client.force_login(user)
     response = client.post(reverse("branches:union_autocomplete"), {"q": ""})
     assert [row["text"] for row in response.json()["results"]] == ["白塔化工建材厂工会"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("widget_class", [Autocomplete, AutocompleteMultiple])
+def test_a_form_sent_back_with_hand_made_ids_renders_without_a_server_error(widget_class, county_tree):
+    from django import forms
+
+    field_class = forms.ModelMultipleChoiceField if widget_class is AutocompleteMultiple else forms.ModelChoiceField
+
+    class Form(forms.Form):
+        union = field_class(queryset=OrgUnit.objects.all(), widget=widget_class("branches:union_autocomplete"))
+
+    for value in ("99999999999999999999999", "-1", "x²", "1e3", "", str(county_tree["union_a"].pk)):
+        data = {"union": [value] if widget_class is AutocompleteMultiple else value}
+        form = Form(data=data)
+        assert not form.is_valid() or value == str(county_tree["union_a"].pk)
+        html = str(form["union"])
+        assert "<select" in html
+    assert f'value="{county_tree["union_a"].pk}" selected' in html
