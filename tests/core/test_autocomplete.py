@@ -238,3 +238,16 @@ def test_a_form_sent_back_with_hand_made_ids_renders_without_a_server_error(widg
         html = str(form["union"])
         assert "<select" in html
     assert f'value="{county_tree["union_a"].pk}" selected' in html
+
+
+@pytest.mark.django_db
+def test_whitenoise_serves_the_assets_without_a_login(client, settings):
+    """From the installed apps' static folders, as after collectstatic (the test run has none)."""
+    from django.templatetags.static import static
+
+    settings.WHITENOISE_USE_FINDERS = True  # read when the client's handler builds its middleware
+
+    for path in Autocomplete("branches:union_autocomplete").media._js:
+        response = client.get(static(path))
+        assert response.status_code == 200, path
+        assert "javascript" in response["Content-Type"], path
