@@ -72,6 +72,11 @@ def test_county_staff_type_a_union_name_and_save_a_member(page, county_user, cou
 
     member = Member.objects.get(real_name="李秀英")
     assert member.union == county_tree["union_b"]
+
+    # A multiple choice that forwards another field (the new union's township), opened.
+    page.goto(f"{page.base_url}/branches/unions/new/")
+    page.click("#id_enterprises + .select2-container")
+    page.wait_for_selector(".select2-results__message:has-text('未找到结果')")  # no unionless enterprise yet
     assert violations == []
 
 
