@@ -69,7 +69,7 @@ class EnterpriseAdmin(NoDeleteAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["ownership", "is_county_direct", "has_workers_congress", "credit_code_checksum_ok", "township"]
     search_fields = ["name", "credit_code"]
     list_select_related = ["township", "union"]
-    raw_id_fields = ["township", "union", "credit_code_confirmed_by"]
+    autocomplete_fields = ["township", "union", "credit_code_confirmed_by"]
 
 
 @admin.register(SubCommittee)
@@ -80,7 +80,7 @@ class SubCommitteeAdmin(NoDeleteAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["union__name", "head_name"]
     list_select_related = ["union"]
-    raw_id_fields = ["union"]
+    autocomplete_fields = ["union"]
 
 
 @admin.register(Officer)
@@ -91,7 +91,7 @@ class OfficerAdmin(NoDeleteAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["position"]
     search_fields = ["name", "union__name"]
     list_select_related = ["union"]
-    raw_id_fields = ["union"]
+    autocomplete_fields = ["union"]
 
 
 @admin.register(Meeting)
@@ -102,7 +102,7 @@ class MeetingAdmin(NoDeleteAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["kind", "held_on"]
     search_fields = ["title", "org_unit__name", "enterprise__name"]
     list_select_related = ["org_unit", "enterprise"]
-    raw_id_fields = ["org_unit", "enterprise", "recorded_by"]
+    autocomplete_fields = ["org_unit", "enterprise", "recorded_by"]
     date_hierarchy = "held_on"
 
 
@@ -114,4 +114,4 @@ class RatingAdmin(NoDeleteAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["title", "year"]
     search_fields = ["org_unit__name"]
     list_select_related = ["org_unit"]
-    raw_id_fields = ["org_unit", "awarded_by"]
+    autocomplete_fields = ["org_unit", "awarded_by"]

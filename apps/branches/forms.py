@@ -1,7 +1,9 @@
+from dal import forward
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import DATE_INPUT, submit_helper
+from apps.core.widgets import Autocomplete, AutocompleteMultiple
 
 from .choices import (
     GRASSROOTS_KINDS,
@@ -56,6 +58,7 @@ class EnterpriseForm(forms.ModelForm):
             "has_workers_congress",
             "union",
         ]
+        widgets = {"union": Autocomplete("branches:union_autocomplete")}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -94,7 +97,10 @@ class UnionRegisterForm(forms.Form):
         label=_("Enterprises covered"),
         queryset=Enterprise.objects.none(),
         help_text=_("An enterprise union covers one enterprise; a joint, regional or industry union one or more."),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        # Unionless enterprises of the chosen township (a county has thousands): searched, not listed.
+        widget=AutocompleteMultiple(
+            "branches:enterprise_autocomplete", forward=["township", forward.Const("1", "unionless")]
+        ),
     )
     formation_form = forms.ChoiceField(label=_("Form of organisation"), choices=FormationForm.choices)
     declared_members = forms.IntegerField(label=_("Number of members"), min_value=0, max_value=1_000_000)

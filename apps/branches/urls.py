@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import autocomplete, views
 
 app_name = "branches"
 
@@ -31,4 +31,10 @@ urlpatterns = [
     path("meetings/export/", views.MeetingExportView.as_view(), name="meeting_export"),
     path("formation-rate/", views.FormationRateView.as_view(), name="formation_rate"),
     path("compliance/", views.ComplianceView.as_view(), name="compliance"),
+    path("autocomplete/unions/", autocomplete.UnionAutocompleteView.as_view(), name="union_autocomplete"),
+    path(
+        "autocomplete/enterprises/",
+        autocomplete.EnterpriseAutocompleteView.as_view(),
+        name="enterprise_autocomplete",
+    ),
 ]

@@ -32,6 +32,7 @@ class ComplaintAdmin(NoDeleteAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["tracking_number", "received_at", "township", "enterprise", "category", "status", "is_overdue"]
     list_filter = ["status", "category", "channel", "is_overdue"]
     search_fields = ["tracking_number", "enterprise__name"]
+    autocomplete_fields = ["township", "enterprise", "handler"]
     list_select_related = ["township", "enterprise"]
     exclude = ["complainant_name", "complainant_mobile"]
     inlines = [StepInline]

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.branches.models import Enterprise
 from apps.core.forms import submit_helper
+from apps.core.widgets import Autocomplete
 
 from .choices import AnswerMethod, Category, Channel, ReferredTo, Satisfaction, Status
 from .models import Complaint
@@ -16,7 +17,11 @@ class ComplaintForm(forms.Form):
         validators=Complaint._meta.get_field("received_at").validators,  # the model's plausible range
     )
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
-    enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=Enterprise.objects.none())
+    enterprise = forms.ModelChoiceField(
+        label=_("Enterprise"),
+        queryset=Enterprise.objects.none(),
+        widget=Autocomplete("branches:enterprise_autocomplete"),
+    )
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     anonymous = forms.BooleanField(label=_("Anonymous complaint"), required=False)
     complainant_name = forms.CharField(label=_("Complainant"), max_length=50, required=False)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import autocomplete, views
 
 app_name = "complaints"
 
@@ -16,4 +16,5 @@ urlpatterns = [
         "<int:pk>/attachments/<int:attachment_pk>/", views.AttachmentDownloadView.as_view(), name="attachment_download"
     ),
     path("<int:pk>/posting/", views.PostingPrintView.as_view(), name="posting_print"),
+    path("autocomplete/handlers/", autocomplete.HandlerAutocompleteView.as_view(), name="handler_autocomplete"),
 ]

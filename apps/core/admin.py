@@ -8,6 +8,6 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ["title", "recipient", "level", "created_at", "read_at", "emailed_at"]
     list_filter = ["level", "created_at"]
     search_fields = ["title", "recipient__username"]
-    raw_id_fields = ["recipient"]
+    autocomplete_fields = ["recipient"]
     list_select_related = ["recipient"]
     date_hierarchy = "created_at"

@@ -17,7 +17,7 @@ class MemberAdmin(PrivateSearchAdminMixin, NoDeleteAdminMixin, ScopedAdminMixin,
     list_filter = ["status", "employment_form", "hardship", "sex"]
     search_fields = ["real_name", "card_number", "mobile"]
     list_select_related = ["union"]
-    raw_id_fields = ["union"]
+    autocomplete_fields = ["union"]
     exclude = ["id_number"]
     readonly_fields = ["id_masked", "id_hash", "card_number", "birth_date", "sex"]
 
@@ -32,7 +32,8 @@ class MembershipTransferAdmin(NoDeleteAdminMixin, ScopedAdminMixin, admin.ModelA
     list_display = ["member", "from_union", "to_union", "status", "direction", "created_at", "decided_at"]
     list_filter = ["status", "direction"]
     list_select_related = ["member", "from_union", "to_union"]
-    raw_id_fields = ["member", "from_union", "to_union", "requested_by", "decided_by"]
+    raw_id_fields = ["member"]  # its lookup is the member change list, whose search keeps names out of URLs
+    autocomplete_fields = ["from_union", "to_union", "requested_by", "decided_by"]
 
     def has_change_permission(self, request, obj=None):
         return False  # transfers are settled in the portal, with their checks
@@ -77,7 +78,8 @@ class MemberLookupAdmin(SuperuserOnlyAdminMixin, NoDeleteAdminMixin, admin.Model
     list_filter = ["purpose"]
     list_select_related = ["user", "member"]
     date_hierarchy = "looked_up_at"
-    raw_id_fields = ["user", "member"]
+    raw_id_fields = ["member"]
+    autocomplete_fields = ["user"]
 
     def has_add_permission(self, request):
         return False

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.branches.choices import GRASSROOTS_KINDS
 from apps.branches.models import OrgUnit
 from apps.core.forms import DATE_INPUT, submit_helper
+from apps.core.widgets import Autocomplete
 
 from .choices import ARCHIVED_STATUSES, MemberStatus
 from .models import Member
@@ -46,7 +47,7 @@ class MemberCreateForm(forms.ModelForm):
             "hardship",
             "card_number",
         ]
-        widgets = {"join_date": DATE_INPUT}
+        widgets = {"join_date": DATE_INPUT, "union": Autocomplete("branches:union_autocomplete")}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,7 +81,11 @@ class MemberArchiveForm(forms.Form):
 
 
 class TransferForm(forms.Form):
-    to_union = forms.ModelChoiceField(label=_("To union"), queryset=OrgUnit.objects.none())
+    to_union = forms.ModelChoiceField(
+        label=_("To union"),
+        queryset=OrgUnit.objects.none(),
+        widget=Autocomplete("members:transfer_destination_autocomplete"),
+    )
     reason = forms.CharField(label=_("Reason"), max_length=200, help_text=_("e.g. moved to a new employer"))
 
     def __init__(self, *args, union_queryset, **kwargs):
@@ -98,7 +103,9 @@ class TransferInForm(forms.Form):
     id_number = forms.CharField(
         label=_("Citizen ID number"), max_length=30, widget=forms.TextInput(attrs={"autocomplete": "off"})
     )
-    to_union = forms.ModelChoiceField(label=_("Into union"), queryset=OrgUnit.objects.none())
+    to_union = forms.ModelChoiceField(
+        label=_("Into union"), queryset=OrgUnit.objects.none(), widget=Autocomplete("branches:union_autocomplete")
+    )
     reason = forms.CharField(label=_("Reason"), max_length=200, help_text=_("e.g. now employed here"))
     confirm = forms.BooleanField(
         label="我已核实此人现在本工会所在单位就业，确认申请将其会籍转入",
@@ -117,7 +124,9 @@ class DecisionForm(forms.Form):
 
 
 class RosterUploadForm(forms.Form):
-    union = forms.ModelChoiceField(label=_("Union"), queryset=OrgUnit.objects.none())
+    union = forms.ModelChoiceField(
+        label=_("Union"), queryset=OrgUnit.objects.none(), widget=Autocomplete("branches:union_autocomplete")
+    )
     file = forms.FileField(
         label=_("Roster (.xlsx)"),
         help_text=_("The office's 花名册 as it is: title rows, a 合计 row and blank rows are fine."),

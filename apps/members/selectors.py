@@ -276,3 +276,14 @@ def enrolment_totals(*, user, unit) -> dict:
         .order_by()
         .aggregate(members=Coalesce(Sum("member_count"), 0), employees=Coalesce(Sum("employee_count"), 0))
     )
+
+
+def transfer_destination_list(*, user):
+    """The unions a member may be transferred to: any active grassroots union of the deployment
+    (劳动关系在哪里，会员组织关系就在哪里: the new employer may be in another township or county),
+    for a user with an area of their own. The transfer form and its autocomplete both ask here."""
+    from apps.branches.models import OrgUnit
+
+    if user_scope_path(user) is None:
+        return OrgUnit.objects.none()
+    return OrgUnit.objects.filter(kind__in=GRASSROOTS_KINDS, archived_at__isnull=True).order_by("path")

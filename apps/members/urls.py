@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import autocomplete, views
 
 app_name = "members"
 
@@ -34,4 +34,10 @@ urlpatterns = [
     path("imports/<int:pk>/confirm/", views.ImportConfirmView.as_view(), name="import_confirm"),
     path("imports/<int:pk>/retry/", views.ImportRetryView.as_view(), name="import_retry"),
     path("imports/<int:pk>/report/", views.ImportReportView.as_view(), name="import_report"),
+    path("autocomplete/members/", autocomplete.MemberAutocompleteView.as_view(), name="member_autocomplete"),
+    path(
+        "autocomplete/transfer-destinations/",
+        autocomplete.TransferDestinationAutocompleteView.as_view(),
+        name="transfer_destination_autocomplete",
+    ),
 ]

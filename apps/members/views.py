@@ -171,14 +171,8 @@ class TransferStartView(MemberActionMixin, ServiceFormMixin, FormView):
     success_message = gettext_lazy("Transfer started.")
 
     def get_form_kwargs(self):
-        from apps.branches.choices import GRASSROOTS_KINDS
-        from apps.branches.models import OrgUnit
-
-        unions = (
-            OrgUnit.objects.filter(kind__in=GRASSROOTS_KINDS, archived_at__isnull=True)
-            .exclude(pk=self.member.union_id)
-            .order_by("path")
-        )
+        # The same selector as the form's autocomplete (members:transfer_destination_autocomplete).
+        unions = selectors.transfer_destination_list(user=self.request.user).exclude(pk=self.member.union_id)
         return {**super().get_form_kwargs(), "union_queryset": unions}
 
     def save(self, form):

@@ -41,3 +41,15 @@ def page(browser, live_server):
     page.base_url = live_server.url
     yield page
     context.close()
+
+
+def choose(page, field_id, term, text):
+    """Pick `text` in the autocomplete (select2) of `#field_id` after typing `term` into it."""
+    page.click(f"#{field_id} + .select2-container")
+    # A single choice searches in the open dropdown; a multiple one in its own box.
+    page.fill(
+        f".select2-container--open .select2-search__field, #{field_id} + .select2-container .select2-search__field",
+        term,
+    )
+    page.click(f".select2-results__option:not(.loading-results):has-text('{text}')")
+    page.wait_for_selector(f".select2-container:not(.select2-container--open) >> text={text}")

@@ -5,6 +5,7 @@ import pytest
 
 from apps.branches.demo import demo_credit_code
 from tests.conftest import PASSWORD
+from tests.e2e.conftest import choose
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -49,7 +50,7 @@ def test_chair_builds_a_union_and_the_formation_rate_changes(page, chair_a, coun
     page.click("text=登记新建工会")
     page.fill("#id_name", "白塔埠镇金鼎机械厂工会")
     page.select_option("#id_kind", label="企业工会")
-    page.select_option("#id_enterprises", label="白塔埠镇金鼎机械厂")
+    choose(page, "id_enterprises", "金鼎", "白塔埠镇金鼎机械厂")
     page.select_option("#id_formation_form", label="工会委员会")
     page.fill("#id_declared_members", "45")
     page.fill("#id_founded_on", "2026-10-08")
