@@ -23,3 +23,25 @@ def user_list_with_permission(*, perm: str, within_path: str | None = None):
     if within_path:
         users = users.filter(org_unit__path__startswith=within_path)
     return users.distinct().order_by("real_name", "username")
+
+
+def user_list_to_notify(*, perm: str, unit_ids) -> dict[int, list]:
+    """Who is told about something at these units: the active users whose own unit is one of
+    `unit_ids` (a list or a queryset of ids) and who hold `perm` (through a role or directly),
+    by unit id, in one query.
+
+    The one answer to "who in a township (or a union) is notified": a transfer's township staff
+    (members), the compliance reminders' township staff and union officers (branches), a
+    complaint's township chairs. Superusers are included only when their own unit is one of them.
+    """
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, org_unit_id__in=unit_ids)
+        .filter(_permission_filter(perm))
+        .distinct()
+        .order_by("real_name", "username", "pk")
+    )
+    by_unit: dict[int, list] = {}
+    for user in users:
+        by_unit.setdefault(user.org_unit_id, []).append(user)
+    return by_unit

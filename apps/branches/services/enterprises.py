@@ -2,6 +2,9 @@
 
 from django.db import transaction
 
+from apps.core.history import acting_user
+from apps.core.services import model_update
+
 from ..choices import OrgUnitKind
 from ..models import OrgUnit
 
@@ -89,43 +92,73 @@ def enterprise_register(
         enterprise.credit_code_confirmed_by = user
         enterprise.credit_code_confirmed_at = timezone.now()
     enterprise.full_clean()
-    enterprise.save()
+    with acting_user(user):
+        enterprise.save()
     return enterprise
+
+
+# What enterprise_update changes; the credit code's confirmation is derived, the archiving is
+# enterprise_archive's.
+UPDATABLE_FIELDS = (
+    "name",
+    "credit_code",
+    "ownership",
+    "is_county_direct",
+    "township",
+    "employee_count",
+    "has_workers_congress",
+    "union",
+)
 
 
 @transaction.atomic
 def enterprise_update(*, user, enterprise, confirm_pilot_code: bool = False, **fields):
+    from django.core.exceptions import ValidationError
     from django.utils import timezone
 
     from ..validators import normalize_credit_code
 
-    new_code = normalize_credit_code(fields.pop("credit_code", enterprise.credit_code))
+    unknown = set(fields) - set(UPDATABLE_FIELDS)
+    if unknown:
+        raise ValidationError(f"这些字段不能在此修改：{', '.join(sorted(unknown))}")
+    data = dict(fields)
+    if "name" in data:
+        data["name"] = data["name"].strip()
+    new_code = normalize_credit_code(data.pop("credit_code", enterprise.credit_code))
     if new_code != enterprise.credit_code:
         code, checksum_ok = _credit_code_checked(
             user=user, credit_code=new_code, confirm_pilot_code=confirm_pilot_code, exclude_pk=enterprise.pk
         )
-        enterprise.credit_code = code
-        enterprise.credit_code_checksum_ok = checksum_ok
-        enterprise.credit_code_confirmed_by = None if checksum_ok else user
-        enterprise.credit_code_confirmed_at = None if checksum_ok else timezone.now()
-    township = fields.get("township", enterprise.township)
-    _union_checked(union=fields.get("union", enterprise.union), township=township, enterprise_pk=enterprise.pk)
-    for name, value in fields.items():
-        setattr(enterprise, name, value)
-    enterprise.full_clean()
-    enterprise.save()
+        data.update(
+            credit_code=code,
+            credit_code_checksum_ok=checksum_ok,
+            credit_code_confirmed_by=None if checksum_ok else user,
+            credit_code_confirmed_at=None if checksum_ok else timezone.now(),
+        )
+    township = data.get("township", enterprise.township)
+    _union_checked(union=data.get("union", enterprise.union), township=township, enterprise_pk=enterprise.pk)
+    fields_written = [
+        *UPDATABLE_FIELDS,
+        "credit_code_checksum_ok",
+        "credit_code_confirmed_by",
+        "credit_code_confirmed_at",
+    ]
+    enterprise, _changed = model_update(instance=enterprise, fields=fields_written, data=data, user=user)
     return enterprise
 
 
 @transaction.atomic
-def enterprise_archive(*, enterprise, reason: str):
+def enterprise_archive(*, user, enterprise, reason: str):
     """Enterprises are archived (closed, moved away), never deleted: their history stays."""
     from django.core.exceptions import ValidationError
     from django.utils import timezone
 
     if not reason.strip():
         raise ValidationError({"archive_reason": "请填写归档原因（如：企业注销、迁出本县）。"})
-    enterprise.archived_at = timezone.now()
-    enterprise.archive_reason = reason.strip()
-    enterprise.save(update_fields=["archived_at", "archive_reason", "updated_at"])
+    enterprise, _changed = model_update(
+        instance=enterprise,
+        fields=["archived_at", "archive_reason"],
+        data={"archived_at": timezone.now(), "archive_reason": reason.strip()},
+        user=user,
+    )
     return enterprise

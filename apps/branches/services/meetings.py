@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from apps.core.history import acting_user
+
 from ..choices import TOWNSHIP_MEETING_KINDS, MeetingKind, OrgUnitKind
 from ..models import Enterprise, Meeting, OrgUnit, Rating
 
@@ -45,7 +47,8 @@ def meeting_record(
         recorded_by=user,
     )
     meeting.full_clean()
-    meeting.save()
+    with acting_user(user):
+        meeting.save()
     return meeting
 
 
@@ -57,5 +60,6 @@ def rating_record(*, user, org_unit: OrgUnit, title: str, year: int, checklist: 
         raise ValidationError({"title": "该组织本年度已记录此称号。"})
     rating = Rating(org_unit=org_unit, title=title, year=year, checklist=checklist.strip(), awarded_by=user)
     rating.full_clean()
-    rating.save()
+    with acting_user(user):
+        rating.save()
     return rating

@@ -7,28 +7,16 @@ sweep runs.
 
 import datetime
 
-from django.contrib.auth import get_user_model
-
-from apps.accounts.roles import GRASSROOTS_OFFICER, ROLE_NAMES, TOWNSHIP_STAFF
+from apps.accounts.selectors import user_list_to_notify
 from apps.core.models import Notification, NotificationLevel
 from apps.core.services import notification_send_many
 
 from ..compliance import compliance_findings
 from ..models import OrgUnit
 
-
-def _recipients_by_unit(unit_ids):
-    """Township staff and grassroots officers whose own unit is one of `unit_ids`."""
-    users = (
-        get_user_model()
-        .objects.filter(is_active=True, org_unit_id__in=unit_ids)
-        .filter(groups__name__in=[ROLE_NAMES[TOWNSHIP_STAFF], ROLE_NAMES[GRASSROOTS_OFFICER]])
-        .distinct()
-    )
-    by_unit = {}
-    for user in users:
-        by_unit.setdefault(user.org_unit_id, []).append(user)
-    return by_unit
+# Who at a township or a union is reminded: its staff and officers, whoever sees the unit
+# (township staff and grassroots officers hold it through their roles).
+REMINDER_PERMISSION = "branches.view_orgunit"
 
 
 def _parent_ids(units):
@@ -90,7 +78,7 @@ def compliance_reminders_send(*, today: datetime.date) -> int:
         )
     if not planned:
         return 0
-    staff = _recipients_by_unit({unit_id for ids, *_ in planned for unit_id in ids})
+    staff = user_list_to_notify(perm=REMINDER_PERMISSION, unit_ids={unit_id for ids, *_ in planned for unit_id in ids})
     # One insert; the notification table's unique (recipient, key) makes each reminder once.
     return notification_send_many(
         notifications=[
