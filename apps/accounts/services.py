@@ -14,7 +14,7 @@ def user_create(
     *,
     user,
     username: str,
-    password: str,
+    password: str | None,
     real_name: str = "",
     phone: str = "",
     email: str = "",
@@ -22,7 +22,8 @@ def user_create(
     role: str | None = None,
     is_superuser: bool = False,
 ) -> User:
-    """A new login, created by `user` (None: the system, e.g. demo seeding)."""
+    """A new login, created by `user` (None: the system, e.g. demo seeding); `password` None:
+    no usable password (the person sets one through a reset)."""
     created = User(
         username=username,
         real_name=real_name,
@@ -32,7 +33,10 @@ def user_create(
         is_superuser=is_superuser,
         is_staff=is_superuser,
     )
-    created.set_password(password)
+    if password is None:
+        created.set_unusable_password()
+    else:
+        created.set_password(password)
     created.full_clean(exclude=["password"])
     with acting_user(user):
         created.save()

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from apps.core.errors import ApplicationError
 from apps.core.history import acting_user
 
 from ..choices import TOWNSHIP_MEETING_KINDS, MeetingKind, OrgUnitKind
@@ -54,6 +55,9 @@ def meeting_record(
 
 @transaction.atomic
 def rating_record(*, user, org_unit: OrgUnit, title: str, year: int, checklist: str) -> Rating:
+    """A title awarded to `org_unit`, by the level above (never by the unit itself)."""
+    if user is not None and user.org_unit_id == org_unit.pk:
+        raise ApplicationError("称号由上级工会评定，不能为本单位记录称号。")
     if not checklist.strip():
         raise ValidationError({"checklist": "请填写评定依据（逐条列出达到的标准）。"})
     if Rating.objects.filter(org_unit=org_unit, title=title, year=year).exists():
