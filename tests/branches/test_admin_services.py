@@ -180,3 +180,22 @@ def test_an_officer_added_in_admin_is_recorded_as_the_admin_user(admin_client, a
     )
     assert response.status_code == 302
     assert object_history(Officer.objects.get())[0].who == admin_user.username
+
+
+@pytest.mark.django_db
+def test_the_rules_about_one_row_hold_in_admin_too(admin_client, county_tree):
+    """Model clean(): a sub-committee only on a grassroots union, a congress in one of the unit's enterprises."""
+    from apps.branches.models import Meeting, SubCommittee
+
+    response = admin_client.post(
+        reverse("admin:branches_subcommittee_add"),
+        {"union": county_tree["a"].pk, "kind": "women", "established_on": "2025-01-01"},
+    )
+    assert response.status_code == 200 and "只有基层工会" in response.content.decode()
+    assert not SubCommittee.objects.exists()
+    response = admin_client.post(
+        reverse("admin:branches_meeting_add"),
+        {"org_unit": county_tree["union_a"].pk, "kind": "joint_meeting", "held_on": "2025-01-01", "title": "联席会议"},
+    )
+    assert response.status_code == 200 and "由乡镇（街道）工会召开" in response.content.decode()
+    assert not Meeting.objects.exists()

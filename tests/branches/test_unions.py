@@ -187,7 +187,8 @@ class TestCommitteesMeetingsRatings:
         assert SubCommittee.objects.filter(union=union).count() == 3
 
     def test_subcommittee_only_on_a_grassroots_union(self, county_tree):
-        with pytest.raises(ApplicationError):
+        # A rule about the row (SubCommittee.clean), so forms and admin refuse it on the union field.
+        with pytest.raises(ValidationError, match="只有基层工会"):
             subcommittee_add(user=None, union=county_tree["a"], kind="women", established_on=FOUNDED)
 
     def test_officer_term_must_end_after_it_starts(self, county_tree):

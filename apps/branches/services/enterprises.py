@@ -36,8 +36,8 @@ def _credit_code_checked(*, user, credit_code: str, confirm_pilot_code: bool, ex
     return code, checksum_ok
 
 
-def _union_checked(*, union, township, enterprise_pk=None):
-    """A union must sit in the enterprise's township; a single-enterprise union covers one."""
+def _union_checked(*, union, enterprise_pk=None):
+    """An archived union covers nothing new; a single-enterprise union covers one."""
     from django.core.exceptions import ValidationError
 
     from ..models import Enterprise
@@ -45,8 +45,7 @@ def _union_checked(*, union, township, enterprise_pk=None):
     if union is None:
         return
     union = OrgUnit.objects.select_for_update().get(pk=union.pk)  # serialise concurrent assignments
-    if not union.path.startswith(township.path) or not union.is_grassroots:
-        raise ValidationError({"union": "所选工会不属于该企业所在乡镇的基层工会。"})
+    # In the enterprise's township and grassroots: Enterprise.clean() (the row's own rule).
     if union.archived_at is not None:
         raise ValidationError({"union": "所选工会已归档或未获批准，不能覆盖企业。"})
     if union.kind == OrgUnitKind.ENTERPRISE:
@@ -76,7 +75,7 @@ def enterprise_register(
     from ..models import Enterprise
 
     code, checksum_ok = _credit_code_checked(user=user, credit_code=credit_code, confirm_pilot_code=confirm_pilot_code)
-    _union_checked(union=union, township=township)
+    _union_checked(union=union)
     enterprise = Enterprise(
         name=name.strip(),
         credit_code=code,
@@ -135,8 +134,7 @@ def enterprise_update(*, user, enterprise, confirm_pilot_code: bool = False, **f
             credit_code_confirmed_by=None if checksum_ok else user,
             credit_code_confirmed_at=None if checksum_ok else timezone.now(),
         )
-    township = data.get("township", enterprise.township)
-    _union_checked(union=data.get("union", enterprise.union), township=township, enterprise_pk=enterprise.pk)
+    _union_checked(union=data.get("union", enterprise.union), enterprise_pk=enterprise.pk)
     fields_written = [
         *UPDATABLE_FIELDS,
         "credit_code_checksum_ok",

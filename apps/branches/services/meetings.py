@@ -9,7 +9,7 @@ from django.utils import timezone
 from apps.core.errors import ApplicationError
 from apps.core.history import acting_user
 
-from ..choices import TOWNSHIP_MEETING_KINDS, MeetingKind, OrgUnitKind
+from ..choices import MeetingKind
 from ..models import Enterprise, Meeting, OrgUnit, Rating
 
 
@@ -25,18 +25,9 @@ def meeting_record(
     attendees: int | None = None,
     notes: str = "",
 ) -> Meeting:
-    errors = {}
     if held_on > timezone.localdate() + datetime.timedelta(days=1):
-        errors["held_on"] = "会议日期不能晚于今天：请在会议召开后再登记。"
-    if kind in TOWNSHIP_MEETING_KINDS and org_unit.kind != OrgUnitKind.TOWNSHIP:
-        errors["kind"] = "乡镇工会大会和党政工联席会议由乡镇（街道）工会召开。"
-    if kind == MeetingKind.WORKERS_CONGRESS:
-        if enterprise is None:
-            errors["enterprise"] = "职工代表大会在企业召开，请选择企业。"
-        elif not enterprise.township.path.startswith(org_unit.path) and enterprise.union_id != org_unit.pk:
-            errors["enterprise"] = "所选企业不属于该工会。"
-    if errors:
-        raise ValidationError(errors)
+        raise ValidationError({"held_on": "会议日期不能晚于今天：请在会议召开后再登记。"})
+    # Who holds which kind, and the congress's enterprise: Meeting.clean() (full_clean below).
     meeting = Meeting(
         org_unit=org_unit,
         kind=kind,

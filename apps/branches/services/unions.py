@@ -181,8 +181,7 @@ def union_new_term(*, user, union: OrgUnit, term_start: datetime.date, term_year
 def subcommittee_add(
     *, user, union: OrgUnit, kind: str, established_on: datetime.date, head_name: str = ""
 ) -> SubCommittee:
-    if not union.is_grassroots:
-        raise ApplicationError("只有基层工会设立女职工委员会、经费审查委员会和劳动争议调解委员会。")
+    # Only on a grassroots union: SubCommittee.clean() (full_clean below).
     if established_on > timezone.localdate():
         raise ValidationError({"established_on": "设立日期不能晚于今天。"})
     if SubCommittee.objects.filter(union=union, kind=kind).exists():
@@ -206,8 +205,7 @@ def officer_add(
     concurrent_post: str = "",
 ) -> Officer:
     check_plausible(Officer, term_start=term_start, term_end=term_end)  # a year 1 is not "before"
-    if term_end <= term_start:
-        raise ValidationError({"term_end": "任期结束日期必须晚于开始日期。"})
+    # The term ends after it starts: Officer.clean() (full_clean below).
     officer = Officer(
         union=union,
         name=name.strip(),
