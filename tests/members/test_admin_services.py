@@ -87,3 +87,20 @@ def test_member_writes_without_a_request_record_the_user(chair_a, member_a):
     member_archive(user=chair_a, member=member_a, status="left", left_on=datetime.date(2024, 1, 1), reason="调离")
     rows = object_history(Member.objects.get(pk=member_a.pk))
     assert [row.who for row in rows[:3]] == ["chair_a", "chair_a", "系统"]  # created by the fixture (user=None)
+
+
+@pytest.mark.django_db
+def test_the_expiry_of_a_request_is_recorded_as_the_system(chair_b, member_a, unions):
+    from django.conf import settings
+    from django.utils import timezone
+
+    from apps.members.services import transfer_expire_requests, transfer_in
+    from tests.members.conftest import make_id
+
+    transfer, _visible = transfer_in(user=chair_b, id_number=make_id(), to_union=unions["b1"], reason="调入新单位")
+    assert object_history(transfer)[0].who == "chair_b"
+    days = settings.MEMBER_TRANSFER_REQUEST_DAYS + 1
+    MembershipTransfer.objects.filter(pk=transfer.pk).update(created_at=timezone.now() - datetime.timedelta(days=days))
+    assert transfer_expire_requests() == [transfer.pk]
+    assert object_history(transfer)[0].who == "系统"
+    assert object_history(Member.objects.get(pk=member_a.pk))[0].who == "系统"
