@@ -199,3 +199,22 @@ def test_the_rules_about_one_row_hold_in_admin_too(admin_client, county_tree):
     )
     assert response.status_code == 200 and "由乡镇（街道）工会召开" in response.content.decode()
     assert not Meeting.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_committee_rule_holds_when_a_union_is_corrected(admin_client, county_user, county_tree):
+    """25 or more members elect a committee (OrgUnit.clean): at registration, on the edit, in admin."""
+    from django.core.exceptions import ValidationError
+
+    from apps.branches.services import orgunit_update
+
+    union = county_tree["union_a"]
+    with pytest.raises(ValidationError, match="应当建立工会委员会"):
+        orgunit_update(user=county_user, unit=union, declared_members=30, formation_form="organiser")
+    response = admin_client.post(
+        reverse("admin:branches_orgunit_change", args=[union.pk]),
+        {"name": union.name, "code": "", "is_active": "on", "declared_members": 30, "formation_form": "organiser"},
+    )
+    assert response.status_code == 200 and "应当建立工会委员会" in response.content.decode()
+    union.refresh_from_db()
+    assert union.declared_members is None

@@ -12,13 +12,12 @@ from apps.core.history import acting_user
 from apps.core.services import model_update
 
 from ..choices import (
-    COMMITTEE_REQUIRED_FROM_MEMBERS,
     GRASSROOTS_KINDS,
-    FormationForm,
     OrgUnitKind,
     UnionStatus,
 )
 from ..models import Enterprise, Officer, OrgUnit, SubCommittee
+from ..models.orgunits import formation_form_problem
 from .orgunits import orgunit_create
 
 # Kinds of union that may cover more than one enterprise.
@@ -36,9 +35,10 @@ def term_end_for(start: datetime.date, years: int) -> datetime.date:
 
 def _check_formation(*, kind, formation_form, declared_members, enterprises):
     errors = {}
-    if declared_members is not None and declared_members >= COMMITTEE_REQUIRED_FROM_MEMBERS:
-        if formation_form != FormationForm.COMMITTEE:
-            errors["formation_form"] = "会员 25 人以上的基层工会应当建立工会委员会（工会法第十三条）。"
+    # The row's own rule (OrgUnit.clean), asked here too so one answer names every problem.
+    problem = formation_form_problem(declared_members=declared_members, formation_form=formation_form)
+    if problem:
+        errors["formation_form"] = problem
     if kind in MULTI_ENTERPRISE_KINDS:
         if not enterprises:
             errors["enterprises"] = "联合工会、区域性或行业性工会至少要覆盖一家企业，请选择所覆盖的企业。"
