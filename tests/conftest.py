@@ -28,17 +28,18 @@ def roles(db):
 @pytest.fixture
 def county_tree(db):
     """东海县总工会 with two townships, each with one enterprise union."""
-    county = orgunit_create(parent=None, name="东海县总工会", kind=OrgUnitKind.COUNTY)
-    township_a = orgunit_create(parent=county, name="白塔埠镇总工会", kind=OrgUnitKind.TOWNSHIP)
-    township_b = orgunit_create(parent=county, name="平明镇总工会", kind=OrgUnitKind.TOWNSHIP)
-    union_a = orgunit_create(parent=township_a, name="白塔化工建材厂工会", kind=OrgUnitKind.ENTERPRISE)
-    union_b = orgunit_create(parent=township_b, name="平明太平洋石英制品工会", kind=OrgUnitKind.ENTERPRISE)
+    county = orgunit_create(user=None, parent=None, name="东海县总工会", kind=OrgUnitKind.COUNTY)
+    township_a = orgunit_create(user=None, parent=county, name="白塔埠镇总工会", kind=OrgUnitKind.TOWNSHIP)
+    township_b = orgunit_create(user=None, parent=county, name="平明镇总工会", kind=OrgUnitKind.TOWNSHIP)
+    union_a = orgunit_create(user=None, parent=township_a, name="白塔化工建材厂工会", kind=OrgUnitKind.ENTERPRISE)
+    union_b = orgunit_create(user=None, parent=township_b, name="平明太平洋石英制品工会", kind=OrgUnitKind.ENTERPRISE)
     return {"county": county, "a": township_a, "b": township_b, "union_a": union_a, "union_b": union_b}
 
 
 @pytest.fixture
 def county_user(roles, county_tree):
     return user_create(
+        user=None,
         username="county",
         password=PASSWORD,
         real_name="县总工会工作人员",
@@ -50,6 +51,7 @@ def county_user(roles, county_tree):
 @pytest.fixture
 def chair_a(roles, county_tree):
     return user_create(
+        user=None,
         username="chair_a",
         password=PASSWORD,
         real_name="白塔埠镇工会主席",
@@ -61,6 +63,7 @@ def chair_a(roles, county_tree):
 @pytest.fixture
 def chair_b(roles, county_tree):
     return user_create(
+        user=None,
         username="chair_b",
         password=PASSWORD,
         real_name="平明镇工会主席",
@@ -72,7 +75,7 @@ def chair_b(roles, county_tree):
 @pytest.fixture
 def officer_a(roles, county_tree):
     return user_create(
-        username="officer_a", password=PASSWORD, org_unit=county_tree["union_a"], role=GRASSROOTS_OFFICER
+        user=None, username="officer_a", password=PASSWORD, org_unit=county_tree["union_a"], role=GRASSROOTS_OFFICER
     )
 
 

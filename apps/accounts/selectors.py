@@ -36,3 +36,25 @@ def user_choices_with_permission(*, perm: str, scope_path: str | None):
     if scope_path is None:
         return get_user_model().objects.none()
     return user_list_with_permission(perm=perm, within_path=scope_path).only("pk", "username", "real_name")
+
+
+def user_list_to_notify(*, perm: str, unit_ids) -> dict[int, list]:
+    """Who is told about something at these units: the active users whose own unit is one of
+    `unit_ids` (a list or a queryset of ids) and who hold `perm` (through a role or directly),
+    by unit id, in one query.
+
+    The one answer to "who in a township (or a union) is notified": a transfer's township staff
+    (members), the compliance reminders' township staff and union officers (branches), a
+    complaint's township chairs. Superusers are included only when their own unit is one of them.
+    """
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, org_unit_id__in=unit_ids)
+        .filter(_permission_filter(perm))
+        .distinct()
+        .order_by("real_name", "username", "pk")
+    )
+    by_unit: dict[int, list] = {}
+    for user in users:
+        by_unit.setdefault(user.org_unit_id, []).append(user)
+    return by_unit

@@ -3,6 +3,8 @@
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from apps.core.history import acting_user
+
 from .models import User
 from .roles import ROLE_NAMES
 
@@ -10,8 +12,9 @@ from .roles import ROLE_NAMES
 @transaction.atomic
 def user_create(
     *,
+    user,
     username: str,
-    password: str,
+    password: str | None,
     real_name: str = "",
     phone: str = "",
     email: str = "",
@@ -19,7 +22,9 @@ def user_create(
     role: str | None = None,
     is_superuser: bool = False,
 ) -> User:
-    user = User(
+    """A new login, created by `user` (None: the system, e.g. demo seeding); `password` None:
+    no usable password (the person sets one through a reset)."""
+    created = User(
         username=username,
         real_name=real_name,
         phone=phone,
@@ -28,9 +33,13 @@ def user_create(
         is_superuser=is_superuser,
         is_staff=is_superuser,
     )
-    user.set_password(password)
-    user.full_clean(exclude=["password"])
-    user.save()
-    if role is not None:
-        user.groups.add(Group.objects.get(name=ROLE_NAMES[role]))
-    return user
+    if password is None:
+        created.set_unusable_password()
+    else:
+        created.set_password(password)
+    created.full_clean(exclude=["password"])
+    with acting_user(user):
+        created.save()
+        if role is not None:
+            created.groups.add(Group.objects.get(name=ROLE_NAMES[role]))
+    return created

@@ -636,23 +636,27 @@ def _stage_tree(seed: int, factor: float, specs: list[CountySpec]) -> int:
     units = 0
     if len(specs) == 1:
         spec = specs[0]
-        counties = [orgunit_create(parent=None, name=f"{spec.name}总工会", kind=OrgUnitKind.COUNTY, code=code)]
+        counties = [
+            orgunit_create(user=None, parent=None, name=f"{spec.name}总工会", kind=OrgUnitKind.COUNTY, code=code)
+        ]
     else:
-        root = orgunit_create(parent=None, name="江苏省总工会", kind=OrgUnitKind.PROVINCE, code=code)
+        root = orgunit_create(user=None, parent=None, name="江苏省总工会", kind=OrgUnitKind.PROVINCE, code=code)
         cities, counties = {}, []
         for spec in specs:
             if spec.city_code not in cities:
                 cities[spec.city_code] = orgunit_create(
-                    parent=root, name=f"{spec.city_name}总工会", kind=OrgUnitKind.CITY
+                    user=None, parent=root, name=f"{spec.city_name}总工会", kind=OrgUnitKind.CITY
                 )
             counties.append(
-                orgunit_create(parent=cities[spec.city_code], name=f"{spec.name}总工会", kind=OrgUnitKind.COUNTY)
+                orgunit_create(
+                    user=None, parent=cities[spec.city_code], name=f"{spec.name}总工会", kind=OrgUnitKind.COUNTY
+                )
             )
         units += 1 + len(cities)
     for spec, county in zip(specs, counties, strict=True):
         _user(_county_username(spec), org_unit=county, role=COUNTY_STAFF, real_name=f"{spec.name}总工会工作人员")
         for index, name in enumerate(township_names(seed, spec)):
-            township = orgunit_create(parent=county, name=f"{name}总工会", kind=OrgUnitKind.TOWNSHIP)
+            township = orgunit_create(user=None, parent=county, name=f"{name}总工会", kind=OrgUnitKind.TOWNSHIP)
             _user(_chair_username(spec, index), org_unit=township, role=TOWNSHIP_STAFF, real_name=f"{name}工会主席")
             units += 1
         units += 1

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q
 
-from .choices import GRASSROOTS_KINDS, FormationForm, MeetingKind, OrgUnitKind, SubCommitteeKind, UnionStatus
+from .choices import MeetingKind, OrgUnitKind, SubCommitteeKind
 from .models import Enterprise, Meeting, OrgUnit
-from .selectors import enterprise_list, orgunit_list, union_terms_ending
+from .selectors import SUBCOMMITTEES_EXPECTED, enterprise_list, orgunit_list, subcommittees_missing, union_terms_ending
 
 
 def meeting_deadline(year: int) -> datetime.date:
@@ -65,21 +65,21 @@ def compliance_findings(*, user=None, today: datetime.date) -> Findings:
         .filter(congress_held=False)
         .order_by("township__path", "name")
     )
-    all_kinds = set(SubCommitteeKind.values)
+    # Which unions should have which sub-committees is the selectors' rule (the union page's too).
     unions = (
-        units.filter(
-            active, kind__in=GRASSROOTS_KINDS, status=UnionStatus.APPROVED, formation_form=FormationForm.COMMITTEE
-        )
+        units.filter(SUBCOMMITTEES_EXPECTED)
         .annotate(subcommittee_count=Count("subcommittees"))
-        .filter(subcommittee_count__lt=len(all_kinds))
+        .filter(subcommittee_count__lt=len(SubCommitteeKind.values))
         .prefetch_related("subcommittees")
         .order_by("path")
     )
     missing = []
     for union in unions:
-        have = {s.kind for s in union.subcommittees.all()}
-        union.missing_subcommittees = [str(SubCommitteeKind(k).label) for k in SubCommitteeKind.values if k not in have]
-        missing.append(union)
+        union.missing_subcommittees = subcommittees_missing(
+            union, kinds_present=[s.kind for s in union.subcommittees.all()]
+        )
+        if union.missing_subcommittees:
+            missing.append(union)
     ending = union_terms_ending(units, today=today)
     return Findings(
         year=year,

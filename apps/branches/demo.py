@@ -41,13 +41,13 @@ def _unit(parent, name, kind, code=""):
         existing = OrgUnit.objects.filter(depth=1, name=name).first()
     else:
         existing = OrgUnit.objects.filter(path__startswith=parent.path, depth=parent.depth + 1, name=name).first()
-    return existing or orgunit_create(parent=parent, name=name, kind=kind, code=code)
+    return existing or orgunit_create(user=None, parent=parent, name=name, kind=kind, code=code)  # seeding: the system
 
 
 def _user(username, **kwargs):
     if User.objects.filter(username=username).exists():
         return
-    user_create(username=username, password=DEMO_PASSWORD, **kwargs)
+    user_create(user=None, username=username, password=DEMO_PASSWORD, **kwargs)
 
 
 # (township, enterprise, ownership, employees, covering union or None). Codes are generated
@@ -158,12 +158,13 @@ def _organisation(county_user):
         kinds = ["women", "fund_audit", "mediation"] if name in FULL_SUBCOMMITTEES else ["women"]
         for kind in kinds:
             if not SubCommittee.objects.filter(union=union, kind=kind).exists():
-                subcommittee_add(union=union, kind=kind, established_on=union.founded_on or today)
+                subcommittee_add(user=county_user, union=union, kind=kind, established_on=union.founded_on or today)
     early = min(datetime.date(this_year, 3, 15), today)
     for township_name, _login, _unions in TOWNSHIPS:
         township = OrgUnit.objects.get(name=f"{township_name}总工会")
         if not Officer.objects.filter(union=township).exists():
             officer_add(
+                user=county_user,
                 union=township,
                 name=f"{township_name}工会主席",
                 position="chair",

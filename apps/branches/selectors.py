@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Q
 
-from .choices import COUNTY_AND_ABOVE_KINDS, GRASSROOTS_KINDS, OrgUnitKind, UnionStatus
+from .choices import COUNTY_AND_ABOVE_KINDS, GRASSROOTS_KINDS, FormationForm, OrgUnitKind, UnionStatus
 from .models import OrgUnit
 
 
@@ -239,3 +239,37 @@ def union_terms_ending(units, *, today):
     return units.filter(
         is_active=True, archived_at__isnull=True, kind__in=GRASSROOTS_KINDS, term_end__lte=horizon
     ).order_by("term_end", "path")
+
+
+# --- sub-committees a union should have ------------------------------------------------------
+
+# 同步建立: a grassroots union that forms a union committee sets up its women workers', fund
+# audit and mediation committees with it, from its registration on (pending or approved), for
+# as long as it is active. A union with an organiser (组织员), or whose form is not recorded, has
+# none to set up. The union's page and the yearly compliance check (and its reminders) ask this.
+SUBCOMMITTEES_EXPECTED = Q(
+    kind__in=GRASSROOTS_KINDS,
+    formation_form=FormationForm.COMMITTEE,
+    status__in=[UnionStatus.PENDING, UnionStatus.APPROVED],
+    is_active=True,
+    archived_at__isnull=True,
+)
+
+
+def subcommittees_expected(union) -> bool:
+    return (
+        union.is_grassroots
+        and union.formation_form == FormationForm.COMMITTEE
+        and union.status in (UnionStatus.PENDING, UnionStatus.APPROVED)
+        and union.is_active
+        and union.archived_at is None
+    )
+
+
+def subcommittees_missing(union, *, kinds_present) -> list[str]:
+    """The labels of the sub-committees `union` should have and has not (none when it need not)."""
+    from .choices import SubCommitteeKind
+
+    if not subcommittees_expected(union):
+        return []
+    return [str(kind.label) for kind in SubCommitteeKind if kind not in set(kinds_present)]

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -14,7 +13,7 @@ from apps.core.history import object_history
 from apps.core.mixins import ScopedListView, ScopedPermissionMixin, ServiceFormMixin
 
 from . import selectors, services
-from .choices import GRASSROOTS_KINDS, OrgUnitKind, UnionStatus
+from .choices import GRASSROOTS_KINDS, OrgUnitKind
 from .compliance import compliance_findings
 from .filters import EnterpriseFilter, MeetingFilter, OrgUnitFilter, UnionFilter
 from .forms import (
@@ -86,11 +85,7 @@ class OrgUnitDetailView(ScopedPermissionMixin, DetailView):
             children=children,
             history=object_history(unit),
             can_add_child=bool(CHILD_KINDS_BY_FORM.get(unit.kind)) and user.has_perm("branches.add_orgunit"),
-            can_decide=(
-                unit.status == UnionStatus.PENDING
-                and user.has_perm("branches.approve_union")
-                and user.org_unit_id != unit.pk
-            ),
+            can_decide=unit.is_grassroots and services.union_may_decide(user=user, union=unit),
             meetings=selectors.meeting_list(user=user).filter(org_unit=unit)[:20],
             ratings=selectors.rating_list(user=user).filter(org_unit=unit),
             officers=selectors.officer_list(user=user).filter(union=unit),
@@ -102,7 +97,8 @@ class OrgUnitDetailView(ScopedPermissionMixin, DetailView):
 
             context.update(
                 subcommittees=subcommittees,
-                missing_subcommittees=[k.label for k in SubCommitteeKind if k not in have],
+                missing_subcommittees=selectors.subcommittees_missing(unit, kinds_present=have),
+                subcommittees_free=[k for k in SubCommitteeKind if k not in have],
                 covered_enterprises=selectors.enterprise_list(user=user).filter(union=unit),
             )
         return context
@@ -125,7 +121,9 @@ class OrgUnitUpdateView(ScopedPermissionMixin, ServiceFormMixin, UpdateView):
     context_object_name = "unit"
 
     def save(self, form):
-        return services.orgunit_update(unit=self.object, **{f: form.cleaned_data[f] for f in form.Meta.fields})
+        return services.orgunit_update(
+            user=self.request.user, unit=self.object, **{f: form.cleaned_data[f] for f in form.Meta.fields}
+        )
 
 
 class UnitActionMixin(ScopedPermissionMixin):
@@ -157,7 +155,7 @@ class OrgUnitChildCreateView(UnitActionMixin, ServiceFormMixin, FormView):
         return {**super().get_form_kwargs(), "allowed_kinds": sorted(kinds)}
 
     def save(self, form):
-        return services.orgunit_create(parent=self.unit, **form.cleaned_data)
+        return services.orgunit_create(user=self.request.user, parent=self.unit, **form.cleaned_data)
 
 
 # --- grassroots unions ----------------------------------------------------------------------
@@ -240,7 +238,7 @@ class UnionArchiveView(UnitActionMixin, ServiceFormMixin, FormView):
     success_message = gettext_lazy("Archived.")
 
     def save(self, form):
-        return services.union_archive(union=self.unit, reason=form.cleaned_data["reason"])
+        return services.union_archive(user=self.request.user, union=self.unit, reason=form.cleaned_data["reason"])
 
 
 class UnionNewTermView(UnitActionMixin, ServiceFormMixin, FormView):
@@ -249,7 +247,7 @@ class UnionNewTermView(UnitActionMixin, ServiceFormMixin, FormView):
     action_title = gettext_lazy("Record an election")
 
     def save(self, form):
-        return services.union_new_term(union=self.unit, **form.cleaned_data)
+        return services.union_new_term(user=self.request.user, union=self.unit, **form.cleaned_data)
 
 
 class SubCommitteeAddView(UnitActionMixin, ServiceFormMixin, FormView):
@@ -258,7 +256,7 @@ class SubCommitteeAddView(UnitActionMixin, ServiceFormMixin, FormView):
     action_title = gettext_lazy("Add a sub-committee")
 
     def save(self, form):
-        services.subcommittee_add(union=self.unit, **form.cleaned_data)
+        services.subcommittee_add(user=self.request.user, union=self.unit, **form.cleaned_data)
         return self.unit
 
 
@@ -268,7 +266,7 @@ class OfficerAddView(UnitActionMixin, ServiceFormMixin, FormView):
     action_title = gettext_lazy("Add an officer")
 
     def save(self, form):
-        services.officer_add(union=self.unit, **form.cleaned_data)
+        services.officer_add(user=self.request.user, union=self.unit, **form.cleaned_data)
         return self.unit
 
 
@@ -297,8 +295,6 @@ class RatingRecordView(UnitActionMixin, ServiceFormMixin, FormView):
         return {"year": timezone.localdate().year}
 
     def save(self, form):
-        if self.request.user.org_unit_id == self.unit.pk:
-            raise PermissionDenied  # titles are awarded from above
         services.rating_record(user=self.request.user, org_unit=self.unit, **form.cleaned_data)
         return self.unit
 
@@ -388,7 +384,9 @@ class EnterpriseArchiveView(ScopedPermissionMixin, ServiceFormMixin, FormView):
         return super().get_context_data(enterprise=self.enterprise, archiving=True, **kwargs)
 
     def save(self, form):
-        return services.enterprise_archive(enterprise=self.enterprise, reason=form.cleaned_data["reason"])
+        return services.enterprise_archive(
+            user=self.request.user, enterprise=self.enterprise, reason=form.cleaned_data["reason"]
+        )
 
 
 # --- meetings, formation rate, compliance -----------------------------------------------------

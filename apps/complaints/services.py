@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from apps.accounts.roles import COUNTY_STAFF, ROLE_NAMES, TOWNSHIP_STAFF
+from apps.accounts.roles import COUNTY_STAFF, ROLE_NAMES
 from apps.branches.choices import OrgUnitKind
 from apps.core.dates import check_plausible
 from apps.core.errors import ApplicationError
@@ -207,11 +207,13 @@ class _Recipients:
 
     @cached_property
     def chairs(self):
-        users = get_user_model().objects.filter(is_active=True)
-        chairs = {}
-        for user in users.filter(groups__name=ROLE_NAMES[TOWNSHIP_STAFF], org_unit__kind=OrgUnitKind.TOWNSHIP):
-            chairs.setdefault(user.org_unit_id, []).append(user)
-        return chairs
+        """Who at a township is told (apps.accounts.selectors.user_list_to_notify): its staff who
+        may move a complaint on."""
+        from apps.accounts.selectors import user_list_to_notify
+        from apps.branches.models import OrgUnit
+
+        townships = OrgUnit.objects.filter(kind=OrgUnitKind.TOWNSHIP).values("pk")
+        return user_list_to_notify(perm="complaints.change_complaint", unit_ids=townships)
 
 
 def complaint_reminder_recipients(complaint: Complaint, kind: str, directory: _Recipients) -> list:

@@ -69,3 +69,65 @@ class PrivateSearchAdminMixin:
 
     def get_changelist(self, request, **kwargs):
         return PrivateSearchChangeList
+
+
+class ServiceAdminMixin:
+    """Django admin saves through the app's services, as `request.user` (Zulip's acting_user).
+
+    `service_create(request, data)` and `service_update(request, obj, data)` write and return the
+    object; `data` holds the form's fields (read-only fields are not in the form, so a crafted
+    POST cannot set them). The service runs once the form and the model's own checks passed,
+    inside the form's validation, so a refusal (ValidationError, ApplicationError) shows on the
+    form like any other error and nothing is written; admin's own save then only logs the change.
+    `obj` is the row as stored (the form has already copied its input onto its own instance).
+    The default update is `model_update` of the form's fields; without `service_create` nothing
+    is added here.
+    """
+
+    def service_create(self, request, data):
+        raise NotImplementedError(f"{type(self).__name__} adds nothing by hand")
+
+    def service_update(self, request, obj, data):
+        from .services import model_update
+
+        obj, _changed = model_update(instance=obj, fields=list(data), data=data, user=request.user)
+        return obj
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        admin = self
+
+        class ServiceForm(form_class):
+            def _post_clean(self):
+                super()._post_clean()
+                if self.errors:
+                    return
+                admin._save_through_service(request, self)
+
+        ServiceForm.__name__ = form_class.__name__
+        return ServiceForm
+
+    def _save_through_service(self, request, form):
+        from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+        from django.db import transaction
+
+        from .errors import ApplicationError
+
+        data = {name: form.cleaned_data[name] for name in form.fields if name in form.cleaned_data}
+        stored = form.instance.pk is not None
+        try:
+            with transaction.atomic():
+                if stored:
+                    original = type(form.instance)._default_manager.get(pk=form.instance.pk)
+                    form.instance = self.service_update(request, original, data)
+                else:
+                    form.instance = self.service_create(request, data)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            errors = exc.error_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.error_list}
+            for field, messages in errors.items():
+                form.add_error(field if field in form.fields else None, ValidationError(messages))
+
+    def save_model(self, request, obj, form, change):
+        pass  # written by the service during the form's validation (above)

@@ -1,32 +1,50 @@
 from django.contrib import admin
 
-from apps.branches.selectors import orgunit_list
-from apps.core.admin_mixins import NoDeleteAdminMixin, PrivateSearchAdminMixin, ScopedAdminMixin
+from apps.core.admin_mixins import NoDeleteAdminMixin, PrivateSearchAdminMixin, ScopedAdminMixin, ServiceAdminMixin
 
-from . import selectors
+from . import selectors, services
 from .models import IdNumberReveal, Member, MemberLookup, MembershipTransfer, RosterImport
 
 
 @admin.register(Member)
-class MemberAdmin(PrivateSearchAdminMixin, NoDeleteAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
-    """The ID number appears masked only; members are created through the portal's checks."""
+class MemberAdmin(ServiceAdminMixin, PrivateSearchAdminMixin, NoDeleteAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """The ID number appears masked only; members are created through the portal's checks.
+
+    Only a member's details are corrected here, through member_update (as the admin user): the
+    union and the status change only by a transfer or archiving, in the portal; the card, the
+    join date and what the ID number gives are never edited.
+    """
 
     scope_selector = selectors.member_list
-    scope_related = {"union": orgunit_list}
     list_display = ["real_name", "card_number", "id_masked", "union", "status", "hardship", "join_date"]
     list_filter = ["status", "employment_form", "hardship", "sex"]
     search_fields = ["real_name", "card_number", "mobile"]
     list_select_related = ["union"]
-    autocomplete_fields = ["union"]
-    exclude = ["id_number"]
-    readonly_fields = ["id_masked", "id_hash", "card_number", "birth_date", "sex"]
+    fields = [
+        *services.EDITABLE_FIELDS,
+        "union",
+        "status",
+        "left_on",
+        "leave_reason",
+        "card_number",
+        "join_date",
+        "id_masked",
+        "birth_date",
+        "sex",
+    ]
+    readonly_fields = [name for name in fields if name not in services.EDITABLE_FIELDS]
 
     def has_add_permission(self, request):
         return False
 
+    def service_update(self, request, obj, data):
+        return services.member_update(user=request.user, member=obj, **data)
+
 
 @admin.register(MembershipTransfer)
 class MembershipTransferAdmin(NoDeleteAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """View only: transfers are started, settled and withdrawn in the portal, with their checks."""
+
     # Not a transfer-in request for a member the user cannot see: its row would name them.
     scope_selector = selectors.transfer_list_disclosed
     list_display = ["member", "from_union", "to_union", "status", "direction", "created_at", "decided_at"]
@@ -35,8 +53,11 @@ class MembershipTransferAdmin(NoDeleteAdminMixin, ScopedAdminMixin, admin.ModelA
     raw_id_fields = ["member"]  # its lookup is the member change list, whose search keeps names out of URLs
     autocomplete_fields = ["from_union", "to_union", "requested_by", "decided_by"]
 
+    def has_add_permission(self, request):
+        return False
+
     def has_change_permission(self, request, obj=None):
-        return False  # transfers are settled in the portal, with their checks
+        return False
 
 
 class SuperuserOnlyAdminMixin:

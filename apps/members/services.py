@@ -8,11 +8,13 @@ from django.db import IntegrityError, transaction
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from apps.accounts.selectors import user_list_to_notify
 from apps.branches.choices import GRASSROOTS_KINDS, OrgUnitKind
 from apps.branches.models import OrgUnit
 from apps.core.errors import ApplicationError
+from apps.core.history import acting_user
 from apps.core.serials import serials_next
-from apps.core.services import notification_send
+from apps.core.services import model_update, notification_send
 
 from .choices import ARCHIVED_STATUSES, LookupPurpose, MemberStatus, TransferDirection, TransferStatus
 from .idnumbers import mask_id_number, validate_id_number
@@ -90,6 +92,7 @@ def _check_union(union: OrgUnit):
 
 def member_create(
     *,
+    user,
     union: OrgUnit,
     real_name: str,
     id_number: str,
@@ -101,13 +104,12 @@ def member_create(
     mobile: str = "",
     hardship: bool = False,
     card_number: str = "",
-    user=None,
 ) -> Member:
-    """新增会员. Whether the ID number is registered anywhere is asked only once everything else
-    about the new member is valid, so a field error says nothing about the number; and when a
-    ``user`` adds the member (the 新增会员 page), that question is a lookup across the deployment:
-    counted against the user's hourly limit and recorded, whatever the answer (member empty
-    when the person was not registered)."""
+    """新增会员, by `user` (None: the system, e.g. demo data). Whether the ID number is registered
+    anywhere is asked only once everything else about the new member is valid, so a field error
+    says nothing about the number; and when a user adds the member (the 新增会员 page, a shell),
+    that question is a lookup across the deployment: counted against the user's hourly limit and
+    recorded, whatever the answer (member empty when the person was not registered)."""
     number, check = _checked_id(id_number)
     _check_union(union)
     card = card_number.strip().upper()
@@ -140,7 +142,7 @@ def member_create(
     if not card:
         member.card_number = card_number_issue(join_year=join_date.year)
     try:
-        with transaction.atomic():
+        with transaction.atomic(), acting_user(user):
             member.save()
     except IntegrityError as exc:  # a concurrent registration of the same person
         raise MemberAlreadyRegistered(member_by_id_number(number)) from exc
@@ -151,22 +153,19 @@ EDITABLE_FIELDS = ("real_name", "ethnicity", "education", "political_status", "m
 
 
 @transaction.atomic
-def member_update(*, member: Member, **fields) -> Member:
-    """Correct a member's details. The ID number, card and join date are not edited here."""
+def member_update(*, user, member: Member, **fields) -> Member:
+    """Correct a member's details. The ID number, card and join date are not edited here, nor
+    the union and the status (a transfer or archiving changes them)."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ApplicationError(f"这些字段不能在此修改：{', '.join(sorted(unknown))}")
-    changed = [name for name, value in fields.items() if getattr(member, name) != value]
-    for name in changed:
-        setattr(member, name, value if not isinstance(value := fields[name], str) else value.strip())
-    if changed:
-        member.full_clean()
-        member.save(update_fields=[*changed, "updated_at"])
+    data = {name: value.strip() if isinstance(value, str) else value for name, value in fields.items()}
+    member, _changed = model_update(instance=member, fields=list(EDITABLE_FIELDS), data=data, user=user)
     return member
 
 
 @transaction.atomic
-def member_archive(*, member: Member, status: str, left_on: datetime.date, reason: str) -> Member:
+def member_archive(*, user, member: Member, status: str, left_on: datetime.date, reason: str) -> Member:
     """Left, removed or deceased: the record stays, with the date and the reason."""
     if status not in ARCHIVED_STATUSES:
         raise ValidationError({"status": "请选择：离会、除名或去世。"})
@@ -177,9 +176,11 @@ def member_archive(*, member: Member, status: str, left_on: datetime.date, reaso
         raise ApplicationError("会籍接转尚未办结，不能归档。")
     member.status, member.left_on, member.leave_reason = status, left_on, reason.strip()
     # The date's range and "not before joining" are the model's rules (validators, clean()). A
-    # malformed mobile kept from an older row must not stop the archiving: it is not changed here.
+    # malformed mobile kept from an older row must not stop the archiving: it is not changed
+    # here, which is why this is not model_update (its full_clean checks every field).
     member.full_clean(exclude=["mobile"])
-    member.save(update_fields=["status", "left_on", "leave_reason", "updated_at"])
+    with acting_user(user):
+        member.save(update_fields=["status", "left_on", "leave_reason", "updated_at"])
     return member
 
 
@@ -187,7 +188,8 @@ def member_reveal_id_number(*, user, member: Member) -> str:
     """The whole ID number, for a user with the permission; every reveal is recorded."""
     if not user.has_perm("members.reveal_id_number"):
         raise ApplicationError("您没有查看完整身份证号码的权限。")
-    IdNumberReveal.objects.create(member=member, user=user)
+    with acting_user(user):
+        IdNumberReveal.objects.create(member=member, user=user)
     return member.id_number
 
 
@@ -293,14 +295,15 @@ def transfer_request(*, user, member: Member, to_union: OrgUnit, reason: str, re
         direction=TransferDirection.PULL if receiving_side else TransferDirection.RELEASE,
     )
     transfer.full_clean()
-    transfer.save()
-    if _same_township(member.union, to_union):
-        _settle(transfer, user=user, note="同一乡镇内自动接收")
-    elif receiving_side and user_oversees_union(user, member.union):
-        _settle(transfer, user=user, note="转入方办理（同时主管转出工会）")
-    else:
-        member.status = MemberStatus.TRANSFERRING
-        member.save(update_fields=["status", "updated_at"])
+    with acting_user(user):
+        transfer.save()
+        if _same_township(member.union, to_union):
+            _settle(transfer, user=user, note="同一乡镇内自动接收")
+        elif receiving_side and user_oversees_union(user, member.union):
+            _settle(transfer, user=user, note="转入方办理（同时主管转出工会）")
+        else:
+            member.status = MemberStatus.TRANSFERRING
+            member.save(update_fields=["status", "updated_at"])
     _notify_transfer(transfer)
     return transfer
 
@@ -357,7 +360,8 @@ def transfer_accept(*, user, transfer: MembershipTransfer, note: str = "") -> Me
         raise ApplicationError("该接转已经办结。")
     _refuse_undecidable(user, transfer)
     transfer.member = Member.objects.select_for_update().get(pk=transfer.member_id)
-    _settle(transfer, user=user, note=note.strip())
+    with acting_user(user):
+        _settle(transfer, user=user, note=note.strip())
     _notify_transfer(transfer)
     return transfer
 
@@ -375,11 +379,12 @@ def transfer_reject(*, user, transfer: MembershipTransfer, note: str) -> Members
         raise ApplicationError("该接转已经办结。")
     _refuse_undecidable(user, transfer)
     member = Member.objects.select_for_update().get(pk=transfer.member_id)
-    member.status = MemberStatus.ACTIVE
-    member.save(update_fields=["status", "updated_at"])
-    transfer.status = TransferStatus.REJECTED
-    transfer.decided_by, transfer.decided_at, transfer.decision_note = user, timezone.now(), note.strip()
-    transfer.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "updated_at"])
+    with acting_user(user):
+        member.status = MemberStatus.ACTIVE
+        member.save(update_fields=["status", "updated_at"])
+        transfer.status = TransferStatus.REJECTED
+        transfer.decided_by, transfer.decided_at, transfer.decision_note = user, timezone.now(), note.strip()
+        transfer.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "updated_at"])
     _notify_transfer(transfer)
     return transfer
 
@@ -398,13 +403,14 @@ def transfer_may_cancel(user, transfer: MembershipTransfer) -> bool:
 
 def _withdraw(transfer: MembershipTransfer, *, user, note: str) -> None:
     member = Member.objects.select_for_update().get(pk=transfer.member_id)
-    if member.status == MemberStatus.TRANSFERRING:
-        member.status = MemberStatus.ACTIVE
-        member.save(update_fields=["status", "updated_at"])
-    transfer.member = member
-    transfer.status = TransferStatus.CANCELLED
-    transfer.decided_by, transfer.decided_at, transfer.decision_note = user, timezone.now(), note
-    transfer.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "updated_at"])
+    with acting_user(user):  # None: the expiry, the system's own job
+        if member.status == MemberStatus.TRANSFERRING:
+            member.status = MemberStatus.ACTIVE
+            member.save(update_fields=["status", "updated_at"])
+        transfer.member = member
+        transfer.status = TransferStatus.CANCELLED
+        transfer.decided_by, transfer.decided_at, transfer.decision_note = user, timezone.now(), note
+        transfer.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "updated_at"])
     _notify_transfer(transfer)
 
 
@@ -453,11 +459,19 @@ def transfer_expire_requests(*, now=None) -> list[int]:
     return expired
 
 
-def _township_staff_of(unit: OrgUnit):
-    from django.contrib.auth import get_user_model
+# Who in a township is told about a transfer: its staff who handle transfers.
+TRANSFER_NOTIFY_PERMISSION = "members.change_membershiptransfer"
 
+
+def _township_staff_of(unit: OrgUnit):
+    """The township of `unit` (itself if it is one), its users who handle transfers."""
     township_path = unit.path[: -OrgUnit.steplen] if unit.kind != OrgUnitKind.TOWNSHIP else unit.path
-    return get_user_model().objects.filter(is_active=True, org_unit__path=township_path)
+    township = OrgUnit.objects.filter(path=township_path).values("pk")
+    return [
+        user
+        for users in user_list_to_notify(perm=TRANSFER_NOTIFY_PERMISSION, unit_ids=township).values()
+        for user in users
+    ]
 
 
 def _notify_transfer(transfer: MembershipTransfer) -> None:

@@ -123,7 +123,7 @@ class MemberUpdateView(ScopedPermissionMixin, ServiceFormMixin, UpdateView):
     context_object_name = "member"
 
     def save(self, form):
-        return services.member_update(member=self.get_object(), **form.cleaned_data)
+        return services.member_update(user=self.request.user, member=self.get_object(), **form.cleaned_data)
 
 
 class MemberActionMixin(ScopedPermissionMixin):
@@ -146,7 +146,7 @@ class MemberArchiveView(MemberActionMixin, ServiceFormMixin, FormView):
     success_message = gettext_lazy("Archived. The record and its history are kept.")
 
     def save(self, form):
-        return services.member_archive(member=self.member, **form.cleaned_data)
+        return services.member_archive(user=self.request.user, member=self.member, **form.cleaned_data)
 
 
 class MemberRevealView(MemberActionMixin, View):

@@ -29,7 +29,12 @@ def test_the_longest_possible_username_still_logs_in(client, roles, county_tree)
     from apps.accounts.services import user_create
 
     user = user_create(
-        username="u" * 150, password=PASSWORD, real_name="长用户名", org_unit=county_tree["county"], role=COUNTY_STAFF
+        user=None,
+        username="u" * 150,
+        password=PASSWORD,
+        real_name="长用户名",
+        org_unit=county_tree["county"],
+        role=COUNTY_STAFF,
     )
     response = client.post(reverse("login"), {"username": "u" * 150, "password": PASSWORD})
     assert response.status_code == 302

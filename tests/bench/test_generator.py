@@ -132,6 +132,7 @@ def _valid_id(first17="32072219900101123"):
 def test_a_member_the_generator_did_not_write_is_real_data(dataset):
     union = OrgUnit.objects.filter(members__isnull=False).first()
     member_create(
+        user=None,
         union=union,
         real_name="张三",
         id_number=_valid_id(),

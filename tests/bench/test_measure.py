@@ -34,6 +34,7 @@ def add_rows(county_tree, register, start, count):  # noqa: F811
     for serial in range(start, start + count):
         union = county_tree["union_a"] if serial % 2 else county_tree["union_b"]
         member_create(
+            user=None,
             union=union,
             real_name=f"张{serial}",
             id_number=make_id(serial=f"{serial:03d}"),

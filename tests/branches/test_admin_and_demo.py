@@ -89,6 +89,7 @@ def test_member_and_complaint_admin_show_no_whole_id_or_complainant(admin_client
     from tests.members.conftest import make_id
 
     member = member_create(
+        user=None,
         union=county_tree["union_a"],
         real_name="陈桂",
         id_number=make_id(),

@@ -84,7 +84,7 @@ class TestSweep:
             title="职代会",
         )
         for kind in ("women", "fund_audit", "mediation"):
-            subcommittee_add(union=rhythm["union"], kind=kind, established_on=datetime.date(2021, 9, 1))
+            subcommittee_add(user=None, union=rhythm["union"], kind=kind, established_on=datetime.date(2021, 9, 1))
         compliance_reminders_send(today=datetime.date(2026, 7, 1))
         assert titles(chair_a) == ["白塔化工建材厂工会本届任期将于 2026-08-31 届满"]
 

@@ -68,12 +68,12 @@ class TestElection:
     def test_the_service_refuses_it_before_computing_the_end(self, county_tree):
         for term_start in (YEAR_9999, YEAR_1):
             with pytest.raises(ValidationError) as caught:
-                union_new_term(union=county_tree["union_a"], term_start=term_start, term_years=5)
+                union_new_term(user=None, union=county_tree["union_a"], term_start=term_start, term_years=5)
             assert "日期不合理" in caught.value.message_dict["term_start"][0]
 
     def test_an_election_a_few_months_ahead_is_fine(self, county_tree):
         start = today() + datetime.timedelta(days=90)
-        union = union_new_term(union=county_tree["union_a"], term_start=start, term_years=5)
+        union = union_new_term(user=None, union=county_tree["union_a"], term_start=start, term_years=5)
         assert union.term_end > start
 
 
@@ -163,9 +163,10 @@ SERVICE_CASES = {
         term_years=5,
     ),
     "subcommittee_add.established_on": lambda ctx, day: subcommittee_add(
-        union=ctx["tree"]["union_a"], kind="women", established_on=day
+        user=None, union=ctx["tree"]["union_a"], kind="women", established_on=day
     ),
     "officer_add.term_start": lambda ctx, day: officer_add(
+        user=None,
         union=ctx["tree"]["union_a"],
         name="李某",
         position="chair",
@@ -173,13 +174,18 @@ SERVICE_CASES = {
         term_end=datetime.date(2030, 12, 31),
     ),
     "officer_add.term_end": lambda ctx, day: officer_add(
-        union=ctx["tree"]["union_a"], name="李某", position="chair", term_start=datetime.date(2026, 1, 1), term_end=day
+        user=None,
+        union=ctx["tree"]["union_a"],
+        name="李某",
+        position="chair",
+        term_start=datetime.date(2026, 1, 1),
+        term_end=day,
     ),
     "meeting_record.held_on": lambda ctx, day: meeting_record(
         user=ctx["chair"], org_unit=ctx["tree"]["a"], kind="joint_meeting", held_on=day, title="联席会议"
     ),
     "union_new_term.term_start": lambda ctx, day: union_new_term(
-        union=ctx["tree"]["union_a"], term_start=day, term_years=3
+        user=None, union=ctx["tree"]["union_a"], term_start=day, term_years=3
     ),
 }
 
@@ -212,15 +218,20 @@ def test_the_rating_service_refuses_implausible_years(chair_a, county_tree):
 def one_of_each(chair_a, county_tree, factory_a):
     union = county_tree["union_a"]
     start = datetime.date(2026, 1, 1)
-    union_new_term(union=union, term_start=start, term_years=5)
+    union_new_term(user=None, union=union, term_start=start, term_years=5)
     OrgUnit.objects.filter(pk=union.pk).update(founded_on=start)
     return {
         "user": chair_a,
         OrgUnit: union.pk,
         Enterprise: factory_a.pk,
-        SubCommittee: subcommittee_add(union=union, kind="women", established_on=start).pk,
+        SubCommittee: subcommittee_add(user=None, union=union, kind="women", established_on=start).pk,
         Officer: officer_add(
-            union=union, name="李某", position="chair", term_start=start, term_end=datetime.date(2030, 12, 31)
+            user=None,
+            union=union,
+            name="李某",
+            position="chair",
+            term_start=start,
+            term_end=datetime.date(2030, 12, 31),
         ).pk,
         Meeting: meeting_record(
             user=chair_a, org_unit=county_tree["a"], kind="joint_meeting", held_on=start, title="联席会议"

@@ -87,7 +87,7 @@ class TestUnions:
             )
 
     def test_a_joint_union_covers_several(self, chair_a, county_tree):
-        joint = orgunit_create(parent=county_tree["a"], name="白塔埠镇联合工会", kind="joint")
+        joint = orgunit_create(user=None, parent=county_tree["a"], name="白塔埠镇联合工会", kind="joint")
         register(chair_a, county_tree["a"], union=joint)
         register(chair_a, county_tree["a"], name="第二家", credit_code=demo_credit_code(902), union=joint)
         assert Enterprise.objects.filter(union=joint).count() == 2
@@ -103,7 +103,7 @@ def test_formation_rate_counts_enterprises_of_25_or_more(chair_a, county_user, c
     register(chair_a, county_tree["a"], name="无工会", credit_code=demo_credit_code(902), employee_count=25)
     register(chair_a, county_tree["a"], name="太小", credit_code=demo_credit_code(903), employee_count=24)
     gone = register(chair_a, county_tree["a"], name="已注销", credit_code=demo_credit_code(904), employee_count=50)
-    enterprise_archive(enterprise=gone, reason="企业注销")
+    enterprise_archive(user=None, enterprise=gone, reason="企业注销")
     rows = {r["township"].name: r for r in formation_rate_by_township(user=county_user)}
     assert (rows["白塔埠镇总工会"]["unionised"], rows["白塔埠镇总工会"]["total"]) == (1, 2)
     assert rows["白塔埠镇总工会"]["rate"] == 0.5

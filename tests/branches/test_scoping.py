@@ -66,16 +66,16 @@ def test_subtree_query_costs_the_same_at_any_depth_and_size(roles, django_assert
     from apps.accounts.services import user_create
     from apps.branches.services import orgunit_create
 
-    province = orgunit_create(parent=None, name="江苏省总工会", kind="province")
-    city = orgunit_create(parent=province, name="连云港市总工会", kind="city")
-    county = orgunit_create(parent=city, name="东海县总工会", kind="county")
+    province = orgunit_create(user=None, parent=None, name="江苏省总工会", kind="province")
+    city = orgunit_create(user=None, parent=province, name="连云港市总工会", kind="city")
+    county = orgunit_create(user=None, parent=city, name="东海县总工会", kind="county")
     for t in range(5):
-        township = orgunit_create(parent=county, name=f"乡镇{t}", kind="township")
+        township = orgunit_create(user=None, parent=county, name=f"乡镇{t}", kind="township")
         for u in range(4):
-            orgunit_create(parent=township, name=f"乡镇{t}企业{u}", kind="enterprise")
+            orgunit_create(user=None, parent=township, name=f"乡镇{t}企业{u}", kind="enterprise")
     expected = {province: 28, city: 27, county: 26}
     for level, unit in enumerate((province, city, county)):
-        user = user_create(username=f"u{level}", password="x", org_unit=unit, role=COUNTY_STAFF)
+        user = user_create(user=None, username=f"u{level}", password="x", org_unit=unit, role=COUNTY_STAFF)
         user = type(user).objects.get(pk=user.pk)
         with django_assert_num_queries(2):  # the user's org unit, then one subtree query
             units = list(orgunit_list(user=user))

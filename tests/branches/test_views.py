@@ -40,7 +40,7 @@ def test_list_query_count_does_not_grow_with_rows(
     client_for, county_user, county_tree, extra_units, django_assert_max_num_queries
 ):
     for i in range(extra_units):
-        orgunit_create(parent=county_tree["a"], name=f"企业{i:04d}工会", kind="enterprise")
+        orgunit_create(user=None, parent=county_tree["a"], name=f"企业{i:04d}工会", kind="enterprise")
     client = client_for(county_user)
     client.get(reverse("overview:home"))  # warm the session
     with django_assert_max_num_queries(10):
@@ -51,7 +51,7 @@ def test_list_query_count_does_not_grow_with_rows(
 @pytest.mark.django_db
 def test_detail_query_count_is_fixed(client_for, county_user, county_tree, django_assert_max_num_queries):
     for i in range(30):
-        orgunit_create(parent=county_tree["a"], name=f"企业{i:04d}工会", kind="enterprise")
+        orgunit_create(user=None, parent=county_tree["a"], name=f"企业{i:04d}工会", kind="enterprise")
     client = client_for(county_user)
     client.get(reverse("overview:home"))  # warm the session
     with django_assert_max_num_queries(12):

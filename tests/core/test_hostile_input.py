@@ -192,6 +192,7 @@ def world(county_user, chair_a, chair_b, county_tree):
     )
     members_a = add_members(county_tree["union_a"], 3, surname="陈")
     member_b = member_create(
+        user=None,
         union=county_tree["union_b"],
         real_name="李明",
         id_number=make_id(serial="900"),

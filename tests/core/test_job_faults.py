@@ -521,6 +521,7 @@ def test_with_redis_down_a_request_that_notifies_many_users_answers_at_once(
     staff = 15
     for serial in range(staff):
         user_create(
+            user=None,
             username=f"staff_a{serial}",
             password="test-pass-2026",
             email=f"staff_a{serial}@example.org",
@@ -528,6 +529,7 @@ def test_with_redis_down_a_request_that_notifies_many_users_answers_at_once(
             role=TOWNSHIP_STAFF,
         )
     member_create(
+        user=None,
         union=county_tree["union_a"],
         real_name="陈桂",
         id_number=member_id(),

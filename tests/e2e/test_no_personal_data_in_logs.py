@@ -72,7 +72,11 @@ def portal(tmp_path, county_user, county_tree):
 
     members = [
         member_create(
-            union=county_tree["union_a"], join_date=datetime.date(2021, 3, 1), employment_form="regular", **person
+            user=None,
+            union=county_tree["union_a"],
+            join_date=datetime.date(2021, 3, 1),
+            employment_form="regular",
+            **person,
         )
         for person in PEOPLE
     ]

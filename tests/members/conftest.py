@@ -18,6 +18,7 @@ def add_members(union, count, *, surname="张", join_date=datetime.date(2020, 1,
     """`count` regular members of `union`, named surname + serial, with valid distinct ID numbers."""
     return [
         member_create(
+            user=None,
             union=union,
             real_name=f"{surname}{serial}",
             id_number=make_id(serial=f"{serial:03d}"),
@@ -31,13 +32,14 @@ def add_members(union, count, *, surname="张", join_date=datetime.date(2020, 1,
 @pytest.fixture
 def unions(county_tree):
     """Two unions in township A, one in township B."""
-    a2 = orgunit_create(parent=county_tree["a"], name="白塔埠镇联合工会", kind="joint")
+    a2 = orgunit_create(user=None, parent=county_tree["a"], name="白塔埠镇联合工会", kind="joint")
     return {"a1": county_tree["union_a"], "a2": a2, "b1": county_tree["union_b"]}
 
 
 @pytest.fixture
 def member_a(unions):
     return member_create(
+        user=None,
         union=unions["a1"],
         real_name="陈桂",
         id_number=make_id(),

@@ -50,6 +50,7 @@ class TestMember:
     def test_the_same_person_cannot_join_twice(self, member_a, unions):
         with pytest.raises(MemberAlreadyRegistered) as raised:
             member_create(
+                user=None,
                 union=unions["b1"],
                 real_name="陈桂",
                 id_number=make_id(),
@@ -72,6 +73,7 @@ class TestMember:
     def test_bad_id_is_refused_in_chinese_and_nothing_saved(self, unions, raw, message):
         with pytest.raises(ValidationError, match=message):
             member_create(
+                user=None,
                 union=unions["a1"],
                 real_name="某人",
                 id_number=raw,
@@ -83,6 +85,7 @@ class TestMember:
     def test_a_member_joins_a_grassroots_union_only(self, county_tree):
         with pytest.raises(ValidationError, match="基层工会"):
             member_create(
+                user=None,
                 union=county_tree["a"],
                 real_name="某人",
                 id_number=make_id(),
@@ -92,8 +95,10 @@ class TestMember:
 
     def test_archiving_keeps_the_record_with_date_and_reason(self, member_a):
         with pytest.raises(ValidationError):
-            member_archive(member=member_a, status="left", left_on=datetime.date(2026, 1, 1), reason=" ")
-        member = member_archive(member=member_a, status="left", left_on=datetime.date(2026, 1, 1), reason="离职")
+            member_archive(user=None, member=member_a, status="left", left_on=datetime.date(2026, 1, 1), reason=" ")
+        member = member_archive(
+            user=None, member=member_a, status="left", left_on=datetime.date(2026, 1, 1), reason="离职"
+        )
         assert member.status == "left" and Member.objects.filter(pk=member.pk).exists()
         with pytest.raises(IntegrityError):
             Member.objects.filter(pk=member.pk).update(left_on=None)

@@ -120,7 +120,7 @@ class TestTransferInRequest:
         if state == "transferring":
             transfer_request(user=chair_a, member=member_a, to_union=unions["b1"], reason="调入新单位")
         else:
-            member_archive(member=member_a, status="left", left_on=datetime.date(2024, 1, 1), reason="调离")
+            member_archive(user=None, member=member_a, status="left", left_on=datetime.date(2024, 1, 1), reason="调离")
         with pytest.raises(ApplicationError) as caught:
             _pull(chair_b, unions)
         assert caught.value.message == TRANSFER_IN_BLOCKED
@@ -247,6 +247,7 @@ class TestOfferOnNewMember:
     @pytest.fixture
     def member_b(self, unions):
         return member_create(
+            user=None,
             union=unions["b1"],
             real_name="平明会员",
             id_number=make_id(serial="456"),
@@ -460,7 +461,7 @@ class TestTransferWithdrawAndExpiry:
         assert Notification.objects.filter(recipient=chair_a, title__contains="已撤回").exists()
         with pytest.raises(ApplicationError, match="已经办结"):
             transfer_cancel(user=chair_b, transfer=transfer)
-        member_archive(member=member_a, status="left", left_on=datetime.date(2026, 1, 1), reason="离职")
+        member_archive(user=None, member=member_a, status="left", left_on=datetime.date(2026, 1, 1), reason="离职")
 
     def test_the_county_withdraws_any(self, member_a, unions, chair_b, county_user):
         from apps.members.services import transfer_cancel
@@ -525,6 +526,7 @@ class TestTransferWithdrawAndExpiry:
 
 def member_b_of(unions):
     return member_create(
+        user=None,
         union=unions["a1"],
         real_name="赵六",
         id_number=make_id(serial="611"),

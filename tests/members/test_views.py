@@ -19,6 +19,7 @@ from .conftest import make_id
 @pytest.fixture
 def member_b(unions):
     return member_create(
+        user=None,
         union=unions["b1"],
         real_name="平明会员",
         id_number=make_id(serial="456"),

@@ -21,6 +21,7 @@ def counted(county_tree, register):  # noqa: F811
         [(county_tree["union_a"], True), (county_tree["union_a"], False), (county_tree["union_b"], False)]
     ):
         member_create(
+            user=None,
             union=union,
             real_name=f"李{serial}",
             id_number=make_id(serial=f"{serial:03d}"),
@@ -73,7 +74,7 @@ def test_home_page_costs_the_same_with_many_townships(counted, client_for, count
     with django_assert_num_queries(11):  # with the to-dos and rates: tests/overview/test_home_registries.py
         small = client.get(reverse("overview:home"))
     for index in range(30):
-        orgunit_create(parent=counted["county"], name=f"新镇{index}", kind="township")
+        orgunit_create(user=None, parent=counted["county"], name=f"新镇{index}", kind="township")
     unit_summaries_refresh()
     with django_assert_num_queries(11):
         big = client.get(reverse("overview:home"))

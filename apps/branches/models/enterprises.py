@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -107,6 +108,14 @@ class Enterprise(BaseModel):
 
     def get_absolute_url(self):
         return reverse("branches:enterprise_detail", kwargs={"pk": self.pk})
+
+    def clean(self):
+        # The covering union is a grassroots union of the enterprise's own township. (That an
+        # enterprise union covers one enterprise only, and no archived union is chosen, are
+        # enterprise_register's / enterprise_update's: they look at other rows, under a lock.)
+        if self.union_id is not None and self.township_id is not None:
+            if not self.union.path.startswith(self.township.path) or not self.union.is_grassroots:
+                raise ValidationError({"union": "所选工会不属于该企业所在乡镇的基层工会。"}, code="union_elsewhere")
 
     @property
     def is_unionised(self):

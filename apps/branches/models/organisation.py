@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +12,7 @@ from apps.core.dates import plausible_date_constraint
 from apps.core.history import audited
 from apps.core.models import BaseModel
 
-from ..choices import MeetingKind, OfficerPosition, RatingTitle, SubCommitteeKind
+from ..choices import TOWNSHIP_MEETING_KINDS, MeetingKind, OfficerPosition, OrgUnitKind, RatingTitle, SubCommitteeKind
 from .dates import ESTABLISHED_RANGE, HELD_RANGE, RATING_YEARS, TERM_END_RANGE, TERM_START_RANGE
 from .enterprises import Enterprise
 from .orgunits import OrgUnit
@@ -46,6 +47,12 @@ class SubCommittee(BaseModel):
 
     def __str__(self):
         return f"{self.union} · {self.get_kind_display()}"
+
+    def clean(self):
+        if self.union_id is not None and not self.union.is_grassroots:
+            raise ValidationError(
+                {"union": "只有基层工会设立女职工委员会、经费审查委员会和劳动争议调解委员会。"}, code="not_grassroots"
+            )
 
 
 @audited()
@@ -82,6 +89,10 @@ class Officer(BaseModel):
 
     def __str__(self):
         return f"{self.name}（{self.get_position_display()}）"
+
+    def clean(self):
+        if self.term_start and self.term_end and self.term_end <= self.term_start:
+            raise ValidationError({"term_end": "任期结束日期必须晚于开始日期。"}, code="term_end_before_start")
 
 
 @audited()
@@ -137,6 +148,22 @@ class Meeting(BaseModel):
 
     def __str__(self):
         return f"{self.held_on} {self.title}"
+
+    def clean(self):
+        """Who holds which kind of meeting, and a workers' congress in one of the unit's enterprises."""
+        errors = {}
+        if self.kind in TOWNSHIP_MEETING_KINDS and self.org_unit_id and self.org_unit.kind != OrgUnitKind.TOWNSHIP:
+            errors["kind"] = "乡镇工会大会和党政工联席会议由乡镇（街道）工会召开。"
+        if self.kind == MeetingKind.WORKERS_CONGRESS:
+            if self.enterprise_id is None:
+                errors["enterprise"] = "职工代表大会在企业召开，请选择企业。"
+            elif self.org_unit_id and (
+                not self.enterprise.township.path.startswith(self.org_unit.path)
+                and self.enterprise.union_id != self.org_unit_id
+            ):
+                errors["enterprise"] = "所选企业不属于该工会。"
+        if errors:
+            raise ValidationError(errors)
 
 
 @audited()

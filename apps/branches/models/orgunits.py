@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -8,8 +9,23 @@ from apps.core.dates import plausible_date_constraint
 from apps.core.history import audited
 from apps.core.models import BaseModel
 
-from ..choices import GRASSROOTS_KINDS, TERM_YEARS_CHOICES, FormationForm, OrgUnitKind, UnionStatus
+from ..choices import (
+    COMMITTEE_REQUIRED_FROM_MEMBERS,
+    GRASSROOTS_KINDS,
+    TERM_YEARS_CHOICES,
+    FormationForm,
+    OrgUnitKind,
+    UnionStatus,
+)
 from .dates import FOUNDED_RANGE, RECORDED_RANGE, TERM_END_RANGE, TERM_START_RANGE
+
+
+def formation_form_problem(*, declared_members: int | None, formation_form: str) -> str | None:
+    """工会法 art. 13: a grassroots union of 25 or more members elects a committee (else why not)."""
+    if declared_members is not None and declared_members >= COMMITTEE_REQUIRED_FROM_MEMBERS:
+        if formation_form != FormationForm.COMMITTEE:
+            return "会员 25 人以上的基层工会应当建立工会委员会（工会法第十三条）。"
+    return None
 
 
 @audited()
@@ -118,6 +134,12 @@ class OrgUnit(MP_Node, BaseModel):
 
     def get_absolute_url(self):
         return reverse("branches:orgunit_detail", kwargs={"pk": self.pk})
+
+    def clean(self):
+        if self.is_grassroots:
+            problem = formation_form_problem(declared_members=self.declared_members, formation_form=self.formation_form)
+            if problem:
+                raise ValidationError({"formation_form": problem}, code="committee_required")
 
     @property
     def is_grassroots(self):

@@ -2,7 +2,7 @@
 
 from .enterprises import enterprise_archive, enterprise_register, enterprise_update
 from .meetings import meeting_record, rating_record
-from .orgunits import ALLOWED_CHILD_KINDS, orgunit_create, orgunit_update
+from .orgunits import ALLOWED_CHILD_KINDS, CORRECTABLE_FIELDS, orgunit_create, orgunit_update
 from .reminders import compliance_reminders_send
 from .unions import (
     officer_add,
@@ -10,6 +10,8 @@ from .unions import (
     term_end_for,
     union_approve,
     union_archive,
+    union_decision_refusal,
+    union_may_decide,
     union_new_term,
     union_register,
     union_reject,
@@ -17,6 +19,7 @@ from .unions import (
 
 __all__ = [
     "ALLOWED_CHILD_KINDS",
+    "CORRECTABLE_FIELDS",
     "compliance_reminders_send",
     "enterprise_archive",
     "enterprise_register",
@@ -30,6 +33,8 @@ __all__ = [
     "term_end_for",
     "union_approve",
     "union_archive",
+    "union_decision_refusal",
+    "union_may_decide",
     "union_new_term",
     "union_register",
     "union_reject",

@@ -2,6 +2,9 @@
 
 from django.db import transaction
 
+from apps.core.history import acting_user
+from apps.core.services import model_update
+
 from ..choices import OrgUnitKind
 from ..models import OrgUnit
 
@@ -33,8 +36,8 @@ def _credit_code_checked(*, user, credit_code: str, confirm_pilot_code: bool, ex
     return code, checksum_ok
 
 
-def _union_checked(*, union, township, enterprise_pk=None):
-    """A union must sit in the enterprise's township; a single-enterprise union covers one."""
+def _union_checked(*, union, enterprise_pk=None):
+    """An archived union covers nothing new; a single-enterprise union covers one."""
     from django.core.exceptions import ValidationError
 
     from ..models import Enterprise
@@ -42,8 +45,7 @@ def _union_checked(*, union, township, enterprise_pk=None):
     if union is None:
         return
     union = OrgUnit.objects.select_for_update().get(pk=union.pk)  # serialise concurrent assignments
-    if not union.path.startswith(township.path) or not union.is_grassroots:
-        raise ValidationError({"union": "所选工会不属于该企业所在乡镇的基层工会。"})
+    # In the enterprise's township and grassroots: Enterprise.clean() (the row's own rule).
     if union.archived_at is not None:
         raise ValidationError({"union": "所选工会已归档或未获批准，不能覆盖企业。"})
     if union.kind == OrgUnitKind.ENTERPRISE:
@@ -73,7 +75,7 @@ def enterprise_register(
     from ..models import Enterprise
 
     code, checksum_ok = _credit_code_checked(user=user, credit_code=credit_code, confirm_pilot_code=confirm_pilot_code)
-    _union_checked(union=union, township=township)
+    _union_checked(union=union)
     enterprise = Enterprise(
         name=name.strip(),
         credit_code=code,
@@ -89,43 +91,72 @@ def enterprise_register(
         enterprise.credit_code_confirmed_by = user
         enterprise.credit_code_confirmed_at = timezone.now()
     enterprise.full_clean()
-    enterprise.save()
+    with acting_user(user):
+        enterprise.save()
     return enterprise
+
+
+# What enterprise_update changes; the credit code's confirmation is derived, the archiving is
+# enterprise_archive's.
+UPDATABLE_FIELDS = (
+    "name",
+    "credit_code",
+    "ownership",
+    "is_county_direct",
+    "township",
+    "employee_count",
+    "has_workers_congress",
+    "union",
+)
 
 
 @transaction.atomic
 def enterprise_update(*, user, enterprise, confirm_pilot_code: bool = False, **fields):
+    from django.core.exceptions import ValidationError
     from django.utils import timezone
 
     from ..validators import normalize_credit_code
 
-    new_code = normalize_credit_code(fields.pop("credit_code", enterprise.credit_code))
+    unknown = set(fields) - set(UPDATABLE_FIELDS)
+    if unknown:
+        raise ValidationError(f"这些字段不能在此修改：{', '.join(sorted(unknown))}")
+    data = dict(fields)
+    if "name" in data:
+        data["name"] = data["name"].strip()
+    new_code = normalize_credit_code(data.pop("credit_code", enterprise.credit_code))
     if new_code != enterprise.credit_code:
         code, checksum_ok = _credit_code_checked(
             user=user, credit_code=new_code, confirm_pilot_code=confirm_pilot_code, exclude_pk=enterprise.pk
         )
-        enterprise.credit_code = code
-        enterprise.credit_code_checksum_ok = checksum_ok
-        enterprise.credit_code_confirmed_by = None if checksum_ok else user
-        enterprise.credit_code_confirmed_at = None if checksum_ok else timezone.now()
-    township = fields.get("township", enterprise.township)
-    _union_checked(union=fields.get("union", enterprise.union), township=township, enterprise_pk=enterprise.pk)
-    for name, value in fields.items():
-        setattr(enterprise, name, value)
-    enterprise.full_clean()
-    enterprise.save()
+        data.update(
+            credit_code=code,
+            credit_code_checksum_ok=checksum_ok,
+            credit_code_confirmed_by=None if checksum_ok else user,
+            credit_code_confirmed_at=None if checksum_ok else timezone.now(),
+        )
+    _union_checked(union=data.get("union", enterprise.union), enterprise_pk=enterprise.pk)
+    fields_written = [
+        *UPDATABLE_FIELDS,
+        "credit_code_checksum_ok",
+        "credit_code_confirmed_by",
+        "credit_code_confirmed_at",
+    ]
+    enterprise, _changed = model_update(instance=enterprise, fields=fields_written, data=data, user=user)
     return enterprise
 
 
 @transaction.atomic
-def enterprise_archive(*, enterprise, reason: str):
+def enterprise_archive(*, user, enterprise, reason: str):
     """Enterprises are archived (closed, moved away), never deleted: their history stays."""
     from django.core.exceptions import ValidationError
     from django.utils import timezone
 
     if not reason.strip():
         raise ValidationError({"archive_reason": "请填写归档原因（如：企业注销、迁出本县）。"})
-    enterprise.archived_at = timezone.now()
-    enterprise.archive_reason = reason.strip()
-    enterprise.save(update_fields=["archived_at", "archive_reason", "updated_at"])
+    enterprise, _changed = model_update(
+        instance=enterprise,
+        fields=["archived_at", "archive_reason"],
+        data={"archived_at": timezone.now(), "archive_reason": reason.strip()},
+        user=user,
+    )
     return enterprise

@@ -6,7 +6,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from ..choices import TOWNSHIP_MEETING_KINDS, MeetingKind, OrgUnitKind
+from apps.core.errors import ApplicationError
+from apps.core.history import acting_user
+
+from ..choices import MeetingKind
 from ..models import Enterprise, Meeting, OrgUnit, Rating
 
 
@@ -22,18 +25,9 @@ def meeting_record(
     attendees: int | None = None,
     notes: str = "",
 ) -> Meeting:
-    errors = {}
     if held_on > timezone.localdate() + datetime.timedelta(days=1):
-        errors["held_on"] = "会议日期不能晚于今天：请在会议召开后再登记。"
-    if kind in TOWNSHIP_MEETING_KINDS and org_unit.kind != OrgUnitKind.TOWNSHIP:
-        errors["kind"] = "乡镇工会大会和党政工联席会议由乡镇（街道）工会召开。"
-    if kind == MeetingKind.WORKERS_CONGRESS:
-        if enterprise is None:
-            errors["enterprise"] = "职工代表大会在企业召开，请选择企业。"
-        elif not enterprise.township.path.startswith(org_unit.path) and enterprise.union_id != org_unit.pk:
-            errors["enterprise"] = "所选企业不属于该工会。"
-    if errors:
-        raise ValidationError(errors)
+        raise ValidationError({"held_on": "会议日期不能晚于今天：请在会议召开后再登记。"})
+    # Who holds which kind, and the congress's enterprise: Meeting.clean() (full_clean below).
     meeting = Meeting(
         org_unit=org_unit,
         kind=kind,
@@ -45,17 +39,22 @@ def meeting_record(
         recorded_by=user,
     )
     meeting.full_clean()
-    meeting.save()
+    with acting_user(user):
+        meeting.save()
     return meeting
 
 
 @transaction.atomic
 def rating_record(*, user, org_unit: OrgUnit, title: str, year: int, checklist: str) -> Rating:
+    """A title awarded to `org_unit`, by the level above (never by the unit itself)."""
+    if user is not None and user.org_unit_id == org_unit.pk:
+        raise ApplicationError("称号由上级工会评定，不能为本单位记录称号。")
     if not checklist.strip():
         raise ValidationError({"checklist": "请填写评定依据（逐条列出达到的标准）。"})
     if Rating.objects.filter(org_unit=org_unit, title=title, year=year).exists():
         raise ValidationError({"title": "该组织本年度已记录此称号。"})
     rating = Rating(org_unit=org_unit, title=title, year=year, checklist=checklist.strip(), awarded_by=user)
     rating.full_clean()
-    rating.save()
+    with acting_user(user):
+        rating.save()
     return rating

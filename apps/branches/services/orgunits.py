@@ -3,6 +3,8 @@
 from django.db import transaction
 
 from apps.core.errors import ApplicationError
+from apps.core.history import acting_user
+from apps.core.services import model_update
 
 from ..choices import GRASSROOTS_KINDS, OrgUnitKind
 from ..models import OrgUnit
@@ -15,9 +17,23 @@ ALLOWED_CHILD_KINDS = {
     OrgUnitKind.TOWNSHIP: set(GRASSROOTS_KINDS),
 }
 
+# What may be corrected on a unit (the portal's edit page, Django admin). The approval status,
+# the archiving and the unit's place in the tree each belong to their own workflow.
+CORRECTABLE_FIELDS = (
+    "name",
+    "code",
+    "is_active",
+    "formation_form",
+    "declared_members",
+    "founded_on",
+    "term_years",
+    "term_start",
+    "term_end",
+)
+
 
 @transaction.atomic
-def orgunit_create(*, parent: OrgUnit | None, name: str, kind: str, code: str = "") -> OrgUnit:
+def orgunit_create(*, user, parent: OrgUnit | None, name: str, kind: str, code: str = "") -> OrgUnit:
     """Add a unit under `parent` (a new root when parent is None)."""
     if parent is not None and kind not in ALLOWED_CHILD_KINDS.get(parent.kind, set()):
         raise ApplicationError(
@@ -25,18 +41,18 @@ def orgunit_create(*, parent: OrgUnit | None, name: str, kind: str, code: str = 
         )
     unit = OrgUnit(name=name, kind=kind, code=code)
     unit.full_clean(exclude=["path", "depth", "numchild"])
-    if parent is None:
-        return OrgUnit.objects.add_root(instance=unit)
-    # Lock the parent row: treebeard derives the new path from the parent's last child.
-    parent = OrgUnit.objects.select_for_update().get(pk=parent.pk)
-    return OrgUnit.objects.add_child(parent, instance=unit)
+    with acting_user(user):
+        if parent is None:
+            return OrgUnit.objects.add_root(instance=unit)
+        # Lock the parent row: treebeard derives the new path from the parent's last child.
+        parent = OrgUnit.objects.select_for_update().get(pk=parent.pk)
+        return OrgUnit.objects.add_child(parent, instance=unit)
 
 
-@transaction.atomic
-def orgunit_update(*, unit: OrgUnit, name: str, code: str, is_active: bool) -> OrgUnit:
-    unit.name = name
-    unit.code = code
-    unit.is_active = is_active
-    unit.full_clean(exclude=["path", "depth", "numchild"])
-    unit.save(update_fields=["name", "code", "is_active", "updated_at"])
+def orgunit_update(*, user, unit: OrgUnit, **fields) -> OrgUnit:
+    """Correct a unit's details (CORRECTABLE_FIELDS); only what changed is written."""
+    unknown = set(fields) - set(CORRECTABLE_FIELDS)
+    if unknown:
+        raise ApplicationError(f"这些字段不能在此修改：{', '.join(sorted(unknown))}")
+    unit, _changed = model_update(instance=unit, fields=list(CORRECTABLE_FIELDS), data=fields, user=user)
     return unit

@@ -15,12 +15,11 @@ the five-minute sweep sends them in the morning, not at midnight.
 
 import datetime
 
-from django.contrib.auth import get_user_model
 from django.db.models import CharField, DateTimeField, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from apps.accounts.roles import GRASSROOTS_OFFICER, ROLE_NAMES, TOWNSHIP_STAFF
+from apps.accounts.selectors import user_list_to_notify
 from apps.core.milestones import Message, Milestone, milestones_sweep
 from apps.core.models import NotificationLevel
 
@@ -29,6 +28,10 @@ from ..models import Enterprise, OrgUnit
 
 REMINDER_DAY_STARTS = datetime.time(7, 30)
 KINDS = ("branches:joint_meeting", "branches:workers_congress", "branches:subcommittees", "branches:term_end")
+
+# Who at a township or a union is reminded: its staff and officers, whoever sees the unit
+# (township staff and grassroots officers hold it through their roles).
+REMINDER_PERMISSION = "branches.view_orgunit"
 
 
 def reminder_day(now: datetime.datetime) -> datetime.date:
@@ -66,16 +69,7 @@ def _staff_by_unit(run):
     unit_ids |= {e.union_id for e in findings.enterprises_without_congress if e.union_id}
     unit_ids |= {u.pk for u in [*findings.unions_missing_subcommittees, *findings.terms_ending]}
     unit_ids |= set(run.memo(_parent_ids, run).values())
-    users = (
-        get_user_model()
-        .objects.filter(is_active=True, org_unit_id__in=unit_ids - {None})
-        .filter(groups__name__in=[ROLE_NAMES[TOWNSHIP_STAFF], ROLE_NAMES[GRASSROOTS_OFFICER]])
-        .distinct()
-    )
-    by_unit = {}
-    for user in users:
-        by_unit.setdefault(user.org_unit_id, []).append(user)
-    return by_unit
+    return user_list_to_notify(perm=REMINDER_PERMISSION, unit_ids=unit_ids - {None})
 
 
 def compliance_reminder_recipients(unit_ids, run) -> list:

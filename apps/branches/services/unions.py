@@ -8,15 +8,16 @@ from django.utils import timezone
 
 from apps.core.dates import check_plausible
 from apps.core.errors import ApplicationError
+from apps.core.history import acting_user
+from apps.core.services import model_update
 
 from ..choices import (
-    COMMITTEE_REQUIRED_FROM_MEMBERS,
     GRASSROOTS_KINDS,
-    FormationForm,
     OrgUnitKind,
     UnionStatus,
 )
 from ..models import Enterprise, Officer, OrgUnit, SubCommittee
+from ..models.orgunits import formation_form_problem
 from .orgunits import orgunit_create
 
 # Kinds of union that may cover more than one enterprise.
@@ -34,9 +35,10 @@ def term_end_for(start: datetime.date, years: int) -> datetime.date:
 
 def _check_formation(*, kind, formation_form, declared_members, enterprises):
     errors = {}
-    if declared_members is not None and declared_members >= COMMITTEE_REQUIRED_FROM_MEMBERS:
-        if formation_form != FormationForm.COMMITTEE:
-            errors["formation_form"] = "会员 25 人以上的基层工会应当建立工会委员会（工会法第十三条）。"
+    # The row's own rule (OrgUnit.clean), asked here too so one answer names every problem.
+    problem = formation_form_problem(declared_members=declared_members, formation_form=formation_form)
+    if problem:
+        errors["formation_form"] = problem
     if kind in MULTI_ENTERPRISE_KINDS:
         if not enterprises:
             errors["enterprises"] = "联合工会、区域性或行业性工会至少要覆盖一家企业，请选择所覆盖的企业。"
@@ -77,7 +79,7 @@ def union_register(
             raise ValidationError({"enterprises": f"“{enterprise.name}”已有工会，不能重复建会。"})
         if enterprise.archived_at is not None:
             raise ValidationError({"enterprises": f"“{enterprise.name}”已归档。"})
-    union = orgunit_create(parent=township, name=name, kind=kind)
+    union = orgunit_create(user=user, parent=township, name=name, kind=kind)
     union.status = UnionStatus.PENDING
     union.formation_form = formation_form
     union.declared_members = declared_members
@@ -86,28 +88,47 @@ def union_register(
     union.term_start = founded_on
     union.term_end = term_end_for(founded_on, term_years)
     union.full_clean(exclude=["path", "depth", "numchild"])
-    union.save()
-    Enterprise.objects.filter(pk__in=[e.pk for e in locked]).update(union=union, updated_at=timezone.now())
+    with acting_user(user):
+        union.save()
+        Enterprise.objects.filter(pk__in=[e.pk for e in locked]).update(union=union, updated_at=timezone.now())
     return union
 
 
-def _check_may_decide(*, user, union: OrgUnit):
+def union_decision_refusal(*, user, union: OrgUnit) -> str | None:
+    """Why `user` may not approve or reject `union` now, or None when they may.
+
+    The one rule: the service refuses with this message, and the union's page shows its
+    approve / reject buttons only when there is none.
+    """
     if not user.has_perm("branches.approve_union"):
-        raise ApplicationError("只有上级工会（县总工会）可以审批新建工会。")
+        return "只有上级工会（县总工会）可以审批新建工会。"
     if user.org_unit_id == union.pk or (user.org_unit and not union.path.startswith(user.org_unit.path)):
-        raise ApplicationError("只能审批本级以下的工会。")
+        return "只能审批本级以下的工会。"
     if union.status != UnionStatus.PENDING:
-        raise ApplicationError("该工会不在待审批状态。")
+        return "该工会不在待审批状态。"
+    return None
+
+
+def union_may_decide(*, user, union: OrgUnit) -> bool:
+    return union_decision_refusal(user=user, union=union) is None
+
+
+def _check_may_decide(*, user, union: OrgUnit):
+    refusal = union_decision_refusal(user=user, union=union)
+    if refusal:
+        raise ApplicationError(refusal)
 
 
 @transaction.atomic
 def union_approve(*, user, union: OrgUnit) -> OrgUnit:
     union = OrgUnit.objects.select_for_update().get(pk=union.pk)
     _check_may_decide(user=user, union=union)
-    union.status = UnionStatus.APPROVED
-    union.approved_by = user
-    union.approved_at = timezone.now()
-    union.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
+    union, _changed = model_update(
+        instance=union,
+        fields=["status", "approved_by", "approved_at"],
+        data={"status": UnionStatus.APPROVED, "approved_by": user, "approved_at": timezone.now()},
+        user=user,
+    )
     return union
 
 
@@ -118,62 +139,64 @@ def union_reject(*, user, union: OrgUnit, reason: str) -> OrgUnit:
         raise ValidationError({"reason": "请填写不予批准的理由。"})
     union = OrgUnit.objects.select_for_update().get(pk=union.pk)
     _check_may_decide(user=user, union=union)
-    union.status = UnionStatus.REJECTED
-    union.is_active = False
-    union.archived_at = timezone.now()
-    union.archive_reason = reason.strip()
-    union.save(update_fields=["status", "is_active", "archived_at", "archive_reason", "updated_at"])
-    Enterprise.objects.filter(union=union).update(union=None, updated_at=timezone.now())
+    data = {
+        "status": UnionStatus.REJECTED,
+        "is_active": False,
+        "archived_at": timezone.now(),
+        "archive_reason": reason.strip(),
+    }
+    union, _changed = model_update(instance=union, fields=list(data), data=data, user=user)
+    with acting_user(user):
+        Enterprise.objects.filter(union=union).update(union=None, updated_at=timezone.now())
     return union
 
 
 @transaction.atomic
-def union_archive(*, union: OrgUnit, reason: str) -> OrgUnit:
+def union_archive(*, user, union: OrgUnit, reason: str) -> OrgUnit:
     """A dissolved union is archived, never deleted; its history, officers and meetings stay."""
     if not union.is_grassroots:
         raise ApplicationError("只能归档基层工会。")
     if not reason.strip():
         raise ValidationError({"reason": "请填写归档原因（如：企业注销、撤销工会）。"})
     union = OrgUnit.objects.select_for_update().get(pk=union.pk)
-    union.is_active = False
-    union.archived_at = timezone.now()
-    union.archive_reason = reason.strip()
-    union.save(update_fields=["is_active", "archived_at", "archive_reason", "updated_at"])
-    Enterprise.objects.filter(union=union).update(union=None, updated_at=timezone.now())
+    data = {"is_active": False, "archived_at": timezone.now(), "archive_reason": reason.strip()}
+    union, _changed = model_update(instance=union, fields=list(data), data=data, user=user)
+    with acting_user(user):
+        Enterprise.objects.filter(union=union).update(union=None, updated_at=timezone.now())
     return union
 
 
 @transaction.atomic
-def union_new_term(*, union: OrgUnit, term_start: datetime.date, term_years: int) -> OrgUnit:
+def union_new_term(*, user, union: OrgUnit, term_start: datetime.date, term_years: int) -> OrgUnit:
     """Record an election (换届): the next term of 3 or 5 years."""
     if term_years not in (3, 5):
         raise ValidationError({"term_years": "基层工会每届任期为三年或者五年。"})
     check_plausible(OrgUnit, term_start=term_start)  # 9999-12-31 would overflow the term's end
-    union.term_years = term_years
-    union.term_start = term_start
-    union.term_end = term_end_for(term_start, term_years)
-    union.full_clean(exclude=["path", "depth", "numchild"])
-    union.save(update_fields=["term_years", "term_start", "term_end", "updated_at"])
+    data = {"term_years": term_years, "term_start": term_start, "term_end": term_end_for(term_start, term_years)}
+    union, _changed = model_update(instance=union, fields=list(data), data=data, user=user)
     return union
 
 
 @transaction.atomic
-def subcommittee_add(*, union: OrgUnit, kind: str, established_on: datetime.date, head_name: str = "") -> SubCommittee:
-    if not union.is_grassroots:
-        raise ApplicationError("只有基层工会设立女职工委员会、经费审查委员会和劳动争议调解委员会。")
+def subcommittee_add(
+    *, user, union: OrgUnit, kind: str, established_on: datetime.date, head_name: str = ""
+) -> SubCommittee:
+    # Only on a grassroots union: SubCommittee.clean() (full_clean below).
     if established_on > timezone.localdate():
         raise ValidationError({"established_on": "设立日期不能晚于今天。"})
     if SubCommittee.objects.filter(union=union, kind=kind).exists():
         raise ValidationError({"kind": "该工会已设立此委员会。"})
     subcommittee = SubCommittee(union=union, kind=kind, established_on=established_on, head_name=head_name.strip())
     subcommittee.full_clean()
-    subcommittee.save()
+    with acting_user(user):
+        subcommittee.save()
     return subcommittee
 
 
 @transaction.atomic
 def officer_add(
     *,
+    user,
     union: OrgUnit,
     name: str,
     position: str,
@@ -182,8 +205,7 @@ def officer_add(
     concurrent_post: str = "",
 ) -> Officer:
     check_plausible(Officer, term_start=term_start, term_end=term_end)  # a year 1 is not "before"
-    if term_end <= term_start:
-        raise ValidationError({"term_end": "任期结束日期必须晚于开始日期。"})
+    # The term ends after it starts: Officer.clean() (full_clean below).
     officer = Officer(
         union=union,
         name=name.strip(),
@@ -193,5 +215,6 @@ def officer_add(
         concurrent_post=concurrent_post.strip(),
     )
     officer.full_clean()
-    officer.save()
+    with acting_user(user):
+        officer.save()
     return officer
