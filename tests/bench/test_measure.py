@@ -73,7 +73,12 @@ def test_every_page_as_every_role_within_the_query_budget_at_any_size(users, adm
         (r.name, r.role): r
         for r in measure.measure_pages(users=users, admin_user=admin, repeats=1, log=lambda *_: None)
     }
-    assert small.keys() == big.keys()
+    add_rows(county_tree, register, 64, 60)
+    bigger = {
+        (r.name, r.role): r
+        for r in measure.measure_pages(users=users, admin_user=admin, repeats=1, log=lambda *_: None)
+    }
+    assert small.keys() == big.keys() == bigger.keys()
     names = {name for name, _role in small}
     assert {
         "dashboard",
@@ -96,7 +101,9 @@ def test_every_page_as_every_role_within_the_query_budget_at_any_size(users, adm
         if result.kind in {"baseline", "admin"}:
             continue
         assert result.queries <= MAX_QUERIES, key
-        assert result.queries == small[key].queries, key
+        assert result.queries == bigger[key].queries, key
+        # A first page that is not full is its own count (apps.core.pagination): one query fewer.
+        assert result.queries - small[key].queries in ({0, 1} if result.kind in {"list", "search"} else {0}), key
         assert result.baseline_ratio is not None and result.baseline_ratio > 0
 
 
