@@ -58,6 +58,8 @@ class CappedCountPaginator(Paginator):
             self.__dict__["count"] = min(found, self.count_cap)  # the cached_property's value
             if self.count_is_capped:
                 rows = rows[: self.count_cap]
+        else:
+            self.count  # noqa: B018 - counted now, as before: count_is_capped is read before count
         return self._get_page(rows, 1, self)
 
 

@@ -46,6 +46,10 @@ def test_member_list_says_more_than_instead_of_counting(monkeypatch, client_for,
     page = client.get("/members/").content.decode()
     assert "超过 2 条" in page
     assert "4 条" not in page
+    # A full first page (one row a page) is counted before the page says how many there are.
+    page = client.get("/members/?per_page=1").content.decode()
+    assert "超过 2 条" in page
+    assert "共 2 条" not in page
 
 
 def test_page_links_keep_the_filters():
