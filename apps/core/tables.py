@@ -1,6 +1,7 @@
 """django-tables2 tuned for the portal's lists."""
 
 import functools
+import html
 import inspect
 
 import django_tables2 as tables
@@ -179,7 +180,7 @@ def _cell_html(value, context) -> str:
     if isinstance(value, SafeData):
         return str(value)
     if type(value) is str and context.autoescape:
-        return escape(value)
+        return html.escape(value)  # what django.utils.html.escape does, without its lazy-string wrapper
     return render_value_in_context(value, context)
 
 
