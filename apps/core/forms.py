@@ -87,6 +87,11 @@ def _add_crispy_classes(widget, classes: str) -> None:
 # written out in Python: a <select> renders a template per option, the status filter's five
 # options cost more than the select around them.
 _INPUT_TEMPLATE = "django/forms/widgets/input.html"
+# Templates that are `{% include "django/forms/widgets/input.html" %}` and nothing else.
+_INPUT_TEMPLATES = {_INPUT_TEMPLATE} | {
+    f"django/forms/widgets/{name}.html"
+    for name in ("text", "date", "datetime", "time", "number", "email", "url", "tel", "search", "password", "color")
+}
 _SELECT_TEMPLATE = "django/forms/widgets/select.html"
 _OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
 
@@ -98,7 +103,7 @@ def widget_html(field) -> str:
     widget = field.field.widget
     template = getattr(widget, "template_name", None)
     if (
-        template not in (_INPUT_TEMPLATE, _SELECT_TEMPLATE)
+        (template not in _INPUT_TEMPLATES and template != _SELECT_TEMPLATE)
         or type(widget).render is not forms.Widget.render
         or type(widget)._render is not forms.Widget._render
         or type(field.form.renderer) is not DjangoTemplates
@@ -110,7 +115,7 @@ def widget_html(field) -> str:
     if field.auto_id and "id" not in widget.attrs:
         attrs.setdefault("id", field.auto_id)
     context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
-    if template == _INPUT_TEMPLATE:
+    if template in _INPUT_TEMPLATES:
         value = "" if context["value"] is None else format_html(' value="{}"', _stringformat(context["value"]))
         return format_html(
             '<input type="{}" name="{}"{}{}>', context["type"], context["name"], value, _attrs_html(context["attrs"])

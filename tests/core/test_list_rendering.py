@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 import django_tables2 as tables
 import pytest
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+from django import forms
 from django.db import connection
 from django.template import Context
 from django.template.base import render_value_in_context
@@ -168,3 +169,27 @@ def test_a_first_page_that_is_not_full_is_its_own_count(portal_data, django_asse
     with django_assert_num_queries(2):  # any other page is counted first, as before
         paginator = CappedCountPaginator(members, 2)
         assert [m.pk for m in paginator.page(3).object_list] == [last]
+
+
+class EveryInput(forms.Form):
+    """Django's input widgets, bound and unbound, with attributes that must be escaped or left bare."""
+
+    text = forms.CharField(required=False, widget=forms.TextInput(attrs={"placeholder": 'x"<', "disabled": True}))
+    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    number = forms.IntegerField(min_value=1)
+    email = forms.EmailField()
+    secret = forms.CharField(widget=forms.PasswordInput)
+    url = forms.URLField()
+    at = forms.DateTimeField()
+    time = forms.TimeField()
+    choice = forms.ChoiceField(choices=[("a", "甲<"), ("b", "乙")], required=False)
+    grouped = forms.ChoiceField(choices=[("组", [("x", "X")]), ("y", "Y")])
+
+
+@pytest.mark.parametrize(
+    "data",
+    [None, {"text": "<b>'\"", "day": "2020-01-01", "number": "0", "email": "a@b", "secret": "s", "choice": "b"}],
+)
+def test_input_and_select_widgets_read_as_django_renders_them(data):
+    for field in EveryInput(data):
+        assert widget_html(field) == str(field), field.name
