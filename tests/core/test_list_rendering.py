@@ -179,7 +179,7 @@ class EveryInput(forms.Form):
     number = forms.IntegerField(min_value=1)
     email = forms.EmailField()
     secret = forms.CharField(widget=forms.PasswordInput)
-    url = forms.URLField()
+    url = forms.URLField(assume_scheme="https")
     at = forms.DateTimeField()
     time = forms.TimeField()
     choice = forms.ChoiceField(choices=[("a", "甲<"), ("b", "乙")], required=False)
@@ -193,3 +193,23 @@ class EveryInput(forms.Form):
 def test_input_and_select_widgets_read_as_django_renders_them(data):
     for field in EveryInput(data):
         assert widget_html(field) == str(field), field.name
+
+
+@pytest.mark.parametrize("query", [{}, {"sort": "-join_date", "status": "active", "q": "张&<"}, {"sort": "union"}])
+def test_header_cells_read_as_django_tables2_renders_them(portal_data, county_user, rf, query):
+    from django.template import RequestContext, Template
+
+    request = rf.get("/members/", query)
+    request.user = county_user
+    table = MemberTable(member_list(user=county_user))
+    tables.RequestConfig(request, paginate={"per_page": 50, "paginator_class": CappedCountPaginator}).configure(table)
+
+    def thead(template_name):
+        html = Template("{% load django_tables2 %}{% render_table table " + f'"{template_name}"' + " %}").render(
+            RequestContext(request, {"table": table})
+        )
+        return markup(html[html.index("<thead") : html.index("</thead>")])
+
+    ours, theirs = thead("includes/table.html"), thead("django_tables2/bootstrap5.html")
+    assert ours == theirs
+    assert ("start", "th", (("class", "orderable"), ("scope", "col"))) in ours

@@ -3,7 +3,7 @@ from django.utils.safestring import mark_safe
 
 from apps.core.forms import filter_field as filter_field_html
 from apps.core.panels import render_panels
-from apps.core.tables import table_rows
+from apps.core.tables import table_header_cells, table_rows
 
 register = template.Library()
 
@@ -31,3 +31,9 @@ def table_rows_tag(context, table):
 def filter_field_tag(field):
     """A filter form's field as crispy's `as_crispy_field` renders it (see apps.core.forms.filter_field)."""
     return filter_field_html(field)
+
+
+@register.simple_tag(takes_context=True, name="table_header_cells")
+def table_header_cells_tag(context, table):
+    """The header cells of a django-tables2 table (see apps.core.tables.table_header_cells)."""
+    return table_header_cells(table, context)
