@@ -60,6 +60,12 @@ class PageResult:
     queries: int
     bytes: int
     baseline_ratio: float | None = None
+    # The floor (and, for a list, Django admin's change list of the same model) requested in
+    # turn with the page, one request each per round: a machine busy with something else slows
+    # all of them alike, so the ratios hold where absolute times drift.
+    floor_p50_ms: float | None = None
+    admin_p50_ms: float | None = None
+    admin_ratio: float | None = None
     samples_ms: list[float] = field(default_factory=list, repr=False)
 
 
@@ -84,18 +90,33 @@ def count_queries(client: Client, url: str) -> tuple[int, int, int]:
     return response.status_code, len(captured.captured_queries), size
 
 
-def measure_page(client: Client, spec: PageSpec, repeats: int = DEFAULT_REPEATS) -> PageResult:
+def _timed_get(client: Client, url: str) -> float:
+    started = time.perf_counter()
+    response = client.get(url)
+    _body_length(response)  # a streamed body is produced while it is read: count that time
+    return (time.perf_counter() - started) * 1000
+
+
+def measure_page(
+    client: Client, spec: PageSpec, repeats: int = DEFAULT_REPEATS, *, floor=None, admin=None
+) -> PageResult:
+    """Time `spec`; `floor` and `admin` are (client, url) pairs requested in turn with it."""
     repeats = spec.repeats or repeats
     url = client.post(spec.url, spec.post)["Location"] if spec.post is not None else spec.url
+    partners = {name: pair for name, pair in (("floor", floor), ("admin", admin)) if pair is not None}
     for _ in range(WARMUP):
         _body_length(client.get(url))
+        for other_client, other_url in partners.values():
+            _body_length(other_client.get(other_url))
     status, queries, size = count_queries(client, url)
     samples = []
+    partner_samples = {name: [] for name in partners}
     for _ in range(repeats):
-        started = time.perf_counter()
-        response = client.get(url)
-        _body_length(response)  # a streamed body is produced while it is read: count that time
-        samples.append((time.perf_counter() - started) * 1000)
+        samples.append(_timed_get(client, url))
+        for name, (other_client, other_url) in partners.items():
+            partner_samples[name].append(_timed_get(other_client, other_url))
+    p50 = statistics.median(samples)
+    paired = {name: statistics.median(values) for name, values in partner_samples.items()}
     return PageResult(
         name=spec.name,
         role=spec.role,
@@ -107,6 +128,10 @@ def measure_page(client: Client, spec: PageSpec, repeats: int = DEFAULT_REPEATS)
         p95_ms=round(percentile(samples, 0.95), 2),
         queries=queries,
         bytes=size,
+        baseline_ratio=round(p50 / paired["floor"], 2) if paired.get("floor") else None,
+        floor_p50_ms=round(paired["floor"], 2) if "floor" in paired else None,
+        admin_p50_ms=round(paired["admin"], 2) if "admin" in paired else None,
+        admin_ratio=round(p50 / paired["admin"], 2) if paired.get("admin") else None,
         samples_ms=[round(s, 2) for s in samples],
     )
 
@@ -183,32 +208,55 @@ def page_specs(users: dict) -> list[PageSpec]:
     return specs
 
 
+BASELINE_ROWS = (1, LIST_ROWS)
+
+# Django admin's change list (100 rows a page, as superuser) of the model each list shows.
+ADMIN_CHANGELISTS = {
+    "member list": ("admin member changelist", "admin:members_member_changelist"),
+    "union list": ("admin union changelist", "admin:branches_orgunit_changelist"),
+    "enterprise list": ("admin enterprise changelist", "admin:branches_enterprise_changelist"),
+    "complaint list (by urgency)": ("admin complaint changelist", "admin:complaints_complaint_changelist"),
+}
+ADMIN_ROWS = 100
+
+
 def reference_specs(baseline_role: str) -> list[PageSpec]:
-    """The floors: the bare view at each row count the pages use, and Django admin's member list."""
+    """The floors: the bare view at each row count the pages use, and Django admin's change lists."""
     specs = [
-        PageSpec(f"baseline ({rows} rows)", baseline_role, baseline_url(rows), rows, "baseline") for rows in (1, 50)
+        PageSpec(f"baseline ({rows} rows)", baseline_role, baseline_url(rows), rows, "baseline")
+        for rows in BASELINE_ROWS
     ]
-    specs.append(PageSpec("admin member changelist", "admin", reverse("admin:members_member_changelist"), 100, "admin"))
+    specs += [PageSpec(name, "admin", reverse(url), ADMIN_ROWS, "admin") for name, url in ADMIN_CHANGELISTS.values()]
     return specs
 
 
+def floor_rows(rows: int) -> int:
+    """The baseline row count nearest to what a page renders."""
+    return min(BASELINE_ROWS, key=lambda n: abs(n - max(rows, 1)))
+
+
 def with_ratios(results: list[PageResult], baselines: dict[int, float]) -> list[PageResult]:
-    """Each page's p50 over the baseline's p50 for the nearest row count the baseline measured."""
+    """A ratio for pages measured without a paired floor: p50 over the separately measured baseline."""
     for result in results:
-        if result.kind == "baseline" or not baselines:
+        if result.kind == "baseline" or not baselines or result.baseline_ratio is not None:
             continue
-        rows = min(baselines, key=lambda n: abs(n - max(result.rows, 1)))
-        result.baseline_ratio = round(result.p50_ms / baselines[rows], 2) if baselines[rows] else None
+        floor = baselines.get(floor_rows(result.rows))
+        result.baseline_ratio = round(result.p50_ms / floor, 2) if floor else None
     return results
 
 
 def measure_pages(*, users: dict, admin_user, repeats: int = DEFAULT_REPEATS, only=None, log=print) -> list[PageResult]:
+    """The floors on their own, then every page with its floor (and admin list) requested in turn with it.
+
+    The baseline runs as the first role, so its menu and session cost what the pages' do.
+    """
     results = []
     baselines = {}
     clients = {role: client_for(user) for role, user in users.items()}
     clients["admin"] = client_for(admin_user)
-    # The baseline runs as the first role, so its menu and session cost what the pages' do.
-    for spec in reference_specs(next(iter(users))):
+    floor_role = next(iter(users))
+    references = {spec.name: spec for spec in reference_specs(floor_role)}
+    for spec in references.values():
         result = measure_page(clients[spec.role], spec, repeats)
         if spec.kind == "baseline":
             baselines[spec.rows] = result.p50_ms
@@ -218,7 +266,13 @@ def measure_pages(*, users: dict, admin_user, repeats: int = DEFAULT_REPEATS, on
     for spec in page_specs(users):
         if only and spec.name not in only:
             continue
-        result = measure_page(clients[spec.role], spec, repeats)
+        floor = None
+        if spec.kind != "export":  # an export is compared with nothing: it is a file, not a page
+            floor = (clients[floor_role], baseline_url(floor_rows(spec.rows)))
+        admin = None
+        if spec.name in ADMIN_CHANGELISTS:
+            admin = (clients["admin"], references[ADMIN_CHANGELISTS[spec.name][0]].url)
+        result = measure_page(clients[spec.role], spec, repeats, floor=floor, admin=admin)
         results.append(result)
         log(_line(result))
     return with_ratios(results, baselines)
@@ -380,15 +434,19 @@ def write_results(document: dict, path: Path) -> None:
     path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
 
 
-HEADER = f"{'page':<32} {'role':<20} {'p50 ms':>8} {'p95 ms':>8} {'queries':>7} {'KiB':>8} {'×base':>6}"
+HEADER = f"{'page':<32} {'role':<20} {'p50 ms':>8} {'p95 ms':>8} {'queries':>7} {'KiB':>8} {'×base':>6} {'×admin':>6}"
+
+
+def _ratio(value) -> str:
+    return f"{value:.2f}" if value is not None else "–"
 
 
 def _line(result: PageResult) -> str:
-    ratio = f"{result.baseline_ratio:.1f}" if result.baseline_ratio is not None else "–"
     flag = "" if result.status == 200 else f"  HTTP {result.status}"
     return (
         f"{result.name:<32} {result.role:<20} {result.p50_ms:>8.1f} {result.p95_ms:>8.1f} "
-        f"{result.queries:>7} {result.bytes / 1024:>8.1f} {ratio:>6}{flag}"
+        f"{result.queries:>7} {result.bytes / 1024:>8.1f} {_ratio(result.baseline_ratio):>6} "
+        f"{_ratio(result.admin_ratio):>6}{flag}"
     )
 
 
@@ -398,14 +456,13 @@ def table(pages: list[PageResult]) -> str:
 
 def markdown_table(document: dict) -> str:
     lines = [
-        "| page | role | p50 ms | p95 ms | queries | KiB | × baseline |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "| page | role | p50 ms | p95 ms | queries | KiB | × base | × admin |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for page in document["pages"]:
-        ratio = f"{page['baseline_ratio']:.1f}" if page.get("baseline_ratio") is not None else "–"
         lines.append(
             f"| {page['name']} | {page['role']} | {page['p50_ms']:.1f} | {page['p95_ms']:.1f} | {page['queries']} "
-            f"| {page['bytes'] / 1024:.1f} | {ratio} |"
+            f"| {page['bytes'] / 1024:.1f} | {_ratio(page.get('baseline_ratio'))} | {_ratio(page.get('admin_ratio'))} |"
         )
     return "\n".join(lines)
 

@@ -1,5 +1,8 @@
 """View plumbing shared by every app."""
 
+import functools
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
@@ -142,3 +145,32 @@ class ScopedListView(PrivateSearchMixin, ScopedPermissionMixin, SingleTableMixin
         if "township" in filterset_class.base_filters:
             kwargs["user"] = self.request.user
         return kwargs
+
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        for field in filterset.form.fields.values():
+            if isinstance(field, forms.ModelChoiceField) and not issubclass(field.iterator, ListedChoicesMixin):
+                field.iterator = listed_choices(field.iterator)
+                field.widget.choices = field.choices
+        return filterset
+
+
+class ListedChoicesMixin(forms.models.ModelChoiceIterator):
+    """A filter's model choices read with one ordinary query.
+
+    Django reads them with QuerySet.iterator(), which on PostgreSQL is a server-side cursor:
+    DECLARE, FETCH and CLOSE, three round trips for the twenty townships or hundred unions a
+    filter offers. The list of choices is as small as the filters keep it (one township's unions).
+    """
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+@functools.cache
+def listed_choices(iterator_class):
+    """`iterator_class` (Django's or django-filter's ModelChoiceIterator) reading its choices as a list."""
+    return type(f"Listed{iterator_class.__name__}", (iterator_class, ListedChoicesMixin), {})

@@ -42,6 +42,33 @@ class CappedCountPaginator(Paginator):
 
     count_is_capped = False
 
+    def page(self, number):
+        """The first page is read before anything is counted: when it is not full, its rows are the count.
+
+        A search that finds one member, or a union's short list, then runs one query instead of
+        two (for a name search the count was a second trigram search); a full first page is
+        counted as before, and its rows are read once either way.
+        """
+        if "count" in self.__dict__ or self.orphans or not self.allow_empty_first_page or not _is_first(number):
+            return super().page(number)
+        rows = self.object_list[: self.per_page]
+        found = len(rows)
+        if found < self.per_page:
+            self.count_is_capped = found > self.count_cap
+            self.__dict__["count"] = min(found, self.count_cap)  # the cached_property's value
+            if self.count_is_capped:
+                rows = rows[: self.count_cap]
+        else:
+            self.count  # noqa: B018 - counted now, as before: count_is_capped is read before count
+        return self._get_page(rows, 1, self)
+
+
+def _is_first(number) -> bool:
+    try:
+        return int(number) == 1
+    except (TypeError, ValueError):
+        return False
+
 
 def _plausible_per_page(per_page, default: int) -> int:
     try:

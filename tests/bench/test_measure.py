@@ -74,7 +74,12 @@ def test_every_page_as_every_role_within_the_query_budget_at_any_size(users, adm
         (r.name, r.role): r
         for r in measure.measure_pages(users=users, admin_user=admin, repeats=1, log=lambda *_: None)
     }
-    assert small.keys() == big.keys()
+    add_rows(county_tree, register, 64, 60)
+    bigger = {
+        (r.name, r.role): r
+        for r in measure.measure_pages(users=users, admin_user=admin, repeats=1, log=lambda *_: None)
+    }
+    assert small.keys() == big.keys() == bigger.keys()
     names = {name for name, _role in small}
     assert {
         "dashboard",
@@ -96,8 +101,14 @@ def test_every_page_as_every_role_within_the_query_budget_at_any_size(users, adm
         assert result.status == 200, key
         if result.kind in {"baseline", "admin"}:
             continue
-        assert result.queries <= MAX_QUERIES, key
-        assert result.queries == small[key].queries, key
+        sizes = (small[key].queries, result.queries, bigger[key].queries)
+        assert max(sizes) <= MAX_QUERIES, key
+        if result.kind in {"list", "search"}:
+            # A first page that is not full is its own count (apps.core.pagination): one query fewer
+            # until the page fills; never more as the table grows.
+            assert sizes[0] <= sizes[1] <= sizes[2] <= sizes[0] + 1, (key, sizes)
+        else:
+            assert sizes[0] == sizes[1] == sizes[2], (key, sizes)
         assert result.baseline_ratio is not None and result.baseline_ratio > 0
 
 

@@ -1,7 +1,9 @@
 from django import template
 from django.utils.safestring import mark_safe
 
+from apps.core.forms import filter_field as filter_field_html
 from apps.core.panels import render_panels
+from apps.core.tables import table_header_cells, table_rows
 
 register = template.Library()
 
@@ -17,3 +19,21 @@ def panels(context, slot, obj):
 def lookup(mapping, key):
     """mapping[key] in a template, for tables whose first column varies."""
     return mapping.get(key, "") if hasattr(mapping, "get") else ""
+
+
+@register.simple_tag(takes_context=True, name="table_rows")
+def table_rows_tag(context, table):
+    """The rows of a django-tables2 table's page (see apps.core.tables.table_rows)."""
+    return table_rows(table, context)
+
+
+@register.simple_tag(name="filter_field")
+def filter_field_tag(field):
+    """A filter form's field as crispy's `as_crispy_field` renders it (see apps.core.forms.filter_field)."""
+    return filter_field_html(field)
+
+
+@register.simple_tag(takes_context=True, name="table_header_cells")
+def table_header_cells_tag(context, table):
+    """The header cells of a django-tables2 table (see apps.core.tables.table_header_cells)."""
+    return table_header_cells(table, context)
