@@ -65,6 +65,7 @@ class UserFactory(ServiceFactory):
 
     @classmethod
     def _create(cls, model_class, **kwargs):
+        kwargs.setdefault("user", None)  # made by the test set-up, not by a user
         return user_create(**kwargs)
 
 
@@ -81,6 +82,7 @@ class OrgUnitFactory(ServiceFactory):
     def _create(cls, model_class, **kwargs):
         from apps.branches.services import orgunit_create
 
+        kwargs.setdefault("user", None)  # made by the test set-up, not by a user
         return orgunit_create(**kwargs)
 
 
@@ -148,6 +150,7 @@ class SubCommitteeFactory(ServiceFactory):
     def _create(cls, model_class, **kwargs):
         from apps.branches.services import subcommittee_add
 
+        kwargs.setdefault("user", None)  # made by the test set-up, not by a user
         return subcommittee_add(**kwargs)
 
 
@@ -165,6 +168,7 @@ class OfficerFactory(ServiceFactory):
     def _create(cls, model_class, **kwargs):
         from apps.branches.services import officer_add
 
+        kwargs.setdefault("user", None)  # made by the test set-up, not by a user
         return officer_add(**kwargs)
 
 
@@ -218,6 +222,7 @@ class MemberFactory(ServiceFactory):
     def _create(cls, model_class, **kwargs):
         from apps.members.services import member_create
 
+        kwargs.setdefault("user", None)  # made by the test set-up, not by a user
         return member_create(**kwargs)
 
 

@@ -104,6 +104,22 @@ def page(route_name, kind, may, **options):
     return Route(route_name, kind, may, url_kwargs=None, other_township=False, **options)
 
 
+def search(route_name, may, term="", **options):
+    """An autocomplete endpoint: the term is posted (never in the URL), the answer is JSON.
+    Which rows it offers each role is checked in the app's test_autocomplete.py."""
+    return Route(
+        route_name,
+        "list",
+        may,
+        methods=("post",),
+        data=lambda world, obj: {"q": term},
+        url_kwargs=None,
+        other_township=False,
+        post_success=200,
+        **options,
+    )
+
+
 @dataclass(frozen=True)
 class Case:
     route: Route

@@ -3,24 +3,15 @@ area who may handle complaints. Staff names are personal data too: the term is p
 
 from django.db.models import Q
 
-from apps.accounts.selectors import user_list_with_permission
-from apps.branches.selectors import user_scope_path
 from apps.core.autocomplete import ScopedAutocompleteView
 
-HANDLER_PERMISSION = "complaints.change_complaint"
-
-
-def handler_list(*, user):
-    """Active users holding the handler permission whose unit lies in the user's area."""
-    prefix = user_scope_path(user)
-    if prefix is None:
-        return user_list_with_permission(perm=HANDLER_PERMISSION).none()
-    return user_list_with_permission(perm=HANDLER_PERMISSION, within_path=prefix)
+from . import selectors
 
 
 class HandlerAutocompleteView(ScopedAutocompleteView):
     permission_required = "complaints.view_complaint"
-    selector = handler_list
+    # The same users the list's handler filter offers (one rule: complaint_handler_choices).
+    selector = selectors.complaint_handler_choices
 
     def search(self, queryset, term, forwarded):
         if term:

@@ -23,9 +23,9 @@ def offered(client, name, q="", **forward):
 
 @pytest.fixture
 def world(county_tree, chair_a, chair_b):
-    archived = orgunit_create(parent=county_tree["a"], name="白塔埠镇旧砖厂工会", kind="enterprise")
+    archived = orgunit_create(user=None, parent=county_tree["a"], name="白塔埠镇旧砖厂工会", kind="enterprise")
     OrgUnit.objects.filter(pk=archived.pk).update(archived_at=timezone.now())
-    joint_b = orgunit_create(parent=county_tree["b"], name="平明镇联合工会", kind="joint")
+    joint_b = orgunit_create(user=None, parent=county_tree["b"], name="平明镇联合工会", kind="joint")
 
     def register(user, township, name, serial, union=None):
         return enterprise_register(

@@ -14,7 +14,7 @@ from tests.factories import (
     SubCommitteeFactory,
     UnionFactory,
 )
-from tests.viewchecks import CHAIR, COUNTY, COUNTY_ONLY, EVERYONE, STAFF, ViewChecks, button, form, page
+from tests.viewchecks import CHAIR, COUNTY, COUNTY_ONLY, EVERYONE, STAFF, ViewChecks, button, form, page, search
 from tests.viewchecks import Route as R
 
 
@@ -70,6 +70,7 @@ class TestOrgUnitViews(ViewChecks):
 
     routes = (
         page("branches:orgunit_list", "list", EVERYONE, shows=str),
+        search("branches:union_autocomplete", EVERYONE),
         page("branches:orgunit_export", "export", EVERYONE),
         R("branches:orgunit_detail", "detail", EVERYONE),
         form(
@@ -136,6 +137,7 @@ class TestEnterpriseViews(ViewChecks):
 
     routes = (
         page("branches:enterprise_list", "list", EVERYONE, shows=str),
+        search("branches:enterprise_autocomplete", EVERYONE),
         page("branches:enterprise_export", "export", EVERYONE),
         form(
             "branches:enterprise_create",

@@ -54,7 +54,7 @@ def register(chair_a, factories):
 def clerk_a(roles, county_tree):
     """Works on township A's complaints but may not see who complained (no view_complainant)."""
     user = user_create(
-        username="clerk_a", password="test-pass-2026", real_name="白塔埠镇办事员", org_unit=county_tree["a"]
+        user=None, username="clerk_a", password="test-pass-2026", real_name="白塔埠镇办事员", org_unit=county_tree["a"]
     )
     user.user_permissions.add(
         *Permission.objects.filter(

@@ -28,7 +28,7 @@ def admin_client_for(client, django_user_model):
 def superuser(county_tree):
     from apps.accounts.services import user_create
 
-    return user_create(username="root", password="test-pass-2026", is_superuser=True)
+    return user_create(user=None, username="root", password="test-pass-2026", is_superuser=True)
 
 
 def test_admin_shows_a_complaint_read_only_without_the_complainant(admin_client_for, superuser, register):

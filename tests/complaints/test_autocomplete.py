@@ -21,9 +21,16 @@ def offered(client, q=""):
 def test_handlers_are_the_users_of_the_area_who_may_handle_complaints(
     client_for, county_user, chair_a, chair_b, county_tree
 ):
-    user_create(username="officer", password=PASSWORD, org_unit=county_tree["union_a"], role=GRASSROOTS_OFFICER)
+    user_create(
+        user=None, username="officer", password=PASSWORD, org_unit=county_tree["union_a"], role=GRASSROOTS_OFFICER
+    )
     gone = user_create(
-        username="gone", password=PASSWORD, real_name="离职干部", org_unit=county_tree["a"], role=TOWNSHIP_STAFF
+        user=None,
+        username="gone",
+        password=PASSWORD,
+        real_name="离职干部",
+        org_unit=county_tree["a"],
+        role=TOWNSHIP_STAFF,
     )
     gone.is_active = False
     gone.save()

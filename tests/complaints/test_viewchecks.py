@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from apps.complaints.models import Complaint
 from tests.factories import PNG, AttachmentFactory, ComplaintFactory, EnterpriseFactory, complaint_posted
-from tests.viewchecks import STAFF, ViewChecks, button, form, page
+from tests.viewchecks import STAFF, ViewChecks, button, form, page, search
 from tests.viewchecks import Route as R
 
 
@@ -54,6 +54,7 @@ class TestComplaintViews(ViewChecks):
 
     routes = (
         page("complaints:complaint_list", "list", STAFF, shows=str),
+        search("complaints:handler_autocomplete", STAFF),
         page("complaints:complaint_export", "export", STAFF),
         page(
             "complaints:complaint_create",

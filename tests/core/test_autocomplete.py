@@ -62,7 +62,7 @@ def test_the_term_is_never_taken_from_a_url(client_for, county_user, name):
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", NAMES)
 def test_a_user_without_the_permission_is_refused(client, county_tree, name):
-    user = user_create(username="noperm", password=PASSWORD, org_unit=county_tree["a"], role=None)
+    user = user_create(user=None, username="noperm", password=PASSWORD, org_unit=county_tree["a"], role=None)
     client.force_login(user)
     assert client.post(reverse(name), {"q": ""}).status_code == 403
 
@@ -70,7 +70,7 @@ def test_a_user_without_the_permission_is_refused(client, county_tree, name):
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", NAMES)
 def test_a_user_without_an_org_unit_is_offered_nothing(client, roles, name):
-    user = user_create(username="nounit", password=PASSWORD, org_unit=None, role=TOWNSHIP_STAFF)
+    user = user_create(user=None, username="nounit", password=PASSWORD, org_unit=None, role=TOWNSHIP_STAFF)
     client.force_login(user)
     response = client.post(reverse(name), {"q": "1"})
     assert response.status_code == 200
@@ -125,7 +125,7 @@ def test_malformed_forwarded_fields_are_ignored(client_for, county_user):
 @pytest.mark.django_db
 def test_the_answer_is_capped_with_a_hint_to_type_more(client_for, county_user, county_tree):
     for serial in range(MAX_RESULTS + 5):
-        orgunit_create(parent=county_tree["a"], name=f"白塔村{serial:02d}工会", kind="village")
+        orgunit_create(user=None, parent=county_tree["a"], name=f"白塔村{serial:02d}工会", kind="village")
     response = client_for(county_user).post(reverse("branches:union_autocomplete"), {"q": "白塔村"})
     results = response.json()["results"]
     assert len(results) == MAX_RESULTS + 1
@@ -136,7 +136,7 @@ def test_the_answer_is_capped_with_a_hint_to_type_more(client_for, county_user, 
 
 def _union_rows(county_tree, count):
     for serial in range(count):
-        orgunit_create(parent=county_tree["a"], name=f"白塔村{serial:02d}工会", kind="village")
+        orgunit_create(user=None, parent=county_tree["a"], name=f"白塔村{serial:02d}工会", kind="village")
 
 
 @pytest.mark.django_db
@@ -214,7 +214,7 @@ def test_a_role_granted_only_the_view_permission_may_search(client, county_tree)
 
     group = Group.objects.create(name="只读")
     group.permissions.add(Permission.objects.get(codename="view_orgunit", content_type__app_label="branches"))
-    user = user_create(username="reader", password=PASSWORD, org_unit=county_tree["a"], role=None)
+    user = user_create(user=None, username="reader", password=PASSWORD, org_unit=county_tree["a"], role=None)
     user.groups.add(group)
     client.force_login(user)
     response = client.post(reverse("branches:union_autocomplete"), {"q": ""})

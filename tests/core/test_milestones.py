@@ -62,8 +62,8 @@ def registry(monkeypatch):
 @pytest.fixture
 def people(db):
     return {
-        "alice": user_create(username="alice", password="x-pass-2026"),
-        "auditor": user_create(username="auditor", password="x-pass-2026"),
+        "alice": user_create(user=None, username="alice", password="x-pass-2026"),
+        "auditor": user_create(user=None, username="auditor", password="x-pass-2026"),
     }
 
 

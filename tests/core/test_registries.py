@@ -180,7 +180,7 @@ def test_a_registered_todo_is_asked_only_for_users_with_its_permission(probe_tod
 def test_a_todo_with_nothing_to_do_is_left_out_unless_asked_for(probe_todo, county_user, roles, county_tree):
     from apps.accounts.services import user_create
 
-    other = user_create(username="other", password="x-2026-password", org_unit=county_tree["a"])
+    other = user_create(user=None, username="other", password="x-2026-password", org_unit=county_tree["a"])
     other.user_permissions.add(Permission.objects.get(codename="approve_union"))
     assert "test.probe" not in [t.key for t in todo_list(other)]
     other = type(other).objects.get(pk=other.pk)
@@ -219,7 +219,7 @@ def test_a_user_with_no_scope_has_nothing_to_do_and_costs_no_query(roles, django
     from apps.accounts.roles import COUNTY_STAFF
     from apps.accounts.services import user_create
 
-    nobody = user_create(username="nobody", password="x-2026-password", org_unit=None, role=COUNTY_STAFF)
+    nobody = user_create(user=None, username="nobody", password="x-2026-password", org_unit=None, role=COUNTY_STAFF)
     nobody.get_all_permissions()
     with django_assert_num_queries(0):
         assert todo_list(nobody) == []

@@ -26,6 +26,7 @@ def offered(client, name, q=""):
 def people(unions):
     def add(union, name, serial):
         return member_create(
+            user=None,
             union=union,
             real_name=name,
             id_number=make_id(serial=serial),

@@ -13,7 +13,7 @@ from tests.factories import (
     TransferFactory,
     valid_id_number,
 )
-from tests.viewchecks import COUNTY_ONLY, EVERYONE, STAFF, ViewChecks, button, form, page
+from tests.viewchecks import COUNTY_ONLY, EVERYONE, STAFF, ViewChecks, button, form, page, search
 from tests.viewchecks import Route as R
 
 OTHER = {"a": "b", "b": "a"}
@@ -55,6 +55,7 @@ class TestMemberViews(ViewChecks):
         return MemberFactory(union=_union(world, where), real_name=f"会员{where.upper()}")
 
     routes = (
+        search("members:member_autocomplete", EVERYONE, term="会"),
         page("members:member_list", "list", EVERYONE, shows=lambda obj: obj.real_name),
         page("members:member_export", "export", EVERYONE),
         page(
@@ -128,6 +129,7 @@ class TestMembershipTransferViews(ViewChecks):
 
     routes = (
         page("members:transfer_list", "list", STAFF),
+        search("members:transfer_destination_autocomplete", STAFF),
         button("members:transfer_accept", STAFF, done=_changed("status", "accepted")),
         button(
             "members:transfer_reject",

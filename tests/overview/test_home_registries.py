@@ -46,6 +46,7 @@ def add_members(union, count, *, first=0):
 
     return [
         member_create(
+            user=None,
             union=union,
             real_name=f"会员{serial}",
             id_number=make_id(serial=f"{serial:03d}"),
@@ -62,7 +63,7 @@ def _grant(user, codename):
 
 
 def _union(township, name, **fields):
-    union = orgunit_create(parent=township, name=name, kind="enterprise")
+    union = orgunit_create(user=None, parent=township, name=name, kind="enterprise")
     OrgUnit.objects.filter(pk=union.pk).update(**fields)
     union.refresh_from_db()
     return union
@@ -290,7 +291,7 @@ def _grow(county_tree, size):
     today = TODAY()
     county = county_tree["county"]
     for index in range(size):
-        township = orgunit_create(parent=county, name=f"新镇{size}-{index}", kind="township")
+        township = orgunit_create(user=None, parent=county, name=f"新镇{size}-{index}", kind="township")
         _union(township, f"新镇{size}-{index}待批工会", status="pending")
         _union(
             township,
