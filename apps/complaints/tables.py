@@ -36,7 +36,6 @@ class ComplaintTable(tables.Table):
         ]
         attrs = {"class": "table table-sm table-hover align-middle", "data-testid": "complaints"}
         row_attrs = {"class": lambda table, record: table.row_class(record)}
-        template_name = "complaints/complaint_table.html"  # the portal's, with the row's class
         empty_text = _("No complaints.")
 
     def __init__(self, *args, user=None, **kwargs):

@@ -1,5 +1,6 @@
 """View plumbing shared by every app."""
 
+import copy
 import functools
 
 from django import forms
@@ -42,6 +43,18 @@ class ServiceFormMixin:
 
     def save(self, form):
         raise NotImplementedError
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        # A ModelForm writes its cleaned values onto its instance while it validates. The service
+        # compares the form's values with the stored row (model_update writes only what changed),
+        # so the form is given a copy and the view's object stays the row as stored.
+        if kwargs.get("instance") is not None:
+            instance = copy.copy(kwargs["instance"])
+            instance._state = copy.copy(instance._state)
+            instance._state.fields_cache = dict(instance._state.fields_cache)
+            kwargs["instance"] = instance
+        return kwargs
 
     def form_valid(self, form):
         try:

@@ -190,6 +190,9 @@ def table_rows(table, context) -> str:
     columns = list(table.columns)
     plans = {}
     rows = []
+    # A table that declares row attributes (the complaint list's red and yellow rows) gets them as
+    # django-tables2 renders them; the others skip the per-row lookup.
+    with_attrs = bool(getattr(table, "row_attrs", None))
     for row in table.paginated_rows:
         record = row.record
         model = type(record)
@@ -197,7 +200,7 @@ def table_rows(table, context) -> str:
         if functions is None:
             functions = plans[model] = [_cell_function(column, model) for column in columns]
         cells = "".join([f"<td>{_cell_html(function(row, record), context)}</td>" for function in functions])
-        rows.append(f"<tr>{cells}</tr>")
+        rows.append(f"<tr {row.attrs.as_html()}>{cells}</tr>" if with_attrs else f"<tr>{cells}</tr>")
     return mark_safe("\n".join(rows))  # noqa: S308 - every cell is escaped by _cell_html
 
 
