@@ -280,9 +280,9 @@ def test_handler_choices_are_the_users_in_scope_who_may_handle(
 # apps.accounts.selectors); one page of rows with enterprise, township and handler joined. Then
 # the enterprise choices: none for county staff until they pick a township (one query to check
 # the township chosen, one for its enterprises), one for a chair (their township's).
-COUNTY_QUERIES = 8
-COUNTY_IN_A_TOWNSHIP_QUERIES = 10
-CHAIR_QUERIES = 9
+COUNTY_QUERIES = 7
+COUNTY_IN_A_TOWNSHIP_QUERIES = 9
+CHAIR_QUERIES = 8
 
 
 def _bulk(count, factories, handlers):

@@ -79,21 +79,21 @@ def _notifications(world, n):
 
 
 PAGES = [
-    ListPage("branches:orgunit_list", _units, county=6, chair=6),
+    ListPage("branches:orgunit_list", _units, county=5, chair=5),
     ListPage("branches:orgunit_export", _units, county=7, chair=7),
-    ListPage("branches:union_list", _units, county=7, chair=7),
+    ListPage("branches:union_list", _units, county=6, chair=6),
     ListPage("branches:union_export", _units, county=7, chair=7),
-    ListPage("branches:enterprise_list", _enterprises, county=7, chair=7),
+    ListPage("branches:enterprise_list", _enterprises, county=6, chair=6),
     ListPage("branches:enterprise_export", _enterprises, county=7, chair=7),
-    ListPage("branches:meeting_list", _meetings, county=7, chair=7),
+    ListPage("branches:meeting_list", _meetings, county=6, chair=6),
     ListPage("branches:meeting_export", _meetings, county=7, chair=7),
-    ListPage("members:member_list", _members, county=7, chair=8),
+    ListPage("members:member_list", _members, county=6, chair=7),
     ListPage("members:member_export", _members, county=7, chair=7),
-    ListPage("members:transfer_list", _transfers, county=7, chair=7),
-    ListPage("members:import_upload", _imports, county=6, chair=6),
-    ListPage("complaints:complaint_list", _complaints, county=9, chair=9),
-    ListPage("complaints:complaint_export", _complaints, county=4, chair=4),
-    ListPage("core:notification_list", _notifications, county=6, chair=6),
+    ListPage("members:transfer_list", _transfers, county=6, chair=6),
+    ListPage("members:import_upload", _imports, county=5, chair=5),
+    ListPage("complaints:complaint_list", _complaints, county=7, chair=7),
+    ListPage("complaints:complaint_export", _complaints, county=7, chair=7),
+    ListPage("core:notification_list", _notifications, county=5, chair=5),
 ]
 
 
