@@ -30,6 +30,7 @@ class ListPage:
     add: Callable  # add(world, n): n more rows that both the county and the chair see
     county: int  # queries for county staff
     chair: int  # queries for township A's chair
+    per_page: int = 50
 
     def __str__(self):
         return self.name
@@ -91,9 +92,9 @@ PAGES = [
     ListPage("members:member_export", _members, county=7, chair=7),
     ListPage("members:transfer_list", _transfers, county=6, chair=6),
     ListPage("members:import_upload", _imports, county=5, chair=5),
-    ListPage("complaints:complaint_list", _complaints, county=7, chair=7),
+    ListPage("complaints:complaint_list", _complaints, county=7, chair=8),
     ListPage("complaints:complaint_export", _complaints, county=7, chair=7),
-    ListPage("core:notification_list", _notifications, county=5, chair=5),
+    ListPage("core:notification_list", _notifications, county=5, chair=5, per_page=25),
 ]
 
 
@@ -112,6 +113,9 @@ def test_a_list_costs_the_same_queries_at_3_and_at_30_rows(page, world, django_a
         with django_assert_num_queries(getattr(page, role)):
             assert client.get(url).status_code == 200
     page.add(world, 27)
+    # A first page that is not full is its own count (apps.core.pagination); once it is full, one
+    # capped count query is added, and that stays so at any size (tests/bench/test_measure.py).
+    counted = 1 if 30 > page.per_page and not page.name.endswith("_export") else 0
     for role, client in clients.items():
-        with django_assert_num_queries(getattr(page, role)):
+        with django_assert_num_queries(getattr(page, role) + counted):
             assert client.get(url).status_code == 200
