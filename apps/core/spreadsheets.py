@@ -1,0 +1,488 @@
+"""Reading an uploaded spreadsheet (.xlsx or the old .xls) safely, for the imports.
+
+The cells are read by python-calamine (a maintained reader in Rust, for .xlsx and .xls alike).
+Before it reads anything, a file is held to :class:`SheetLimits`: its size; for an .xlsx (a zip)
+the zip's directory (sizes, ratio, entries) and one streamed pass over each worksheet's XML (its
+``<dimension>``, rows, cells and merged ranges), so a zip bomb or a merge over a million rows is
+refused in milliseconds without being inflated or expanded; an .xls (an OLE2 file, at most
+``file_bytes`` big) is held to the same rows, columns and merges once it is read.
+
+:func:`open_workbook` gives a :class:`Workbook` of :class:`Sheet` values, or a Chinese message.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+from xml.parsers import expat
+
+from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
+
+Source = str | Path | bytes | IO[bytes]
+
+XLSX_MAGIC = b"PK\x03\x04"
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (and any other OLE2 compound file)
+
+READ_ERROR = "无法读取文件：请上传 Excel 文件（.xlsx 或 .xls；在 Excel 中“另存为”→“Excel 工作簿 (*.xlsx)”后重新上传）。"
+ENCRYPTED_ERROR = "文件设置了打开密码，无法读取。请在 Excel 中取消密码后“另存为”→“Excel 工作簿 (*.xlsx)”，再重新上传。"
+_SPLIT = "请删除多余的工作表、图片和空行，或按工会拆分后分批导入。"
+_RESAVE = "请在 Excel 中打开后“另存为”新的 .xlsx 文件，再重新上传。"
+
+
+def spreadsheet_kind(content: bytes) -> str | None:
+    """ "xlsx" or "xls" by the file's first bytes (never by its name), else None."""
+    if content.startswith(XLSX_MAGIC):
+        return "xlsx"
+    if content.startswith(OLE2_MAGIC):
+        return "xls"
+    return None
+
+
+@dataclass(frozen=True)
+class SheetLimits:
+    """The largest spreadsheet an import reads; a bigger file is refused with a Chinese message."""
+
+    file_bytes: int = 10 * 1024 * 1024
+    uncompressed_bytes: int = 100 * 1024 * 1024
+    part_bytes: int = 64 * 1024 * 1024
+    # A part that large must not have been squeezed harder than this (zip bombs reach 1000:1;
+    # a real roster sheet is about 10:1).
+    compression_ratio: int = 100
+    ratio_from_bytes: int = 1024 * 1024
+    # Parts read whole ([Content_Types].xml, the workbook, styles, relations): a big office
+    # file's styles.xml is a few hundred KB. Sheets and shared strings are streamed.
+    whole_part_bytes: int = 8 * 1024 * 1024
+    entries: int = 500
+    rows: int = 50_000
+    columns: int = 64
+    merges: int = 10_000
+
+    @classmethod
+    def from_settings(cls) -> SheetLimits:
+        """The portal's limits for every import (settings ``ROSTER_MAX_*``, named after the first)."""
+        from django.conf import settings
+
+        return cls(
+            file_bytes=settings.ROSTER_MAX_UPLOAD_BYTES,
+            uncompressed_bytes=settings.ROSTER_MAX_UNCOMPRESSED_BYTES,
+            part_bytes=settings.ROSTER_MAX_PART_BYTES,
+            rows=settings.ROSTER_MAX_ROWS,
+            columns=settings.ROSTER_MAX_COLUMNS,
+        )
+
+
+class SpreadsheetTooLarge(Exception):
+    """A file beyond :class:`SheetLimits`; the message says so in Chinese and what to do."""
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):g} MB"
+
+
+# --- the limits ------------------------------------------------------------------------------------
+
+# The parts streamed (the scan below), where they normally are; any other XML part is read whole.
+_STREAMED_PART = re.compile(r"^xl/(worksheets/[^/]+\.xml|sharedStrings\.xml)$", re.IGNORECASE)
+_WORKSHEET_PART = re.compile(r"^xl/worksheets/[^/]+\.xml$", re.IGNORECASE)
+
+
+def _check_zip(archive: zipfile.ZipFile, limits: SheetLimits) -> None:
+    """Sizes as the zip's directory states them; zipfile never inflates a part past its stated size."""
+    members = archive.infolist()
+    if len(members) > limits.entries:
+        raise SpreadsheetTooLarge(
+            f"文件内含 {len(members)} 个部件，超过上限 {limits.entries} 个，不像是 Excel 表格。{_RESAVE}"
+        )
+    total = sum(member.file_size for member in members)
+    if total > limits.uncompressed_bytes:
+        raise SpreadsheetTooLarge(
+            f"文件解压后有 {_megabytes(total)}，超过上限 {_megabytes(limits.uncompressed_bytes)}。{_SPLIT}"
+        )
+    for member in members:
+        parsed_whole = member.filename.lower().endswith((".xml", ".rels")) and not _STREAMED_PART.match(member.filename)
+        if (
+            member.file_size > limits.part_bytes
+            or (parsed_whole and member.file_size > limits.whole_part_bytes)
+            or (
+                member.file_size > limits.ratio_from_bytes
+                and member.file_size > limits.compression_ratio * max(member.compress_size, 1)
+            )
+        ):
+            raise _part_too_large(member.file_size)
+
+
+def _part_too_large(size: int) -> SpreadsheetTooLarge:
+    return SpreadsheetTooLarge(f"文件中有一部分解压后异常庞大（{_megabytes(size)}），无法安全读取。{_RESAVE}")
+
+
+def _row_limit_message(title: str, where: str, last_row: int, limits: SheetLimits) -> str:
+    return (
+        f"工作表“{title}”{where}到第 {last_row:,} 行，超过每次导入的上限 {limits.rows:,} 行。"
+        "请删除表格下方多余的行（包括合并的单元格），或按工会拆分后分批导入。"
+    )
+
+
+def _column_limit_message(title: str, where: str, last_column: int, limits: SheetLimits) -> str:
+    return (
+        f"工作表“{title}”{where}到第 {last_column:,} 列（{get_column_letter(min(last_column, 18278))} 列），"
+        f"超过上限 {limits.columns} 列。请删除右侧多余的列（包括合并的单元格）后重新上传。"
+    )
+
+
+def _too_many_merges(title: str, limits: SheetLimits) -> SpreadsheetTooLarge:
+    return SpreadsheetTooLarge(
+        f"工作表“{title}”的合并单元格超过 {limits.merges:,} 处。请取消数据区域的合并单元格后重新上传。"
+    )
+
+
+def _range_edges(ref: str) -> tuple[int, int, int, int] | None:
+    """(min_col, min_row, max_col, max_row) of "A1:N200" / "A1"; None when it is no range at all."""
+    try:
+        bounds = range_boundaries(ref.upper())
+    except (TypeError, ValueError):
+        return None
+    if None in bounds:  # whole rows or columns ("A:A", "1:1") mean the sheet's full size
+        min_col, min_row, max_col, max_row = bounds
+        return (min_col or 1, min_row or 1, max_col or 16_384, max_row or 1_048_576)
+    return bounds
+
+
+def _merges_overlap(merges, last_row: int, last_column: int) -> bool:
+    # Merged ranges, cut to the cells the sheet holds, cover it at most once: Excel never
+    # overlaps them, and only a crafted file would make the reader repeat work that way.
+    area = 0
+    for min_col, min_row, max_col, max_row in merges:
+        rows = min(max_row, last_row) - min_row + 1
+        columns = min(max_col, last_column) - min_col + 1
+        if rows > 0 and columns > 0:
+            area += rows * columns
+    return area > max(last_row * last_column, 1)
+
+
+class _SheetScan:
+    """One streamed pass over a worksheet's XML: expat events, nothing kept per cell.
+
+    Refuses (raises :class:`SpreadsheetTooLarge`) as soon as a row, a cell, the ``<dimension>``
+    or a merged range goes past the limits, so a huge sheet is never read to its end.
+    """
+
+    def __init__(self, title: str, limits: SheetLimits):
+        self.title, self.limits = title, limits
+        self.rows = 0
+        self.last_row = 0
+        self.last_column = 0
+        self.column = 0
+        self.merges: list[tuple[int, int, int, int]] = []
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        tag = name.rpartition(":")[2]  # "row", or "x:row" where a file names the namespace so
+        if tag == "c":
+            coordinate = attrs.get("r")
+            self.column = _column_of(coordinate) if coordinate else self.column + 1
+            if self.column > self.limits.columns:
+                raise SpreadsheetTooLarge(_column_limit_message(self.title, "的数据", self.column, self.limits))
+            self.last_column = max(self.last_column, self.column)
+        elif tag == "row":
+            self.rows += 1
+            self.column = 0
+            self.last_row = _row_number(attrs.get("r"), self.last_row)
+            if self.last_row > self.limits.rows or self.rows > self.limits.rows:
+                raise SpreadsheetTooLarge(_row_limit_message(self.title, "的数据", self.last_row, self.limits))
+        elif tag in ("dimension", "mergeCell"):
+            edges = _range_edges(attrs.get("ref") or "")
+            if edges is None:
+                return
+            where = "的范围" if tag == "dimension" else "的合并单元格"
+            _min_col, _min_row, max_col, max_row = edges
+            if max_row > self.limits.rows:
+                raise SpreadsheetTooLarge(_row_limit_message(self.title, where, max_row, self.limits))
+            if max_col > self.limits.columns:
+                raise SpreadsheetTooLarge(_column_limit_message(self.title, where, max_col, self.limits))
+            if tag == "mergeCell":
+                self.merges.append(edges)
+                if len(self.merges) > self.limits.merges:
+                    raise _too_many_merges(self.title, self.limits)
+
+    def finish(self) -> None:
+        if _merges_overlap(self.merges, self.last_row, self.last_column):
+            raise SpreadsheetTooLarge(f"工作表“{self.title}”的合并单元格相互重叠，无法读取。{_RESAVE}")
+
+
+def _scan_sheet(archive: zipfile.ZipFile, part: str, title: str, limits: SheetLimits) -> None:
+    scan = _SheetScan(title, limits)
+    # Without namespace processing (a third faster): only local names matter here, and a file
+    # that puts them in another namespace is only judged more strictly.
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = scan.start
+    with archive.open(part) as src:
+        while chunk := src.read(1 << 16):
+            parser.Parse(chunk, False)
+    parser.Parse(b"", True)
+    scan.finish()
+
+
+def _row_number(text: str | None, previous: int) -> int:
+    if text is None:
+        return previous + 1
+    number = float(text)  # Excel and openpyxl accept "5.0" too
+    if not number.is_integer():
+        raise ValueError(f"{text} is not a valid row number")
+    return int(number)
+
+
+_COORDINATE = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
+_DIGITS = "0123456789"
+_COLUMNS: dict[str, int] = {}
+
+
+def _column_of(coordinate: str) -> int:
+    # Every cell has its own coordinate, but a sheet has only a few dozen column letters.
+    letters = coordinate.rstrip(_DIGITS)
+    column = _COLUMNS.get(letters)
+    if column is None:
+        match = _COORDINATE.match(coordinate.upper())
+        if match is None:
+            raise ValueError(f"invalid cell coordinate {coordinate!r}")
+        column = _COLUMNS[letters] = column_index_from_string(match.group(1))
+    return column
+
+
+# --- the workbook ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Sheet:
+    """One worksheet's cell values: ``rows`` maps a 1-based row number to its values from column
+    A on ('' for an empty cell), for the rows that hold anything."""
+
+    title: str
+    rows: dict[int, list[object]] = field(default_factory=dict)
+    max_row: int = 0
+    max_column: int = 0
+    # (min_col, min_row, max_col, max_row), 1-based, of each merged range, cut to the sheet
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+
+    def value(self, row: int, column: int) -> object:
+        values = self.rows.get(row, ())
+        return values[column - 1] if column <= len(values) else None
+
+    def row_values(self, row: int) -> list[object]:
+        """All columns up to the sheet's last one, blanks as ''."""
+        values = self.rows.get(row, [])
+        return values + [""] * (self.max_column - len(values))
+
+
+@dataclass
+class Workbook:
+    """What an import needs of a workbook: its sheets, the one the sender was looking at first."""
+
+    kind: str
+    book: object  # the calamine workbook
+    titles: list[str]
+    active: int = 0
+    # 1904 date system (old Mac Excel): what a date cell that lost its format counts from
+    date1904: bool = False
+    limits: SheetLimits = field(default_factory=SheetLimits)
+
+    def sheet_titles(self) -> list[str]:
+        """The active sheet first, then the others in order; chart sheets left out."""
+        if not 0 <= self.active < len(self.titles):
+            return list(self.titles)
+        return [self.titles[self.active], *(t for i, t in enumerate(self.titles) if i != self.active)]
+
+    def sheet(self, title: str) -> Sheet:
+        """One worksheet's values (python-calamine), with only the top-left cell of each merge
+        keeping its value (Excel drops the others when merging; a stale one must not count)."""
+        raw = self.book.get_sheet_by_name(title)
+        if self.kind == "xls":  # no XML to scan beforehand: held to the same limits now
+            _check_read_sheet(raw, title, self.limits)
+        sheet = Sheet(title=title)
+        rows = sheet.rows
+        for index, values in enumerate(raw.to_python(skip_empty_area=False), start=1):
+            if any(values):
+                while values and values[-1] == "":
+                    values.pop()
+                rows[index] = values
+                sheet.max_row = index
+                if len(values) > sheet.max_column:
+                    sheet.max_column = len(values)
+        merges = []
+        for (min_row, min_col), (max_row, max_col) in raw.merged_cell_ranges or ():
+            if (min_row, min_col) == (max_row, max_col):
+                continue  # a one-cell "merge" merges nothing
+            if min_row + 1 <= sheet.max_row and min_col + 1 <= sheet.max_column:
+                merges.append(
+                    (min_col + 1, min_row + 1, min(max_col + 1, sheet.max_column), min(max_row + 1, sheet.max_row))
+                )
+        sheet.merges = merges
+        for row, covering in merge_sweep(merges, sorted(rows)):
+            values = rows[row]
+            for min_col, min_row, max_col, _max_row in covering:
+                for column in range(min_col, min(max_col, len(values)) + 1):
+                    if (row, column) != (min_row, min_col):
+                        values[column - 1] = ""
+        return sheet
+
+    def close(self) -> None:
+        close = getattr(self.book, "close", None)
+        if close is not None:
+            close()
+
+
+def _check_read_sheet(raw, title: str, limits: SheetLimits) -> None:
+    height, width = raw.total_height, raw.total_width
+    if height > limits.rows:
+        raise SpreadsheetTooLarge(_row_limit_message(title, "的数据", height, limits))
+    if width > limits.columns:
+        raise SpreadsheetTooLarge(_column_limit_message(title, "的数据", width, limits))
+    merges = raw.merged_cell_ranges or []
+    if len(merges) > limits.merges:
+        raise _too_many_merges(title, limits)
+    edges = [(c0 + 1, r0 + 1, c1 + 1, r1 + 1) for (r0, c0), (r1, c1) in merges]
+    for _min_col, _min_row, max_col, max_row in edges:
+        if max_row > limits.rows:
+            raise SpreadsheetTooLarge(_row_limit_message(title, "的合并单元格", max_row, limits))
+        if max_col > limits.columns:
+            raise SpreadsheetTooLarge(_column_limit_message(title, "的合并单元格", max_col, limits))
+    if _merges_overlap(edges, height, width):
+        raise SpreadsheetTooLarge(f"工作表“{title}”的合并单元格相互重叠，无法读取。{_RESAVE}")
+
+
+def merge_sweep(merges: list[tuple[int, int, int, int]], rows: list[int]):
+    """(row, the merges covering it) for each of ``rows`` (ascending): one sweep down the sheet,
+    so a merge costs the rows in the file it covers, whatever range it names."""
+    pending = sorted(merges, key=lambda merge: merge[1], reverse=True)
+    active: list[tuple[int, int, int, int]] = []
+    for row in rows:
+        while pending and pending[-1][1] <= row:
+            active.append(pending.pop())
+        if active:
+            active = [merge for merge in active if merge[3] >= row]
+        yield row, active
+
+
+# Damaged or foreign files make the zip module, expat and calamine raise a zoo of exception types.
+UNREADABLE = Exception
+
+
+def _read_bytes(source: Source) -> bytes:
+    if isinstance(source, bytes):
+        return source
+    if isinstance(source, str | Path):
+        return Path(source).read_bytes()
+    if source.seekable():  # an upload may already have been read, e.g. by a size check
+        source.seek(0)
+    return source.read()
+
+
+def spreadsheet_problem(source: Source, *, limits: SheetLimits | None = None) -> str | None:
+    """Why this file cannot be read as a spreadsheet within the limits (Chinese), or None. For an
+    .xlsx only the package is looked at (one streamed pass per sheet, nothing kept per cell)."""
+    book, error = open_workbook(source, limits, scan_only=True)
+    if book is not None:
+        book.close()
+    return error
+
+
+def open_workbook(
+    source: Source, limits: SheetLimits | None = None, *, scan_only: bool = False
+) -> tuple[Workbook | None, str | None]:
+    """(the workbook, None), or (None, why not in Chinese). Never raises on a bad file."""
+    limits = limits or SheetLimits.from_settings()
+    try:
+        data = _read_bytes(source)
+    except OSError:
+        return None, READ_ERROR
+    if len(data) > limits.file_bytes:
+        return None, f"文件超过上限 {_megabytes(limits.file_bytes)}。请按工会拆分后分批导入。"
+    kind = spreadsheet_kind(data)
+    try:
+        if kind == "xlsx":
+            details = _scan_xlsx(data, limits)
+        elif kind == "xls":
+            details = {}
+        else:
+            return None, READ_ERROR
+        if scan_only and kind == "xlsx":
+            return None, None
+        return _calamine_book(data, kind, limits, **details), None
+    except SpreadsheetTooLarge as exc:
+        return None, str(exc)
+    except UNREADABLE as exc:
+        if kind == "xls" and "encrypt" in str(exc).lower():
+            return None, ENCRYPTED_ERROR
+        return None, READ_ERROR
+
+
+def _calamine_book(data: bytes, kind: str, limits: SheetLimits, **details) -> Workbook:
+    from python_calamine import CalamineWorkbook, SheetTypeEnum
+
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    titles = [sheet.name for sheet in book.sheets_metadata if sheet.typ == SheetTypeEnum.WorkSheet]
+    names = [sheet.name for sheet in book.sheets_metadata]
+    active = details.pop("active", 0)
+    # The active tab counts every sheet (chart sheets too); ours only the worksheets.
+    active_title = names[active] if 0 <= active < len(names) else None
+    active = titles.index(active_title) if active_title in titles else 0
+    workbook = Workbook(kind=kind, book=book, titles=titles, active=active, limits=limits, **details)
+    if kind == "xls":  # every sheet within the limits before any row is read
+        for title in titles:
+            _check_read_sheet(book.get_sheet_by_name(title), title, limits)
+    return workbook
+
+
+_ACTIVE_TAB = re.compile(rb"<(?:\w+:)?workbookView\b[^>]*?\bactiveTab=\"(\d+)\"")
+_DATE1904 = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*?\bdate1904=\"(1|true)\"")
+
+
+def _scan_xlsx(data: bytes, limits: SheetLimits) -> dict:
+    """The limits on the zip and every worksheet's XML; the active sheet and the date system."""
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise ValueError("not a zip")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        _check_zip(archive, limits)
+        names = {name.lower(): name for name in archive.namelist()}
+        workbook_part = names.get("xl/workbook.xml")
+        if workbook_part is None:
+            raise ValueError("no workbook part")
+        workbook_xml = archive.read(workbook_part)  # within whole_part_bytes (_check_zip)
+        titles = _sheet_titles(archive, workbook_xml)
+        for name in archive.namelist():
+            if _WORKSHEET_PART.match(name):
+                _scan_sheet(archive, name, titles.get(name.lower(), Path(name).stem), limits)
+    active = _ACTIVE_TAB.search(workbook_xml)
+    return {"active": int(active.group(1)) if active else 0, "date1904": bool(_DATE1904.search(workbook_xml))}
+
+
+def _sheet_titles(archive: zipfile.ZipFile, workbook_xml: bytes) -> dict[str, str]:
+    """Worksheet part name (lower case) -> the sheet's title, for the messages."""
+    sheets: dict[str, str] = {}  # relationship id -> title
+    targets: dict[str, str] = {}  # relationship id -> part
+
+    def on_sheet(name, attrs):
+        if name.rpartition(":")[2] == "sheet":
+            rid = next((v for k, v in attrs.items() if k.rpartition(":")[2] == "id" and k != "sheetId"), None)
+            if rid:
+                sheets[rid] = attrs.get("name", "")
+
+    def on_rel(name, attrs):
+        if name.rpartition(":")[2] == "Relationship" and attrs.get("Id"):
+            target = attrs.get("Target", "").lstrip("/")
+            targets[attrs["Id"]] = target if target.startswith("xl/") else f"xl/{target}"
+
+    for part, handler in ((workbook_xml, on_sheet), (_read_part(archive, "xl/_rels/workbook.xml.rels"), on_rel)):
+        parser = expat.ParserCreate()
+        parser.StartElementHandler = handler
+        parser.Parse(part, True)
+    return {targets[rid].lower(): title for rid, title in sheets.items() if rid in targets}
+
+
+def _read_part(archive: zipfile.ZipFile, name: str) -> bytes:
+    try:
+        return archive.read(name)
+    except KeyError:
+        return b"<Relationships/>"
