@@ -566,3 +566,32 @@ def test_messages_carry_no_birth_year_or_month(birth, cell, status, words):
     year, month = birth[:4], birth[4:6]
     for leaked in (year, year[2:] + "年", f"{year}{month}", birth, str(cell)[:4]):
         assert leaked not in text, (leaked, text)
+
+
+# --- the old .xls format ---------------------------------------------------------------------------
+
+REAL_XLS = DATA / "roster-baitabu-chemical.xls"  # the .xlsx saved as .xls (tests/fixtures/README.md)
+
+
+def test_an_xls_roster_is_read_exactly_as_the_same_xlsx():
+    assert REAL_XLS.read_bytes()[:8] == bytes.fromhex("D0CF11E0A1B11AE1")  # an OLE2 file
+    xlsx, xls = parse_roster(REAL_FILE, today=TODAY), parse_roster(REAL_XLS, today=TODAY)
+    assert xls.error is None
+    assert (xls.sheet_name, xls.header_row, xls.summary_row) == (xlsx.sheet_name, xlsx.header_row, xlsx.summary_row)
+    assert [(r.row, r.status, r.messages, r.data) for r in xls.rows] == [
+        (r.row, r.status, r.messages, r.data) for r in xlsx.rows
+    ]
+
+
+def test_an_ole2_file_that_is_no_workbook_is_a_fatal_chinese_error():
+    parse = parse_roster(bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 4000, today=TODAY)
+    assert parse.error is not None and "无法读取文件" in parse.error
+
+
+def test_an_xls_beyond_the_limits_is_refused_before_a_row_is_read():
+    from apps.members.roster import RosterLimits
+
+    parse = parse_roster(REAL_XLS, today=TODAY, limits=RosterLimits(rows=100))
+    assert parse.error is not None and "超过每次导入的上限 100 行" in parse.error
+    parse = parse_roster(REAL_XLS, today=TODAY, limits=RosterLimits(columns=10))
+    assert parse.error is not None and "超过上限 10 列" in parse.error
