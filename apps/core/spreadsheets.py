@@ -405,6 +405,7 @@ def open_workbook(
             details = _scan_xlsx(data, limits)
         elif kind == "xls":
             details = {}
+            _scan_xls(data, limits)
         else:
             return None, READ_ERROR
         if scan_only and kind == "xlsx":
@@ -486,3 +487,157 @@ def _read_part(archive: zipfile.ZipFile, name: str) -> bytes:
         return archive.read(name)
     except KeyError:
         return b"<Relationships/>"
+
+
+# --- the old .xls: an OLE2 compound file holding a BIFF8 "Workbook" stream -------------------------
+#
+# The reader lays a sheet out as a dense grid of its used range, so a 6 KB .xls with one cell at
+# A1 and one at IV65536 would cost it a gigabyte and ten seconds. Before it sees the file, the
+# Workbook stream is found in the OLE2 directory and its records walked once (no cell value is
+# decoded): each sheet's DIMENSIONS, every cell's row and column, and the merged ranges are held
+# to the limits, as an .xlsx's XML is.
+
+_FREE_SECTORS = 0xFFFFFFFA  # this and above: free, end of chain, FAT/DIFAT sectors
+_CELL_RECORDS = {0x0006, 0x00FD, 0x0203, 0x027E, 0x0201, 0x0204, 0x0205, 0x00D6}
+_MULTI_CELL_RECORDS = {0x00BD, 0x00BE}  # MULRK, MULBLANK: row, first column, ..., last column
+_BOF, _BOUNDSHEET, _DIMENSIONS, _ROW, _MERGEDCELLS = 0x0809, 0x0085, 0x0200, 0x0208, 0x00E5
+
+
+class _Ole2:
+    """Just enough of [MS-CFB] to read one stream: the FAT, the directory, the mini stream."""
+
+    def __init__(self, data: bytes):
+        import struct
+
+        self.data, self.struct = data, struct
+        (self.sector_shift,) = struct.unpack_from("<H", data, 0x1E)
+        (mini_shift,) = struct.unpack_from("<H", data, 0x20)
+        if self.sector_shift not in (9, 12) or mini_shift != 6:
+            raise ValueError("not a compound file")
+        self.sector = 1 << self.sector_shift
+        fat_count, self.directory_start = struct.unpack_from("<II", data, 0x2C)
+        self.cutoff, self.minifat_start, minifat_count, difat_start, difat_count = struct.unpack_from(
+            "<IIIII", data, 0x38
+        )
+        difat = list(struct.unpack_from("<109I", data, 0x4C))
+        sector, seen = difat_start, 0
+        while sector < _FREE_SECTORS and seen <= difat_count:  # further DIFAT sectors
+            entries = struct.unpack_from(f"<{self.sector // 4}I", data, self._offset(sector))
+            difat.extend(entries[:-1])
+            sector, seen = entries[-1], seen + 1
+        self.fat = []
+        for sector in difat[:fat_count]:
+            if sector >= _FREE_SECTORS:
+                continue
+            self.fat.extend(struct.unpack_from(f"<{self.sector // 4}I", data, self._offset(sector)))
+
+    def _offset(self, sector: int) -> int:
+        offset = (sector + 1) << self.sector_shift
+        if offset + self.sector > len(self.data) + self.sector:  # a last sector may be cut short
+            raise ValueError("sector beyond the file")
+        return offset
+
+    def _chain(self, start: int, fat: list[int]) -> list[int]:
+        chain, sector = [], start
+        while sector < _FREE_SECTORS:
+            if sector >= len(fat) or len(chain) > len(fat):  # beyond the table, or a loop
+                raise ValueError("broken sector chain")
+            chain.append(sector)
+            sector = fat[sector]
+        return chain
+
+    def _read(self, start: int, size: int) -> bytes:
+        parts = [self.data[self._offset(s) : self._offset(s) + self.sector] for s in self._chain(start, self.fat)]
+        return b"".join(parts)[:size]
+
+    def stream(self, names: tuple[str, ...]) -> bytes:
+        directory = self._read(self.directory_start, len(self.data))
+        root_start = root_size = None
+        for offset in range(0, len(directory) - 127, 128):
+            entry = directory[offset : offset + 128]
+            length, kind = self.struct.unpack_from("<HB", entry, 0x40)
+            start, size = self.struct.unpack_from("<II", entry, 0x74)
+            name = entry[: max(length - 2, 0)].decode("utf-16-le", "replace")
+            if kind == 5:
+                root_start, root_size = start, size
+            elif kind == 2 and name in names:
+                if size >= self.cutoff:
+                    return self._read(start, size)
+                return self._mini(start, size, root_start, root_size)
+        raise ValueError("no workbook stream")
+
+    def _mini(self, start: int, size: int, root_start, root_size) -> bytes:
+        if root_start is None:
+            raise ValueError("no root entry")
+        ministream = self._read(root_start, root_size)
+        raw = self._read(self.minifat_start, len(self.data)) if self.minifat_start < _FREE_SECTORS else b""
+        minifat = list(self.struct.unpack_from(f"<{len(raw) // 4}I", raw))
+        return b"".join(ministream[s * 64 : s * 64 + 64] for s in self._chain(start, minifat))[:size]
+
+
+def _scan_xls(data: bytes, limits: SheetLimits) -> None:
+    """Every sheet of an .xls within the limits, from its records alone (see above)."""
+    import struct
+
+    stream = _Ole2(data).stream(("Workbook", "Book"))
+    titles: list[str] = []
+    sheet = -1  # -1: the workbook globals, before the first sheet's BOF
+    last_row = last_column = 0
+    merges: list[tuple[int, int, int, int]] = []
+
+    def title() -> str:
+        return titles[sheet] if 0 <= sheet < len(titles) else f"第 {sheet + 1} 个工作表"
+
+    def finish() -> None:
+        if sheet >= 0 and _merges_overlap(merges, last_row, last_column):
+            raise SpreadsheetTooLarge(f"工作表“{title()}”的合并单元格相互重叠，无法读取。{_RESAVE}")
+
+    def reach(row: int, column: int, where: str = "的数据") -> None:
+        nonlocal last_row, last_column
+        if row > limits.rows:
+            raise SpreadsheetTooLarge(_row_limit_message(title(), where, row, limits))
+        if column > limits.columns:
+            raise SpreadsheetTooLarge(_column_limit_message(title(), where, column, limits))
+        if where == "的数据":
+            last_row, last_column = max(last_row, row), max(last_column, column)
+
+    position, end = 0, len(stream)
+    while position + 4 <= end:
+        kind, length = struct.unpack_from("<HH", stream, position)
+        body = stream[position + 4 : position + 4 + length]
+        position += 4 + length
+        if kind == _BOF:
+            finish()
+            substream = struct.unpack_from("<H", body, 2)[0] if len(body) >= 4 else 0
+            if substream != 0x0005:  # not the globals: the next sheet (or chart, macro sheet)
+                sheet += 1
+                last_row = last_column = 0
+                merges = []
+        elif kind == _BOUNDSHEET and len(body) >= 8:
+            count, flags = body[6], body[7]
+            text = body[8 : 8 + count * 2].decode("utf-16-le", "replace") if flags & 1 else body[8 : 8 + count]
+            titles.append(text if isinstance(text, str) else text.decode("latin-1"))
+        elif sheet < 0:
+            continue
+        elif kind in _CELL_RECORDS and length >= 4:
+            row, column = struct.unpack_from("<HH", body)
+            reach(row + 1, column + 1)
+        elif kind in _MULTI_CELL_RECORDS and length >= 6:
+            row, _first = struct.unpack_from("<HH", body)
+            (last,) = struct.unpack_from("<H", body, length - 2)
+            reach(row + 1, last + 1)
+        elif kind == _ROW and length >= 6:
+            row, _first, after_last = struct.unpack_from("<HHH", body)
+            reach(row + 1, after_last)
+        elif kind == _DIMENSIONS and length >= 12:
+            _first_row, after_row, _first_col, after_col = struct.unpack_from("<IIHH", body)
+            reach(after_row, after_col, "的范围")
+        elif kind == _MERGEDCELLS and length >= 2:
+            (count,) = struct.unpack_from("<H", body)
+            for index in range(min(count, (length - 2) // 8)):
+                first_row, last_row_, first_col, last_col = struct.unpack_from("<HHHH", body, 2 + 8 * index)
+                reach(last_row_ + 1, last_col + 1, "的合并单元格")
+                merges.append((first_col + 1, first_row + 1, last_col + 1, last_row_ + 1))
+                if len(merges) > limits.merges:
+                    raise _too_many_merges(title(), limits)
+    finish()

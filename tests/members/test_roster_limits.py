@@ -7,6 +7,7 @@ import struct
 import time
 import tracemalloc
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -308,3 +309,39 @@ def test_a_part_the_reader_parses_whole_is_held_to_a_smaller_size(part):
     padded = _with_part_padded(content, part, 200_000)
     assert "解压后异常庞大" in roster_file_problem(padded, limits=limits)
     assert roster_file_problem(padded) is None  # within the default 8 MB
+
+
+# --- the old .xls ------------------------------------------------------------------------------------
+
+FAR_CELL_XLS = Path(__file__).resolve().parents[1] / "fixtures" / "xls-far-cell.xls"  # A1 and IV65536
+
+
+def _dimensions_understated(content: bytes) -> bytes:
+    """The same .xls whose DIMENSIONS record claims rows 1–2 and column A only."""
+    at = content.find(bytes.fromhex("00020e00"))  # record 0x0200, 14 bytes
+    assert at > 0
+    return content[: at + 4] + struct.pack("<IIHH", 0, 2, 0, 1) + content[at + 16 :]
+
+
+@pytest.mark.parametrize("understated", [False, True], ids=["as written", "DIMENSIONS understated"])
+def test_an_xls_reaching_far_is_refused_before_the_reader_lays_it_out(understated):
+    """python-calamine lays a sheet out as a dense grid: this 6 KB file would cost it a
+    gigabyte and seconds. Its records are walked first, and the far cell refused."""
+    content = FAR_CELL_XLS.read_bytes()
+    if understated:
+        content = _dimensions_understated(content)
+    assert len(content) < 8 * 1024
+    (parse, seconds, peak) = _measured(parse_roster, content, today=TODAY)
+    assert parse.error is not None and "50,000 行" in parse.error, parse.error
+    assert seconds < 0.5 and peak < 2 * MB
+    assert roster_file_problem(content) == parse.error
+
+
+@pytest.mark.django_db
+def test_an_xls_upload_beyond_the_limits_is_refused_and_nothing_stored(client_for, chair_a, county_tree):
+    response = client_for(chair_a).post(
+        reverse("members:import_upload"),
+        {"union": county_tree["union_a"].pk, "file": SimpleUploadedFile("花名册.xls", FAR_CELL_XLS.read_bytes())},
+    )
+    assert response.status_code == 200 and "50,000 行" in response.content.decode()
+    assert not RosterImport.objects.exists()
