@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -36,6 +37,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .history import acting_user
 from .jobs import (
     JobKind,
     fault_point,
@@ -151,15 +153,16 @@ class ImportFileError(Exception):
     """Raised by a parser for a problem of the whole file (Chinese): the job ends failed with it."""
 
 
-# A failure caused by the file or its data: running it again would fail the same way.
+# A failure caused by the file or its data: running it again would fail the same way. {noun} is
+# the importer's word for its file (花名册, 纳税明细...).
 FILE_FAILED_MESSAGE = (
-    "导入失败，未写入任何数据：文件中有平台无法处理的内容（{error}）。"
+    "导入失败，未写入任何数据：{noun}中有平台无法处理的内容（{error}）。"
     "请检查并修改文件后重新上传；如仍失败，请联系管理员。"
 )
-MEMORY_FAILED_MESSAGE = "文件过大，处理时超出内存限制，未写入任何数据。请将文件拆分为较小的文件后重新上传。"
+MEMORY_FAILED_MESSAGE = "{noun}过大，处理时超出内存限制，未写入任何数据。请将{noun}拆分为较小的文件后重新上传。"
 INTERRUPTED_MESSAGE = "导入中断，未写入任何数据（{error}）。请点击“重试”；如再次失败，请联系管理员。"
 TIMEOUT_MESSAGE = (
-    "处理超时（超过约 {minutes} 分钟），未写入任何数据。请点击“重试”；如再次超时，请将文件拆分后分批导入。"
+    "处理超时（超过约 {minutes} 分钟），未写入任何数据。请点击“重试”；如再次超时，请将{noun}拆分后分批导入。"
 )
 
 BASE_ACTION_LABELS = {"create": "导入", "skip": "有错误，不导入"}
@@ -184,6 +187,10 @@ class Importer:
     wrong_type_message: ClassVar[str] = "请上传 Excel 文件（.xlsx 或 .xls）。"
     action_labels: ClassVar[dict[str, str]] = BASE_ACTION_LABELS
     progress_every: ClassVar[int] = 500
+    # The word for the file in messages.
+    noun: ClassVar[str] = "文件"
+    # The history context's key for the job's id (default: the model's name, "rosterimport").
+    history_key: ClassVar[str] = ""
 
     # --- what an app plugs in ----------------------------------------------------------------
 
@@ -214,21 +221,23 @@ class Importer:
         """The writer: the plan's rows in the transaction the import commits in."""
         raise NotImplementedError
 
+    @contextmanager
     def audit_context(self, job: ImportJob):
-        """Who imported, and from which file, on every history event the import writes."""
-        user = job.uploaded_by
-        return pghistory.context(user=user.pk, user_name=user.get_username(), **{job._meta.model_name: job.pk})
+        """Who imported (apps.core.history.acting_user), and from which file, on every history
+        event the import writes (metadata ``history_key``: the job's id)."""
+        with acting_user(job.uploaded_by), pghistory.context(**{self.history_key or job._meta.model_name: job.pk}):
+            yield
 
     def failure_message(self, exc: BaseException) -> str:
         from celery.exceptions import SoftTimeLimitExceeded
 
         if isinstance(exc, SoftTimeLimitExceeded):
-            return TIMEOUT_MESSAGE.format(minutes=getattr(settings, self.time_limit_setting) // 60)
+            return TIMEOUT_MESSAGE.format(minutes=getattr(settings, self.time_limit_setting) // 60, noun=self.noun)
         if job_is_interruption(exc):
             return INTERRUPTED_MESSAGE.format(error=type(exc).__name__)
         if isinstance(exc, MemoryError):
-            return MEMORY_FAILED_MESSAGE
-        return FILE_FAILED_MESSAGE.format(error=type(exc).__name__)
+            return MEMORY_FAILED_MESSAGE.format(noun=self.noun)
+        return FILE_FAILED_MESSAGE.format(error=type(exc).__name__, noun=self.noun)
 
     # --- the flow ----------------------------------------------------------------------------
 

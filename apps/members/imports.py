@@ -7,14 +7,12 @@ The per-row report keeps row numbers, statuses and messages only, never the pers
 import json
 import logging
 
-import pghistory
 from django.db import connection
 from django.utils import timezone
 
 from apps.branches.choices import GRASSROOTS_KINDS
 from apps.branches.models import OrgUnit
-from apps.core.imports import FILE_FAILED_MESSAGE as _FILE_FAILED
-from apps.core.imports import MEMORY_FAILED_MESSAGE, Importer, ParsedFile, check_constraint_violations
+from apps.core.imports import Importer, ParsedFile, check_constraint_violations
 
 from .idnumbers import mask_id_number
 from .models import Member, RosterImport
@@ -34,8 +32,6 @@ ACTION_LABELS = {
     "transfer": "已是其他工会会员，需办理会籍接转",
     "skip": "有错误，不导入",
 }
-FILE_FAILED_MESSAGE = _FILE_FAILED.replace("文件中有", "花名册中有")
-MEMORY_FAILED_MESSAGE = MEMORY_FAILED_MESSAGE.replace("文件过大", "花名册过大").replace("较小的文件", "较小的文件")
 
 
 class RosterImporter(Importer):
@@ -47,6 +43,8 @@ class RosterImporter(Importer):
     time_limit_setting = "ROSTER_IMPORT_TIME_LIMIT"
     wrong_type_message = "请上传 Excel 格式（.xlsx 或 .xls）的花名册；其他格式请先在 Excel 中另存为 .xlsx。"
     action_labels = ACTION_LABELS
+    history_key = "roster_import"
+    noun = "花名册"
 
     def file_problem(self, content):
         return roster_file_problem(content)
@@ -65,17 +63,6 @@ class RosterImporter(Importer):
 
     def write(self, job, plan):
         _write(job.union, *plan)
-
-    def audit_context(self, job):
-        """Who imported, and from which roster, on every history event the import writes."""
-        user = job.uploaded_by
-        return pghistory.context(user=user.pk, user_name=user.get_username(), roster_import=job.pk)
-
-    def failure_message(self, exc):
-        if isinstance(exc, MemoryError):
-            return MEMORY_FAILED_MESSAGE
-        message = super().failure_message(exc)
-        return message.replace("文件中有", "花名册中有")
 
 
 ROSTER = RosterImporter()
