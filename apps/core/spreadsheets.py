@@ -414,9 +414,16 @@ def open_workbook(
     except SpreadsheetTooLarge as exc:
         return None, str(exc)
     except UNREADABLE as exc:
-        if kind == "xls" and "encrypt" in str(exc).lower():
+        # A password-protected .xlsx is an OLE2 file holding an "EncryptedPackage" stream; a
+        # protected .xls is one the reader refuses for its password.
+        if kind == "xls" and (
+            _ENCRYPTED_PACKAGE in data or any(w in str(exc).lower() for w in ("encrypt", "password"))
+        ):
             return None, ENCRYPTED_ERROR
         return None, READ_ERROR
+
+
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 
 
 def _calamine_book(data: bytes, kind: str, limits: SheetLimits, **details) -> Workbook:

@@ -595,3 +595,13 @@ def test_an_xls_beyond_the_limits_is_refused_before_a_row_is_read():
     assert parse.error is not None and "超过每次导入的上限 100 行" in parse.error
     parse = parse_roster(REAL_XLS, today=TODAY, limits=RosterLimits(columns=10))
     assert parse.error is not None and "超过上限 10 列" in parse.error
+
+
+def test_a_password_protected_workbook_says_so():
+    """Excel saves a workbook with an opening password as an OLE2 file holding an
+    "EncryptedPackage" stream, whatever its name: here the .xls's Workbook stream renamed so."""
+    content = REAL_XLS.read_bytes()
+    at = content.find("Workbook".encode("utf-16-le"))
+    content = content[:at] + "EncryptedPackage".encode("utf-16-le") + content[at + 32 :]
+    parse = parse_roster(content, today=TODAY)
+    assert parse.error is not None and "密码" in parse.error
