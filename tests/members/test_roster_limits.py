@@ -257,9 +257,10 @@ def test_the_worker_refuses_the_same_files_and_the_job_ends_failed(hostile, coun
 
 
 def test_a_legitimate_roster_costs_memory_in_proportion_to_its_members():
-    """Rows are read in one streamed pass and each row's cells are dropped once it is checked: a
-    roster with its 所在工会 column merged down the whole list costs about what its checked rows
-    hold (about 1.5 KB a member; a union's 50,000 would be under 100 MB)."""
+    """The sheet's values come from python-calamine at once (its own copy, outside Python's
+    heap, bounded by the limits scan: at most 50,000 rows × 64 columns), and each row's cells
+    are dropped once it is checked: a roster with its 所在工会 column merged down the whole list
+    costs, in Python's heap, about what its checked rows hold (about 1.5 KB a member)."""
     parse_roster(build_roster_xlsx(5), today=TODAY)  # one-off costs: the region table, imports
     content = build_roster_xlsx(1000)
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
