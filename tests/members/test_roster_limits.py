@@ -346,3 +346,20 @@ def test_an_xls_upload_beyond_the_limits_is_refused_and_nothing_stored(client_fo
     )
     assert response.status_code == 200 and "50,000 行" in response.content.decode()
     assert not RosterImport.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("cells", "message"),
+    [
+        (b"<c><v>1</v></c>" * 70, "第 65 列"),  # no coordinates: counted one by one
+        (b"<c r='CA1'><v>1</v></c>", "第 79 列"),  # single quotes, which the quick patterns skip
+        (b'<c foo=">" r="CA1"><v>1</v></c>', "第 79 列"),  # a ">" inside a value
+    ],
+    ids=["cells without coordinates", "single-quoted coordinate", "a '>' in an attribute"],
+)
+def test_what_the_quick_scan_cannot_account_for_is_streamed_and_judged_the_same(cells, message):
+    """A sheet part is first scanned with regular expressions over its bytes; when they do not
+    find exactly what an XML parser finds, the part is streamed through expat instead."""
+    content = workbook(NS, b"<sheetData><row>", cells, b"</row></sheetData></worksheet>")
+    problem = roster_file_problem(content)
+    assert problem is not None and message in problem, problem
