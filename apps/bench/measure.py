@@ -386,6 +386,84 @@ def _add_open_complaints(Complaint, count: int, due: int, now):
 # --- the report ----------------------------------------------------------------------------------
 
 
+# --- the import floor -------------------------------------------------------------------------------
+
+FLOOR_TABLE = "bench_import_floor"
+
+
+def _read_fastest(content: bytes) -> list[list]:
+    """Every cell of the first sheet, by the fastest reader the portal has (python-calamine)."""
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    return CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
+
+
+def _read_openpyxl(content: bytes) -> list[list]:
+    """The same cells by openpyxl's own read-only reader (the portal's reader until issue 11
+    was built on openpyxl's internals; this is the maintained path of that library)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    try:
+        return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+def measure_readers(content: bytes, *, repeats: int = 3) -> dict:
+    """Rows per second of each spreadsheet reader on the same file (the best of ``repeats``)."""
+    result = {}
+    for name, read in (("calamine", _read_fastest), ("openpyxl", _read_openpyxl)):
+        best, rows = math.inf, 0
+        for _ in range(repeats):
+            started = time.perf_counter()
+            rows = len(read(content))
+            best = min(best, time.perf_counter() - started)
+        result[f"{name}_read_s"] = round(best, 3)
+        result[f"{name}_rows_per_s"] = round(rows / best, 1)
+    return result
+
+
+def measure_import_floor(content: bytes, *, repeats: int = 3) -> dict:
+    """The least an import of this file can cost on this machine: its rows read by the fastest
+    reader and COPYed, every cell as text, into an unlogged table without indexes. Runs in the
+    caller's transaction (the table is dropped again); the best of ``repeats``."""
+    import csv
+    import io
+
+    best, rows = math.inf, 0
+    for _ in range(repeats):
+        started = time.perf_counter()
+        values = _read_fastest(content)
+        width = max((len(row) for row in values), default=1)
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerows(["" if value is None else str(value) for value in row] for row in values)
+        buffer.seek(0)
+        columns = ", ".join(f"c{i} text" for i in range(1, width + 1))
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE UNLOGGED TABLE {FLOOR_TABLE} ({columns})")
+            cursor.cursor.copy_expert(f"COPY {FLOOR_TABLE} FROM STDIN WITH (FORMAT csv)", buffer)
+            seconds = time.perf_counter() - started
+            cursor.execute(f"SELECT count(*) FROM {FLOOR_TABLE}")  # noqa: S608 - a constant name
+            rows = cursor.fetchone()[0]
+            cursor.execute(f"DROP TABLE {FLOOR_TABLE}")
+        best = min(best, seconds)
+    return {"floor_rows": rows, "floor_s": round(best, 3), "floor_rows_per_s": round(rows / best, 1)}
+
+
+def import_multiples(result: dict) -> dict:
+    """The check and the import as multiples of the floor for the same file."""
+    return {
+        "check_x_floor": round(result["check_s"] / result["floor_s"], 1),
+        "import_x_floor": round(result["import_s"] / result["floor_s"], 1),
+    }
+
+
 def machine() -> dict:
     cpu = platform.processor() or platform.machine()
     try:

@@ -124,21 +124,28 @@ def _join_cell(sheet, join: dt.date, rng: random.Random) -> object:
 
 
 def measure_roster_import(*, union, user, content: bytes) -> dict:
-    """Check, then import, ``content`` into ``union`` the way ``import_roster`` does; times each.
+    """Check, then import, ``content`` into ``union`` the way ``import_roster`` does; times each,
+    and the floor for the same file (apps.bench.measure.measure_import_floor) and each reader.
 
     Runs in the caller's transaction (the benchmark rolls it back): nothing here commits.
     Raises RuntimeError when either step fails, so a broken import never reports a speed.
     """
+    from apps.bench.measure import import_multiples, measure_import_floor, measure_readers
+
     check = _timed_run(union=union, user=user, content=content, commit=False)
     imported = _timed_run(union=union, user=user, content=content, commit=True)
     rows = check["record"].summary["rows"]
-    return {
+    result = {
         "rows": rows,
         "check_s": round(check["seconds"], 3),
         "check_rows_per_s": round(rows / check["seconds"], 1),
         "import_s": round(imported["seconds"], 3),
         "import_rows_per_s": round(rows / imported["seconds"], 1),
+        # Measured in the same run on the same file: what the machine can do at best.
+        **measure_import_floor(content),
+        **measure_readers(content),
     }
+    return {**result, **import_multiples(result)}
 
 
 def _timed_run(*, union, user, content: bytes, commit: bool) -> dict:

@@ -9,15 +9,14 @@ class MembersConfig(AppConfig):
 
     def ready(self):
         # The township page (branches) shows the enrolment rate, which members own.
+        from apps.core.imports import register_importer
         from apps.core.indicators import register_indicator
-        from apps.core.jobs import JobKind, register_job_kind
         from apps.core.navigation import register_menu
         from apps.core.panels import register_panel
         from apps.core.todos import register_todo
 
         from . import indicators, todos
-        from .choices import ImportStatus
-        from .models import RosterImport
+        from .imports import ROSTER
         from .navigation import MENU
         from .panels import enrolment_panel
 
@@ -36,13 +35,6 @@ class MembersConfig(AppConfig):
             permission="members.view_member",
             order=200,
         )
-        # Roster imports are background jobs: the sweep re-sends lost ones and fails dead ones.
-        register_job_kind(
-            JobKind(
-                model=RosterImport,
-                task_name="apps.members.tasks.run_roster_import",
-                waiting=ImportStatus.QUEUED,
-                running=ImportStatus.RUNNING,
-                failed=ImportStatus.FAILED,
-            )
-        )
+        # The roster import (apps.core.imports), a background job: the sweep re-sends lost ones
+        # and fails dead ones.
+        register_importer(ROSTER)

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.imports import ImportStatus as _ImportStatus
+
 
 class Sex(models.TextChoices):
     MALE = "male", _("Male")
@@ -45,9 +47,5 @@ class LookupPurpose(models.TextChoices):
     MEMBER_CREATE = "member_create", "新增会员时发现已登记"
 
 
-class ImportStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    CHECKED = "checked", _("Checked (dry run)")
-    IMPORTED = "imported", _("Imported")
-    FAILED = "failed", _("Failed")
+# Every import's statuses (apps.core.imports); the roster import's name for them.
+ImportStatus = _ImportStatus

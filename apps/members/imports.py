@@ -1,23 +1,19 @@
-"""Roster (花名册) import: check first (dry run), then import; all or nothing; progress as it goes.
+"""Roster (花名册) import on the core import framework (apps.core.imports): the roster's parser
+(apps.members.roster) and its writer (new members in one INSERT, changed ones in bulk updates).
 
 The per-row report keeps row numbers, statuses and messages only, never the personal data.
 """
 
-import io
 import json
 import logging
 
-import pghistory
-from celery.exceptions import SoftTimeLimitExceeded
-from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
+from apps.branches.choices import GRASSROOTS_KINDS
 from apps.branches.models import OrgUnit
-from apps.core.jobs import fault_point, job_claim, job_is_interruption, job_rows, job_run_failed
+from apps.core.imports import Importer, ParsedFile, check_constraint_violations
 
-from .choices import ImportStatus
 from .idnumbers import mask_id_number
 from .models import Member, RosterImport
 from .roster import parse_roster, roster_file_problem, row_problems
@@ -27,8 +23,6 @@ from .validators import is_mobile
 
 logger = logging.getLogger(__name__)
 
-XLSX_MAGIC = b"PK\x03\x04"
-PROGRESS_EVERY = 500
 WRITE_BATCH = 2000
 UPDATABLE = ("real_name", "ethnicity", "education", "political_status", "mobile", "employment_form")
 ACTION_LABELS = {
@@ -40,141 +34,78 @@ ACTION_LABELS = {
 }
 
 
+class RosterImporter(Importer):
+    """The roster import: a parse of the office's 花名册, compared with the members on record."""
+
+    model = RosterImport
+    task_name = "apps.members.tasks.run_roster_import"
+    what = "roster-import"
+    time_limit_setting = "ROSTER_IMPORT_TIME_LIMIT"
+    wrong_type_message = "请上传 Excel 格式（.xlsx 或 .xls）的花名册；其他格式请先在 Excel 中另存为 .xlsx。"
+    action_labels = ACTION_LABELS
+    history_key = "roster_import"
+    noun = "花名册"
+
+    def file_problem(self, content):
+        return roster_file_problem(content)
+
+    def parse(self, job, content):
+        if problem := _union_problem(job.union):
+            return ParsedFile(error=problem)
+        parsed = parse_roster(content)
+        return ParsedFile(rows=parsed.rows, error=parsed.error)
+
+    def plan(self, job, rows, progress):
+        return _plan(job, rows, progress)
+
+    def check(self, job):
+        return _check(job)  # looked up at call time: the fault tests replace it
+
+    def write(self, job, plan):
+        _write(job.union, *plan)
+
+
+ROSTER = RosterImporter()
+
+
 def roster_import_start(*, user, union: OrgUnit, file_name: str, content: bytes) -> RosterImport:
     """Store the upload and queue its dry run. Refuses, before storing anything, what is not an
-    .xlsx workbook within the roster limits (size, size unpacked, rows, columns, merged ranges);
-    the worker checks the same again before it reads a row."""
-    if not file_name.lower().endswith(".xlsx") or not content.startswith(XLSX_MAGIC):
-        raise ValidationError({"file": "请上传 Excel 2007 及以上格式（.xlsx）的花名册；.xls 请先另存为 .xlsx。"})
-    problem = roster_file_problem(content)
-    if problem:
-        raise ValidationError({"file": problem})
-    roster_import = RosterImport.objects.create(
-        union=union, uploaded_by=user, file_name=file_name[:200], content=content, commit=False
-    )
-    _queue(roster_import)
-    return roster_import
+    .xlsx or .xls workbook (by its content) within the roster limits (size, size unpacked, rows,
+    columns, merged ranges); the worker checks the same again before it reads a row."""
+    return ROSTER.start(user=user, file_name=file_name, content=content, union=union)
 
 
 def roster_import_confirm(*, roster_import: RosterImport) -> RosterImport:
     """After a dry run the user looked at: run it again for real."""
-    with transaction.atomic():
-        roster_import = RosterImport.objects.select_for_update().get(pk=roster_import.pk)
-        if roster_import.status != ImportStatus.CHECKED:
-            raise ValidationError("只有检查完成、尚未导入的花名册可以确认导入。")
-        roster_import.commit = True
-        roster_import.status = ImportStatus.QUEUED
-        roster_import.processed_rows = 0
-        roster_import.save(update_fields=["commit", "status", "processed_rows", "updated_at"])
-        _queue(roster_import)
-    return roster_import
+    return ROSTER.confirm(job=roster_import)
 
 
 def roster_import_retry(*, roster_import: RosterImport) -> RosterImport:
     """Queue again a check or an import that was interrupted (its page's "重试" button)."""
-    with transaction.atomic():
-        roster_import = RosterImport.objects.select_for_update().defer("content").get(pk=roster_import.pk)
-        if not roster_import.can_retry:
-            raise ValidationError("只有因中断而失败的检查或导入可以重试；文件本身有问题时，请修改后重新上传。")
-        roster_import.status = ImportStatus.QUEUED
-        roster_import.error = ""
-        roster_import.processed_rows = 0
-        roster_import.finished_at = None
-        roster_import.save(update_fields=["status", "error", "processed_rows", "finished_at", "updated_at"])
-        _queue(roster_import)
-    return roster_import
-
-
-def _queue(roster_import):
-    from apps.core.jobs import job_dispatch
-
-    from .tasks import run_roster_import
-
-    job_dispatch(run_roster_import, roster_import.pk)
-
-
-def _progress(roster_import, processed):
-    # Outside the import's transaction (autocommit), so the progress bar sees it at once;
-    # updated_at is the job's heartbeat (apps.core.jobs).
-    job_rows(RosterImport, roster_import.pk, roster_import.task_id).update(
-        processed_rows=processed, updated_at=timezone.now()
-    )
-
-
-# A failure caused by the file or its data: running it again would fail the same way.
-FILE_FAILED_MESSAGE = (
-    "导入失败，未写入任何数据：花名册中有平台无法处理的内容（{error}）。"
-    "请检查并修改文件后重新上传；如仍失败，请联系管理员。"
-)
-MEMORY_FAILED_MESSAGE = "花名册过大，处理时超出内存限制，未写入任何数据。请将花名册拆分为较小的文件后重新上传。"
-INTERRUPTED_MESSAGE = "导入中断，未写入任何数据（{error}）。请点击“重试”；如再次失败，请联系管理员。"
-
-
-def _failure_message(exc) -> str:
-    if isinstance(exc, SoftTimeLimitExceeded):
-        minutes = settings.ROSTER_IMPORT_TIME_LIMIT // 60
-        return (
-            f"处理超时（超过约 {minutes} 分钟），未写入任何数据。请点击“重试”；如再次超时，请将花名册拆分后分批导入。"
-        )
-    if job_is_interruption(exc):
-        return INTERRUPTED_MESSAGE.format(error=type(exc).__name__)
-    if isinstance(exc, MemoryError):
-        return MEMORY_FAILED_MESSAGE
-    return FILE_FAILED_MESSAGE.format(error=type(exc).__name__)
+    return ROSTER.retry(job=roster_import)
 
 
 def roster_import_execute(*, import_id: int, task_id: str = "", redelivered: bool = False) -> RosterImport:
-    """The Celery task's body, for the check and for the import. Safe to run twice.
-
-    The row is claimed atomically (apps.core.jobs.job_claim): a duplicate message finds it
-    taken, a redelivered one takes it over once. The import's writes and its final status
-    commit in one transaction, under a lock on the row that is still running: a worker killed
-    before the commit wrote nothing, and a run after the commit (or after the sweep failed the
-    job) writes nothing again.
-    """
-    claimed = job_claim(RosterImport, import_id, task_id=task_id, redelivered=redelivered)
-    roster_import = RosterImport.objects.select_related("union", "uploaded_by").get(pk=import_id)
-    if not claimed:
-        return roster_import
-    ours = job_rows(RosterImport, import_id, task_id)
-    try:
-        fault_point("roster-import-running")
-        report, summary, plan = _check(roster_import)
-        status = ImportStatus.IMPORTED if roster_import.commit else ImportStatus.CHECKED
-        if summary.get("fatal"):
-            status = ImportStatus.FAILED
-        with transaction.atomic(), _audit_context(roster_import):
-            # Locked and still ours: nothing is written for a job the sweep gave up on.
-            if not ours.select_for_update().exists():
-                return RosterImport.objects.get(pk=import_id)
-            if roster_import.commit and status == ImportStatus.IMPORTED:
-                _write(roster_import.union, *plan)
-                fault_point("roster-import-written")
-            ours.update(
-                status=status,
-                report=report,
-                summary=summary,
-                error=summary.get("fatal", ""),
-                finished_at=timezone.now(),
-                processed_rows=summary.get("rows", 0),
-                total_rows=summary.get("rows", 0),
-            )
-    except Exception as exc:
-        # Never the exception's message: a database error's DETAIL holds the failing row.
-        job_run_failed(RosterImport, import_id, task_id, exc, what="roster import", message=_failure_message(exc))
-        raise
-    fault_point("roster-import-committed")
-    roster_import.refresh_from_db()
-    return roster_import
+    """The Celery task's body, for the check and for the import. Safe to run twice
+    (apps.core.imports.Importer.execute)."""
+    return ROSTER.execute(import_id=import_id, task_id=task_id, redelivered=redelivered)
 
 
 def _check(roster_import):
     """Every row's result and what the import would write: (report, summary, plan)."""
-    parsed = parse_roster(io.BytesIO(bytes(roster_import.content)))
-    if parsed.error:
-        return [], {"fatal": parsed.error, "rows": 0}, ([], [], {})
-    rows = parsed.rows
-    job_rows(RosterImport, roster_import.pk, roster_import.task_id).update(total_rows=len(rows), processed_rows=0)
+    return Importer.check(ROSTER, roster_import)
+
+
+def _union_problem(union: OrgUnit) -> str | None:
+    # The rule member_create applies to one member (services._check_union), once for the file.
+    if union.kind not in GRASSROOTS_KINDS or union.archived_at is not None:
+        return f"“{union.name}”不是在册的基层工会，会员只能导入在册的基层工会。请选择其他工会后重新上传。"
+    return None
+
+
+def _plan(roster_import, rows, progress):
+    """What each row does against the members on record: create, update, unchanged, transfer
+    (a member of another union) or skip; and the rows the database itself would refuse."""
     union = roster_import.union
     hashes = {r.row: id_hash_of(r.data["id_number"]) for r in rows if r.status != "error"}
     # Only what the comparison and an update need: the encrypted ID number is not decrypted
@@ -185,6 +116,7 @@ def _check(roster_import):
     }
     file_cards = {(r.data.get("card_number") or "").upper() for r in rows if r.data.get("card_number")}
     taken_cards = dict(Member.objects.filter(card_number__in=any_of(file_cards)).values_list("card_number", "id_hash"))
+    refused = _refused_by_constraints([r for r in rows if r.status != "error" and hashes[r.row] not in existing])
 
     report, creates, updates = [], [], []
     seen_cards = {}
@@ -204,6 +136,9 @@ def _check(roster_import):
                 if card and card in taken_cards and taken_cards[card] != hashes[row.row]:
                     status, action = "error", "skip"
                     messages.append("会员证号：该证号已属于另一名会员，请核对；留空则由平台发放新证号。")
+                elif row.row in refused:
+                    status, action = "error", "skip"
+                    messages[:0] = refused[row.row]
                 else:
                     action = "create"
                     creates.append((row, card))
@@ -232,17 +167,26 @@ def _check(roster_import):
             seen_cards.setdefault(card_of, row.row)
         counts[action] += 1
         report.append({"row": row.row, "status": status, "messages": messages, "action": action})
-        if index % PROGRESS_EVERY == 0:
-            _progress(roster_import, index)
+        progress(index)
+    return report, (creates, updates, hashes), counts
 
-    summary = {
-        "rows": len(rows),
-        "valid": sum(1 for r in report if r["status"] == "valid"),
-        "warning": sum(1 for r in report if r["status"] == "warning"),
-        "error": sum(1 for r in report if r["status"] == "error"),
-        **counts,
+
+_CHECKED_COLUMNS = ("real_name", "sex", "birth_date", "ethnicity", "education", "political_status")
+_CHECKED_COLUMNS += ("employment_form", "join_date")
+
+
+def _refused_by_constraints(rows) -> dict[int, list[str]]:
+    """{row: Chinese messages} for the rows a new member's INSERT would break a check constraint
+    of the members table with (join date before birth, ...): one query for the whole file, with
+    the table's own conditions (apps.core.imports.check_constraint_violations)."""
+    # The row's own columns as the INSERT would write them; the ID number, its hash and the card
+    # are in no check (and the number is not encrypted for nothing).
+    records = [{name: row.data.get(name) for name in _CHECKED_COLUMNS} for row in rows]
+    messages = {c.name: c.violation_error_message for c in Member._meta.constraints if hasattr(c, "condition")}
+    return {
+        rows[index].row: [f"{messages.get(name, name)}请核对后重新填写。" for name in names]
+        for index, names in check_constraint_violations(Member, records).items()
     }
-    return report, summary, (creates, updates, hashes)
 
 
 def _value(data, name):
@@ -252,40 +196,42 @@ def _value(data, name):
     return value
 
 
-def _audit_context(roster_import):
-    """Who imported, and from which roster, on every history event the import writes."""
-    user = roster_import.uploaded_by
-    return pghistory.context(user=user.pk, user_name=user.get_username(), roster_import=roster_import.pk)
+def _record(row, *, card: str, hashed: str) -> dict:
+    """A new member's columns as the INSERT writes them (the ID number encrypted as its field
+    stores it: the insert bypasses the field)."""
+    data = row.data
+    return {
+        "real_name": data["real_name"],
+        "id_number": _ID_NUMBER.get_db_prep_save(data["id_number"], connection) if hashed else "",
+        "id_hash": hashed,
+        "id_masked": mask_id_number(data["id_number"]),
+        "sex": data["sex"],
+        "birth_date": data["birth_date"],
+        "ethnicity": _value(data, "ethnicity"),
+        "education": _value(data, "education"),
+        "political_status": _value(data, "political_status"),
+        "mobile": _value(data, "mobile"),
+        "employment_form": data["employment_form"],
+        "join_date": data["join_date"],
+        "card_number": card,
+    }
+
+
+_ID_NUMBER = Member._meta.get_field("id_number")
 
 
 def _write(union, creates, updates, hashes):
-    # The check's own rule, once more before anything is written: a row it let through that the
-    # model refuses fails the import whole (nothing written), it never half-writes.
+    # The check's own rule before anything is written, for a row that did not come through it
+    # (the parse marks those it checked): one the model refuses fails the import whole (nothing
+    # written), it never half-writes.
     for row, _card in creates:
-        if problems := row_problems(row.data):
+        if not row.checked and (problems := row_problems(row.data)):
             raise ValueError(f"roster row {row.row} fails the member check: {sorted(problems)}")
     needs_card = [row for row, card in creates if not card]
     file_cards = {card for _row, card in creates if card}
     issued = iter(card_numbers_issue([row.data["join_date"].year for row in needs_card], file_cards))
-    id_number = Member._meta.get_field("id_number")
     records = [
-        {
-            "real_name": row.data["real_name"],
-            # Encrypted here as the field stores it: the insert below bypasses the field.
-            "id_number": id_number.get_db_prep_save(row.data["id_number"], connection),
-            "id_hash": hashes[row.row],
-            "id_masked": mask_id_number(row.data["id_number"]),
-            "sex": row.data["sex"],
-            "birth_date": row.data["birth_date"],
-            "ethnicity": _value(row.data, "ethnicity"),
-            "education": _value(row.data, "education"),
-            "political_status": _value(row.data, "political_status"),
-            "mobile": _value(row.data, "mobile"),
-            "employment_form": row.data["employment_form"],
-            "join_date": row.data["join_date"],
-            "card_number": card.upper() if card else next(issued),
-        }
-        for row, card in creates
+        _record(row, card=card.upper() if card else next(issued), hashed=hashes[row.row]) for row, card in creates
     ]
     now = timezone.now()
     _insert_members(records, common={"union_id": union.pk}, now=now)

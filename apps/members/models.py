@@ -8,12 +8,12 @@ from encrypted_fields.fields import EncryptedCharField
 
 from apps.core.dates import plausible_date_constraint
 from apps.core.history import audited
+from apps.core.imports import ImportJob
 from apps.core.models import BaseModel
 
 from .choices import (
     ARCHIVED_STATUSES,
     EmploymentForm,
-    ImportStatus,
     LookupPurpose,
     MemberStatus,
     Sex,
@@ -249,62 +249,16 @@ class MemberLookup(models.Model):
         return self.member_id is not None
 
 
-class RosterImport(BaseModel):
-    """An uploaded 花名册: checked (dry run) first, then imported; its report stays downloadable.
-
-    The file is kept in the database, not in a public media folder: it is full of personal data.
-    """
+class RosterImport(ImportJob):
+    """An uploaded 花名册 for one union: checked (dry run) first, then imported (apps.core.imports)."""
 
     union = models.ForeignKey(
         "branches.OrgUnit", verbose_name=_("union"), on_delete=models.PROTECT, related_name="roster_imports"
     )
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
-    )
-    file_name = models.CharField(_("file name"), max_length=200)
-    content = models.BinaryField(_("file"))
-    status = models.CharField(_("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
-    commit = models.BooleanField(_("import (not only check)"), default=False)
-    total_rows = models.PositiveIntegerField(_("rows"), default=0)
-    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
-    report = models.JSONField(_("report"), default=list, blank=True)
-    summary = models.JSONField(_("summary"), default=dict, blank=True)
-    error = models.TextField(_("error"), blank=True)
-    # Failed because it was interrupted (apps.core.jobs.job_is_interruption): "重试" is offered.
-    retryable = models.BooleanField(_("can be retried"), default=False, editable=False)
-    # The Celery task id of the message that claimed it (apps.core.jobs.job_claim).
-    task_id = models.CharField(_("task id"), max_length=64, blank=True, editable=False)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
-    class Meta:
+    class Meta(ImportJob.Meta):
         verbose_name = _("roster import")
         verbose_name_plural = _("roster imports")
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(status__in=ImportStatus.values),
-                name="members_rosterimport_valid_status",
-                violation_error_message=_("Unknown import status."),
-            ),
-            models.CheckConstraint(
-                condition=models.Q(processed_rows__lte=models.F("total_rows")),
-                name="members_rosterimport_progress_within_total",
-                violation_error_message=_("Progress cannot pass the number of rows."),
-            ),
-        ]
-
-    def __str__(self):
-        return self.file_name
 
     def get_absolute_url(self):
         return reverse("members:import_detail", kwargs={"pk": self.pk})
-
-    @property
-    def progress_percent(self):
-        return int(self.processed_rows * 100 / self.total_rows) if self.total_rows else 0
-
-    @property
-    def can_retry(self) -> bool:
-        """Failed because it was interrupted (worker lost, time limit, a lost connection), not
-        because of the file or its data: those would fail the same way again."""
-        return self.status == ImportStatus.FAILED and self.retryable

@@ -1,9 +1,6 @@
 """Reads of the members app. Row scoping for members and transfers lives here."""
 
-import json
-
 from django.conf import settings
-from django.db import connection
 from django.db.models import BooleanField, Count, ExpressionWrapper, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -149,69 +146,11 @@ def import_list(*, user):
     return queryset if prefix == "" else queryset.filter(union__path__startswith=prefix)
 
 
-# Which rows of an import's report a page shows: ?status= on the report page.
-REPORT_STATUSES = {"problems": ("error", "warning"), "error": ("error",), "warning": ("warning",)}
-ALL_REPORT_STATUSES = ("valid", "warning", "error")
+def import_report_entries(*, roster_import: RosterImport, status: str = "problems"):
+    """The report rows a status filter picks, read a slice at a time (apps.core.imports)."""
+    from apps.core.imports import import_report_entries as entries
 
-_REPORT_ENTRIES_SQL = """
-SELECT {what}
-FROM members_rosterimport AS r
-CROSS JOIN LATERAL jsonb_array_elements(r.report) WITH ORDINALITY AS e(entry, n)
-WHERE r.id = %s AND e.entry->>'status' = ANY(%s)
-"""
-
-
-class ImportReportEntries:
-    """The entries of one import's per-row report with the given statuses, in row order, read
-    from the database a slice at a time: a page or a download never holds the whole report.
-
-    A Django ``Paginator`` takes it as its object list (``count()`` and slicing).
-    """
-
-    def __init__(self, roster_import: RosterImport, statuses=ALL_REPORT_STATUSES):
-        self.import_id = roster_import.pk
-        self.statuses = list(statuses)
-        self.summary = roster_import.summary or {}
-
-    def count(self) -> int:
-        """From the summary the import stored with its report (rows per status), when it has
-        them all: a page then reads the report once, for its slice; else counted in the report."""
-        counts = [self.summary.get(status) for status in self.statuses]
-        if all(isinstance(n, int) and not isinstance(n, bool) for n in counts):
-            return sum(counts)
-        with connection.cursor() as cursor:
-            cursor.execute(_REPORT_ENTRIES_SQL.format(what="count(*)"), [self.import_id, self.statuses])
-            return cursor.fetchone()[0]
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, window: slice) -> list[dict]:
-        if not isinstance(window, slice) or window.step not in (None, 1):
-            raise TypeError("report entries are read by slices")
-        start = window.start or 0
-        limit = "ALL" if window.stop is None else str(max(window.stop - start, 0))
-        with connection.cursor() as cursor:
-            cursor.execute(
-                _REPORT_ENTRIES_SQL.format(what="e.entry::text") + f" ORDER BY e.n LIMIT {limit} OFFSET %s",
-                [self.import_id, self.statuses, start],
-            )
-            return [json.loads(text) for (text,) in cursor.fetchall()]
-
-    def batches(self, size: int = 5000):
-        """Every entry in order, through a server-side cursor ``size`` at a time (the report
-        download): one query, and never the whole report in the web process."""
-        with connection.chunked_cursor() as cursor:
-            cursor.execute(
-                _REPORT_ENTRIES_SQL.format(what="e.entry::text") + " ORDER BY e.n", [self.import_id, self.statuses]
-            )
-            while rows := cursor.fetchmany(size):
-                yield from (json.loads(text) for (text,) in rows)
-
-
-def import_report_entries(*, roster_import: RosterImport, status: str = "problems") -> ImportReportEntries:
-    """The report rows a status filter picks (an unknown filter picks the default, the problems)."""
-    return ImportReportEntries(roster_import, REPORT_STATUSES.get(status, REPORT_STATUSES["problems"]))
+    return entries(job=roster_import, status=status)
 
 
 def enrolment_unions(*, user, unit):

@@ -524,3 +524,20 @@ def _notify_transfer(transfer: MembershipTransfer) -> None:
             link="/members/transfers/",
             dedupe_key=f"members:transfer:{transfer.pk}:{transfer.status}",
         )
+
+
+# --- one member as the model sees it, without the database ------------------------------------------
+
+
+def member_problems(member: Member, *, exclude=()) -> dict[str, list[ValidationError]]:
+    """What the Member model refuses in this unsaved member, {field: errors (with their codes)},
+    without a query: every field's own rules (required, length, choices, validators: the
+    plausible dates, the mobile rule) and the model's ``clean()``; the same ``full_clean`` that
+    ``member_create`` runs, less what only the database can answer (one person one record, a
+    card number already taken, the check constraints), which the roster import asks for all its
+    rows at once. Empty when the member can be written."""
+    try:
+        member.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        return dict(exc.error_dict)
+    return {}

@@ -13,16 +13,12 @@ from apps.core.jobs import job_time_limits
 )
 def run_roster_import(self, import_id: int) -> str:
     """Check or import one uploaded roster; safe to run twice (the row is claimed atomically,
-    and the import's writes commit together with its final status)."""
-    from apps.core.jobs import job_failed
+    and the import's writes commit together with its final status: apps.core.imports)."""
+    from apps.core.imports import import_task_run
 
-    from .imports import roster_import_execute
+    from .imports import ROSTER
 
-    redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
-    try:
-        return roster_import_execute(import_id=import_id, task_id=self.request.id or "", redelivered=redelivered).status
-    except Exception as exc:  # logged by the import without its message; Celery logs this instead
-        raise job_failed("roster import", import_id, exc) from None
+    return import_task_run(ROSTER, self, import_id)
 
 
 @shared_task(ignore_result=True)

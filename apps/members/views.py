@@ -1,8 +1,5 @@
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -10,14 +7,14 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, UpdateView
 
+from apps.core import import_views
 from apps.core.errors import ApplicationError
-from apps.core.exports import XlsxExportMixin, xlsx_response
+from apps.core.exports import XlsxExportMixin
 from apps.core.mixins import ScopedListView, ScopedPermissionMixin, ServiceFormMixin
 from apps.core.pagination import CappedCountPaginator
-from apps.core.uploads import read_upload
 
 from . import imports, selectors, services
-from .choices import ImportStatus, TransferStatus
+from .choices import TransferStatus
 from .filters import MemberFilter
 from .forms import (
     DecisionForm,
@@ -264,115 +261,48 @@ class TransferDecisionView(ScopedPermissionMixin, View):
         return redirect("members:transfer_list")
 
 
-# --- roster import --------------------------------------------------------------------------------
+# --- roster import (the core import pages, apps.core.import_views) ---------------------------------
 
 
-class RosterUploadView(ScopedPermissionMixin, ServiceFormMixin, FormView):
+class RosterImportViewMixin:
     permission_required = "members.add_member"
     selector = selectors.import_list
+    importer = imports.ROSTER
+    url_prefix = "members:import_"
+
+
+class RosterUploadView(RosterImportViewMixin, import_views.ImportUploadView):
     form_class = RosterUploadForm
     template_name = "members/import_upload.html"
-    success_message = gettext_lazy("Uploaded. The check runs now; this page shows its progress.")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(imports=self.get_queryset()[:10], **kwargs)
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.fields["file"].label = "花名册（.xlsx 或 .xls）"
+        return form
 
-    def save(self, form):
-        upload = form.cleaned_data["file"]
-        return imports.roster_import_start(
-            user=self.request.user,
-            union=form.cleaned_data["union"],
-            file_name=upload.name,
-            content=read_upload(upload, limit=settings.ROSTER_MAX_UPLOAD_BYTES),
-        )
+    def start_fields(self, form):
+        return {"union": form.cleaned_data["union"]}
 
 
-class ImportDetailView(ScopedPermissionMixin, DetailView):
-    permission_required = "members.add_member"
-    selector = selectors.import_list
+class ImportDetailView(RosterImportViewMixin, import_views.ImportDetailView):
     template_name = "members/import_detail.html"
     context_object_name = "roster_import"
-    report_per_page = 100
-
-    def get_context_data(self, **kwargs):
-        # One page of the report's problem rows, read from the database: the report itself (up
-        # to ROSTER_MAX_ROWS entries) is never loaded here.
-        status = self.request.GET.get("status", "problems")
-        if status not in selectors.REPORT_STATUSES:
-            status = "problems"
-        entries = selectors.import_report_entries(roster_import=self.object, status=status)
-        page = Paginator(entries, self.report_per_page).get_page(self.request.GET.get("page"))
-        return super().get_context_data(
-            problems=page.object_list,
-            page_obj=page,
-            is_paginated=page.has_other_pages(),
-            report_status=status,
-            report_statuses=[
-                ("problems", _("All problems")),
-                ("error", _("Errors")),
-                ("warning", _("Warnings")),
-            ],
-            action_labels=imports.ACTION_LABELS,
-            done=self.object.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING),
-            **kwargs,
-        )
 
 
-class ImportProgressView(ImportDetailView):
-    """JSON for the progress bar (static/js/import-progress.js polls it)."""
-
-    def get(self, request, *args, **kwargs):
-        roster_import = self.get_object()
-        return JsonResponse(
-            {
-                "status": roster_import.status,
-                "processed": roster_import.processed_rows,
-                "total": roster_import.total_rows,
-                "percent": roster_import.progress_percent,
-            }
-        )
+class ImportProgressView(RosterImportViewMixin, import_views.ImportProgressView):
+    pass
 
 
-class ImportConfirmView(ImportDetailView):
-    http_method_names = ["post"]
-
-    def post(self, request, *args, **kwargs):
-        try:
-            imports.roster_import_confirm(roster_import=self.get_object())
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        return redirect("members:import_detail", pk=kwargs["pk"])
+class ImportConfirmView(RosterImportViewMixin, import_views.ImportConfirmView):
+    pass
 
 
-class ImportRetryView(ImportDetailView):
-    """The "重试" button of an interrupted check or import: queue it again."""
-
-    http_method_names = ["post"]
-
-    def post(self, request, *args, **kwargs):
-        try:
-            imports.roster_import_retry(roster_import=self.get_object())
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, "已重新排队，本页会显示进度。")
-        return redirect("members:import_detail", pk=kwargs["pk"])
+class ImportRetryView(RosterImportViewMixin, import_views.ImportRetryView):
+    pass
 
 
-class ImportReportView(ImportDetailView):
-    """The per-row report as Excel: row numbers, results and messages, no personal data."""
-
-    def get(self, request, *args, **kwargs):
-        roster_import = self.get_object()
-        labels = {"valid": _("Valid"), "warning": _("Warning"), "error": _("Error")}
-        return xlsx_response(
-            filename=f"roster-report-{roster_import.pk}",
-            headers=[_("Row"), _("Result"), _("What happens"), _("Messages")],
-            rows=(
-                (e["row"], labels[e["status"]], imports.ACTION_LABELS[e["action"]], "；".join(e["messages"]))
-                for e in selectors.ImportReportEntries(roster_import).batches()
-            ),
-        )
+class ImportReportView(RosterImportViewMixin, import_views.ImportReportView):
+    report_filename = "roster-report"

@@ -36,7 +36,14 @@ def test_headers_are_the_shared_samples():
 @pytest.mark.django_db
 def test_measure_checks_then_imports_every_row_with_history(county_tree, admin_user):
     result = measure_roster_import(union=county_tree["union_a"], user=admin_user, content=build_roster_xlsx(200))
-    assert set(result) == {"rows", "check_s", "check_rows_per_s", "import_s", "import_rows_per_s"}
+    assert set(result) == {
+        *("rows", "check_s", "check_rows_per_s", "import_s", "import_rows_per_s"),
+        *("floor_rows", "floor_s", "floor_rows_per_s", "check_x_floor", "import_x_floor"),
+        *("calamine_read_s", "calamine_rows_per_s", "openpyxl_read_s", "openpyxl_rows_per_s"),
+    }
+    # The floor read every row of the same file (title, 填报 line, header and 合计 rows too).
+    assert result["floor_rows"] == 200 + 4
+    assert result["import_x_floor"] > 1 and result["check_x_floor"] > 1
     assert result["rows"] == 200
     assert result["check_s"] > 0 and result["import_rows_per_s"] > 0
     members = Member.objects.filter(union=county_tree["union_a"])

@@ -392,3 +392,43 @@ def test_the_write_refuses_a_row_the_member_model_refuses(county_tree, chair_a, 
     with pytest.raises(ValueError, match="employment_form"):
         imports._write(county_tree["union_a"], [(row, "")], [], {2: "x"})
     assert not Member.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_xls_roster_uploads_checks_and_imports_as_the_xlsx_does(
+    client_for, chair_a, county_tree, django_capture_on_commit_callbacks
+):
+    expected = json.loads(EXPECTED.read_text())
+    client = client_for(chair_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(
+            client, county_tree["union_a"], path=FIXTURES / "roster-baitabu-chemical.xls", name="花名册.xls"
+        )
+    roster_import = RosterImport.objects.get()
+    assert response.status_code == 302, response.content.decode()[:2000]
+    roster_import.refresh_from_db()
+    assert roster_import.status == "checked", roster_import.error
+    rows = statuses(roster_import.report)
+    assert rows["error"] == {int(r) for r in expected["error_rows"]}
+    assert rows["valid"] | rows["warning"] == set(expected["valid_rows"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("members:import_confirm", kwargs={"pk": roster_import.pk}))
+    roster_import.refresh_from_db()
+    assert roster_import.status == "imported" and Member.objects.count() == expected["valid_count"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("花名册.xls", b"name,id\n"),  # an .xls by name only
+        ("花名册.xlsx", bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 600),  # OLE2, but no workbook
+    ],
+    ids=["text named .xls", "OLE2 without a workbook"],
+)
+def test_an_upload_is_judged_by_its_content_not_its_name(client_for, chair_a, county_tree, name, content):
+    response = upload(client_for(chair_a), county_tree["union_a"], path=content, name=name)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert ".xls" in page and ("请上传" in page or "无法读取文件" in page)
+    assert not RosterImport.objects.exists()

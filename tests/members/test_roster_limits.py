@@ -7,6 +7,7 @@ import struct
 import time
 import tracemalloc
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -256,9 +257,10 @@ def test_the_worker_refuses_the_same_files_and_the_job_ends_failed(hostile, coun
 
 
 def test_a_legitimate_roster_costs_memory_in_proportion_to_its_members():
-    """Rows are read in one streamed pass and each row's cells are dropped once it is checked: a
-    roster with its 所在工会 column merged down the whole list costs about what its checked rows
-    hold (about 1.5 KB a member; a union's 50,000 would be under 100 MB)."""
+    """The sheet's values come from python-calamine at once (its own copy, outside Python's
+    heap, bounded by the limits scan: at most 50,000 rows × 64 columns), and each row's cells
+    are dropped once it is checked: a roster with its 所在工会 column merged down the whole list
+    costs, in Python's heap, about what its checked rows hold (about 1.5 KB a member)."""
     parse_roster(build_roster_xlsx(5), today=TODAY)  # one-off costs: the region table, imports
     content = build_roster_xlsx(1000)
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
@@ -308,3 +310,56 @@ def test_a_part_the_reader_parses_whole_is_held_to_a_smaller_size(part):
     padded = _with_part_padded(content, part, 200_000)
     assert "解压后异常庞大" in roster_file_problem(padded, limits=limits)
     assert roster_file_problem(padded) is None  # within the default 8 MB
+
+
+# --- the old .xls ------------------------------------------------------------------------------------
+
+FAR_CELL_XLS = Path(__file__).resolve().parents[1] / "fixtures" / "xls-far-cell.xls"  # A1 and IV65536
+
+
+def _dimensions_understated(content: bytes) -> bytes:
+    """The same .xls whose DIMENSIONS record claims rows 1–2 and column A only."""
+    at = content.find(bytes.fromhex("00020e00"))  # record 0x0200, 14 bytes
+    assert at > 0
+    return content[: at + 4] + struct.pack("<IIHH", 0, 2, 0, 1) + content[at + 16 :]
+
+
+@pytest.mark.parametrize("understated", [False, True], ids=["as written", "DIMENSIONS understated"])
+def test_an_xls_reaching_far_is_refused_before_the_reader_lays_it_out(understated):
+    """python-calamine lays a sheet out as a dense grid: this 6 KB file would cost it a
+    gigabyte and seconds. Its records are walked first, and the far cell refused."""
+    content = FAR_CELL_XLS.read_bytes()
+    if understated:
+        content = _dimensions_understated(content)
+    assert len(content) < 8 * 1024
+    (parse, seconds, peak) = _measured(parse_roster, content, today=TODAY)
+    assert parse.error is not None and "50,000 行" in parse.error, parse.error
+    assert seconds < 0.5 and peak < 2 * MB
+    assert roster_file_problem(content) == parse.error
+
+
+@pytest.mark.django_db
+def test_an_xls_upload_beyond_the_limits_is_refused_and_nothing_stored(client_for, chair_a, county_tree):
+    response = client_for(chair_a).post(
+        reverse("members:import_upload"),
+        {"union": county_tree["union_a"].pk, "file": SimpleUploadedFile("花名册.xls", FAR_CELL_XLS.read_bytes())},
+    )
+    assert response.status_code == 200 and "50,000 行" in response.content.decode()
+    assert not RosterImport.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("cells", "message"),
+    [
+        (b"<c><v>1</v></c>" * 70, "第 65 列"),  # no coordinates: counted one by one
+        (b"<c r='CA1'><v>1</v></c>", "第 79 列"),  # single quotes, which the quick patterns skip
+        (b'<c foo=">" r="CA1"><v>1</v></c>', "第 79 列"),  # a ">" inside a value
+    ],
+    ids=["cells without coordinates", "single-quoted coordinate", "a '>' in an attribute"],
+)
+def test_what_the_quick_scan_cannot_account_for_is_streamed_and_judged_the_same(cells, message):
+    """A sheet part is first scanned with regular expressions over its bytes; when they do not
+    find exactly what an XML parser finds, the part is streamed through expat instead."""
+    content = workbook(NS, b"<sheetData><row>", cells, b"</row></sheetData></worksheet>")
+    problem = roster_file_problem(content)
+    assert problem is not None and message in problem, problem

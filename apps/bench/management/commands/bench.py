@@ -83,8 +83,11 @@ class Command(BaseCommand):
         if import_result:
             rates = import_result
             log(
-                f"roster import of {rates['rows']:,} rows: check {rates['check_rows_per_s']:,.0f} rows/s, "
-                f"import {rates['import_rows_per_s']:,.0f} rows/s"
+                f"roster import of {rates['rows']:,} rows: check {rates['check_rows_per_s']:,.0f} rows/s "
+                f"({rates['check_x_floor']}× floor), import {rates['import_rows_per_s']:,.0f} rows/s "
+                f"({rates['import_x_floor']}× floor); floor (calamine read + COPY into an unlogged table) "
+                f"{rates['floor_rows_per_s']:,.0f} rows/s; readers: calamine {rates['calamine_rows_per_s']:,.0f}, "
+                f"openpyxl {rates['openpyxl_rows_per_s']:,.0f} rows/s"
             )
         if sweep:
             log(f"deadline sweep: {sweep['sweep_s']:.3f} s ({sweep['sweep_open_complaints']:,} open complaints)")

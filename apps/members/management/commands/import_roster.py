@@ -19,7 +19,7 @@ from apps.members.models import RosterImport
 
 
 class Command(BaseCommand):
-    help = "Check (--dry-run) or import an .xlsx roster into a grassroots union."
+    help = "Check (--dry-run) or import an .xlsx or .xls roster into a grassroots union."
 
     def add_arguments(self, parser):
         parser.add_argument("path")
@@ -39,10 +39,10 @@ class Command(BaseCommand):
         if uploader is None:
             raise CommandError(f"no user {user!r} (use --user)")
         content = file.read_bytes()
-        from apps.members.imports import XLSX_MAGIC
+        from apps.core.spreadsheets import spreadsheet_kind
 
-        if not file.name.lower().endswith(".xlsx") or not content.startswith(XLSX_MAGIC):
-            raise CommandError("not an .xlsx file")
+        if spreadsheet_kind(content) is None:
+            raise CommandError("not an Excel file (.xlsx or .xls)")
         record = RosterImport.objects.create(
             union=unit, uploaded_by=uploader, file_name=file.name[:200], content=content, commit=not dry_run
         )
