@@ -10,7 +10,6 @@ import logging
 from django.db import connection
 from django.utils import timezone
 
-from apps.branches.choices import GRASSROOTS_KINDS
 from apps.branches.models import OrgUnit
 from apps.core.imports import Importer, ParsedFile, check_constraint_violations
 
@@ -18,7 +17,7 @@ from .idnumbers import mask_id_number
 from .models import Member, RosterImport
 from .roster import parse_roster, roster_file_problem, row_problems
 from .selectors import id_hash_of
-from .services import any_of, card_numbers_issue
+from .services import any_of, card_numbers_issue, union_takes_members
 from .validators import is_mobile
 
 logger = logging.getLogger(__name__)
@@ -97,8 +96,8 @@ def _check(roster_import):
 
 
 def _union_problem(union: OrgUnit) -> str | None:
-    # The rule member_create applies to one member (services._check_union), once for the file.
-    if union.kind not in GRASSROOTS_KINDS or union.archived_at is not None:
+    # The rule member_create applies to one member, once for the file.
+    if not union_takes_members(union):
         return f"“{union.name}”不是在册的基层工会，会员只能导入在册的基层工会。请选择其他工会后重新上传。"
     return None
 

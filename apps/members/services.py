@@ -85,8 +85,14 @@ def _checked_id(raw) -> tuple[str, object]:
     return check.number, check
 
 
+def union_takes_members(union: OrgUnit) -> bool:
+    """Whether members may be entered into `union`: a registered grassroots union, not dissolved.
+    The member form and the roster import (once for the file) both ask here."""
+    return union.kind in GRASSROOTS_KINDS and union.archived_at is None
+
+
 def _check_union(union: OrgUnit):
-    if union.kind not in GRASSROOTS_KINDS or union.archived_at is not None:
+    if not union_takes_members(union):
         raise ValidationError({"union": "会员只能加入在册的基层工会。"})
 
 
