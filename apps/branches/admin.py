@@ -12,6 +12,7 @@ from django.contrib import admin
 from apps.core.admin_mixins import NoDeleteAdminMixin, ScopedAdminMixin, ServiceAdminMixin
 
 from . import selectors, services
+from .forms import EnterpriseForm
 from .models import Enterprise, Meeting, Officer, OrgUnit, Rating, SubCommittee
 from .validators import normalize_credit_code
 
@@ -83,16 +84,7 @@ class EnterpriseAdminForm(forms.ModelForm):
 
     class Meta:
         model = Enterprise
-        fields = [
-            "name",
-            "credit_code",
-            "ownership",
-            "is_county_direct",
-            "township",
-            "employee_count",
-            "has_workers_congress",
-            "union",
-        ]
+        fields = EnterpriseForm.Meta.fields  # the portal's enterprise form's fields, no other
 
     def clean_credit_code(self):
         return normalize_credit_code(self.cleaned_data["credit_code"])
