@@ -15,6 +15,7 @@ from apps.accounts.roles import COUNTY_STAFF, ROLE_NAMES
 from apps.branches.choices import OrgUnitKind
 from apps.core.dates import check_plausible
 from apps.core.errors import ApplicationError
+from apps.core.history import acting_user
 from apps.core.milestones import Message, Milestone, milestones_sweep
 from apps.core.models import NotificationLevel
 from apps.core.serials import serial_next
@@ -88,8 +89,9 @@ def complaint_register(
         handler=handler or user,
     )
     complaint.full_clean()
-    complaint.save()
-    ComplaintStep.objects.create(complaint=complaint, from_status="", to_status=Status.RECEIVED, actor=user)
+    with acting_user(user):
+        complaint.save()
+        ComplaintStep.objects.create(complaint=complaint, from_status="", to_status=Status.RECEIVED, actor=user)
     return complaint
 
 
@@ -130,10 +132,11 @@ def complaint_transition(*, user, complaint: Complaint, to_status: str, note: st
         raise ValidationError({"answered_at": "答复时间不能早于收到时间。"})
     complaint.status = to_status
     complaint.full_clean()
-    complaint.save(update_fields=fields)
-    ComplaintStep.objects.create(
-        complaint=complaint, from_status=from_status, to_status=to_status, actor=user, note=note
-    )
+    with acting_user(user):
+        complaint.save(update_fields=fields)
+        ComplaintStep.objects.create(
+            complaint=complaint, from_status=from_status, to_status=to_status, actor=user, note=note
+        )
     return complaint
 
 
@@ -150,14 +153,15 @@ def attachment_add(*, user, complaint: Complaint, file_name: str, content: bytes
     content_type = next((kind for magic, kind in ALLOWED_ATTACHMENTS.items() if content.startswith(magic)), None)
     if content_type is None:
         raise ValidationError({"file": "只能上传 JPG、PNG 图片或 PDF 文件。"})
-    return ComplaintAttachment.objects.create(
-        complaint=complaint,
-        file_name=file_name[:200],
-        content_type=content_type,
-        size=len(content),
-        content=content,
-        uploaded_by=user,
-    )
+    with acting_user(user):
+        return ComplaintAttachment.objects.create(
+            complaint=complaint,
+            file_name=file_name[:200],
+            content_type=content_type,
+            size=len(content),
+            content=content,
+            uploaded_by=user,
+        )
 
 
 # --- the deadline reminders (milestones) -------------------------------------------------------
