@@ -275,3 +275,12 @@ def test_a_declaration_that_cannot_list_its_subjects_does_not_stop_the_others(re
     with caplog.at_level(logging.ERROR, logger="apps.core.milestones"):
         assert milestones_sweep(now=START + WAIT) == {"tests:broken": 0, "tests:export_waiting": 3}
     assert "tests:broken could not list its due subjects (KeyError)" in caplog.text
+
+
+@pytest.mark.django_db
+def test_a_claim_is_stamped_when_it_was_sent_not_with_the_sweeps_clock(registry, jobs, time_machine):
+    register_milestone(stale())
+    time_machine.move_to(START + 3 * WAIT, tick=False)
+    assert milestones_sweep(now=START + WAIT) == {"tests:export_waiting": 3}
+    claims = MilestoneClaim.objects.all()
+    assert {c.sent_at for c in claims} == {START + 3 * WAIT} and {c.due_at for c in claims} == {START + WAIT}
