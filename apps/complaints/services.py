@@ -4,14 +4,12 @@ import datetime
 import logging
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from apps.accounts.roles import COUNTY_STAFF, ROLE_NAMES
 from apps.branches.choices import OrgUnitKind
 from apps.core.dates import check_plausible
 from apps.core.errors import ApplicationError
@@ -170,6 +168,8 @@ def attachment_add(*, user, complaint: Complaint, file_name: str, content: bytes
 # reminder and the escalation to county staff. Each exactly once per complaint.
 
 MILESTONE_KINDS = {kind: f"complaints:{kind}" for kind in ReminderKind.values}
+# Who is reminded, at a complaint's township and above it: the staff who may move a complaint on.
+ESCALATION_PERMISSION = "complaints.change_complaint"
 
 
 def complaint_deadline_sweep(*, now: datetime.datetime | None = None) -> dict[str, int]:
@@ -202,32 +202,39 @@ def _mark_overdue(ids: list[int], now: datetime.datetime) -> None:
 
 
 class _Recipients:
-    """County staff and township chairs, read once per sweep (and only if something is due)."""
+    """Who is told at and above each township, read once per sweep (and only if something is due)."""
+
+    @cached_property
+    def _townships(self):
+        from apps.branches.models import OrgUnit
+
+        return list(OrgUnit.objects.filter(kind=OrgUnitKind.TOWNSHIP).only("pk", "path"))
 
     @cached_property
     def county_staff(self):
-        users = get_user_model().objects.filter(is_active=True)
-        return list(users.filter(groups__name=ROLE_NAMES[COUNTY_STAFF]).select_related("org_unit"))
+        """Who a complaint is escalated to (apps.accounts.selectors.user_list_to_notify_above):
+        the staff above its township who may move a complaint on (the county's)."""
+        from apps.accounts.selectors import user_list_to_notify_above
+
+        return user_list_to_notify_above(perm=ESCALATION_PERMISSION, units=self._townships)
 
     @cached_property
     def chairs(self):
         """Who at a township is told (apps.accounts.selectors.user_list_to_notify): its staff who
         may move a complaint on."""
         from apps.accounts.selectors import user_list_to_notify
-        from apps.branches.models import OrgUnit
 
-        townships = OrgUnit.objects.filter(kind=OrgUnitKind.TOWNSHIP).values("pk")
-        return user_list_to_notify(perm="complaints.change_complaint", unit_ids=townships)
+        return user_list_to_notify(perm=ESCALATION_PERMISSION, unit_ids=[t.pk for t in self._townships])
 
 
 def complaint_reminder_recipients(complaint: Complaint, kind: str, directory: _Recipients) -> list:
     """Who is told that `complaint` reached reminder `kind`: the one place that decides.
 
     The warning and the overdue reminder go to its handler and its township's chairs; the
-    escalation to county staff whose unit covers its township.
+    escalation to the staff above its township (the county's).
     """
     if kind == ReminderKind.ESCALATION:
-        return [u for u in directory.county_staff if u.org_unit and complaint.township.path.startswith(u.org_unit.path)]
+        return list(directory.county_staff.get(complaint.township_id, []))
     return [complaint.handler, *directory.chairs.get(complaint.township_id, [])]
 
 
