@@ -20,7 +20,7 @@ from apps.core.serials import serial_next
 
 from .choices import OPEN_STATUSES, TRANSITIONS, ReminderKind, Status
 from .deadlines import answer_due_at, last_day_to_answer
-from .models import Complaint, ComplaintAttachment, ComplaintStep
+from .models import Complaint, ComplaintAttachment, ComplaintStep, normalize_complainant_phone
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +75,7 @@ def complaint_register(
         channel=channel,
         anonymous=anonymous,
         complainant_name="" if anonymous else complainant_name.strip(),
-        complainant_mobile="" if anonymous else complainant_mobile.strip(),
+        complainant_mobile="" if anonymous else normalize_complainant_phone(complainant_mobile),
         member=None if anonymous else member,
         confidential=confidential or anonymous,
         consent_to_name=consent_to_name and not anonymous,
