@@ -58,3 +58,30 @@ def user_list_to_notify(*, perm: str, unit_ids) -> dict[int, list]:
     for user in users:
         by_unit.setdefault(user.org_unit_id, []).append(user)
     return by_unit
+
+
+def user_list_to_notify_above(*, perm: str, units) -> dict[int, list]:
+    """Who above these units is told: the active users holding `perm` whose own unit lies above
+    the unit (an ancestor, not the unit itself), by unit id, in one query.
+
+    `units` are org units (their `path` is read). The answer to "who is a complaint escalated
+    to" (the county staff over its township); `user_list_to_notify` answers "who at the unit".
+    """
+    units = list(units)
+    steplen = get_user_model()._meta.get_field("org_unit").related_model.steplen
+    ancestors = {unit.pk: [unit.path[:end] for end in range(steplen, len(unit.path), steplen)] for unit in units}
+    paths = {path for chain in ancestors.values() for path in chain}
+    if not paths:
+        return {}
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, org_unit__path__in=paths)
+        .filter(_permission_filter(perm))
+        .select_related("org_unit")
+        .distinct()
+        .order_by("real_name", "username", "pk")
+    )
+    by_path: dict[str, list] = {}
+    for user in users:
+        by_path.setdefault(user.org_unit.path, []).append(user)
+    return {pk: [user for path in chain for user in by_path.get(path, [])] for pk, chain in ancestors.items()}

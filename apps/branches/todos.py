@@ -5,16 +5,15 @@ from django.utils import timezone
 
 from apps.core.todos import TodoQuery
 
-from .choices import GRASSROOTS_KINDS, UnionStatus
 from .selectors import orgunit_list, union_terms_ending
+from .services import unions_user_may_decide
 
 
 def unions_awaiting_approval(user) -> TodoQuery:
-    """New unions the user's level is to approve: the union list filtered by 待审批 shows exactly these."""
+    """New unions the user may approve (services.unions_user_may_decide, the rule the approve
+    buttons and the service ask): the union list filtered by 待审批 shows these."""
     return TodoQuery(
-        queryset=orgunit_list(user=user).filter(
-            kind__in=GRASSROOTS_KINDS, status=UnionStatus.PENDING, archived_at__isnull=True
-        ),
+        queryset=unions_user_may_decide(user=user),
         label="待审批的新建工会",
         url=f"{reverse('branches:union_list')}?status=pending",
     )

@@ -7,7 +7,7 @@ from apps.core.forms import submit_helper
 from apps.core.widgets import Autocomplete
 
 from .choices import AnswerMethod, Category, Channel, ReferredTo, Satisfaction, Status
-from .models import Complaint
+from .models import ComplainantPhoneFormField, Complaint
 
 
 class ComplaintForm(forms.Form):
@@ -25,7 +25,7 @@ class ComplaintForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     anonymous = forms.BooleanField(label=_("Anonymous complaint"), required=False)
     complainant_name = forms.CharField(label=_("Complainant"), max_length=50, required=False)
-    complainant_mobile = forms.CharField(label=_("Complainant's mobile"), max_length=20, required=False)
+    complainant_mobile = ComplainantPhoneFormField(label=_("Complainant's mobile"), required=False)
     confidential = forms.BooleanField(
         label=_("Keep the complainant confidential from the enterprise"), required=False, initial=True
     )

@@ -1,6 +1,9 @@
 import datetime
+import re
 
+from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.dates import PlausibleDateValidator, plausible_date_constraint
 from apps.core.history import audited
 from apps.core.models import BaseModel
+from apps.members.validators import is_mobile, normalize_mobile
 
 from .choices import OPEN_STATUSES, AnswerMethod, Category, Channel, ReferredTo, ReminderKind, Satisfaction, Status
 
@@ -25,6 +29,52 @@ URGENCY_RANK = models.Case(
     default=models.Value(1),
     output_field=models.IntegerField(),
 )
+
+
+# --- the complainant's telephone --------------------------------------------------------------------
+# A mobile by the members' rule (apps.members.validators: 11 digits from 13x), or a landline with
+# its area code: complaints come in by the hotline, and a worker may leave the number of a shop,
+# a dormitory or a neighbour, which the union must still be able to call back. A landline is
+# stored as "0518-85123456" (01x/02x: a three-digit area code, otherwise four; 7 or 8 digits).
+# Only new input is held to it (a new complaint): rows stored before the rule keep their value,
+# and the workflow on them is not blocked (no database constraint either).
+LANDLINE_DIGITS_RE = re.compile(r"(0[12][0-9]|0[3-9][0-9]{2})([0-9]{7,8})", re.ASCII)
+LANDLINE_RE = re.compile(r"(0[12][0-9]|0[3-9][0-9]{2})-[0-9]{7,8}", re.ASCII)
+PHONE_MESSAGE = (
+    "联系电话应为手机号码（以 1 开头的 11 位数字）或带区号的固定电话（如 0518-85123456），请核对后重新填写。"
+)
+
+
+def normalize_complainant_phone(value: object) -> str:
+    """What was typed, as stored: a mobile as its 11 digits (the members' normalize_mobile), a
+    landline as "area-number". Anything else is left for `validate_complainant_phone` to refuse."""
+    digits = normalize_mobile(value)
+    if is_mobile(digits):
+        return digits
+    landline = LANDLINE_DIGITS_RE.fullmatch(digits)
+    if landline:
+        return f"{landline[1]}-{landline[2]}"
+    return str(value or "").strip()
+
+
+def validate_complainant_phone(value: str) -> None:
+    if value and not (is_mobile(value) or LANDLINE_RE.fullmatch(value)):
+        raise ValidationError(PHONE_MESSAGE, code="invalid_phone")
+
+
+class ComplainantPhoneFormField(forms.CharField):
+    """The complainant's telephone as typed ("138 1234 5678", "0518-8512 3456"), cleaned."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+        self.validators.append(validate_complainant_phone)
+
+    def to_python(self, value):
+        return normalize_complainant_phone(super().to_python(value))
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "inputmode": "tel", "autocomplete": "off"}
 
 
 @audited()
@@ -77,6 +127,14 @@ class Complaint(BaseModel):
     referred_to = models.CharField(_("referred to"), max_length=20, choices=ReferredTo.choices, blank=True)
     satisfaction = models.CharField(_("satisfaction"), max_length=20, choices=Satisfaction.choices, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, validators=[HANDLED_RANGE])
+
+    def clean(self):
+        super().clean()
+        if self._state.adding:  # new input only: a stored row keeps what it had (see above)
+            try:
+                validate_complainant_phone(self.complainant_mobile)
+            except ValidationError as exc:
+                raise ValidationError({"complainant_mobile": exc.messages}) from None
 
     class Meta:
         verbose_name = _("complaint")

@@ -4,24 +4,23 @@ import datetime
 import logging
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from apps.accounts.roles import COUNTY_STAFF, ROLE_NAMES
 from apps.branches.choices import OrgUnitKind
 from apps.core.dates import check_plausible
 from apps.core.errors import ApplicationError
+from apps.core.history import acting_user
 from apps.core.milestones import Message, Milestone, milestones_sweep
 from apps.core.models import NotificationLevel
 from apps.core.serials import serial_next
 
 from .choices import OPEN_STATUSES, TRANSITIONS, ReminderKind, Status
 from .deadlines import answer_due_at, last_day_to_answer
-from .models import Complaint, ComplaintAttachment, ComplaintStep
+from .models import Complaint, ComplaintAttachment, ComplaintStep, normalize_complainant_phone
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +75,7 @@ def complaint_register(
         channel=channel,
         anonymous=anonymous,
         complainant_name="" if anonymous else complainant_name.strip(),
-        complainant_mobile="" if anonymous else complainant_mobile.strip(),
+        complainant_mobile="" if anonymous else normalize_complainant_phone(complainant_mobile),
         member=None if anonymous else member,
         confidential=confidential or anonymous,
         consent_to_name=consent_to_name and not anonymous,
@@ -88,8 +87,9 @@ def complaint_register(
         handler=handler or user,
     )
     complaint.full_clean()
-    complaint.save()
-    ComplaintStep.objects.create(complaint=complaint, from_status="", to_status=Status.RECEIVED, actor=user)
+    with acting_user(user):
+        complaint.save()
+        ComplaintStep.objects.create(complaint=complaint, from_status="", to_status=Status.RECEIVED, actor=user)
     return complaint
 
 
@@ -130,10 +130,11 @@ def complaint_transition(*, user, complaint: Complaint, to_status: str, note: st
         raise ValidationError({"answered_at": "答复时间不能早于收到时间。"})
     complaint.status = to_status
     complaint.full_clean()
-    complaint.save(update_fields=fields)
-    ComplaintStep.objects.create(
-        complaint=complaint, from_status=from_status, to_status=to_status, actor=user, note=note
-    )
+    with acting_user(user):
+        complaint.save(update_fields=fields)
+        ComplaintStep.objects.create(
+            complaint=complaint, from_status=from_status, to_status=to_status, actor=user, note=note
+        )
     return complaint
 
 
@@ -150,14 +151,15 @@ def attachment_add(*, user, complaint: Complaint, file_name: str, content: bytes
     content_type = next((kind for magic, kind in ALLOWED_ATTACHMENTS.items() if content.startswith(magic)), None)
     if content_type is None:
         raise ValidationError({"file": "只能上传 JPG、PNG 图片或 PDF 文件。"})
-    return ComplaintAttachment.objects.create(
-        complaint=complaint,
-        file_name=file_name[:200],
-        content_type=content_type,
-        size=len(content),
-        content=content,
-        uploaded_by=user,
-    )
+    with acting_user(user):
+        return ComplaintAttachment.objects.create(
+            complaint=complaint,
+            file_name=file_name[:200],
+            content_type=content_type,
+            size=len(content),
+            content=content,
+            uploaded_by=user,
+        )
 
 
 # --- the deadline reminders (milestones) -------------------------------------------------------
@@ -166,6 +168,8 @@ def attachment_add(*, user, complaint: Complaint, file_name: str, content: bytes
 # reminder and the escalation to county staff. Each exactly once per complaint.
 
 MILESTONE_KINDS = {kind: f"complaints:{kind}" for kind in ReminderKind.values}
+# Who is reminded, at a complaint's township and above it: the staff who may move a complaint on.
+ESCALATION_PERMISSION = "complaints.change_complaint"
 
 
 def complaint_deadline_sweep(*, now: datetime.datetime | None = None) -> dict[str, int]:
@@ -198,32 +202,39 @@ def _mark_overdue(ids: list[int], now: datetime.datetime) -> None:
 
 
 class _Recipients:
-    """County staff and township chairs, read once per sweep (and only if something is due)."""
+    """Who is told at and above each township, read once per sweep (and only if something is due)."""
+
+    @cached_property
+    def _townships(self):
+        from apps.branches.models import OrgUnit
+
+        return list(OrgUnit.objects.filter(kind=OrgUnitKind.TOWNSHIP).only("pk", "path"))
 
     @cached_property
     def county_staff(self):
-        users = get_user_model().objects.filter(is_active=True)
-        return list(users.filter(groups__name=ROLE_NAMES[COUNTY_STAFF]).select_related("org_unit"))
+        """Who a complaint is escalated to (apps.accounts.selectors.user_list_to_notify_above):
+        the staff above its township who may move a complaint on (the county's)."""
+        from apps.accounts.selectors import user_list_to_notify_above
+
+        return user_list_to_notify_above(perm=ESCALATION_PERMISSION, units=self._townships)
 
     @cached_property
     def chairs(self):
         """Who at a township is told (apps.accounts.selectors.user_list_to_notify): its staff who
         may move a complaint on."""
         from apps.accounts.selectors import user_list_to_notify
-        from apps.branches.models import OrgUnit
 
-        townships = OrgUnit.objects.filter(kind=OrgUnitKind.TOWNSHIP).values("pk")
-        return user_list_to_notify(perm="complaints.change_complaint", unit_ids=townships)
+        return user_list_to_notify(perm=ESCALATION_PERMISSION, unit_ids=[t.pk for t in self._townships])
 
 
 def complaint_reminder_recipients(complaint: Complaint, kind: str, directory: _Recipients) -> list:
     """Who is told that `complaint` reached reminder `kind`: the one place that decides.
 
     The warning and the overdue reminder go to its handler and its township's chairs; the
-    escalation to county staff whose unit covers its township.
+    escalation to the staff above its township (the county's).
     """
     if kind == ReminderKind.ESCALATION:
-        return [u for u in directory.county_staff if u.org_unit and complaint.township.path.startswith(u.org_unit.path)]
+        return list(directory.county_staff.get(complaint.township_id, []))
     return [complaint.handler, *directory.chairs.get(complaint.township_id, [])]
 
 

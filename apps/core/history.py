@@ -5,6 +5,8 @@ raw SQL are recorded too. `AuditContextMiddleware` (settings) stores who and whi
 the event's context. Decorate each model that matters with `@audited()`.
 """
 
+import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,6 +14,7 @@ import pghistory
 import pgtrigger
 from django.utils.translation import gettext_lazy as _
 from pghistory.middleware import HistoryMiddleware
+from pghistory.runtime import Context, _tracker
 
 BOOLEAN_LABELS = {True: _("Yes"), False: _("No")}
 EVENT_LABELS = {"insert": _("Created"), "update": _("Changed"), "delete": _("Deleted")}
@@ -49,17 +52,42 @@ class AuditContextMiddleware(HistoryMiddleware):
         return context
 
 
+def _actor(user) -> dict:
+    if user is None:
+        return {"user": None, "user_name": "系统"}
+    return {"user": user.pk, "user_name": user.get_username()}
+
+
+@contextmanager
 def acting_user(user):
-    """The history context of a service's writes: who acted, when no request says so already.
+    """The history context of a service's writes: who acted (None: the system's own jobs, "系统").
 
     A request's middleware has recorded the user; a shell, a Celery task or a management command
-    has not, so every write service opens this around its writes with its `user=` (None for the
-    system's own jobs: a sweep, an expiry). Nested contexts merge, so this is cheap inside a
-    request.
+    has not, so every write service opens this around its writes with its `user=`.
+
+    pghistory merges nested contexts into one (one id, the last metadata written wins, for the
+    events already written too) and keeps its id in a transaction-local setting, so a later
+    write outside any context inherits the previous one. Here the innermost service's user is
+    what its writes record: inside a context naming someone else, the writes get a context of
+    their own (the outer one's metadata, such as the page, with this user), and the outer
+    context is back, unchanged, on exit. Inside a context that already names this user (a
+    request's own user) nothing is added, so a request's writes share one context.
+    Relies on pghistory's thread-local tracker (`pghistory.runtime._tracker`, 3.x).
     """
-    if user is None:
-        return pghistory.context(user_name="系统")
-    return pghistory.context(user=user.pk, user_name=user.get_username())
+    actor = _actor(user)
+    outer = getattr(_tracker, "value", None)
+    if outer is None:
+        with pghistory.context(**actor):
+            yield
+        return
+    if all(outer.metadata.get(key) == value for key, value in actor.items()):
+        yield
+        return
+    _tracker.value = Context(id=uuid.uuid4(), metadata={**outer.metadata, **actor})
+    try:
+        yield
+    finally:
+        _tracker.value = outer
 
 
 @dataclass

@@ -13,7 +13,12 @@ An app declares each milestone in its AppConfig.ready() (`register_milestone`); 
   (the users to tell, a yearly check) once per sweep;
 - `reached(ids, now)`: optional side effects (the complaint's overdue mark), in the same
   transaction as the claim and the notifications;
-- `select_related`: what `recipients` and `message` read from a subject, loaded in one query.
+- `select_related`: what `recipients` and `message` read from a subject, loaded in one query;
+- `once_per_day_after`: optional (a local time, e.g. 07:30). A milestone whose `due` is costly
+  (the yearly compliance check of the whole county) is worked out at most once per day, the day
+  starting at that time: a sweep that finishes the milestone without a failure leaves a marker
+  claim (subject 0, occurrence "swept:<day>") and the later sweeps of that day skip it, without
+  building its due set. A run that failed leaves no marker, so the next sweep tries again.
 
 Exactly once: a subject's milestone is claimed by one INSERT … SELECT … ON CONFLICT DO NOTHING
 RETURNING on (kind, subject, occurrence), so of two sweeps at once only one gets each claim, and
@@ -29,7 +34,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import EmptyResultSet
 from django.db import InterfaceError, OperationalError, connection, transaction
@@ -69,9 +74,27 @@ class Milestone:
     message: Callable[[object, "MilestoneRun"], Message]
     reached: Callable[[list[int], datetime], None] | None = None
     select_related: tuple[str, ...] = ()
+    once_per_day_after: time | None = None
 
     def dedupe_key(self, pk: int, occurrence: str) -> str:
         return f"{self.kind}:{pk}:{occurrence}" if occurrence else f"{self.kind}:{pk}"
+
+    def swept_marker(self, now: datetime) -> str | None:
+        """The occurrence of this day's "already swept" marker (None: no daily cadence)."""
+        if self.once_per_day_after is None:
+            return None
+        return f"{SWEPT_PREFIX}{milestone_day(now, self.once_per_day_after).isoformat()}"
+
+
+# The subject id of the "already swept today" markers (no row has the id 0).
+SWEPT_SUBJECT = 0
+SWEPT_PREFIX = "swept:"
+
+
+def milestone_day(now: datetime, starts: time) -> date:
+    """The day that is running at `now` for a day starting at local time `starts` (before it:
+    the day before)."""
+    return (timezone.localtime(now) - timedelta(hours=starts.hour, minutes=starts.minute)).date()
 
 
 @dataclass(eq=False)
@@ -110,15 +133,20 @@ def milestones() -> list[Milestone]:
     return list(_REGISTRY.values())
 
 
-def milestones_sweep(*, now: datetime | None = None, kinds: Iterable[str] | None = None) -> dict[str, int]:
+def milestones_sweep(
+    *, now: datetime | None = None, kinds: Iterable[str] | None = None, force: bool = False
+) -> dict[str, int]:
     """Claim and send every milestone due as of `now` (only `kinds`, if given), each exactly once.
 
-    Returns how many subjects reached each milestone in this run.
+    A milestone with `once_per_day_after` already swept this day is skipped (unless `force`:
+    an explicit send from admin or a shell). Returns how many subjects reached each milestone.
     """
     now = now or timezone.now()
     selected = milestones() if kinds is None else [_REGISTRY[kind] for kind in kinds]
     run = MilestoneRun(now=now)
     totals = dict.fromkeys((m.kind for m in selected), 0)
+    if not force:
+        selected = _not_swept_today(selected, now)
     groups: dict[type, list[Milestone]] = {}
     for milestone in selected:
         try:
@@ -132,16 +160,43 @@ def milestones_sweep(*, now: datetime | None = None, kinds: Iterable[str] | None
             continue
         groups.setdefault(model, []).append(milestone)
     for model, group in groups.items():
-        for kind, count in _sweep_batch(model, group, run).items():
+        done, complete = _sweep_batch(model, group, run)
+        for kind, count in done.items():
             totals[kind] += count
+        if complete:
+            _mark_swept(group, now)
     return totals
 
 
-def _sweep_batch(model, group: list[Milestone], run: MilestoneRun) -> dict[str, int]:
+def _not_swept_today(selected: list[Milestone], now: datetime) -> list[Milestone]:
+    """`selected` without the daily milestones whose marker for this day exists (one query)."""
+    markers = {m.kind: m.swept_marker(now) for m in selected if m.once_per_day_after is not None}
+    if not markers:
+        return selected
+    swept = set(
+        MilestoneClaim.objects.filter(
+            kind__in=markers, subject_id=SWEPT_SUBJECT, occurrence__in=set(markers.values())
+        ).values_list("kind", "occurrence")
+    )
+    return [m for m in selected if (m.kind, markers.get(m.kind)) not in swept]
+
+
+def _mark_swept(group: list[Milestone], now: datetime) -> None:
+    markers = [
+        MilestoneClaim(kind=m.kind, subject_id=SWEPT_SUBJECT, occurrence=m.swept_marker(now), sent_at=timezone.now())
+        for m in group
+        if m.once_per_day_after is not None
+    ]
+    if markers:
+        MilestoneClaim.objects.bulk_create(markers, ignore_conflicts=True)
+
+
+def _sweep_batch(model, group: list[Milestone], run: MilestoneRun) -> tuple[dict[str, int], bool]:
+    """Sweep one model's milestones; returns the counts and whether every due subject was done."""
     name = model._meta.model_name
     try:
         with transaction.atomic(), acting_user(None):
-            return _reach(model, group, run)
+            return _reach(model, group, run), True
     except CONNECTION_ERRORS:
         raise
     except Exception as exc:
@@ -153,7 +208,8 @@ def _sweep_batch(model, group: list[Milestone], run: MilestoneRun) -> dict[str, 
         raise
     except Exception as exc:
         logger.error("Milestones: the %s subjects due could not be listed (%s); skipped.", name, type(exc).__name__)
-        return totals
+        return totals, False
+    complete = True
     for pk in pending:
         try:
             with transaction.atomic(), acting_user(None):
@@ -163,10 +219,11 @@ def _sweep_batch(model, group: list[Milestone], run: MilestoneRun) -> dict[str, 
         except Exception as exc:
             # The id only: a database error's text can quote the row, personal data included.
             logger.error("Milestones skipped %s %s (%s); the next run retries it.", name, pk, type(exc).__name__)
+            complete = False
             continue
         for kind, count in done.items():
             totals[kind] += count
-    return totals
+    return totals, complete
 
 
 def _due(milestone: Milestone, run: MilestoneRun, only: int | None = None) -> QuerySet:
@@ -200,7 +257,7 @@ def _claim(milestone: Milestone, run: MilestoneRun, only: int | None) -> list[tu
     except EmptyResultSet:  # none() or an empty `pk__in`: nothing is due
         return []
     with connection.cursor() as cursor:
-        cursor.execute(CLAIM_SQL.format(due=sql), [milestone.kind, run.now, *params])
+        cursor.execute(CLAIM_SQL.format(due=sql), [milestone.kind, timezone.now(), *params])
         return cursor.fetchall()
 
 

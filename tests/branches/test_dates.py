@@ -346,4 +346,6 @@ def test_the_compliance_task_refuses_an_implausible_day_typed_in_admin(county_tr
 
     with pytest.raises(ValidationError, match="日期不合理"):
         send_compliance_reminders("9999-12-31")  # the term-end horizon would overflow
-    assert send_compliance_reminders("2099-12-31") >= 0
+    with pytest.raises(ValidationError, match="不能晚于今天"):
+        send_compliance_reminders("2099-12-31")  # a future day would claim its reminders now
+    assert send_compliance_reminders("2001-01-01") >= 0

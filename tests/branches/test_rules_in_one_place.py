@@ -147,6 +147,32 @@ class TestMayDecideAgrees:
         union.refresh_from_db()
         assert not self._buttons_shown(client_for(county_user), union)
 
+    def test_the_todo_counts_exactly_the_unions_whose_page_shows_the_buttons(
+        self, client_for, county_user, chair_a, county_tree
+    ):
+        from django.contrib.auth.models import Permission
+        from django.utils import timezone
+
+        from apps.branches.todos import unions_awaiting_approval
+
+        self._pending(county_tree, "待批一")
+        self._pending({"a": county_tree["b"]}, "待批二")
+        archived = self._pending(county_tree, "已撤销待批")
+        OrgUnit.objects.filter(pk=archived.pk).update(archived_at=timezone.now())
+        chair_a.user_permissions.add(Permission.objects.get(codename="approve_union"))
+        chair = type(chair_a).objects.get(pk=chair_a.pk)
+        unions = list(OrgUnit.objects.filter(kind__in=["joint", "enterprise"]))
+        for user, expected in ((county_user, 2), (chair, 1)):
+            client = client_for(user)
+            shown = [
+                u
+                for u in unions
+                if client.get(u.get_absolute_url()).status_code == 200 and self._buttons_shown(client, u)
+            ]
+            todo = unions_awaiting_approval(user).queryset
+            assert todo.count() == len(shown) == expected, user
+            assert set(todo) == set(shown)
+
     def test_a_county_user_may_not_decide_on_their_own_unit(self, roles, county_tree):
         union = self._pending(county_tree, "自己的工会")
         own = user_create(user=None, username="own", password="x-pass-2026", org_unit=union, role="county_staff")

@@ -210,29 +210,59 @@ class TestABadSubject:
 
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_sweeps_claim_each_subject_once(registry, people):
+    """The first sweep holds its transaction open (claims made, not committed) while the second
+    runs: the second must wait on the unique index, then claim nothing."""
     jobs = [ExportJob.objects.create(requested_by=people["alice"], path=f"/list/{i}/") for i in range(20)]
     now = jobs[-1].created_at + WAIT
-    register_milestone(stale())
-    barrier = threading.Barrier(2)
-    results, errors = [], []
+    claimed, release = threading.Event(), threading.Event()
+    reached_calls = []
 
-    def sweep():
+    def reached(ids, when):
+        reached_calls.append(len(ids))
+        if len(reached_calls) == 1:  # the first sweep: claims inserted, transaction still open
+            claimed.set()
+            assert release.wait(30), "never released"
+
+    register_milestone(stale(reached=reached))
+    results, errors = {}, []
+
+    def sweep(name):
         try:
-            barrier.wait()
-            results.append(milestones_sweep(now=now))
+            results[name] = milestones_sweep(now=now)
         except Exception as exc:  # reported below
             errors.append(exc)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=sweep) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    first = threading.Thread(target=sweep, args=("first",))
+    second = threading.Thread(target=sweep, args=("second",))
+    first.start()
+    assert claimed.wait(30)
+    second.start()
+    try:
+        # The second sweep's INSERT … ON CONFLICT waits for the first's uncommitted claims.
+        waited = False
+        for _attempt in range(200):
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND wait_event_type = 'Lock' AND query LIKE '%core_milestoneclaim%'"
+                )
+                if cursor.fetchone()[0]:
+                    waited = True
+                    break
+            second.join(0.05)
+        assert waited, "the second sweep did not wait for the first"
+        assert second.is_alive() and "second" not in results
+    finally:
+        release.set()
+        first.join(30)
+        second.join(30)
     assert errors == []
-    assert sum(r["tests:export_waiting"] for r in results) == 20
+    assert results == {"first": {"tests:export_waiting": 20}, "second": {"tests:export_waiting": 0}}
+    assert reached_calls == [20]
     assert MilestoneClaim.objects.count() == 20
+    assert MilestoneClaim.objects.values("subject_id").distinct().count() == 20
     assert Notification.objects.filter(recipient=people["alice"]).count() == 20
     assert Notification.objects.filter(recipient=people["auditor"]).count() == 20
 
@@ -275,3 +305,12 @@ def test_a_declaration_that_cannot_list_its_subjects_does_not_stop_the_others(re
     with caplog.at_level(logging.ERROR, logger="apps.core.milestones"):
         assert milestones_sweep(now=START + WAIT) == {"tests:broken": 0, "tests:export_waiting": 3}
     assert "tests:broken could not list its due subjects (KeyError)" in caplog.text
+
+
+@pytest.mark.django_db
+def test_a_claim_is_stamped_when_it_was_sent_not_with_the_sweeps_clock(registry, jobs, time_machine):
+    register_milestone(stale())
+    time_machine.move_to(START + 3 * WAIT, tick=False)
+    assert milestones_sweep(now=START + WAIT) == {"tests:export_waiting": 3}
+    claims = MilestoneClaim.objects.all()
+    assert {c.sent_at for c in claims} == {START + 3 * WAIT} and {c.due_at for c in claims} == {START + WAIT}

@@ -67,3 +67,25 @@ def test_a_system_job_is_recorded_as_the_system(enterprise):
     model_update(instance=enterprise, fields=["employee_count"], data={"employee_count": 41}, user=None)
     event = Events.objects.tracks(enterprise).order_by("-pgh_created_at", "-pgh_id").first()
     assert event.pgh_context["user_name"] == "系统"
+
+
+def test_the_innermost_acting_user_is_recorded_and_the_outer_one_restored(enterprise, county_user, chair_a):
+    import pghistory
+
+    from apps.core.history import acting_user
+
+    with pghistory.context(url="/page/"), acting_user(county_user):
+        model_update(instance=enterprise, fields=["employee_count"], data={"employee_count": 41}, user=county_user)
+        outer_event = Events.objects.tracks(enterprise).order_by("-pgh_created_at", "-pgh_id").first()
+        with acting_user(chair_a):
+            enterprise.employee_count = 42
+            enterprise.save(update_fields=["employee_count"])
+        inner_event = Events.objects.tracks(enterprise).order_by("-pgh_created_at", "-pgh_id").first()
+        enterprise.employee_count = 43
+        enterprise.save(update_fields=["employee_count"])
+        last_event = Events.objects.tracks(enterprise).order_by("-pgh_created_at", "-pgh_id").first()
+    outer_event = Events.objects.get(pgh_id=outer_event.pgh_id, pgh_model=outer_event.pgh_model)
+    assert inner_event.pgh_context["user_name"] == "chair_a"
+    assert inner_event.pgh_context["url"] == "/page/"
+    assert outer_event.pgh_context["user_name"] == "county"  # not overwritten by the inner user
+    assert last_event.pgh_context["user_name"] == "county"

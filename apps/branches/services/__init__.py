@@ -15,6 +15,7 @@ from .unions import (
     union_new_term,
     union_register,
     union_reject,
+    unions_user_may_decide,
 )
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "union_archive",
     "union_decision_refusal",
     "union_may_decide",
+    "unions_user_may_decide",
     "union_new_term",
     "union_register",
     "union_reject",

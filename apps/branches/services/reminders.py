@@ -9,8 +9,10 @@ often or concurrently the sweep runs; the keys are those the notifications alway
 - a grassroots union whose term ends within TERM_END_REMINDER_DAYS, once per term.
 
 What is due comes from the yearly check (`compliance_findings`, the same rules as the compliance
-page), worked out once per sweep. The reminders' day starts at REMINDER_DAY_STARTS (Shanghai):
-the five-minute sweep sends them in the morning, not at midnight.
+page), worked out once per sweep, and only by the first sweep of a reminder day that gets
+through without a failure (`once_per_day_after`): the five-minute beat would otherwise run the
+county's whole yearly check 288 times a day. The reminders' day starts at REMINDER_DAY_STARTS
+(Shanghai): the sweep sends them in the morning, not at midnight.
 """
 
 import datetime
@@ -20,7 +22,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from apps.accounts.selectors import user_list_to_notify
-from apps.core.milestones import Message, Milestone, milestones_sweep
+from apps.core.milestones import Message, Milestone, milestone_day, milestones_sweep
 from apps.core.models import NotificationLevel
 
 from ..compliance import compliance_findings
@@ -36,16 +38,14 @@ REMINDER_PERMISSION = "branches.view_orgunit"
 
 def reminder_day(now: datetime.datetime) -> datetime.date:
     """The day whose reminders are due at `now`: today in Shanghai from 07:30, yesterday before."""
-    local = timezone.localtime(now)
-    start = datetime.timedelta(hours=REMINDER_DAY_STARTS.hour, minutes=REMINDER_DAY_STARTS.minute)
-    return (local - start).date()
+    return milestone_day(now, REMINDER_DAY_STARTS)
 
 
 def compliance_reminders_send(*, today: datetime.date) -> int:
     """Send what is due as of `today` (from the start of its reminder day); returns how many
-    subjects were reminded now."""
+    subjects were reminded now. An explicit send: it runs even if today's sweep already has."""
     now = datetime.datetime.combine(today, REMINDER_DAY_STARTS, tzinfo=timezone.get_current_timezone())
-    return sum(milestones_sweep(now=now, kinds=KINDS).values())
+    return sum(milestones_sweep(now=now, kinds=KINDS, force=True).values())
 
 
 def _findings(run):
@@ -155,18 +155,21 @@ def compliance_milestones() -> list[Milestone]:
             due=_yearly(OrgUnit, "townships_without_joint_meeting", after_deadline=True),
             recipients=lambda township, run: compliance_reminder_recipients([township.pk], run),
             message=_joint_meeting_message,
+            once_per_day_after=REMINDER_DAY_STARTS,
         ),
         Milestone(
             kind="branches:subcommittees",
             due=_yearly(OrgUnit, "unions_missing_subcommittees", after_deadline=False),
             recipients=_union_and_parent,
             message=_subcommittees_message,
+            once_per_day_after=REMINDER_DAY_STARTS,
         ),
         Milestone(
             kind="branches:term_end",
             due=_terms_ending,
             recipients=_union_and_parent,
             message=_term_end_message,
+            once_per_day_after=REMINDER_DAY_STARTS,
         ),
         Milestone(
             kind="branches:workers_congress",
@@ -175,5 +178,6 @@ def compliance_milestones() -> list[Milestone]:
                 [enterprise.township_id, enterprise.union_id], run
             ),
             message=_workers_congress_message,
+            once_per_day_after=REMINDER_DAY_STARTS,
         ),
     ]

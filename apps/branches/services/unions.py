@@ -18,7 +18,10 @@ from ..choices import (
 )
 from ..models import Enterprise, Officer, OrgUnit, SubCommittee
 from ..models.orgunits import formation_form_problem
+from ..selectors import user_scope_path
 from .orgunits import orgunit_create
+
+APPROVE_PERMISSION = "branches.approve_union"
 
 # Kinds of union that may cover more than one enterprise.
 MULTI_ENTERPRISE_KINDS = frozenset({OrgUnitKind.JOINT, OrgUnitKind.REGIONAL, OrgUnitKind.INDUSTRY})
@@ -94,19 +97,38 @@ def union_register(
     return union
 
 
+def unions_user_may_decide(*, user):
+    """The unions `user` may approve or reject now: the one rule, as a queryset.
+
+    A pending grassroots union (not archived) below the user's own unit, for a holder of
+    "branches.approve_union" (a superuser: anywhere). The to-do "待审批的新建工会" counts these,
+    and `union_decision_refusal` (the service's refusal, the page's buttons) asks it too.
+    """
+    scope = user_scope_path(user)
+    if scope is None or not user.has_perm(APPROVE_PERMISSION):
+        return OrgUnit.objects.none()
+    unions = OrgUnit.objects.filter(
+        kind__in=GRASSROOTS_KINDS, status=UnionStatus.PENDING, archived_at__isnull=True, path__startswith=scope
+    )
+    return unions.exclude(pk=user.org_unit_id) if user.org_unit_id else unions
+
+
 def union_decision_refusal(*, user, union: OrgUnit) -> str | None:
     """Why `user` may not approve or reject `union` now, or None when they may.
 
-    The one rule: the service refuses with this message, and the union's page shows its
-    approve / reject buttons only when there is none.
+    The rule is `unions_user_may_decide`; this says, in words, which part of it fails. The
+    service refuses with this message, and the union's page shows its approve / reject buttons
+    only when there is none.
     """
-    if not user.has_perm("branches.approve_union"):
+    if unions_user_may_decide(user=user).filter(pk=union.pk).exists():
+        return None
+    if not user.has_perm(APPROVE_PERMISSION):
         return "只有上级工会（县总工会）可以审批新建工会。"
     if user.org_unit_id == union.pk or (user.org_unit and not union.path.startswith(user.org_unit.path)):
         return "只能审批本级以下的工会。"
-    if union.status != UnionStatus.PENDING:
-        return "该工会不在待审批状态。"
-    return None
+    if not user.is_superuser and user.org_unit_id is None:
+        return "只能审批本级以下的工会。"
+    return "该工会不在待审批状态。"
 
 
 def union_may_decide(*, user, union: OrgUnit) -> bool:

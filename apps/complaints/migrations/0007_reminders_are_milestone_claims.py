@@ -5,6 +5,14 @@ Every reminder already sent becomes the engine's claim of the same milestone
 The table then gives way to a view of those claims under the same name: the reminders of a
 complaint still read (and are deleted, and bulk-loaded) as before, and there is one record of
 what was sent.
+
+Two things to know:
+- The view's ids are the claims' ids (core_milestoneclaim.id), not the old reminders' ids:
+  a ComplaintReminder id noted before the upgrade does not name the same row after it.
+- Reversing moves every complaints:* claim back into the table and deletes them all from
+  core_milestoneclaim, those the engine made after the deploy included (they become reminder
+  rows, so nothing is sent twice by the old sweep); the reversed table gets new ids.
+  Claims with an occurrence (none are made for complaints) would be deleted without a copy.
 """
 
 from django.conf import settings
