@@ -3,6 +3,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.tables import detail_link
+
 from .deadlines import days_left
 from .models import Complaint
 from .selectors import complainant_shown
@@ -13,7 +15,9 @@ BADGE = '<span class="badge text-bg-{}">{}</span>'
 class ComplaintTable(tables.Table):
     """Most urgent first (the selector's order); overdue rows red, rows due today yellow."""
 
-    tracking_number = tables.Column(verbose_name=_("Tracking number"), linkify=True)
+    tracking_number = tables.Column(
+        verbose_name=_("Tracking number"), linkify=detail_link("complaints:complaint_detail")
+    )
     received_at = tables.Column(verbose_name=_("Received at"))
     enterprise = tables.Column(verbose_name=_("Enterprise"), order_by=("enterprise__name",))
     category = tables.Column(verbose_name=_("Category"))

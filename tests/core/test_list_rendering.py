@@ -27,7 +27,7 @@ from apps.members.filters import MemberFilter
 from apps.members.models import Member
 from apps.members.selectors import member_list
 from apps.members.tables import MemberTable
-from tests.complaints.conftest import factories  # noqa: F401 - fixture
+from tests.complaints.conftest import factories, register  # noqa: F401 - fixtures
 from tests.members.conftest import add_members
 
 
@@ -68,6 +68,38 @@ def test_every_portal_table_renders_the_rows_django_tables2_renders(portal_data,
         assert ours == theirs, table_class.__name__
     assert "<a href=" in table_rows(paged(MemberTable(member_list(user=county_user))), Context())
     assert '<span class="true">✔</span>' in table_rows(paged(MemberTable(member_list(user=county_user))), Context())
+
+
+def test_detail_links_reversed_once_per_table_are_each_rows_own_page(portal_data, county_user, register):  # noqa: F811
+    import datetime as dt
+    import re
+
+    from apps.complaints.selectors import complaint_list
+    from apps.complaints.tables import ComplaintTable
+
+    register(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC))
+    tables_and_rows = [
+        (MemberTable, member_list(user=county_user)),
+        (EnterpriseTable, branch_selectors.enterprise_list(user=county_user)),
+        (UnionTable, branch_selectors.union_list(user=county_user)),
+        (OrgUnitTable, branch_selectors.orgunit_list(user=county_user)),
+        (ComplaintTable, complaint_list(user=county_user)),
+    ]
+    for table_class, queryset in tables_and_rows:
+        table = paged(table_class(queryset))
+        html = table_rows(table, Context())
+        links = re.findall(r'<a href="([^"]+)">', html)
+        expected = [row.record.get_absolute_url() for row in table.paginated_rows]
+        assert links == expected and expected, table_class.__name__
+
+
+def test_a_pattern_that_does_not_take_every_key_alike_is_reversed_for_each(settings):
+    from apps.core.tables import pk_url_function
+
+    settings.ROOT_URLCONF = "tests.core.odd_urls"
+    url = pk_url_function("odd")
+    # The stand-in key takes the second pattern, the first row's key the first: each is reversed.
+    assert [url(7), url(12), url(12345)] == ["/odd/7/", "/odd/12/", "/odd/long/12345/"]
 
 
 class AwkwardTable(tables.Table):
