@@ -53,6 +53,9 @@ class EnterpriseTable(tables.Table):
         fields = ["name", "credit_code", "township", "ownership", "employee_count", "union"]
         attrs = {"class": "table table-sm table-hover align-middle"}
 
+    # What the cells read: the list loads only these (apps.core.mixins.ScopedListView.get_table_data).
+    loaded_fields = ("name", "credit_code", "township__name", "ownership", "employee_count", "union__name")
+
     def render_union(self, value):
         return value.name
 
@@ -83,6 +86,9 @@ class UnionTable(tables.Table):
             "term_end",
         ]
         attrs = {"class": "table table-sm table-hover align-middle"}
+
+    # What the cells read besides the selector's annotations (township_name, enterprise_count).
+    loaded_fields = ("name", "kind", "status", "formation_form", "declared_members", "term_end")
 
 
 class MeetingTable(tables.Table):

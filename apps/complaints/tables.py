@@ -42,6 +42,22 @@ class ComplaintTable(tables.Table):
         row_attrs = {"class": lambda table, record: table.row_class(record)}
         empty_text = _("No complaints.")
 
+    # What the cells and row colours read (the complainant's name as the user may see it, the
+    # deadline, the open flag from the status): the list loads only these.
+    loaded_fields = (
+        "tracking_number",
+        "received_at",
+        "enterprise__name",
+        "category",
+        "anonymous",
+        "complainant_name",
+        "complainant_mobile",
+        "handler__real_name",
+        "handler__username",
+        "status",
+        "due_at",
+    )
+
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user

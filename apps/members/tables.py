@@ -32,5 +32,18 @@ class MemberTable(tables.Table):
         ]
         attrs = {"class": "table table-sm table-hover align-middle"}
 
+    # What the cells read: the list loads only these (apps.core.mixins.ScopedListView.get_table_data).
+    loaded_fields = (
+        "real_name",
+        "card_number",
+        "id_masked",
+        "sex",
+        "union__name",
+        "employment_form",
+        "join_date",
+        "status",
+        "hardship",
+    )
+
     def render_union(self, value):
         return value.name
