@@ -2,6 +2,7 @@
 
 import copy
 import functools
+import types
 
 from django import forms
 from django.contrib import messages
@@ -196,8 +197,38 @@ class ListedChoicesMixin(forms.models.ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in self.queryset:
+        queryset = self.queryset
+        fields = _label_fields(queryset.model) if _default_label(self.field) and not queryset._fields else None
+        if fields:  # an option needs its key and its label: not the twenty other columns of a unit
+            queryset = queryset.only(*fields)
+        for obj in queryset:
             yield self.choice(obj)
+
+
+def _default_label(field) -> bool:
+    """Whether the field labels an option with str(obj), as ModelChoiceField does unless told otherwise."""
+    return (
+        "label_from_instance" not in vars(field)
+        and type(field).label_from_instance is forms.ModelChoiceField.label_from_instance
+    )
+
+
+@functools.cache
+def _label_fields(model) -> tuple[str, ...] | None:
+    """The fields `str(obj)` reads, when its __str__ reads nothing but plain fields of the row.
+
+    `return self.name` or `return self.real_name or self.username`: the names its code looks up
+    are all columns of the model, so loading those columns (and the key) gives the same text.
+    Anything else (a call, a related row, a property, a nested function) loads the whole row.
+    """
+    code = getattr(model.__str__, "__code__", None)
+    if code is None or code.co_argcount != 1 or any(isinstance(const, types.CodeType) for const in code.co_consts):
+        return None
+    columns = {field.attname for field in model._meta.concrete_fields if not field.is_relation}
+    names = set(code.co_names)
+    if not names or not names <= columns:
+        return None
+    return ("pk", *sorted(names))
 
 
 @functools.cache

@@ -187,6 +187,25 @@ def test_a_list_reads_its_filter_choices_without_a_server_side_cursor(portal_dat
     assert not [query for query in captured if query["sql"].startswith("DECLARE")]
 
 
+def test_a_filters_choices_read_only_the_columns_their_labels_show(portal_data, client_for, chair_a):
+    import re
+
+    from apps.branches.choices import GRASSROOTS_KINDS
+
+    client = client_for(chair_a)
+    client.get("/members/")
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get("/members/").content.decode()
+    unit_reads = [query["sql"] for query in captured if query["sql"].startswith('SELECT "branches_orgunit"."id"')]
+    assert unit_reads and all(
+        sql.startswith('SELECT "branches_orgunit"."id", "branches_orgunit"."name" FROM') for sql in unit_reads
+    )
+    union_select = re.search(r'<select[^>]* name="union">.*?</select>', page, re.S).group(0)
+    offered = re.findall(r'<option value="(\d+)">([^<]*)</option>', union_select)
+    unions = branch_selectors.orgunit_list(user=chair_a).filter(kind__in=GRASSROOTS_KINDS).order_by("path")
+    assert offered == [(str(unit.pk), unit.name) for unit in unions] and offered
+
+
 def test_a_first_page_that_is_not_full_is_its_own_count(portal_data, django_assert_num_queries):
     members = Member.objects.order_by("pk")
     with django_assert_num_queries(1):
