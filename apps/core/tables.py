@@ -124,7 +124,7 @@ def _cell_function(bound_column, model):
     elif function is tables.BooleanColumn.render and not column.attrs.get("span") and not getattr(field, "choices", 0):
         render = functools.partial(_boolean, column.yesno)
     else:
-        render = functools.partial(_call_render, render)
+        render = _render_caller(render)
     link = bound_column.link
     if link is not None and not link.attrs:
         link = _reversed_link(link) or functools.partial(_plain_link, link)
@@ -159,8 +159,16 @@ def _isoformat(kwargs):
     return kwargs["value"].isoformat()
 
 
-def _call_render(render, kwargs):
-    return utils.call_with_appropriate(render, kwargs)
+# The arguments a cell's render function may ask for (BoundRow._optional_cell_arguments).
+_CELL_ARGUMENTS = frozenset({"value", "record", "column", "bound_column", "bound_row", "table"})
+
+
+def _render_caller(render):
+    """call_with_appropriate(render, kwargs), with the arguments the function takes worked out once."""
+    args, catch_all = utils.signature(render)
+    if catch_all or not set(args) <= _CELL_ARGUMENTS:
+        return functools.partial(utils.call_with_appropriate, render)
+    return lambda kwargs: render(**{name: kwargs[name] for name in args})
 
 
 def _boolean(yesno, kwargs):

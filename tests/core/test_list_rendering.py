@@ -93,6 +93,29 @@ def test_detail_links_reversed_once_per_table_are_each_rows_own_page(portal_data
         assert links == expected and expected, table_class.__name__
 
 
+def test_the_complaint_table_renders_the_rows_django_tables2_renders(portal_data, county_user, register):  # noqa: F811
+    import datetime as dt
+
+    from apps.complaints.selectors import complaint_list
+    from apps.complaints.tables import ComplaintTable
+
+    register(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC))
+    register(dt.datetime(2026, 3, 3, 9, 0, tzinfo=dt.UTC), anonymous=True)
+    queryset = complaint_list(user=county_user)
+    ours = table_rows(paged(ComplaintTable(queryset, user=county_user)), Context())
+    theirs_table = paged(ComplaintTable(queryset, user=county_user))
+    context = Context()
+    theirs = "\n".join(
+        f"<tr {row.attrs.as_html()}>"
+        + "".join(
+            f"<td>{render_value_in_context(row.get_cell(column.name), context)}</td>" for column in theirs_table.columns
+        )
+        + "</tr>"
+        for row in theirs_table.paginated_rows
+    )
+    assert ours == theirs and ours.count("<tr") == 2
+
+
 def test_a_pattern_that_does_not_take_every_key_alike_is_reversed_for_each(settings):
     from apps.core.tables import pk_url_function
 
