@@ -122,12 +122,14 @@ def _cell_function(bound_column, model):
     elif function is IsoDateColumn.render:
         render = _isoformat
     elif function is tables.BooleanColumn.render and not column.attrs.get("span") and not getattr(field, "choices", 0):
-        render = functools.partial(_boolean, column.yesno)
+        render = _boolean(column.yesno)
     else:
         render = _render_caller(render)
     link = bound_column.link
+    quick_link = None
     if link is not None and not link.attrs:
-        link = _reversed_link(link) or functools.partial(_plain_link, link)
+        quick_link = _reversed_link(link, bound_column) if render is None else None
+        link = functools.partial(_plain_link, link)
     generic = _generic_cell(bound_column)
 
     def cell(row, record):
@@ -148,6 +150,8 @@ def _cell_function(bound_column, model):
             return bound_column.default
         if render is None and link is None:
             return value
+        if quick_link is not None:
+            return quick_link(value, row, record)
         kwargs = row._optional_cell_arguments(bound_column, value)
         content = value if render is None else render(kwargs)
         return link(content, **kwargs) if link else content
@@ -171,10 +175,16 @@ def _render_caller(render):
     return lambda kwargs: render(**{name: kwargs[name] for name in args})
 
 
-def _boolean(yesno, kwargs):
-    """BooleanColumn.render for a field without choices and a column without <span> attributes."""
-    value = bool(kwargs["value"])
-    return format_html('<span class="{}">{}</span>', str(value).lower(), escape(yesno[int(not value)]))
+def _boolean(yesno):
+    """BooleanColumn.render for a field without choices and a column without <span> attributes.
+
+    Either of two pieces of HTML, built once per table.
+    """
+    shown = {
+        value: format_html('<span class="{}">{}</span>', str(value).lower(), escape(yesno[int(not value)]))
+        for value in (True, False)
+    }
+    return lambda kwargs: shown[bool(kwargs["value"])]
 
 
 def _plain_link(link, content, **kwargs):
@@ -227,8 +237,11 @@ def pk_url_function(viewname: str, kwarg: str = "pk"):
     return url
 
 
-def _reversed_link(link):
-    """`<a href="…">content</a>` for a link of the form ("app:view", {"kwarg": A("attribute")}), else None."""
+def _reversed_link(link, bound_column):
+    """`<a href="…">content</a>` for a link of the form ("app:view", {"kwarg": A("attribute")}), else None.
+
+    Called as (content, row, record) for a column without a render function (content is the value).
+    """
     args = link.reverse_args
     if link.url is not None or set(args) != {"viewname", "kwargs"} or len(args["kwargs"]) != 1:
         return None
@@ -240,10 +253,10 @@ def _reversed_link(link):
     url = pk_url_function(args["viewname"], kwarg)
     attribute = str(accessor)
 
-    def linked(content, **kwargs):
-        key = getattr(kwargs["record"], attribute, None)
+    def linked(content, row, record):
+        key = getattr(record, attribute, None)
         if type(key) is not int:
-            return _plain_link(link, content, **kwargs)
+            return _plain_link(link, content, **row._optional_cell_arguments(bound_column, content))
         return format_html('<a href="{}">{}</a>', url(key), content)
 
     return linked
