@@ -1,8 +1,10 @@
+import functools
+
 import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.tables import IsoDateColumn
+from apps.core.tables import IsoDateColumn, detail_link, pk_url_function
 
 from .models import Enterprise, Meeting, OrgUnit
 
@@ -23,18 +25,23 @@ class OrgUnitTable(tables.Table):
         super().__init__(*args, **kwargs)
         self.base_depth = base_depth
 
+    @functools.cached_property
+    def detail_url(self):
+        """record.get_absolute_url(), reversed once per table."""
+        return pk_url_function("branches:orgunit_detail")
+
     def render_name(self, record):
         # Indent by depth so the tree reads as a tree in a flat, path-ordered list.
         return format_html(
             '<span class="tree-depth-{}"><a href="{}">{}</a></span>',
             min(max(record.depth - self.base_depth + 1, 1), 8),
-            record.get_absolute_url(),
+            self.detail_url(record.pk),
             record.name,
         )
 
 
 class EnterpriseTable(tables.Table):
-    name = tables.Column(verbose_name=_("Name"), linkify=True)
+    name = tables.Column(verbose_name=_("Name"), linkify=detail_link("branches:enterprise_detail"))
     credit_code = tables.Column(verbose_name=_("Unified social credit code"))
     township = tables.Column(verbose_name=_("Township"), order_by=("township__path",))
     ownership = tables.Column(verbose_name=_("Ownership"))
@@ -46,6 +53,9 @@ class EnterpriseTable(tables.Table):
         fields = ["name", "credit_code", "township", "ownership", "employee_count", "union"]
         attrs = {"class": "table table-sm table-hover align-middle"}
 
+    # What the cells read: the list loads only these (apps.core.mixins.ScopedListView.get_table_data).
+    loaded_fields = ("name", "credit_code", "township__name", "ownership", "employee_count", "union__name")
+
     def render_union(self, value):
         return value.name
 
@@ -54,7 +64,7 @@ class EnterpriseTable(tables.Table):
 
 
 class UnionTable(tables.Table):
-    name = tables.Column(verbose_name=_("Name"), linkify=True)
+    name = tables.Column(verbose_name=_("Name"), linkify=detail_link("branches:orgunit_detail"))
     township_name = tables.Column(verbose_name=_("Township"), order_by=("path",))
     kind = tables.Column(verbose_name=_("Kind"))
     status = tables.Column(verbose_name=_("Approval status"))
@@ -76,6 +86,9 @@ class UnionTable(tables.Table):
             "term_end",
         ]
         attrs = {"class": "table table-sm table-hover align-middle"}
+
+    # What the cells read besides the selector's annotations (township_name, enterprise_count).
+    loaded_fields = ("name", "kind", "status", "formation_form", "declared_members", "term_end")
 
 
 class MeetingTable(tables.Table):

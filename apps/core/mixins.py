@@ -2,11 +2,13 @@
 
 import copy
 import functools
+import types
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.shortcuts import redirect
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy
@@ -153,6 +155,22 @@ class ScopedListView(PrivateSearchMixin, ScopedPermissionMixin, SingleTableMixin
             **kwargs,
         )
 
+    def get_table_data(self):
+        """The page's rows with only the columns the table reads, when it says which (`loaded_fields`).
+
+        A table's `loaded_fields` names every field its cells, links and row attributes read
+        ("union__name" for a related row's); the selector's other columns are not loaded, and of
+        its select_related only the relations named there are joined. The filters, the sorting and
+        the count use the selector's whole query; exports and detail pages do not go through here.
+        """
+        data = super().get_table_data()
+        fields = getattr(self.get_table_class(), "loaded_fields", None)
+        if fields and isinstance(data, QuerySet):
+            related = sorted({field.rsplit("__", 1)[0] for field in fields if "__" in field})
+            data = data.select_related(None)
+            data = (data.select_related(*related) if related else data).only(*fields)
+        return data
+
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
         if "township" in filterset_class.base_filters:
@@ -179,8 +197,38 @@ class ListedChoicesMixin(forms.models.ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in self.queryset:
+        queryset = self.queryset
+        fields = _label_fields(queryset.model) if _default_label(self.field) and not queryset._fields else None
+        if fields:  # an option needs its key and its label: not the twenty other columns of a unit
+            queryset = queryset.only(*fields)
+        for obj in queryset:
             yield self.choice(obj)
+
+
+def _default_label(field) -> bool:
+    """Whether the field labels an option with str(obj), as ModelChoiceField does unless told otherwise."""
+    return (
+        "label_from_instance" not in vars(field)
+        and type(field).label_from_instance is forms.ModelChoiceField.label_from_instance
+    )
+
+
+@functools.cache
+def _label_fields(model) -> tuple[str, ...] | None:
+    """The fields `str(obj)` reads, when its __str__ reads nothing but plain fields of the row.
+
+    `return self.name` or `return self.real_name or self.username`: the names its code looks up
+    are all columns of the model, so loading those columns (and the key) gives the same text.
+    Anything else (a call, a related row, a property, a nested function) loads the whole row.
+    """
+    code = getattr(model.__str__, "__code__", None)
+    if code is None or code.co_argcount != 1 or any(isinstance(const, types.CodeType) for const in code.co_consts):
+        return None
+    columns = {field.attname for field in model._meta.concrete_fields if not field.is_relation}
+    names = set(code.co_names)
+    if not names or not names <= columns:
+        return None
+    return ("pk", *sorted(names))
 
 
 @functools.cache

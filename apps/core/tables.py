@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 import django_tables2 as tables
 from django.core.exceptions import FieldDoesNotExist
 from django.template.base import render_value_in_context
+from django.urls import NoReverseMatch, reverse
 from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
 from django.utils.html import escape, format_html
@@ -121,11 +122,13 @@ def _cell_function(bound_column, model):
     elif function is IsoDateColumn.render:
         render = _isoformat
     elif function is tables.BooleanColumn.render and not column.attrs.get("span") and not getattr(field, "choices", 0):
-        render = functools.partial(_boolean, column.yesno)
+        render = _boolean(column.yesno)
     else:
-        render = functools.partial(_call_render, render)
+        render = _render_caller(render)
     link = bound_column.link
+    quick_link = None
     if link is not None and not link.attrs:
+        quick_link = _reversed_link(link, bound_column) if render is None else None
         link = functools.partial(_plain_link, link)
     generic = _generic_cell(bound_column)
 
@@ -147,6 +150,8 @@ def _cell_function(bound_column, model):
             return bound_column.default
         if render is None and link is None:
             return value
+        if quick_link is not None:
+            return quick_link(value, row, record)
         kwargs = row._optional_cell_arguments(bound_column, value)
         content = value if render is None else render(kwargs)
         return link(content, **kwargs) if link else content
@@ -158,14 +163,28 @@ def _isoformat(kwargs):
     return kwargs["value"].isoformat()
 
 
-def _call_render(render, kwargs):
-    return utils.call_with_appropriate(render, kwargs)
+# The arguments a cell's render function may ask for (BoundRow._optional_cell_arguments).
+_CELL_ARGUMENTS = frozenset({"value", "record", "column", "bound_column", "bound_row", "table"})
 
 
-def _boolean(yesno, kwargs):
-    """BooleanColumn.render for a field without choices and a column without <span> attributes."""
-    value = bool(kwargs["value"])
-    return format_html('<span class="{}">{}</span>', str(value).lower(), escape(yesno[int(not value)]))
+def _render_caller(render):
+    """call_with_appropriate(render, kwargs), with the arguments the function takes worked out once."""
+    args, catch_all = utils.signature(render)
+    if catch_all or not set(args) <= _CELL_ARGUMENTS:
+        return functools.partial(utils.call_with_appropriate, render)
+    return lambda kwargs: render(**{name: kwargs[name] for name in args})
+
+
+def _boolean(yesno):
+    """BooleanColumn.render for a field without choices and a column without <span> attributes.
+
+    Either of two pieces of HTML, built once per table.
+    """
+    shown = {
+        value: format_html('<span class="{}">{}</span>', str(value).lower(), escape(yesno[int(not value)]))
+        for value in (True, False)
+    }
+    return lambda kwargs: shown[bool(kwargs["value"])]
 
 
 def _plain_link(link, content, **kwargs):
@@ -174,6 +193,73 @@ def _plain_link(link, content, **kwargs):
     if href is None:
         return content
     return format_html('<a href="{}">{}</a>', href, content)
+
+
+# --- links from one reversed URL per table --------------------------------------------------------
+#
+# A detail link declared as `linkify=("app:view", {"pk": A("pk")})` is reversed once per table with a
+# stand-in primary key; each row's URL is the same text with the row's key in its place. A row whose
+# key is not a non-negative integer, or a URL the pattern does not give exactly (checked on the
+# first row), is reversed as django-tables2 reverses it.
+
+_PK_STAND_IN = 9_081_726_354_657_483
+
+
+def detail_link(viewname: str) -> tuple:
+    """`linkify=` for a link to the row's own page: what `get_absolute_url()` gives, reversed once per table."""
+    return (viewname, {"pk": Accessor("pk")})
+
+
+def pk_url_function(viewname: str, kwarg: str = "pk"):
+    """A function pk -> reverse(viewname, kwargs={kwarg: pk}) that reverses once, not once per key."""
+
+    def reversed_url(pk):
+        return reverse(viewname, kwargs={kwarg: pk})
+
+    try:
+        sample = reversed_url(_PK_STAND_IN)
+    except NoReverseMatch:
+        return reversed_url
+    prefix, found, suffix = sample.partition(str(_PK_STAND_IN))
+    if not found or str(_PK_STAND_IN) in suffix:
+        return reversed_url
+    checked = exact = False
+
+    def url(pk):
+        nonlocal checked, exact
+        if type(pk) is not int or pk < 0:
+            return reversed_url(pk)
+        if not checked:  # the first key: a pattern that does not take every integer alike reverses each
+            checked = True
+            exact = reversed_url(pk) == f"{prefix}{pk}{suffix}"
+        return f"{prefix}{pk}{suffix}" if exact else reversed_url(pk)
+
+    return url
+
+
+def _reversed_link(link, bound_column):
+    """`<a href="…">content</a>` for a link of the form ("app:view", {"kwarg": A("attribute")}), else None.
+
+    Called as (content, row, record) for a column without a render function (content is the value).
+    """
+    args = link.reverse_args
+    if link.url is not None or set(args) != {"viewname", "kwargs"} or len(args["kwargs"]) != 1:
+        return None
+    if type(args["viewname"]) is not str:  # an Accessor is a str too: a view name read from the row
+        return None
+    ((kwarg, accessor),) = args["kwargs"].items()
+    if not isinstance(accessor, Accessor) or Accessor.SEPARATOR in accessor or not accessor:
+        return None
+    url = pk_url_function(args["viewname"], kwarg)
+    attribute = str(accessor)
+
+    def linked(content, row, record):
+        key = getattr(record, attribute, None)
+        if type(key) is not int:
+            return _plain_link(link, content, **row._optional_cell_arguments(bound_column, content))
+        return format_html('<a href="{}">{}</a>', url(key), content)
+
+    return linked
 
 
 def _cell_html(value, context) -> str:

@@ -1,13 +1,13 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.tables import IsoDateColumn
+from apps.core.tables import IsoDateColumn, detail_link
 
 from .models import Member
 
 
 class MemberTable(tables.Table):
-    real_name = tables.Column(verbose_name=_("Name"), linkify=True)
+    real_name = tables.Column(verbose_name=_("Name"), linkify=detail_link("members:member_detail"))
     card_number = tables.Column(verbose_name=_("Member card number"))
     id_masked = tables.Column(verbose_name=_("Citizen ID number"), orderable=False)
     sex = tables.Column(verbose_name=_("Sex"))
@@ -31,6 +31,19 @@ class MemberTable(tables.Table):
             "hardship",
         ]
         attrs = {"class": "table table-sm table-hover align-middle"}
+
+    # What the cells read: the list loads only these (apps.core.mixins.ScopedListView.get_table_data).
+    loaded_fields = (
+        "real_name",
+        "card_number",
+        "id_masked",
+        "sex",
+        "union__name",
+        "employment_form",
+        "join_date",
+        "status",
+        "hardship",
+    )
 
     def render_union(self, value):
         return value.name

@@ -27,7 +27,7 @@ from apps.members.filters import MemberFilter
 from apps.members.models import Member
 from apps.members.selectors import member_list
 from apps.members.tables import MemberTable
-from tests.complaints.conftest import factories  # noqa: F401 - fixture
+from tests.complaints.conftest import factories, register  # noqa: F401 - fixtures
 from tests.members.conftest import add_members
 
 
@@ -68,6 +68,61 @@ def test_every_portal_table_renders_the_rows_django_tables2_renders(portal_data,
         assert ours == theirs, table_class.__name__
     assert "<a href=" in table_rows(paged(MemberTable(member_list(user=county_user))), Context())
     assert '<span class="true">✔</span>' in table_rows(paged(MemberTable(member_list(user=county_user))), Context())
+
+
+def test_detail_links_reversed_once_per_table_are_each_rows_own_page(portal_data, county_user, register):  # noqa: F811
+    import datetime as dt
+    import re
+
+    from apps.complaints.selectors import complaint_list
+    from apps.complaints.tables import ComplaintTable
+
+    register(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC))
+    tables_and_rows = [
+        (MemberTable, member_list(user=county_user)),
+        (EnterpriseTable, branch_selectors.enterprise_list(user=county_user)),
+        (UnionTable, branch_selectors.union_list(user=county_user)),
+        (OrgUnitTable, branch_selectors.orgunit_list(user=county_user)),
+        (ComplaintTable, complaint_list(user=county_user)),
+    ]
+    for table_class, queryset in tables_and_rows:
+        table = paged(table_class(queryset))
+        html = table_rows(table, Context())
+        links = re.findall(r'<a href="([^"]+)">', html)
+        expected = [row.record.get_absolute_url() for row in table.paginated_rows]
+        assert links == expected and expected, table_class.__name__
+
+
+def test_the_complaint_table_renders_the_rows_django_tables2_renders(portal_data, county_user, register):  # noqa: F811
+    import datetime as dt
+
+    from apps.complaints.selectors import complaint_list
+    from apps.complaints.tables import ComplaintTable
+
+    register(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC))
+    register(dt.datetime(2026, 3, 3, 9, 0, tzinfo=dt.UTC), anonymous=True)
+    queryset = complaint_list(user=county_user)
+    ours = table_rows(paged(ComplaintTable(queryset, user=county_user)), Context())
+    theirs_table = paged(ComplaintTable(queryset, user=county_user))
+    context = Context()
+    theirs = "\n".join(
+        f"<tr {row.attrs.as_html()}>"
+        + "".join(
+            f"<td>{render_value_in_context(row.get_cell(column.name), context)}</td>" for column in theirs_table.columns
+        )
+        + "</tr>"
+        for row in theirs_table.paginated_rows
+    )
+    assert ours == theirs and ours.count("<tr") == 2
+
+
+def test_a_pattern_that_does_not_take_every_key_alike_is_reversed_for_each(settings):
+    from apps.core.tables import pk_url_function
+
+    settings.ROOT_URLCONF = "tests.core.odd_urls"
+    url = pk_url_function("odd")
+    # The stand-in key takes the second pattern, the first row's key the first: each is reversed.
+    assert [url(7), url(12), url(12345)] == ["/odd/7/", "/odd/12/", "/odd/long/12345/"]
 
 
 class AwkwardTable(tables.Table):
@@ -153,6 +208,25 @@ def test_a_list_reads_its_filter_choices_without_a_server_side_cursor(portal_dat
         page = client.get("/members/").content.decode()
     assert "白塔化工建材厂工会</option>" in page  # the chair's unions are offered
     assert not [query for query in captured if query["sql"].startswith("DECLARE")]
+
+
+def test_a_filters_choices_read_only_the_columns_their_labels_show(portal_data, client_for, chair_a):
+    import re
+
+    from apps.branches.choices import GRASSROOTS_KINDS
+
+    client = client_for(chair_a)
+    client.get("/members/")
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get("/members/").content.decode()
+    unit_reads = [query["sql"] for query in captured if query["sql"].startswith('SELECT "branches_orgunit"."id"')]
+    assert unit_reads and all(
+        sql.startswith('SELECT "branches_orgunit"."id", "branches_orgunit"."name" FROM') for sql in unit_reads
+    )
+    union_select = re.search(r'<select[^>]* name="union">.*?</select>', page, re.S).group(0)
+    offered = re.findall(r'<option value="(\d+)">([^<]*)</option>', union_select)
+    unions = branch_selectors.orgunit_list(user=chair_a).filter(kind__in=GRASSROOTS_KINDS).order_by("path")
+    assert offered == [(str(unit.pk), unit.name) for unit in unions] and offered
 
 
 def test_a_first_page_that_is_not_full_is_its_own_count(portal_data, django_assert_num_queries):
