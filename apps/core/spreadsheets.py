@@ -186,6 +186,11 @@ class _SheetScan:
             if self.column > self.limits.columns:
                 raise SpreadsheetTooLarge(_column_limit_message(self.title, "的数据", self.column, self.limits))
             self.last_column = max(self.last_column, self.column)
+            # The reader places a cell by its own coordinate, whatever row it is written in.
+            row = _cell_row_of(coordinate) if coordinate else self.last_row
+            if row > self.limits.rows:
+                raise SpreadsheetTooLarge(_row_limit_message(self.title, "的数据", row, self.limits))
+            self.last_row = max(self.last_row, row)
         elif tag == "row":
             self.rows += 1
             self.column = 0
@@ -220,7 +225,8 @@ _PREFIX = rb"(?:[^\s<>/:!?]+:)?"  # "x:" where a file names the namespace so
 # The counting patterns capture an empty group: findall then lists the one shared b"", not a new
 # bytes object per match.
 _ANY_CELL = re.compile(rb"<" + _PREFIX + rb"c\b()")
-_CELL_COLUMN = re.compile(rb"<" + _PREFIX + rb'c\b[^>]*?\sr="\$?([A-Za-z]+)\$?\d')
+# A cell's own coordinate, column letters and row digits: the reader places the cell by it.
+_CELL_COLUMN = re.compile(rb"<" + _PREFIX + rb'c\b[^>]*?\sr="\$?([A-Za-z]+)\$?(\d+)"')
 _ANY_ROW = re.compile(rb"<" + _PREFIX + rb"row\b()")
 _ROW_NUMBER = re.compile(rb"<" + _PREFIX + rb'row\b[^>]*?\sr="([^"]*)"')
 _ANY_RANGE = re.compile(rb"<" + _PREFIX + rb"(?:dimension|mergeCell)\b()")
@@ -236,7 +242,8 @@ def _fast_scan(data: bytes, title: str, limits: SheetLimits) -> bool:
     found = _CELL_COLUMN.findall(data)
     if len(found) != cells:
         return False
-    letters = set(found)
+    letters = {letter for letter, _digits in found}
+    last_cell_row = max((int(digits) for digits in {digits for _letter, digits in found}), default=0)
     del found
     numbers = _ROW_NUMBER.findall(data)
     ranges = _RANGE_REF.findall(data)
@@ -248,6 +255,7 @@ def _fast_scan(data: bytes, title: str, limits: SheetLimits) -> bool:
     last_row = 0
     for text in numbers:
         last_row = max(last_row, _row_number(text.decode("ascii", "replace"), last_row))
+    last_row = max(last_row, last_cell_row)
     if last_row > limits.rows or len(numbers) > limits.rows:
         raise SpreadsheetTooLarge(_row_limit_message(title, "的数据", max(last_row, len(numbers)), limits))
     last_column = max((_column_of(f"{letter.decode().upper()}1") for letter in set(letters)), default=0)
@@ -310,6 +318,16 @@ def _row_number(text: str | None, previous: int) -> int:
 
 
 _COORDINATE = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
+
+
+def _cell_row_of(coordinate: str) -> int:
+    """The row number of a cell's own coordinate ("BL1048576" -> 1048576)."""
+    match = _COORDINATE.match(coordinate.upper())
+    if match is None:
+        raise ValueError(f"invalid cell coordinate {coordinate!r}")
+    return int(match.group(2))
+
+
 _DIGITS = "0123456789"
 _COLUMNS: dict[str, int] = {}
 

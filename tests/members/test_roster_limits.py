@@ -89,6 +89,19 @@ def understated(content: bytes) -> bytes:
     return content[: entry + 24] + struct.pack("<I", 1000) + content[entry + 28 :]
 
 
+def cell_far_below(quote: str = '"') -> bytes:
+    """A header row and a row 2 whose second cell names itself BL1048576 (column 64, within the
+    columns): ``quote="'"`` writes that coordinate in single quotes, which the quick patterns
+    leave to the streamed scan."""
+    return workbook(
+        NS,
+        '<dimension ref="A1:B2"/><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>姓名</t></is></c>'
+        '<c r="B1" t="inlineStr"><is><t>身份证号码</t></is></c></row>'
+        f'<row r="2"><c r="A2" t="inlineStr"><is><t>甲</t></is></c><c r={quote}BL1048576{quote} t="inlineStr">'
+        "<is><t>x</t></is></c></row></sheetData></worksheet>".encode(),
+    )
+
+
 def not_a_workbook() -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
@@ -123,6 +136,10 @@ HOSTILE = {
         lambda: workbook(NS, b'<sheetData><row r="1"><c r="CA1"><v>1</v></c></row></sheetData></worksheet>'),
         "第 79 列",
     ),
+    # The reader places a cell by its own coordinate: written in row 2, this one is at row
+    # 1,048,576 (a 5 KB file costing the reader gigabytes). Both scans read the cell's row.
+    "a cell whose own row is far below its row": (lambda: cell_far_below(), "1,048,576 行"),
+    "a cell whose own row is far below, the slow scan": (lambda: cell_far_below(quote="'"), "1,048,576 行"),
     "overlapping merges": (
         lambda: workbook(
             NS,
