@@ -5,7 +5,9 @@ Before it reads anything, a file is held to :class:`SheetLimits`: its size; for 
 the zip's directory (sizes, ratio, entries) and one streamed pass over each worksheet's XML (its
 ``<dimension>``, rows, cells and merged ranges), so a zip bomb or a merge over a million rows is
 refused in milliseconds without being inflated or expanded; an .xls (an OLE2 file, at most
-``file_bytes`` big) is held to the same rows, columns and merges once it is read.
+``file_bytes`` big) has the records of the stream the reader will read walked once (each
+sheet's dimensions, every cell's row and column, the merged ranges), and is held to the same
+limits again once it is read.
 
 :func:`open_workbook` gives a :class:`Workbook` of :class:`Sheet` values, or a Chinese message.
 """
@@ -473,8 +475,10 @@ def _read_bytes(source: Source) -> bytes:
 
 
 def spreadsheet_problem(source: Source, *, limits: SheetLimits | None = None) -> str | None:
-    """Why this file cannot be read as a spreadsheet within the limits (Chinese), or None. For an
-    .xlsx only the package is looked at (one streamed pass per sheet, nothing kept per cell)."""
+    """Why this file cannot be read as a spreadsheet within the limits (Chinese), or None. Only
+    the package is looked at: for an .xlsx the zip and one streamed pass per sheet, for an .xls
+    one walk over its records (nothing kept per cell); the reader itself never runs here (the
+    upload's web request), only in the worker."""
     book, error = open_workbook(source, limits, scan_only=True)
     if book is not None:
         book.close()
@@ -501,7 +505,7 @@ def open_workbook(
             _scan_xls(data, limits)
         else:
             return None, READ_ERROR
-        if scan_only and kind == "xlsx":
+        if scan_only:  # the package or the records only: the reader runs in the worker
             return None, None
         return _calamine_book(data, kind, limits, **details), None
     except SpreadsheetTooLarge as exc:
@@ -601,6 +605,7 @@ _FREE_SECTORS = 0xFFFFFFFA  # this and above: free, end of chain, FAT/DIFAT sect
 _CELL_RECORDS = {0x0006, 0x00FD, 0x0203, 0x027E, 0x0201, 0x0204, 0x0205, 0x00D6}
 _MULTI_CELL_RECORDS = {0x00BD, 0x00BE}  # MULRK, MULBLANK: row, first column, ..., last column
 _BOF, _BOUNDSHEET, _DIMENSIONS, _ROW, _MERGEDCELLS = 0x0809, 0x0085, 0x0200, 0x0208, 0x00E5
+_FILEPASS = 0x002F
 
 
 class _Ole2:
@@ -651,16 +656,32 @@ class _Ole2:
         return b"".join(parts)[:size]
 
     def stream(self, names: tuple[str, ...]) -> bytes:
+        """The stream the reader would read: the first entry named ``names[0]``, else the first
+        named ``names[1]``... (python-calamine looks up "Workbook", then "Book", by name alone).
+        A file with more than one entry of these names, or one that is no stream, is refused:
+        the walk must read the very bytes the reader will."""
         directory = self._read(self.directory_start, len(self.data))
         root_start = root_size = None
+        found: dict[str, tuple[int, int, int]] = {}
+        same_names = 0
+        wanted = {name.lower() for name in names}
         for offset in range(0, len(directory) - 127, 128):
             entry = directory[offset : offset + 128]
             length, kind = self.struct.unpack_from("<HB", entry, 0x40)
             start, size = self.struct.unpack_from("<II", entry, 0x74)
-            name = entry[: max(length - 2, 0)].decode("utf-16-le", "replace")
-            if kind == 5:
+            name = entry[: max(min(length, 64) - 2, 0)].decode("utf-16-le", "replace")
+            if kind == 5 and root_start is None:
                 root_start, root_size = start, size
-            elif kind == 2 and name in names:
+            elif kind != 0 and name.lower() in wanted:
+                same_names += 1
+                found.setdefault(name, (kind, start, size))
+        if same_names > 1:
+            raise ValueError("more than one workbook stream")
+        for name in names:
+            if name in found:
+                kind, start, size = found[name]
+                if kind != 2:
+                    raise ValueError("the workbook entry is no stream")
                 if size >= self.cutoff:
                     return self._read(start, size)
                 return self._mini(start, size, root_start, root_size)
@@ -679,7 +700,10 @@ def _scan_xls(data: bytes, limits: SheetLimits) -> None:
     """Every sheet of an .xls within the limits, from its records alone (see above)."""
     import struct
 
-    stream = _Ole2(data).stream(("Workbook", "Book"))
+    stream = _Ole2(data).stream(("Workbook", "Book"))  # in the reader's order
+    # BIFF8 and BIFF5 begin with the workbook globals' BOF (record 0x0809, substream 0x0005).
+    if len(stream) < 8 or struct.unpack_from("<H", stream)[0] != _BOF or struct.unpack_from("<H", stream, 6)[0] != 5:
+        raise ValueError("the workbook stream does not begin with a BOF record")
     titles: list[str] = []
     sheet = -1  # -1: the workbook globals, before the first sheet's BOF
     last_row = last_column = 0
@@ -717,6 +741,8 @@ def _scan_xls(data: bytes, limits: SheetLimits) -> None:
             count, flags = body[6], body[7]
             text = body[8 : 8 + count * 2].decode("utf-16-le", "replace") if flags & 1 else body[8 : 8 + count]
             titles.append(text if isinstance(text, str) else text.decode("latin-1"))
+        elif kind == _FILEPASS and sheet < 0:
+            raise ValueError("the workbook is encrypted (FILEPASS)")  # read as the password message
         elif sheet < 0:
             continue
         elif kind in _CELL_RECORDS and length >= 4:

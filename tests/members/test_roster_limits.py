@@ -380,3 +380,97 @@ def test_what_the_quick_scan_cannot_account_for_is_streamed_and_judged_the_same(
     content = workbook(NS, b"<sheetData><row>", cells, b"</row></sheetData></worksheet>")
     problem = roster_file_problem(content)
     assert problem is not None and message in problem, problem
+
+
+# --- the .xls's Workbook stream: the one the reader reads -----------------------------------------
+
+REAL_XLS = Path(__file__).resolve().parents[1] / "fixtures" / "roster-baitabu-chemical.xls"
+_ENTRY = 128  # an OLE2 directory entry
+
+
+def _directory_offset(content: bytes) -> int:
+    sector_shift = struct.unpack_from("<H", content, 0x1E)[0]
+    (directory_start,) = struct.unpack_from("<I", content, 0x30)
+    return (directory_start + 1) << sector_shift
+
+
+def _entry(name: str, kind: int, *, start: int, size: int, right: int = 0xFFFFFFFF) -> bytes:
+    encoded = (name + "\0").encode("utf-16-le")
+    entry = bytearray(_ENTRY)
+    entry[: len(encoded)] = encoded
+    struct.pack_into("<HBB", entry, 0x40, len(encoded), kind, 1)
+    struct.pack_into("<III", entry, 0x44, 0xFFFFFFFF, right, 0xFFFFFFFF)
+    struct.pack_into("<II", entry, 0x74, start, size)
+    return bytes(entry)
+
+
+def book_then_workbook(content: bytes) -> bytes:
+    """``content`` (the far-cell fixture: Root Entry, Workbook, two unused entries) with an
+    empty "Book" stream at index 1 and the real Workbook moved to index 2, its right sibling."""
+    at = _directory_offset(content)
+    workbook = content[at + _ENTRY : at + 2 * _ENTRY]
+    assert workbook[:16] == "Workbook".encode("utf-16-le")
+    assert content[at + 2 * _ENTRY + 0x42] == 0  # index 2 is unused
+    decoy = _entry("Book", 2, start=0xFFFFFFFE, size=0, right=2)
+    return content[: at + _ENTRY] + decoy + workbook + content[at + 3 * _ENTRY :]
+
+
+def workbook_renamed_book(content: bytes) -> bytes:
+    """The Workbook stream named "Book", as Excel 5/95 names it: the one stream the reader reads."""
+    at = _directory_offset(content) + _ENTRY
+    entry = bytearray(content[at : at + _ENTRY])
+    entry[:18] = ("Book\0").encode("utf-16-le").ljust(18, b"\0")
+    struct.pack_into("<H", entry, 0x40, 10)
+    return content[:at] + bytes(entry) + content[at + _ENTRY :]
+
+
+def _bof_spoiled(content: bytes) -> bytes:
+    """The Workbook stream's first record (its BOF) made another record kind."""
+    at = content.find(bytes.fromhex("0908100000060500"))  # BOF, 16 bytes, BIFF8, globals
+    assert at > 0
+    return content[:at] + bytes.fromhex("3c00") + content[at + 2 :]
+
+
+def test_an_xls_with_a_decoy_book_stream_before_the_workbook_is_refused():
+    """python-calamine reads the stream named "Workbook" (only without one, "Book"): a walk
+    that took the first entry of either name read an empty decoy and let the far cell through
+    (a gigabyte for the reader). A file with both, or two of either, is refused."""
+    content = book_then_workbook(FAR_CELL_XLS.read_bytes())
+    (problem, seconds, peak) = _measured(roster_file_problem, content)
+    assert problem is not None and "无法读取文件" in problem, problem
+    assert seconds < 0.5 and peak < 2 * MB
+    (parse, seconds, peak) = _measured(parse_roster, content, today=TODAY)
+    assert parse.error == problem and seconds < 0.5 and peak < 2 * MB
+
+
+def test_the_walk_reads_the_stream_the_reader_reads():
+    # Named "Book" alone, the stream is the reader's: walked, and the far cell refused.
+    problem = roster_file_problem(workbook_renamed_book(FAR_CELL_XLS.read_bytes()))
+    assert problem is not None and "50,000 行" in problem, problem
+    # A stream that does not begin with the workbook's BOF record is no workbook.
+    problem = roster_file_problem(_bof_spoiled(REAL_XLS.read_bytes()))
+    assert problem is not None and "无法读取文件" in problem, problem
+    assert roster_file_problem(REAL_XLS.read_bytes()) is None
+
+
+def test_an_xls_upload_is_checked_by_its_records_alone(monkeypatch):
+    """The upload's check runs in the web request: an .xls is walked, never read whole by the
+    reader there (that happens in the worker, which checks the limits again)."""
+    import python_calamine
+
+    def refused(*args, **kwargs):
+        raise AssertionError("the reader ran in the upload's check")
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_filelike", refused)
+    assert roster_file_problem(REAL_XLS.read_bytes()) is None
+
+
+@pytest.mark.django_db
+def test_a_decoy_xls_upload_is_refused_and_nothing_stored(client_for, chair_a, county_tree):
+    content = book_then_workbook(FAR_CELL_XLS.read_bytes())
+    response = client_for(chair_a).post(
+        reverse("members:import_upload"),
+        {"union": county_tree["union_a"].pk, "file": SimpleUploadedFile("花名册.xls", content)},
+    )
+    assert response.status_code == 200 and "无法读取文件" in response.content.decode()
+    assert not RosterImport.objects.exists()
