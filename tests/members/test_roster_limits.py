@@ -474,3 +474,13 @@ def test_a_decoy_xls_upload_is_refused_and_nothing_stored(client_for, chair_a, c
     )
     assert response.status_code == 200 and "无法读取文件" in response.content.decode()
     assert not RosterImport.objects.exists()
+
+
+def test_an_xls_with_an_opening_password_says_so_from_its_records():
+    """An .xls saved with a password carries a FILEPASS record after the workbook's BOF (its
+    other records' contents are encrypted): the walk says so, as the reader would."""
+    content = REAL_XLS.read_bytes()
+    at = content.find(bytes.fromhex("0908100000060500")) + 20  # the record after the BOF
+    content = content[:at] + struct.pack("<H", 0x002F) + content[at + 2 :]
+    problem = roster_file_problem(content)
+    assert problem is not None and "密码" in problem, problem
