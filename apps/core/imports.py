@@ -73,6 +73,16 @@ class ImportJob(BaseModel):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
     )
+    # Who confirmed the import (or queued its retry): the writes are recorded as theirs.
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
     file_name = models.CharField(_("file name"), max_length=200)
     content = models.BinaryField(_("file"))
     status = models.CharField(_("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
@@ -223,9 +233,11 @@ class Importer:
 
     @contextmanager
     def audit_context(self, job: ImportJob):
-        """Who imported (apps.core.history.acting_user), and from which file, on every history
+        """Who imported (apps.core.history.acting_user: the user who confirmed it, else the
+        uploader, e.g. for the command line's import), and from which file, on every history
         event the import writes (metadata ``history_key``: the job's id)."""
-        with acting_user(job.uploaded_by), pghistory.context(**{self.history_key or job._meta.model_name: job.pk}):
+        user = (job.confirmed_by if job.commit else None) or job.uploaded_by
+        with acting_user(user), pghistory.context(**{self.history_key or job._meta.model_name: job.pk}):
             yield
 
     def failure_message(self, exc: BaseException) -> str:
@@ -269,22 +281,25 @@ class Importer:
         job_dispatch(self.task, job.pk)
         return job
 
-    def confirm(self, *, job: ImportJob) -> ImportJob:
-        """After a dry run the user looked at: run it again for real."""
-        with transaction.atomic():
+    def confirm(self, *, job: ImportJob, user) -> ImportJob:
+        """After a dry run ``user`` looked at: run it again for real, its writes recorded as
+        ``user``'s (who confirmed, not who uploaded)."""
+        with transaction.atomic(), acting_user(user):
             job = self.model.objects.select_for_update().defer("content", "report").get(pk=job.pk)
             if job.status != ImportStatus.CHECKED:
                 raise ValidationError("只有检查完成、尚未导入的文件可以确认导入。")
             job.commit = True
             job.status = ImportStatus.QUEUED
             job.processed_rows = 0
-            job.save(update_fields=["commit", "status", "processed_rows", "updated_at"])
+            job.confirmed_by = user
+            job.save(update_fields=["commit", "status", "processed_rows", "confirmed_by", "updated_at"])
             job_dispatch(self.task, job.pk)
         return job
 
-    def retry(self, *, job: ImportJob) -> ImportJob:
-        """Queue again a check or an import that was interrupted (its page's "重试" button)."""
-        with transaction.atomic():
+    def retry(self, *, job: ImportJob, user) -> ImportJob:
+        """Queue again a check or an import that was interrupted (its page's "重试" button); an
+        import's writes are then recorded as ``user``'s, who asked for them this time."""
+        with transaction.atomic(), acting_user(user):
             job = self.model.objects.select_for_update().defer("content", "report").get(pk=job.pk)
             if not job.can_retry:
                 raise ValidationError("只有因中断而失败的检查或导入可以重试；文件本身有问题时，请修改后重新上传。")
@@ -292,7 +307,11 @@ class Importer:
             job.error = ""
             job.processed_rows = 0
             job.finished_at = None
-            job.save(update_fields=["status", "error", "processed_rows", "finished_at", "updated_at"])
+            fields = ["status", "error", "processed_rows", "finished_at", "updated_at"]
+            if job.commit and user is not None:
+                job.confirmed_by = user
+                fields.append("confirmed_by")
+            job.save(update_fields=fields)
             job_dispatch(self.task, job.pk)
         return job
 
@@ -307,7 +326,7 @@ class Importer:
         """
         model = self.model
         claimed = job_claim(model, import_id, task_id=task_id, redelivered=redelivered)
-        job = model.objects.select_related("uploaded_by").get(pk=import_id)
+        job = model.objects.select_related("uploaded_by", "confirmed_by").get(pk=import_id)
         if not claimed:
             return job
         ours = job_rows(model, import_id, task_id)
