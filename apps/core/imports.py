@@ -175,6 +175,11 @@ TIMEOUT_MESSAGE = (
     "处理超时（超过约 {minutes} 分钟），未写入任何数据。请点击“重试”；如再次超时，请将{noun}拆分后分批导入。"
 )
 
+# The write met a row another writer added after the import's own plan (outside the imports'
+# lock, e.g. a member entered by hand at that moment): nothing written, and running it again
+# plans with that row.
+CONFLICT_MESSAGE = "导入时，另一项操作同时登记了{noun}中的部分数据，为避免重复，未写入任何数据。请点击“重试”。"
+
 BASE_ACTION_LABELS = {"create": "导入", "skip": "有错误，不导入"}
 
 
@@ -230,6 +235,13 @@ class Importer:
     def write(self, job: ImportJob, plan: Any) -> None:
         """The writer: the plan's rows in the transaction the import commits in."""
         raise NotImplementedError
+
+    def write_lock_key(self, job: ImportJob) -> str:
+        """Which writes of this import wait for each other: the import's transaction holds a
+        PostgreSQL advisory lock on this key (with the model's table) from before its final plan
+        until it commits. By default every import of this kind waits for the one writing (a
+        person may be in two unions' files); an import may narrow it (a union's id)."""
+        return ""
 
     @contextmanager
     def audit_context(self, job: ImportJob):
@@ -341,6 +353,11 @@ class Importer:
                 if not ours.select_for_update().exists():
                     return model.objects.get(pk=import_id)
                 if job.commit and status == ImportStatus.IMPORTED:
+                    # One import of this kind writes at a time, and it plans again once it may:
+                    # the plan it writes saw every row committed before it (another import of
+                    # the same people, a confirm clicked twice), so nobody is entered twice.
+                    self.lock_writes(job)
+                    report, summary, plan = self.replan(job)
                     self.write(job, plan)
                     fault_point(f"{self.what}-written")
                 ours.update(
@@ -354,18 +371,22 @@ class Importer:
                 )
         except Exception as exc:
             # Never the exception's message: a database error's DETAIL holds the failing row.
-            job_run_failed(model, import_id, task_id, exc, what=self.what, message=self.failure_message(exc))
+            conflict = _is_unique_violation(exc)
+            message = CONFLICT_MESSAGE.format(noun=self.noun) if conflict else self.failure_message(exc)
+            job_run_failed(model, import_id, task_id, exc, what=self.what, message=message)
+            if conflict:  # a race, not the file: "重试" plans with the other writer's rows
+                model.objects.filter(pk=import_id, task_id=task_id, status=ImportStatus.FAILED, error=message).update(
+                    retryable=True
+                )
             raise
         fault_point(f"{self.what}-committed")
         job.refresh_from_db()
         return job
 
     def check(self, job: ImportJob):
-        """Every row's result and what the import would write: (report, summary, plan)."""
-        try:
-            parsed = self.parse(job, bytes(job.content))
-        except ImportFileError as exc:
-            parsed = ParsedFile(error=str(exc))
+        """Every row's result and what the import would write: (report, summary, plan). The
+        parsed rows are kept on ``job`` (this run's instance) for :meth:`replan`."""
+        parsed = self._read(job)
         if parsed.error:
             return [], {"fatal": parsed.error, "rows": 0}, None
         rows = parsed.rows
@@ -378,14 +399,53 @@ class Importer:
                 job_rows(self.model, job.pk, job.task_id).update(processed_rows=index, updated_at=timezone.now())
 
         report, plan, counts = self.plan(job, rows, progress)
-        summary = {
+        return report, self._summary(rows, report, counts), plan
+
+    def replan(self, job: ImportJob):
+        """The plan again, inside the import's transaction and its lock (:meth:`execute`), for
+        the rows :meth:`check` parsed: what the write does is what the database holds now."""
+        rows = getattr(job, "_import_rows", None)
+        if rows is None:  # a check that kept no rows: read the file again
+            parsed = self._read(job)
+            if parsed.error:
+                raise ImportFileError(parsed.error)
+            rows = parsed.rows
+        report, plan, counts = self.plan(job, rows, lambda index: None)
+        return report, self._summary(rows, report, counts), plan
+
+    def lock_writes(self, job: ImportJob) -> None:
+        """Wait for any other import of the same :meth:`write_lock_key` to commit (a
+        transaction-level advisory lock: released when this import's transaction ends)."""
+        key = f"import:{self.model._meta.db_table}:{self.write_lock_key(job)}"
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
+
+    def _read(self, job: ImportJob) -> ParsedFile:
+        try:
+            parsed = self.parse(job, bytes(job.content))
+        except ImportFileError as exc:
+            parsed = ParsedFile(error=str(exc))
+        if not parsed.error:
+            job._import_rows = parsed.rows
+        return parsed
+
+    @staticmethod
+    def _summary(rows, report, counts) -> dict:
+        return {
             "rows": len(rows),
             "valid": sum(1 for r in report if r["status"] == "valid"),
             "warning": sum(1 for r in report if r["status"] == "warning"),
             "error": sum(1 for r in report if r["status"] == "error"),
             **counts,
         }
-        return report, summary, plan
+
+
+def _is_unique_violation(exc: BaseException) -> bool:
+    from django.db import IntegrityError
+
+    cause = exc.__cause__
+    code = getattr(cause, "pgcode", None) or getattr(cause, "sqlstate", None)  # psycopg2, psycopg 3
+    return isinstance(exc, IntegrityError) and code == "23505"
 
 
 _IMPORTERS: dict[type, Importer] = {}
