@@ -17,7 +17,9 @@ An app plugs in an :class:`Importer` subclass:
   (create, update, unchanged, ...), with its own errors; by default every valid row is
   created.
 - ``write(job, plan)``: the **writer**, called inside the transaction that also records the
-  result, only when confirming; it must not fail for a row the plan called valid.
+  result, only when confirming; it must not fail for a row the plan called valid. Before it,
+  that transaction takes an advisory lock (``write_lock_key``: by default one per kind of
+  import) and runs ``plan`` again, so the plan written is the one the database holds now.
 
 and a Celery task that calls :func:`import_task_run`. Views: :mod:`apps.core.import_views`.
 """
