@@ -116,7 +116,7 @@ def test_a_bad_required_cell_is_an_error_of_the_dry_run_and_the_rows_it_passes_a
             **create,
         }
         with pytest.raises(ValidationError):
-            member_create(**fields)
+            member_create(user=None, **fields)
         assert Member.objects.count() == 1
 
 
