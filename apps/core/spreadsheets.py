@@ -660,22 +660,32 @@ class _Ole2:
         named ``names[1]``... (python-calamine looks up "Workbook", then "Book", by name alone).
         A file with more than one entry of these names, or one that is no stream, is refused:
         the walk must read the very bytes the reader will."""
+        if self.cutoff != 4096:  # the reader takes 4,096 as the mini stream's cutoff, whatever the header says
+            raise ValueError("unexpected mini stream cutoff")
         directory = self._read(self.directory_start, len(self.data))
         root_start = root_size = None
         found: dict[str, tuple[int, int, int]] = {}
         same_names = 0
         wanted = {name.lower() for name in names}
-        for offset in range(0, len(directory) - 127, 128):
+        for index, offset in enumerate(range(0, len(directory) - 127, 128)):
             entry = directory[offset : offset + 128]
             length, kind = self.struct.unpack_from("<HB", entry, 0x40)
-            start, size = self.struct.unpack_from("<II", entry, 0x74)
-            name = entry[: max(min(length, 64) - 2, 0)].decode("utf-16-le", "replace")
-            if kind == 5 and root_start is None:
+            start, size, size_high = self.struct.unpack_from("<III", entry, 0x74)
+            if self.sector == 4096 and size_high:
+                raise ValueError("stream beyond 4 GB")
+            # The name as [MS-CFB] gives it (its stated length) and as the reader takes it (the
+            # 64 bytes up to the first NUL, whatever the length or the entry's type say): an
+            # entry either way names counts.
+            stated = entry[: max(min(length, 64) - 2, 0)].decode("utf-16-le", "replace")
+            read = entry[:64].decode("utf-16-le", "ignore").partition("\0")[0]
+            if index == 0:  # the reader's mini stream is the first entry's, the root
                 root_start, root_size = start, size
-            elif kind != 0 and name.lower() in wanted:
+            matching = {n for n in (stated, read) if n.lower() in wanted}
+            if matching:
                 same_names += 1
-                found.setdefault(name, (kind, start, size))
-        if same_names > 1:
+                for name in matching:
+                    found.setdefault(name, (kind, start, size))
+        if same_names > 1 or len(found) > 1:
             raise ValueError("more than one workbook stream")
         for name in names:
             if name in found:

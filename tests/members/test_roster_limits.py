@@ -404,12 +404,16 @@ def _entry(name: str, kind: int, *, start: int, size: int, right: int = 0xFFFFFF
     return bytes(entry)
 
 
-def book_then_workbook(content: bytes) -> bytes:
+def book_then_workbook(content: bytes, *, hidden: bool = False) -> bytes:
     """``content`` (the far-cell fixture: Root Entry, Workbook, two unused entries) with an
-    empty "Book" stream at index 1 and the real Workbook moved to index 2, its right sibling."""
+    empty "Book" stream at index 1 and the real Workbook moved to index 2, its right sibling.
+    ``hidden``: that entry's stated name length and type zeroed (an unused entry by [MS-CFB]),
+    which the reader ignores: it finds a stream by the name's bytes alone."""
     at = _directory_offset(content)
     workbook = content[at + _ENTRY : at + 2 * _ENTRY]
     assert workbook[:16] == "Workbook".encode("utf-16-le")
+    if hidden:
+        workbook = workbook[:0x40] + b"\0\0\0" + workbook[0x43:]
     assert content[at + 2 * _ENTRY + 0x42] == 0  # index 2 is unused
     decoy = _entry("Book", 2, start=0xFFFFFFFE, size=0, right=2)
     return content[: at + _ENTRY] + decoy + workbook + content[at + 3 * _ENTRY :]
@@ -431,11 +435,12 @@ def _bof_spoiled(content: bytes) -> bytes:
     return content[:at] + bytes.fromhex("3c00") + content[at + 2 :]
 
 
-def test_an_xls_with_a_decoy_book_stream_before_the_workbook_is_refused():
+@pytest.mark.parametrize("hidden", [False, True], ids=["as a stream", "as an unused entry"])
+def test_an_xls_with_a_decoy_book_stream_before_the_workbook_is_refused(hidden):
     """python-calamine reads the stream named "Workbook" (only without one, "Book"): a walk
     that took the first entry of either name read an empty decoy and let the far cell through
     (a gigabyte for the reader). A file with both, or two of either, is refused."""
-    content = book_then_workbook(FAR_CELL_XLS.read_bytes())
+    content = book_then_workbook(FAR_CELL_XLS.read_bytes(), hidden=hidden)
     (problem, seconds, peak) = _measured(roster_file_problem, content)
     assert problem is not None and "无法读取文件" in problem, problem
     assert seconds < 0.5 and peak < 2 * MB
