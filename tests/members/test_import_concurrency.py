@@ -101,7 +101,7 @@ def test_two_confirms_of_the_same_roster_at_once_both_end_done_and_nobody_twice(
 
 @pytest.mark.django_db
 def test_a_person_entered_by_hand_during_the_write_fails_it_as_a_race_that_can_be_retried(
-    county_tree, chair_a, monkeypatch
+    county_tree, chair_a, county_user, monkeypatch
 ):
     """A member entered on the form (which takes no import lock) between the import's last plan
     and its INSERT: the database refuses the second person with that ID; the import writes
@@ -130,6 +130,7 @@ def test_a_person_entered_by_hand_during_the_write_fails_it_as_a_race_that_can_b
     assert "重试" in job.error and "IntegrityError" not in job.error and "无法处理" not in job.error
     assert Member.objects.count() == 0
     monkeypatch.setattr(imports, "_write", real_write)
-    imports.roster_import_retry(roster_import=job, user=chair_a)
+    imports.roster_import_retry(roster_import=job, user=county_user)
     job = imports.roster_import_execute(import_id=job.pk)
     assert job.status == "imported" and Member.objects.count() == 3
+    assert job.confirmed_by == county_user  # who asked for the write this time
