@@ -401,7 +401,7 @@ def _check_sex(value: object, from_id: str, label: str) -> list[str]:
     if written is None:
         return [f"{label}：无法识别，应填“男”或“女”；已按身份证号码登记为{id_label}。"]
     if written != from_id:
-        return [f"{label}：与身份证号码显示的性别（{id_label}）不一致，请核对；导入时以身份证号码为准。"]
+        return [f"{label}：与身份证号码不一致（身份证号码显示为{id_label}性），请核对；导入时以身份证号码为准。"]
     return []
 
 
