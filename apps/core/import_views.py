@@ -121,7 +121,7 @@ class ImportConfirmView(ImportDetailView):
 
     def post(self, request, *args, **kwargs):
         try:
-            self.importer.confirm(job=self.get_object())
+            self.importer.confirm(job=self.get_object(), user=self.request.user)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         return redirect(f"{self.url_prefix}detail", pk=kwargs["pk"])
@@ -134,7 +134,7 @@ class ImportRetryView(ImportDetailView):
 
     def post(self, request, *args, **kwargs):
         try:
-            self.importer.retry(job=self.get_object())
+            self.importer.retry(job=self.get_object(), user=self.request.user)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:

@@ -17,7 +17,9 @@ An app plugs in an :class:`Importer` subclass:
   (create, update, unchanged, ...), with its own errors; by default every valid row is
   created.
 - ``write(job, plan)``: the **writer**, called inside the transaction that also records the
-  result, only when confirming; it must not fail for a row the plan called valid.
+  result, only when confirming; it must not fail for a row the plan called valid. Before it,
+  that transaction takes an advisory lock (``write_lock_key``: by default one per kind of
+  import) and runs ``plan`` again, so the plan written is the one the database holds now.
 
 and a Celery task that calls :func:`import_task_run`. Views: :mod:`apps.core.import_views`.
 """
@@ -72,6 +74,16 @@ class ImportJob(BaseModel):
 
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    # Who confirmed the import (or queued its retry): the writes are recorded as theirs.
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
     )
     file_name = models.CharField(_("file name"), max_length=200)
     content = models.BinaryField(_("file"))
@@ -165,6 +177,11 @@ TIMEOUT_MESSAGE = (
     "处理超时（超过约 {minutes} 分钟），未写入任何数据。请点击“重试”；如再次超时，请将{noun}拆分后分批导入。"
 )
 
+# The write met a row another writer added after the import's own plan (outside the imports'
+# lock, e.g. a member entered by hand at that moment): nothing written, and running it again
+# plans with that row.
+CONFLICT_MESSAGE = "导入时，另一项操作同时登记了{noun}中的部分数据，为避免重复，未写入任何数据。请点击“重试”。"
+
 BASE_ACTION_LABELS = {"create": "导入", "skip": "有错误，不导入"}
 
 
@@ -221,11 +238,20 @@ class Importer:
         """The writer: the plan's rows in the transaction the import commits in."""
         raise NotImplementedError
 
+    def write_lock_key(self, job: ImportJob) -> str:
+        """Which writes of this import wait for each other: the import's transaction holds a
+        PostgreSQL advisory lock on this key (with the model's table) from before its final plan
+        until it commits. By default every import of this kind waits for the one writing (a
+        person may be in two unions' files); an import may narrow it (a union's id)."""
+        return ""
+
     @contextmanager
     def audit_context(self, job: ImportJob):
-        """Who imported (apps.core.history.acting_user), and from which file, on every history
+        """Who imported (apps.core.history.acting_user: the user who confirmed it, else the
+        uploader, e.g. for the command line's import), and from which file, on every history
         event the import writes (metadata ``history_key``: the job's id)."""
-        with acting_user(job.uploaded_by), pghistory.context(**{self.history_key or job._meta.model_name: job.pk}):
+        user = (job.confirmed_by if job.commit else None) or job.uploaded_by
+        with acting_user(user), pghistory.context(**{self.history_key or job._meta.model_name: job.pk}):
             yield
 
     def failure_message(self, exc: BaseException) -> str:
@@ -269,22 +295,25 @@ class Importer:
         job_dispatch(self.task, job.pk)
         return job
 
-    def confirm(self, *, job: ImportJob) -> ImportJob:
-        """After a dry run the user looked at: run it again for real."""
-        with transaction.atomic():
+    def confirm(self, *, job: ImportJob, user) -> ImportJob:
+        """After a dry run ``user`` looked at: run it again for real, its writes recorded as
+        ``user``'s (who confirmed, not who uploaded)."""
+        with transaction.atomic(), acting_user(user):
             job = self.model.objects.select_for_update().defer("content", "report").get(pk=job.pk)
             if job.status != ImportStatus.CHECKED:
                 raise ValidationError("只有检查完成、尚未导入的文件可以确认导入。")
             job.commit = True
             job.status = ImportStatus.QUEUED
             job.processed_rows = 0
-            job.save(update_fields=["commit", "status", "processed_rows", "updated_at"])
+            job.confirmed_by = user
+            job.save(update_fields=["commit", "status", "processed_rows", "confirmed_by", "updated_at"])
             job_dispatch(self.task, job.pk)
         return job
 
-    def retry(self, *, job: ImportJob) -> ImportJob:
-        """Queue again a check or an import that was interrupted (its page's "重试" button)."""
-        with transaction.atomic():
+    def retry(self, *, job: ImportJob, user) -> ImportJob:
+        """Queue again a check or an import that was interrupted (its page's "重试" button); an
+        import's writes are then recorded as ``user``'s, who asked for them this time."""
+        with transaction.atomic(), acting_user(user):
             job = self.model.objects.select_for_update().defer("content", "report").get(pk=job.pk)
             if not job.can_retry:
                 raise ValidationError("只有因中断而失败的检查或导入可以重试；文件本身有问题时，请修改后重新上传。")
@@ -292,7 +321,11 @@ class Importer:
             job.error = ""
             job.processed_rows = 0
             job.finished_at = None
-            job.save(update_fields=["status", "error", "processed_rows", "finished_at", "updated_at"])
+            fields = ["status", "error", "processed_rows", "finished_at", "updated_at"]
+            if job.commit and user is not None:
+                job.confirmed_by = user
+                fields.append("confirmed_by")
+            job.save(update_fields=fields)
             job_dispatch(self.task, job.pk)
         return job
 
@@ -307,7 +340,7 @@ class Importer:
         """
         model = self.model
         claimed = job_claim(model, import_id, task_id=task_id, redelivered=redelivered)
-        job = model.objects.select_related("uploaded_by").get(pk=import_id)
+        job = model.objects.select_related("uploaded_by", "confirmed_by").get(pk=import_id)
         if not claimed:
             return job
         ours = job_rows(model, import_id, task_id)
@@ -322,6 +355,11 @@ class Importer:
                 if not ours.select_for_update().exists():
                     return model.objects.get(pk=import_id)
                 if job.commit and status == ImportStatus.IMPORTED:
+                    # One import of this kind writes at a time, and it plans again once it may:
+                    # the plan it writes saw every row committed before it (another import of
+                    # the same people, a confirm clicked twice), so nobody is entered twice.
+                    self.lock_writes(job)
+                    report, summary, plan = self.replan(job)
                     self.write(job, plan)
                     fault_point(f"{self.what}-written")
                 ours.update(
@@ -335,18 +373,22 @@ class Importer:
                 )
         except Exception as exc:
             # Never the exception's message: a database error's DETAIL holds the failing row.
-            job_run_failed(model, import_id, task_id, exc, what=self.what, message=self.failure_message(exc))
+            conflict = _is_unique_violation(exc)
+            message = CONFLICT_MESSAGE.format(noun=self.noun) if conflict else self.failure_message(exc)
+            job_run_failed(model, import_id, task_id, exc, what=self.what, message=message)
+            if conflict:  # a race, not the file: "重试" plans with the other writer's rows
+                model.objects.filter(pk=import_id, task_id=task_id, status=ImportStatus.FAILED, error=message).update(
+                    retryable=True
+                )
             raise
         fault_point(f"{self.what}-committed")
         job.refresh_from_db()
         return job
 
     def check(self, job: ImportJob):
-        """Every row's result and what the import would write: (report, summary, plan)."""
-        try:
-            parsed = self.parse(job, bytes(job.content))
-        except ImportFileError as exc:
-            parsed = ParsedFile(error=str(exc))
+        """Every row's result and what the import would write: (report, summary, plan). The
+        parsed rows are kept on ``job`` (this run's instance) for :meth:`replan`."""
+        parsed = self._read(job)
         if parsed.error:
             return [], {"fatal": parsed.error, "rows": 0}, None
         rows = parsed.rows
@@ -359,14 +401,53 @@ class Importer:
                 job_rows(self.model, job.pk, job.task_id).update(processed_rows=index, updated_at=timezone.now())
 
         report, plan, counts = self.plan(job, rows, progress)
-        summary = {
+        return report, self._summary(rows, report, counts), plan
+
+    def replan(self, job: ImportJob):
+        """The plan again, inside the import's transaction and its lock (:meth:`execute`), for
+        the rows :meth:`check` parsed: what the write does is what the database holds now."""
+        rows = getattr(job, "_import_rows", None)
+        if rows is None:  # a check that kept no rows: read the file again
+            parsed = self._read(job)
+            if parsed.error:
+                raise ImportFileError(parsed.error)
+            rows = parsed.rows
+        report, plan, counts = self.plan(job, rows, lambda index: None)
+        return report, self._summary(rows, report, counts), plan
+
+    def lock_writes(self, job: ImportJob) -> None:
+        """Wait for any other import of the same :meth:`write_lock_key` to commit (a
+        transaction-level advisory lock: released when this import's transaction ends)."""
+        key = f"import:{self.model._meta.db_table}:{self.write_lock_key(job)}"
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
+
+    def _read(self, job: ImportJob) -> ParsedFile:
+        try:
+            parsed = self.parse(job, bytes(job.content))
+        except ImportFileError as exc:
+            parsed = ParsedFile(error=str(exc))
+        if not parsed.error:
+            job._import_rows = parsed.rows
+        return parsed
+
+    @staticmethod
+    def _summary(rows, report, counts) -> dict:
+        return {
             "rows": len(rows),
             "valid": sum(1 for r in report if r["status"] == "valid"),
             "warning": sum(1 for r in report if r["status"] == "warning"),
             "error": sum(1 for r in report if r["status"] == "error"),
             **counts,
         }
-        return report, summary, plan
+
+
+def _is_unique_violation(exc: BaseException) -> bool:
+    from django.db import IntegrityError
+
+    cause = exc.__cause__
+    code = getattr(cause, "pgcode", None) or getattr(cause, "sqlstate", None)  # psycopg2, psycopg 3
+    return isinstance(exc, IntegrityError) and code == "23505"
 
 
 _IMPORTERS: dict[type, Importer] = {}

@@ -5,7 +5,9 @@ Before it reads anything, a file is held to :class:`SheetLimits`: its size; for 
 the zip's directory (sizes, ratio, entries) and one streamed pass over each worksheet's XML (its
 ``<dimension>``, rows, cells and merged ranges), so a zip bomb or a merge over a million rows is
 refused in milliseconds without being inflated or expanded; an .xls (an OLE2 file, at most
-``file_bytes`` big) is held to the same rows, columns and merges once it is read.
+``file_bytes`` big) has the records of the stream the reader will read walked once (each
+sheet's dimensions, every cell's row and column, the merged ranges), and is held to the same
+limits again once it is read.
 
 :func:`open_workbook` gives a :class:`Workbook` of :class:`Sheet` values, or a Chinese message.
 """
@@ -186,6 +188,11 @@ class _SheetScan:
             if self.column > self.limits.columns:
                 raise SpreadsheetTooLarge(_column_limit_message(self.title, "的数据", self.column, self.limits))
             self.last_column = max(self.last_column, self.column)
+            # The reader places a cell by its own coordinate, whatever row it is written in.
+            row = _cell_row_of(coordinate) if coordinate else self.last_row
+            if row > self.limits.rows:
+                raise SpreadsheetTooLarge(_row_limit_message(self.title, "的数据", row, self.limits))
+            self.last_row = max(self.last_row, row)
         elif tag == "row":
             self.rows += 1
             self.column = 0
@@ -220,7 +227,8 @@ _PREFIX = rb"(?:[^\s<>/:!?]+:)?"  # "x:" where a file names the namespace so
 # The counting patterns capture an empty group: findall then lists the one shared b"", not a new
 # bytes object per match.
 _ANY_CELL = re.compile(rb"<" + _PREFIX + rb"c\b()")
-_CELL_COLUMN = re.compile(rb"<" + _PREFIX + rb'c\b[^>]*?\sr="\$?([A-Za-z]+)\$?\d')
+# A cell's own coordinate, column letters and row digits: the reader places the cell by it.
+_CELL_COLUMN = re.compile(rb"<" + _PREFIX + rb'c\b[^>]*?\sr="\$?([A-Za-z]+)\$?(\d+)"')
 _ANY_ROW = re.compile(rb"<" + _PREFIX + rb"row\b()")
 _ROW_NUMBER = re.compile(rb"<" + _PREFIX + rb'row\b[^>]*?\sr="([^"]*)"')
 _ANY_RANGE = re.compile(rb"<" + _PREFIX + rb"(?:dimension|mergeCell)\b()")
@@ -236,7 +244,8 @@ def _fast_scan(data: bytes, title: str, limits: SheetLimits) -> bool:
     found = _CELL_COLUMN.findall(data)
     if len(found) != cells:
         return False
-    letters = set(found)
+    letters = {letter for letter, _digits in found}
+    last_cell_row = max((int(digits) for digits in {digits for _letter, digits in found}), default=0)
     del found
     numbers = _ROW_NUMBER.findall(data)
     ranges = _RANGE_REF.findall(data)
@@ -248,6 +257,7 @@ def _fast_scan(data: bytes, title: str, limits: SheetLimits) -> bool:
     last_row = 0
     for text in numbers:
         last_row = max(last_row, _row_number(text.decode("ascii", "replace"), last_row))
+    last_row = max(last_row, last_cell_row)
     if last_row > limits.rows or len(numbers) > limits.rows:
         raise SpreadsheetTooLarge(_row_limit_message(title, "的数据", max(last_row, len(numbers)), limits))
     last_column = max((_column_of(f"{letter.decode().upper()}1") for letter in set(letters)), default=0)
@@ -310,6 +320,16 @@ def _row_number(text: str | None, previous: int) -> int:
 
 
 _COORDINATE = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
+
+
+def _cell_row_of(coordinate: str) -> int:
+    """The row number of a cell's own coordinate ("BL1048576" -> 1048576)."""
+    match = _COORDINATE.match(coordinate.upper())
+    if match is None:
+        raise ValueError(f"invalid cell coordinate {coordinate!r}")
+    return int(match.group(2))
+
+
 _DIGITS = "0123456789"
 _COLUMNS: dict[str, int] = {}
 
@@ -455,8 +475,10 @@ def _read_bytes(source: Source) -> bytes:
 
 
 def spreadsheet_problem(source: Source, *, limits: SheetLimits | None = None) -> str | None:
-    """Why this file cannot be read as a spreadsheet within the limits (Chinese), or None. For an
-    .xlsx only the package is looked at (one streamed pass per sheet, nothing kept per cell)."""
+    """Why this file cannot be read as a spreadsheet within the limits (Chinese), or None. Only
+    the package is looked at: for an .xlsx the zip and one streamed pass per sheet, for an .xls
+    one walk over its records (nothing kept per cell); the reader itself never runs here (the
+    upload's web request), only in the worker."""
     book, error = open_workbook(source, limits, scan_only=True)
     if book is not None:
         book.close()
@@ -483,7 +505,7 @@ def open_workbook(
             _scan_xls(data, limits)
         else:
             return None, READ_ERROR
-        if scan_only and kind == "xlsx":
+        if scan_only:  # the package or the records only: the reader runs in the worker
             return None, None
         return _calamine_book(data, kind, limits, **details), None
     except SpreadsheetTooLarge as exc:
@@ -583,6 +605,7 @@ _FREE_SECTORS = 0xFFFFFFFA  # this and above: free, end of chain, FAT/DIFAT sect
 _CELL_RECORDS = {0x0006, 0x00FD, 0x0203, 0x027E, 0x0201, 0x0204, 0x0205, 0x00D6}
 _MULTI_CELL_RECORDS = {0x00BD, 0x00BE}  # MULRK, MULBLANK: row, first column, ..., last column
 _BOF, _BOUNDSHEET, _DIMENSIONS, _ROW, _MERGEDCELLS = 0x0809, 0x0085, 0x0200, 0x0208, 0x00E5
+_FILEPASS = 0x002F
 
 
 class _Ole2:
@@ -633,16 +656,42 @@ class _Ole2:
         return b"".join(parts)[:size]
 
     def stream(self, names: tuple[str, ...]) -> bytes:
+        """The stream the reader would read: the first entry named ``names[0]``, else the first
+        named ``names[1]``... (python-calamine looks up "Workbook", then "Book", by name alone).
+        A file with more than one entry of these names, or one that is no stream, is refused:
+        the walk must read the very bytes the reader will."""
+        if self.cutoff != 4096:  # the reader takes 4,096 as the mini stream's cutoff, whatever the header says
+            raise ValueError("unexpected mini stream cutoff")
         directory = self._read(self.directory_start, len(self.data))
         root_start = root_size = None
-        for offset in range(0, len(directory) - 127, 128):
+        found: dict[str, tuple[int, int, int]] = {}
+        same_names = 0
+        wanted = {name.lower() for name in names}
+        for index, offset in enumerate(range(0, len(directory) - 127, 128)):
             entry = directory[offset : offset + 128]
             length, kind = self.struct.unpack_from("<HB", entry, 0x40)
-            start, size = self.struct.unpack_from("<II", entry, 0x74)
-            name = entry[: max(length - 2, 0)].decode("utf-16-le", "replace")
-            if kind == 5:
+            start, size, size_high = self.struct.unpack_from("<III", entry, 0x74)
+            if self.sector == 4096 and size_high:
+                raise ValueError("stream beyond 4 GB")
+            # The name as [MS-CFB] gives it (its stated length) and as the reader takes it (the
+            # 64 bytes up to the first NUL, whatever the length or the entry's type say): an
+            # entry either way names counts.
+            stated = entry[: max(min(length, 64) - 2, 0)].decode("utf-16-le", "replace")
+            read = entry[:64].decode("utf-16-le", "ignore").partition("\0")[0]
+            if index == 0:  # the reader's mini stream is the first entry's, the root
                 root_start, root_size = start, size
-            elif kind == 2 and name in names:
+            matching = {n for n in (stated, read) if n.lower() in wanted}
+            if matching:
+                same_names += 1
+                for name in matching:
+                    found.setdefault(name, (kind, start, size))
+        if same_names > 1 or len(found) > 1:
+            raise ValueError("more than one workbook stream")
+        for name in names:
+            if name in found:
+                kind, start, size = found[name]
+                if kind != 2:
+                    raise ValueError("the workbook entry is no stream")
                 if size >= self.cutoff:
                     return self._read(start, size)
                 return self._mini(start, size, root_start, root_size)
@@ -661,7 +710,10 @@ def _scan_xls(data: bytes, limits: SheetLimits) -> None:
     """Every sheet of an .xls within the limits, from its records alone (see above)."""
     import struct
 
-    stream = _Ole2(data).stream(("Workbook", "Book"))
+    stream = _Ole2(data).stream(("Workbook", "Book"))  # in the reader's order
+    # BIFF8 and BIFF5 begin with the workbook globals' BOF (record 0x0809, substream 0x0005).
+    if len(stream) < 8 or struct.unpack_from("<H", stream)[0] != _BOF or struct.unpack_from("<H", stream, 6)[0] != 5:
+        raise ValueError("the workbook stream does not begin with a BOF record")
     titles: list[str] = []
     sheet = -1  # -1: the workbook globals, before the first sheet's BOF
     last_row = last_column = 0
@@ -699,6 +751,8 @@ def _scan_xls(data: bytes, limits: SheetLimits) -> None:
             count, flags = body[6], body[7]
             text = body[8 : 8 + count * 2].decode("utf-16-le", "replace") if flags & 1 else body[8 : 8 + count]
             titles.append(text if isinstance(text, str) else text.decode("latin-1"))
+        elif kind == _FILEPASS and sheet < 0:
+            raise ValueError("the workbook is encrypted (FILEPASS)")  # read as the password message
         elif sheet < 0:
             continue
         elif kind in _CELL_RECORDS and length >= 4:

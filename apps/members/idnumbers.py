@@ -183,9 +183,9 @@ def validate_id_number(raw: object, *, today: dt.date | None = None) -> IdCheck:
         check.errors.append(_length_message(number))
         return check
     if not _well_formed(number):
-        bad = "".join(dict.fromkeys(c for i, c in enumerate(number) if c not in _DIGITS and (i, c) != (17, "X")))
+        # The characters are not quoted: a shifted column would put a name or a note here.
         check.errors.append(
-            f"含有不允许的字符“{bad}”。前 17 位只能是数字，最后一位是数字或字母 X，请核对证件后重新填写。"
+            "含有不允许的字符（汉字、空格或标点等）。前 17 位只能是数字，最后一位是数字或字母 X，请核对证件后重新填写。"
         )
         return check
 
@@ -210,7 +210,7 @@ def validate_id_number(raw: object, *, today: dt.date | None = None) -> IdCheck:
             check.birth_date = birth
     region = region_name(number[:6], check.birth_date.year if check.birth_date else None)
     if region is None:
-        check.errors.append(f"前 6 位地区代码“{number[:6]}”不存在，请核对证件后重新填写。")
+        check.errors.append("前 6 位（地区代码）不是有效的行政区划代码，请核对证件后重新填写。")
     else:
         check.region = region
     return check

@@ -74,14 +74,15 @@ def roster_import_start(*, user, union: OrgUnit, file_name: str, content: bytes)
     return ROSTER.start(user=user, file_name=file_name, content=content, union=union)
 
 
-def roster_import_confirm(*, roster_import: RosterImport) -> RosterImport:
-    """After a dry run the user looked at: run it again for real."""
-    return ROSTER.confirm(job=roster_import)
+def roster_import_confirm(*, roster_import: RosterImport, user) -> RosterImport:
+    """After a dry run ``user`` looked at: run it again for real (the members' history names
+    ``user``, who confirmed)."""
+    return ROSTER.confirm(job=roster_import, user=user)
 
 
-def roster_import_retry(*, roster_import: RosterImport) -> RosterImport:
+def roster_import_retry(*, roster_import: RosterImport, user) -> RosterImport:
     """Queue again a check or an import that was interrupted (its page's "重试" button)."""
-    return ROSTER.retry(job=roster_import)
+    return ROSTER.retry(job=roster_import, user=user)
 
 
 def roster_import_execute(*, import_id: int, task_id: str = "", redelivered: bool = False) -> RosterImport:

@@ -399,9 +399,9 @@ def _check_sex(value: object, from_id: str, label: str) -> list[str]:
     written = _SEX_WORDS.get(text)
     id_label = _SEX_LABELS[from_id]
     if written is None:
-        return [f"{label}：无法识别“{text}”，应填“男”或“女”；已按身份证号码登记为{id_label}。"]
+        return [f"{label}：无法识别，应填“男”或“女”；已按身份证号码登记为{id_label}。"]
     if written != from_id:
-        return [f"{label}：填写为“{text}”，但身份证号码显示为{id_label}性，请核对；导入时以身份证号码为准。"]
+        return [f"{label}：与身份证号码不一致（身份证号码显示为{id_label}性），请核对；导入时以身份证号码为准。"]
     return []
 
 
@@ -472,15 +472,15 @@ def _join_date(
     else:
         parts = _date_parts(_text(value))
         if parts is None or len(parts) != 3:
-            return None, f"{label}：无法识别“{_text(value)}”，{how}"
+            return None, f"{label}：无法识别为日期，{how}"
         try:
             date = dt.date(*parts)
         except ValueError:
-            return None, f"{label}：“{_text(value)}”不是有效日期，{how}"
+            return None, f"{label}：不是有效日期（月或日超出范围），{how}"
     # The plausible range is the model field's validator (row_problems); "not before birth" is the
     # model's members_member_joined_after_birth constraint.
     if birth and date < birth:
-        return None, f"{label}：{date:%Y-%m-%d} 早于出生日期，请核对后重新填写。"
+        return None, f"{label}：早于出生日期（按身份证号码），请核对后重新填写。"
     return date, None
 
 
@@ -503,7 +503,7 @@ def _employment_form(value: object, label: str) -> tuple[str, str | None]:
     if text in EMPLOYMENT_FORMS:
         return EMPLOYMENT_FORMS[text], None
     accepted = "、".join(EMPLOYMENT_FORMS)
-    return "", f"{label}：无法识别“{text}”，请填写以下之一：{accepted}。"
+    return "", f"{label}：无法识别，请填写以下之一：{accepted}。"
 
 
 # --- one row as the Member model sees it -----------------------------------------------------------

@@ -314,7 +314,7 @@ def test_a_stale_redelivered_message_never_takes_over_the_retried_run(
     roster.refresh_from_db()
     assert roster.can_retry
     with django_capture_on_commit_callbacks(execute=False):  # the retry's message is "second"
-        imports.roster_import_retry(roster_import=roster)
+        imports.roster_import_retry(roster_import=roster, user=chair_a)
     assert job_claim(RosterImport, roster.pk, task_id="second")
     # Two stale copies of the first message come back: nothing happens to the second run.
     assert imports.roster_import_execute(import_id=roster.pk, task_id="first", redelivered=True).status == "running"

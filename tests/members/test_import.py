@@ -432,3 +432,24 @@ def test_an_upload_is_judged_by_its_content_not_its_name(client_for, chair_a, co
     page = response.content.decode()
     assert ".xls" in page and ("请上传" in page or "无法读取文件" in page)
     assert not RosterImport.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_history_of_an_imported_member_names_who_confirmed_not_who_uploaded(
+    client_for, chair_a, county_user, county_tree, django_capture_on_commit_callbacks
+):
+    from django.apps import apps
+
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client_for(chair_a), county_tree["union_a"])
+    roster_import = RosterImport.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(county_user).post(reverse("members:import_confirm", kwargs={"pk": roster_import.pk}))
+    roster_import.refresh_from_db()
+    assert roster_import.status == "imported" and roster_import.summary["create"] > 0
+    assert (roster_import.uploaded_by, roster_import.confirmed_by) == (chair_a, county_user)
+    events = apps.get_model("members", "MemberEvent").objects.select_related("pgh_context")
+    assert events.count() == roster_import.summary["create"]
+    assert {(e.pgh_context.metadata["user"], e.pgh_context.metadata["user_name"]) for e in events} == {
+        (county_user.pk, county_user.username)
+    }

@@ -73,11 +73,11 @@ def test_a_parser_and_a_writer_are_an_import(county_tree, chair_a, django_captur
     assert job.summary == {"rows": 3, "valid": 1, "warning": 1, "error": 1, "create": 2, "skip": 1}
     assert (job.total_rows, job.processed_rows) == (3, 3)
     with django_capture_on_commit_callbacks(execute=False):
-        importer.confirm(job=job)
+        importer.confirm(job=job, user=chair_a)
     job = importer.execute(import_id=job.pk)
     assert job.status == ImportStatus.IMPORTED and WRITTEN == ["甲", "丙"]
     with pytest.raises(ValidationError):  # confirmed once only
-        importer.confirm(job=job)
+        importer.confirm(job=job, user=chair_a)
 
 
 @pytest.mark.django_db

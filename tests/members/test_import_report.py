@@ -1,9 +1,11 @@
 """The import report page shows one page of rows at a time, whatever the size of the report."""
 
 import io
+import json
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -121,3 +123,113 @@ def test_a_report_page_reads_the_report_once_its_count_is_the_summarys(client_fo
     RosterImport.objects.filter(pk=record.pk).update(summary={"rows": 290})
     record.refresh_from_db()
     assert import_report_entries(roster_import=record, status="error").count() == 250
+
+
+# --- a shifted column puts personal data where a message might quote it --------------------------
+
+SHIFT_HEADER = ["序号", "姓名", "身份证号码", "性别", "出生年月", "民族", "手机号码", "用工形式", "入会时间", "备注"]
+
+
+def _shifted_people():
+    from .conftest import make_id
+
+    people = []
+    for n, (name, birth) in enumerate((("欧阳明辉", "19850315"), ("司马晓雯", "19920708"), ("Zhang San", "19770101"))):
+        id_number = make_id(region="320722", birth=birth, serial=f"{n + 3}{n + 1}{n * 2 + 1}")
+        people.append(
+            [
+                n + 1,
+                name,
+                id_number,
+                "男",
+                f"{birth[:4]}.{birth[4:6]}",
+                "汉族",
+                f"1391234{n:04d}",
+                "合同工",
+                "2020-01-01",
+                "无",
+            ]
+        )
+    return people
+
+
+def _personal_values(person) -> list[str]:
+    _n, name, id_number, _sex, birth, _nation, mobile, *_rest = person
+    return [
+        name,
+        *name.split(),
+        id_number,
+        id_number[:6],
+        id_number[6:14],
+        id_number[10:14],
+        birth,
+        birth[:4],
+        mobile,
+        mobile[3:7],
+        mobile[-4:],
+    ]
+
+
+@pytest.mark.parametrize(
+    "shift",
+    [
+        lambda values: values[:1] + [None] + values[1:-1],  # one column to the right
+        lambda values: values[:1] + values[2:] + [None],  # one column to the left
+        lambda values: [
+            values[0],
+            values[6],
+            values[1],
+            values[2],
+            values[2],
+            values[5],
+            values[1],
+            values[2],
+            values[4],
+            values[1],
+        ],  # names, ID numbers and mobiles under every column
+    ],
+    ids=["right", "left", "scrambled"],
+)
+@pytest.mark.django_db
+def test_a_roster_with_shifted_columns_reports_none_of_its_personal_values(
+    shift, county_tree, chair_a, client_for, django_capture_on_commit_callbacks
+):
+    """Every message says which column and what it expects, and quotes nothing the file holds:
+    the report (page and Excel download) has no name, ID number (nor a part of it), birth date
+    or mobile, however the columns were shifted."""
+    from openpyxl import Workbook
+
+    from apps.members.roster import parse_roster
+
+    people = _shifted_people()
+    book = Workbook()
+    book.active.append(SHIFT_HEADER)
+    for person in people:
+        book.active.append(shift(list(person)))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    content = buffer.getvalue()
+
+    parse = parse_roster(content)
+    assert parse.error is None and len(parse.rows) == len(people)
+    messages = "\n".join(message for row in parse.rows for message in row.messages)
+    assert messages  # the shift is noticed
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(chair_a).post(
+            reverse("members:import_upload"),
+            {"union": county_tree["union_a"].pk, "file": SimpleUploadedFile("花名册.xlsx", content)},
+        )
+    job = RosterImport.objects.get()
+    assert job.status == "checked"
+    download = client_for(chair_a).get(reverse("members:import_report", kwargs={"pk": job.pk}))
+    sheet = load_workbook(
+        io.BytesIO(b"".join(download.streaming_content if download.streaming else [download.content]))
+    )
+    cells = "\n".join(str(v) for row in sheet.active.iter_rows(values_only=True) for v in row if v is not None)
+    page = client_for(chair_a).get(job.get_absolute_url() + "?status=all").content.decode()
+    report = json.dumps(job.report, ensure_ascii=False)
+    for person in people:
+        for value in _personal_values(person):
+            for where, text in (("messages", messages), ("report", report), ("download", cells)):
+                assert value not in text, (where, value, text)
+        assert person[2] not in page and person[1] not in page and person[6] not in page

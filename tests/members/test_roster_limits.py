@@ -89,6 +89,19 @@ def understated(content: bytes) -> bytes:
     return content[: entry + 24] + struct.pack("<I", 1000) + content[entry + 28 :]
 
 
+def cell_far_below(quote: str = '"') -> bytes:
+    """A header row and a row 2 whose second cell names itself BL1048576 (column 64, within the
+    columns): ``quote="'"`` writes that coordinate in single quotes, which the quick patterns
+    leave to the streamed scan."""
+    return workbook(
+        NS,
+        '<dimension ref="A1:B2"/><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>姓名</t></is></c>'
+        '<c r="B1" t="inlineStr"><is><t>身份证号码</t></is></c></row>'
+        f'<row r="2"><c r="A2" t="inlineStr"><is><t>甲</t></is></c><c r={quote}BL1048576{quote} t="inlineStr">'
+        "<is><t>x</t></is></c></row></sheetData></worksheet>".encode(),
+    )
+
+
 def not_a_workbook() -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
@@ -123,6 +136,10 @@ HOSTILE = {
         lambda: workbook(NS, b'<sheetData><row r="1"><c r="CA1"><v>1</v></c></row></sheetData></worksheet>'),
         "第 79 列",
     ),
+    # The reader places a cell by its own coordinate: written in row 2, this one is at row
+    # 1,048,576 (a 5 KB file costing the reader gigabytes). Both scans read the cell's row.
+    "a cell whose own row is far below its row": (lambda: cell_far_below(), "1,048,576 行"),
+    "a cell whose own row is far below, the slow scan": (lambda: cell_far_below(quote="'"), "1,048,576 行"),
     "overlapping merges": (
         lambda: workbook(
             NS,
@@ -363,3 +380,112 @@ def test_what_the_quick_scan_cannot_account_for_is_streamed_and_judged_the_same(
     content = workbook(NS, b"<sheetData><row>", cells, b"</row></sheetData></worksheet>")
     problem = roster_file_problem(content)
     assert problem is not None and message in problem, problem
+
+
+# --- the .xls's Workbook stream: the one the reader reads -----------------------------------------
+
+REAL_XLS = Path(__file__).resolve().parents[1] / "fixtures" / "roster-baitabu-chemical.xls"
+_ENTRY = 128  # an OLE2 directory entry
+
+
+def _directory_offset(content: bytes) -> int:
+    sector_shift = struct.unpack_from("<H", content, 0x1E)[0]
+    (directory_start,) = struct.unpack_from("<I", content, 0x30)
+    return (directory_start + 1) << sector_shift
+
+
+def _entry(name: str, kind: int, *, start: int, size: int, right: int = 0xFFFFFFFF) -> bytes:
+    encoded = (name + "\0").encode("utf-16-le")
+    entry = bytearray(_ENTRY)
+    entry[: len(encoded)] = encoded
+    struct.pack_into("<HBB", entry, 0x40, len(encoded), kind, 1)
+    struct.pack_into("<III", entry, 0x44, 0xFFFFFFFF, right, 0xFFFFFFFF)
+    struct.pack_into("<II", entry, 0x74, start, size)
+    return bytes(entry)
+
+
+def book_then_workbook(content: bytes, *, hidden: bool = False) -> bytes:
+    """``content`` (the far-cell fixture: Root Entry, Workbook, two unused entries) with an
+    empty "Book" stream at index 1 and the real Workbook moved to index 2, its right sibling.
+    ``hidden``: that entry's stated name length and type zeroed (an unused entry by [MS-CFB]),
+    which the reader ignores: it finds a stream by the name's bytes alone."""
+    at = _directory_offset(content)
+    workbook = content[at + _ENTRY : at + 2 * _ENTRY]
+    assert workbook[:16] == "Workbook".encode("utf-16-le")
+    if hidden:
+        workbook = workbook[:0x40] + b"\0\0\0" + workbook[0x43:]
+    assert content[at + 2 * _ENTRY + 0x42] == 0  # index 2 is unused
+    decoy = _entry("Book", 2, start=0xFFFFFFFE, size=0, right=2)
+    return content[: at + _ENTRY] + decoy + workbook + content[at + 3 * _ENTRY :]
+
+
+def workbook_renamed_book(content: bytes) -> bytes:
+    """The Workbook stream named "Book", as Excel 5/95 names it: the one stream the reader reads."""
+    at = _directory_offset(content) + _ENTRY
+    entry = bytearray(content[at : at + _ENTRY])
+    entry[:18] = ("Book\0").encode("utf-16-le").ljust(18, b"\0")
+    struct.pack_into("<H", entry, 0x40, 10)
+    return content[:at] + bytes(entry) + content[at + _ENTRY :]
+
+
+def _bof_spoiled(content: bytes) -> bytes:
+    """The Workbook stream's first record (its BOF) made another record kind."""
+    at = content.find(bytes.fromhex("0908100000060500"))  # BOF, 16 bytes, BIFF8, globals
+    assert at > 0
+    return content[:at] + bytes.fromhex("3c00") + content[at + 2 :]
+
+
+@pytest.mark.parametrize("hidden", [False, True], ids=["as a stream", "as an unused entry"])
+def test_an_xls_with_a_decoy_book_stream_before_the_workbook_is_refused(hidden):
+    """python-calamine reads the stream named "Workbook" (only without one, "Book"): a walk
+    that took the first entry of either name read an empty decoy and let the far cell through
+    (a gigabyte for the reader). A file with both, or two of either, is refused."""
+    content = book_then_workbook(FAR_CELL_XLS.read_bytes(), hidden=hidden)
+    (problem, seconds, peak) = _measured(roster_file_problem, content)
+    assert problem is not None and "无法读取文件" in problem, problem
+    assert seconds < 0.5 and peak < 2 * MB
+    (parse, seconds, peak) = _measured(parse_roster, content, today=TODAY)
+    assert parse.error == problem and seconds < 0.5 and peak < 2 * MB
+
+
+def test_the_walk_reads_the_stream_the_reader_reads():
+    # Named "Book" alone, the stream is the reader's: walked, and the far cell refused.
+    problem = roster_file_problem(workbook_renamed_book(FAR_CELL_XLS.read_bytes()))
+    assert problem is not None and "50,000 行" in problem, problem
+    # A stream that does not begin with the workbook's BOF record is no workbook.
+    problem = roster_file_problem(_bof_spoiled(REAL_XLS.read_bytes()))
+    assert problem is not None and "无法读取文件" in problem, problem
+    assert roster_file_problem(REAL_XLS.read_bytes()) is None
+
+
+def test_an_xls_upload_is_checked_by_its_records_alone(monkeypatch):
+    """The upload's check runs in the web request: an .xls is walked, never read whole by the
+    reader there (that happens in the worker, which checks the limits again)."""
+    import python_calamine
+
+    def refused(*args, **kwargs):
+        raise AssertionError("the reader ran in the upload's check")
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_filelike", refused)
+    assert roster_file_problem(REAL_XLS.read_bytes()) is None
+
+
+@pytest.mark.django_db
+def test_a_decoy_xls_upload_is_refused_and_nothing_stored(client_for, chair_a, county_tree):
+    content = book_then_workbook(FAR_CELL_XLS.read_bytes())
+    response = client_for(chair_a).post(
+        reverse("members:import_upload"),
+        {"union": county_tree["union_a"].pk, "file": SimpleUploadedFile("花名册.xls", content)},
+    )
+    assert response.status_code == 200 and "无法读取文件" in response.content.decode()
+    assert not RosterImport.objects.exists()
+
+
+def test_an_xls_with_an_opening_password_says_so_from_its_records():
+    """An .xls saved with a password carries a FILEPASS record after the workbook's BOF (its
+    other records' contents are encrypted): the walk says so, as the reader would."""
+    content = REAL_XLS.read_bytes()
+    at = content.find(bytes.fromhex("0908100000060500")) + 20  # the record after the BOF
+    content = content[:at] + struct.pack("<H", 0x002F) + content[at + 2 :]
+    problem = roster_file_problem(content)
+    assert problem is not None and "密码" in problem, problem
