@@ -19,6 +19,8 @@ VIEW_COMPLAINANT = "complaints.view_complainant"
 # Who may be a complaint's handler (a choice in the list's filter): who may move it on.
 HANDLE_COMPLAINT = "complaints.change_complaint"
 ANONYMOUS = "匿名"
+# The fields complainant_shown reads: what a list must load to show the complainant.
+COMPLAINANT_FIELDS = ("anonymous", "complainant_name", "complainant_mobile")
 
 
 def complaint_list(*, user):

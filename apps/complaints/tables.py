@@ -7,7 +7,7 @@ from apps.core.tables import detail_link
 
 from .deadlines import days_left
 from .models import Complaint
-from .selectors import complainant_shown
+from .selectors import COMPLAINANT_FIELDS, complainant_shown
 
 BADGE = '<span class="badge text-bg-{}">{}</span>'
 
@@ -49,9 +49,7 @@ class ComplaintTable(tables.Table):
         "received_at",
         "enterprise__name",
         "category",
-        "anonymous",
-        "complainant_name",
-        "complainant_mobile",
+        *COMPLAINANT_FIELDS,
         "handler__real_name",
         "handler__username",
         "status",
