@@ -381,7 +381,8 @@ class Importer:
                     retryable=True
                 )
             raise
-        fault_point(f"{self.what}-committed")
+        # Named apart, so a fault test waiting for the import's commit is never caught by a dry run.
+        fault_point(f"{self.what}-committed" if job.commit else f"{self.what}-checked")
         job.refresh_from_db()
         return job
 
