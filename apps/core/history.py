@@ -5,13 +5,15 @@ raw SQL are recorded too. `AuditContextMiddleware` (settings) stores who and whi
 the event's context. Decorate each model that matters with `@audited()`.
 """
 
+import datetime
 import uuid
+from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
 
 import pghistory
 import pgtrigger
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from pghistory.middleware import HistoryMiddleware
 from pghistory.runtime import Context, _tracker
@@ -92,33 +94,96 @@ def acting_user(user):
 
 @dataclass
 class HistoryRow:
-    when: datetime
+    when: datetime.datetime
     label: str
     who: str
     changes: list[tuple[str, object, object]]
 
 
-def _readable(labels, name, value):
-    if isinstance(value, bool):
-        return str(BOOLEAN_LABELS[value])
-    return labels.get(name, {}).get(value, value)
+def _local_time(value: str) -> str:
+    """A timestamp of the history's JSON (ISO, UTC) as the office reads it: Shanghai, to the minute."""
+    from django.utils import timezone
+    from django.utils.dateparse import parse_datetime
+
+    try:
+        moment = parse_datetime(value)
+    except ValueError:
+        moment = None
+    if moment is None:
+        return value
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, datetime.UTC)
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+class _Reader:
+    """How one model's stored values read: a choice's label, a related row's name (a user's display
+    name), a time in Shanghai. The related names of all the events are read in one query per model."""
+
+    def __init__(self, model, events):
+        from django.contrib.auth import get_user_model
+
+        self.fields = {}
+        for field in model._meta.concrete_fields:
+            self.fields[field.name] = self.fields[field.attname] = field
+        self.labels = {f.name: {k: str(v) for k, v in f.flatchoices} for f in model._meta.concrete_fields if f.choices}
+        wanted = defaultdict(set)
+        user_model = get_user_model()
+        for event in events:
+            if (user_id := (event.pgh_context or {}).get("user")) is not None:
+                wanted[user_model].add(user_id)
+            for name, pair in (event.pgh_diff or {}).items():
+                field = self.fields.get(name)
+                if field is not None and field.many_to_one:
+                    wanted[field.related_model].update(v for v in pair if v is not None)
+        self.names = {
+            related: {row.pk: str(row) for row in related._default_manager.filter(pk__in=ids)}
+            for related, ids in wanted.items()
+        }
+        self.user_model = user_model
+
+    def label(self, name):
+        field = self.fields.get(name)
+        return str(field.verbose_name) if field is not None else name
+
+    def value(self, name, value):
+        if value is None or value == "":
+            return value
+        if isinstance(value, bool):
+            return str(BOOLEAN_LABELS[value])
+        field = self.fields.get(name)
+        if field is None:
+            return value
+        if field.many_to_one:
+            # A row since removed keeps its number, marked as such.
+            return self.names.get(field.related_model, {}).get(value, f"#{value}")
+        if field.choices:
+            return self.labels[field.name].get(value, value)
+        if isinstance(field, models.DateTimeField) and isinstance(value, str):
+            return _local_time(value)
+        return value
+
+    def who(self, metadata) -> str:
+        user_id = metadata.get("user")
+        if user_id is not None and user_id in self.names.get(self.user_model, {}):
+            return self.names[self.user_model][user_id]  # the display name (姓名), not the login
+        return metadata.get("user_name") or ""
 
 
 def object_history(obj, *, limit=50) -> list[HistoryRow]:
-    """The latest events of one object, newest first, in words a reader understands."""
+    """The latest events of one object, newest first, in words a reader understands: field names,
+    choice labels, the names of related rows and of who acted, times in Shanghai. A few queries
+    whatever the number of events (one for the events, one per related model)."""
     from pghistory.models import Events
 
-    verbose = {f.name: str(f.verbose_name) for f in obj._meta.concrete_fields}
-    verbose.update({f.attname: str(f.verbose_name) for f in obj._meta.concrete_fields})
-    # Stored choice values ("transferring") are shown as their labels ("接转中").
-    labels = {f.name: {k: str(v) for k, v in f.flatchoices} for f in obj._meta.concrete_fields if f.choices}
-    events = Events.objects.tracks(obj).order_by("-pgh_created_at", "-pgh_id")[:limit]
+    events = list(Events.objects.tracks(obj).order_by("-pgh_created_at", "-pgh_id")[:limit])
+    reader = _Reader(type(obj), events)
     rows = []
     for event in events:
         # The aggregate Events view inlines the context's metadata as JSON.
         metadata = event.pgh_context or {}
         changes = [
-            (verbose.get(name, name), _readable(labels, name, before), _readable(labels, name, after))
+            (reader.label(name), reader.value(name, before), reader.value(name, after))
             for name, (before, after) in (event.pgh_diff or {}).items()
             if name not in NOISE_FIELDS
         ]
@@ -128,7 +193,7 @@ def object_history(obj, *, limit=50) -> list[HistoryRow]:
             HistoryRow(
                 when=event.pgh_created_at,
                 label=str(EVENT_LABELS.get(event.pgh_label, event.pgh_label)),
-                who=metadata.get("user_name") or "",
+                who=reader.who(metadata),
                 changes=changes,
             )
         )

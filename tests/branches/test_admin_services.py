@@ -102,7 +102,7 @@ class TestEnterpriseAdmin:
         assert response.status_code == 302
         enterprise.refresh_from_db()
         assert enterprise.employee_count == 75 and enterprise.archived_at is None  # archiving is not here
-        assert [row.who for row in object_history(enterprise)[:2]] == [admin_user.username, "county"]
+        assert [row.who for row in object_history(enterprise)[:2]] == [admin_user.username, "县总工会工作人员"]
 
 
 @pytest.mark.django_db
@@ -120,7 +120,7 @@ class TestOrgUnitAdmin:
         union.refresh_from_db()
         assert union.name == "白塔化工建材厂工会（更正）"
         assert union.status == "pending" and union.archive_reason == ""  # approval is the portal's
-        assert object_history(union)[0].who == chair_a.username
+        assert object_history(union)[0].who == str(chair_a)  # the display name
 
     def test_a_superuser_adds_a_unit_through_orgunit_create(self, admin_client, admin_user, county_tree):
         url = reverse("admin:branches_orgunit_add")

@@ -60,11 +60,11 @@ class TestActingUserWithoutARequest:
         for obj, events in ((union, 2), (enterprise, 3), (subcommittee, 1), (officer, 1), (unit, 1)):
             rows = object_history(obj)
             assert len(rows) >= events, obj
-            assert {row.who for row in rows[:events]} == {"county"}, obj
+            assert {row.who for row in rows[:events]} == {"县总工会工作人员"}, obj
 
     def test_archiving_and_the_systems_own_writes(self, county_user, county_tree):
         union = services.union_archive(user=county_user, union=county_tree["union_b"], reason="撤销工会")
-        assert object_history(union)[0].who == "county"
+        assert object_history(union)[0].who == "县总工会工作人员"
         unit = services.orgunit_create(user=None, parent=county_tree["a"], name="系统建立的工会", kind="joint")
         assert object_history(unit)[0].who == "系统"
 

@@ -14,7 +14,7 @@ def test_county_staff_add_a_township(client_for, county_user, county_tree):
     unit = OrgUnit.objects.get(name="桃林镇总工会")
     assert OrgUnit.objects.get_parent(unit) == county_tree["county"]
     detail = client.get(unit.get_absolute_url()).content.decode()
-    assert "新建" in detail and "county" in detail  # who, in the history table
+    assert "新建" in detail and "县总工会工作人员" in detail  # who (the display name), in the history table
 
 
 @pytest.mark.django_db

@@ -83,10 +83,14 @@ class TestTransfersAreViewOnly:
 @pytest.mark.django_db
 def test_member_writes_without_a_request_record_the_user(chair_a, member_a):
     member_update(user=chair_a, member=member_a, education="大专")
-    assert object_history(member_a)[0].who == "chair_a"
+    assert object_history(member_a)[0].who == "白塔埠镇工会主席"
     member_archive(user=chair_a, member=member_a, status="left", left_on=datetime.date(2024, 1, 1), reason="调离")
     rows = object_history(Member.objects.get(pk=member_a.pk))
-    assert [row.who for row in rows[:3]] == ["chair_a", "chair_a", "系统"]  # created by the fixture (user=None)
+    assert [row.who for row in rows[:3]] == [
+        "白塔埠镇工会主席",
+        "白塔埠镇工会主席",
+        "系统",
+    ]  # created by the fixture (user=None)
 
 
 @pytest.mark.django_db
@@ -98,7 +102,7 @@ def test_the_expiry_of_a_request_is_recorded_as_the_system(chair_b, member_a, un
     from tests.members.conftest import make_id
 
     transfer, _visible = transfer_in(user=chair_b, id_number=make_id(), to_union=unions["b1"], reason="调入新单位")
-    assert object_history(transfer)[0].who == "chair_b"
+    assert object_history(transfer)[0].who == "平明镇工会主席"
     days = settings.MEMBER_TRANSFER_REQUEST_DAYS + 1
     MembershipTransfer.objects.filter(pk=transfer.pk).update(created_at=timezone.now() - datetime.timedelta(days=days))
     assert transfer_expire_requests() == [transfer.pk]

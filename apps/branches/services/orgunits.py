@@ -33,13 +33,20 @@ CORRECTABLE_FIELDS = (
 
 
 @transaction.atomic
-def orgunit_create(*, user, parent: OrgUnit | None, name: str, kind: str, code: str = "") -> OrgUnit:
-    """Add a unit under `parent` (a new root when parent is None)."""
+def orgunit_create(
+    *, user, parent: OrgUnit | None, name: str, kind: str, code: str = "", details: dict | None = None
+) -> OrgUnit:
+    """Add a unit under `parent` (a new root when parent is None).
+
+    `details` are further fields the unit is inserted with (a union's approval status, form and
+    term, from union_register): set before the insert, so the history shows the unit as it was
+    created, not a step from the defaults that never happened.
+    """
     if parent is not None and kind not in ALLOWED_CHILD_KINDS.get(parent.kind, set()):
         raise ApplicationError(
             "“%(parent)s”下不能设立“%(kind)s”。" % {"parent": parent.name, "kind": OrgUnitKind(kind).label}
         )
-    unit = OrgUnit(name=name, kind=kind, code=code)
+    unit = OrgUnit(name=name, kind=kind, code=code, **(details or {}))
     unit.full_clean(exclude=["path", "depth", "numchild"])
     with acting_user(user):
         if parent is None:

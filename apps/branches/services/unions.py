@@ -82,17 +82,22 @@ def union_register(
             raise ValidationError({"enterprises": f"“{enterprise.name}”已有工会，不能重复建会。"})
         if enterprise.archived_at is not None:
             raise ValidationError({"enterprises": f"“{enterprise.name}”已归档。"})
-    union = orgunit_create(user=user, parent=township, name=name, kind=kind)
-    union.status = UnionStatus.PENDING
-    union.formation_form = formation_form
-    union.declared_members = declared_members
-    union.founded_on = founded_on
-    union.term_years = term_years
-    union.term_start = founded_on
-    union.term_end = term_end_for(founded_on, term_years)
-    union.full_clean(exclude=["path", "depth", "numchild"])
+    union = orgunit_create(
+        user=user,
+        parent=township,
+        name=name,
+        kind=kind,
+        details={
+            "status": UnionStatus.PENDING,
+            "formation_form": formation_form,
+            "declared_members": declared_members,
+            "founded_on": founded_on,
+            "term_years": term_years,
+            "term_start": founded_on,
+            "term_end": term_end_for(founded_on, term_years),
+        },
+    )
     with acting_user(user):
-        union.save()
         Enterprise.objects.filter(pk__in=[e.pk for e in locked]).update(union=union, updated_at=timezone.now())
     return union
 
