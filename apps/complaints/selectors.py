@@ -6,11 +6,13 @@ from dataclasses import dataclass
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from apps.accounts.selectors import user_choices_with_permission
 from apps.branches.models import Enterprise
 from apps.branches.selectors import user_scope_path
 from apps.core.history import object_history
+from apps.core.indicators import Rate
 
 from .choices import OPEN_STATUSES
 from .models import URGENCY_RANK, Complaint
@@ -41,26 +43,51 @@ def complaint_detail_queryset(*, user):
     return complaint_list(user=user).defer(None)
 
 
-def complaint_statistics(*, user):
+# --- the on-time answer rate (投诉按时答复率) ---------------------------------------------------------
+# One definition, read by the statistics page and the home page's indicator alike: counted are the
+# complaints that are due (answered, or past their deadline without an answer: those are late);
+# on time means answered (or posted) before `due_at`. One not yet due and unanswered is not counted.
+
+ANSWERED = Q(answered_at__isnull=False)
+ANSWERED_ON_TIME = Q(answered_at__isnull=False, answered_at__lt=F("due_at"))
+
+
+def OVERDUE_UNANSWERED(now) -> Q:
+    """Past the deadline at `now` and not answered: late, whatever the overdue sweep has marked yet."""
+    return Q(answered_at__isnull=True, due_at__lte=now)
+
+
+def COUNTED_FOR_ON_TIME(now) -> Q:
+    """The rate's denominator at `now`: answered, or overdue unanswered."""
+    return ANSWERED | OVERDUE_UNANSWERED(now)
+
+
+def on_time_percent(on_time: int, due: int) -> int | None:
+    """The rate as the pages show it, rounded as `Rate.percent` rounds it; None with nothing due."""
+    return Rate(numerator=on_time, denominator=due).percent
+
+
+def complaint_statistics(*, user, now=None):
     """On-time answer rate, average days to answer, open and overdue counts: by township, category, month."""
+    now = now or timezone.now()
     base = complaint_list(user=user).order_by()
-    answered = Q(answered_at__isnull=False)
-    on_time = Q(answered_at__isnull=False, answered_at__lt=F("due_at"))
     aggregates = {
         "total": Count("pk"),
-        "answered": Count("pk", filter=answered),
-        "on_time": Count("pk", filter=on_time),
+        "answered": Count("pk", filter=ANSWERED),
+        "due": Count("pk", filter=COUNTED_FOR_ON_TIME(now)),
+        "on_time": Count("pk", filter=ANSWERED_ON_TIME),
+        "overdue_unanswered": Count("pk", filter=OVERDUE_UNANSWERED(now)),
         "open": Count("pk", filter=Q(status__in=OPEN_STATUSES)),
         "overdue": Count("pk", filter=Q(status__in=OPEN_STATUSES, is_overdue=True)),
         "avg_answer": Avg(
-            ExpressionWrapper(F("answered_at") - F("received_at"), output_field=DurationField()), filter=answered
+            ExpressionWrapper(F("answered_at") - F("received_at"), output_field=DurationField()), filter=ANSWERED
         ),
     }
 
     def rows(values):
         result = []
         for row in values:
-            row["on_time_rate"] = row["on_time"] / row["answered"] if row["answered"] else None
+            row["on_time_percent"] = on_time_percent(row["on_time"], row["due"])
             row["avg_days"] = row["avg_answer"].total_seconds() / 86400 if row["avg_answer"] else None
             result.append(row)
         return result
@@ -186,8 +213,6 @@ def complaints_due_by_today(queryset, *, now=None):
     """
     import datetime
 
-    from django.utils import timezone
-
     from .deadlines import SHANGHAI
 
     today = (now or timezone.now()).astimezone(SHANGHAI).date()
@@ -201,11 +226,9 @@ def answered_on_time_counts(*, user, unit=None, year: int, now=None) -> dict:
     Counted are the complaints in the user's area (under `unit`) whose last day to answer falls in
     the year and that are either answered or past that day: one still open past its deadline
     counts as late, one not yet due and unanswered is not counted yet. On time means answered
-    (or posted) before `due_at`, as the statistics page counts it.
+    (or posted) before `due_at`: COUNTED_FOR_ON_TIME and ANSWERED_ON_TIME, as the statistics page counts it.
     """
     import datetime
-
-    from django.utils import timezone
 
     from .deadlines import SHANGHAI
 
@@ -215,11 +238,7 @@ def answered_on_time_counts(*, user, unit=None, year: int, now=None) -> dict:
     queryset = complaint_list(user=user).order_by()
     if unit is not None:
         queryset = queryset.filter(township__path__startswith=unit.path)
-    counted = queryset.filter(due_at__gt=start, due_at__lte=end).filter(
-        Q(due_at__lte=now) | Q(answered_at__isnull=False)
-    )
-    counts = counted.aggregate(
-        due=Count("pk"), on_time=Count("pk", filter=Q(answered_at__isnull=False, answered_at__lt=F("due_at")))
-    )
+    counted = queryset.filter(due_at__gt=start, due_at__lte=end).filter(COUNTED_FOR_ON_TIME(now))
+    counts = counted.aggregate(due=Count("pk"), on_time=Count("pk", filter=ANSWERED_ON_TIME))
     counts["late"] = counts["due"] - counts["on_time"]
     return counts
