@@ -90,8 +90,13 @@ def test_the_typed_name_goes_in_the_request_body_not_the_url(page, county_user, 
     page.on("request", lambda request: requests.append(request) if "/autocomplete/" in request.url else None)
     page.goto(f"{page.base_url}/members/new/")
     page.click("#id_union + .select2-container")
-    page.keyboard.type("白塔")
+    # Typed into the opened search box; the widget asks as the user types: wait for the request
+    # that carries the whole term, 白塔, in its body.
+    term_in_body = "q=%E7%99%BD%E5%A1%94"
+    search = page.wait_for_selector(".select2-container--open .select2-search__field")
+    with page.expect_request(lambda r: "/autocomplete/" in r.url and term_in_body in (r.post_data or "")):
+        search.fill("白塔")
     page.wait_for_selector(".select2-results__option:not(.loading-results):has-text('白塔化工建材厂工会')")
     assert requests
     assert all(request.method == "POST" and "?" not in request.url for request in requests)
-    assert any("q=%E7%99%BD%E5%A1%94" in (request.post_data or "") for request in requests)  # 白塔, in the body
+    assert all("%E7%99%BD" not in request.url for request in requests)  # no part of the name in a URL
