@@ -1,8 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.imports import ImportStatus as _ImportStatus
-
 
 class Sex(models.TextChoices):
     MALE = "male", _("Male")
@@ -45,7 +43,3 @@ class TransferDirection(models.TextChoices):
 class LookupPurpose(models.TextChoices):
     TRANSFER_IN = "transfer_in", "办理会籍转入"
     MEMBER_CREATE = "member_create", "新增会员时发现已登记"
-
-
-# Every import's statuses (apps.core.imports); the roster import's name for them.
-ImportStatus = _ImportStatus

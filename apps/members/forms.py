@@ -5,11 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from apps.branches.choices import GRASSROOTS_KINDS
 from apps.branches.models import OrgUnit
 from apps.core.forms import DATE_INPUT, submit_helper
+from apps.core.spreadsheets import SheetLimits
 from apps.core.widgets import Autocomplete
 
 from .choices import ARCHIVED_STATUSES, MemberStatus
 from .models import Member
-from .roster import RosterLimits
 
 
 def _unions(user):
@@ -136,7 +136,7 @@ class RosterUploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["union"].queryset = _unions(user)
         self.fields["file"].widget.attrs["accept"] = ".xlsx"
-        limits = RosterLimits.from_settings()
+        limits = SheetLimits.from_settings()
         self.fields["file"].help_text = format_lazy(
             "{} {}",
             self.fields["file"].help_text,

@@ -17,13 +17,14 @@ from .idnumbers import mask_id_number
 from .models import Member, RosterImport
 from .roster import parse_roster, roster_file_problem, row_problems
 from .selectors import id_hash_of
-from .services import any_of, card_numbers_issue, union_takes_members
+from .services import EDITABLE_FIELDS, any_of, card_numbers_issue, union_takes_members
 from .validators import is_mobile
 
 logger = logging.getLogger(__name__)
 
 WRITE_BATCH = 2000
-UPDATABLE = ("real_name", "ethnicity", "education", "political_status", "mobile", "employment_form")
+# What a re-imported roster may correct: member_update's fields, less the hardship flag (no column).
+UPDATABLE = tuple(name for name in EDITABLE_FIELDS if name != "hardship")
 ACTION_LABELS = {
     "create": "新会员",
     "update": "更新已有会员",

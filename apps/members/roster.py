@@ -83,8 +83,6 @@ _SERIAL_RANGE = (10_000, 100_000)
 READ_ERROR = "无法读取文件：请上传 Excel 文件（.xlsx 或 .xls；在 Excel 中“另存为”→“Excel 工作簿 (*.xlsx)”后重新上传）。"
 
 # The limits are every import's (apps.core.spreadsheets); the roster's names for them.
-RosterLimits = SheetLimits
-RosterTooLarge = SpreadsheetTooLarge
 
 
 @dataclass

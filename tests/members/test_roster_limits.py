@@ -15,9 +15,10 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from apps.bench.rosterfile import build_roster_xlsx
+from apps.core.spreadsheets import SheetLimits
 from apps.members.imports import roster_import_execute
 from apps.members.models import Member, RosterImport
-from apps.members.roster import RosterLimits, parse_roster, roster_file_problem
+from apps.members.roster import parse_roster, roster_file_problem
 
 from .conftest import make_id
 
@@ -201,10 +202,10 @@ def test_limits_come_from_the_settings(settings):
 
 def test_a_roster_within_the_limits_is_read_whole():
     content = build_roster_xlsx(50)
-    exact = RosterLimits(rows=54)  # title, 填报 line, header, 50 members, 合计
+    exact = SheetLimits(rows=54)  # title, 填报 line, header, 50 members, 合计
     assert roster_file_problem(content, limits=exact) is None
     assert len(parse_roster(content, limits=exact).rows) == 50
-    assert "上限 53 行" in roster_file_problem(content, limits=RosterLimits(rows=53))
+    assert "上限 53 行" in roster_file_problem(content, limits=SheetLimits(rows=53))
 
 
 def test_a_merge_reaching_far_below_the_data_costs_only_the_rows_in_the_file():
@@ -321,7 +322,7 @@ def _with_part_padded(content: bytes, name: str, padding: int) -> bytes:
 def test_a_part_the_reader_parses_whole_is_held_to_a_smaller_size(part):
     """Sheets and shared strings are streamed; the workbook, styles and relations are parsed
     whole by openpyxl, so they may not be anywhere near the size a sheet may be."""
-    limits = RosterLimits(whole_part_bytes=100_000)
+    limits = SheetLimits(whole_part_bytes=100_000)
     content = build_roster_xlsx(20)
     assert roster_file_problem(content, limits=limits) is None
     padded = _with_part_padded(content, part, 200_000)

@@ -589,11 +589,11 @@ def test_an_ole2_file_that_is_no_workbook_is_a_fatal_chinese_error():
 
 
 def test_an_xls_beyond_the_limits_is_refused_before_a_row_is_read():
-    from apps.members.roster import RosterLimits
+    from apps.core.spreadsheets import SheetLimits
 
-    parse = parse_roster(REAL_XLS, today=TODAY, limits=RosterLimits(rows=100))
+    parse = parse_roster(REAL_XLS, today=TODAY, limits=SheetLimits(rows=100))
     assert parse.error is not None and "超过每次导入的上限 100 行" in parse.error
-    parse = parse_roster(REAL_XLS, today=TODAY, limits=RosterLimits(columns=10))
+    parse = parse_roster(REAL_XLS, today=TODAY, limits=SheetLimits(columns=10))
     assert parse.error is not None and "超过上限 10 列" in parse.error
 
 
