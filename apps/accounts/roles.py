@@ -72,7 +72,9 @@ ROLE_PERMISSIONS = {
         "branches.view_officer",
         *_crud("branches.meeting"),
         "branches.view_rating",
-        "members.view_member",
+        # Their own union's members: add and correct them, import its roster (the scope is
+        # the officer's union, so another union's member is a 404 and the forms offer none).
+        *_crud("members.member"),
     ],
 }
 

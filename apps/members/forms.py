@@ -18,6 +18,22 @@ def _unions(user):
     return orgunit_list(user=user).filter(kind__in=GRASSROOTS_KINDS, archived_at__isnull=True).order_by("path")
 
 
+def _union_field_for(field, user):
+    """The union choice of a member or roster form: a grassroots officer's is fixed to their own
+    union (the one choice, already chosen; another union posted is refused as not a choice)."""
+    from .selectors import user_own_union
+
+    own = user_own_union(user)
+    if own is None:
+        field.queryset = _unions(user)
+        return
+    field.queryset = _unions(user).filter(pk=own.pk)
+    field.initial = own.pk
+    field.empty_label = None
+    field.widget = forms.Select(choices=field.choices)
+    field.help_text = _("A grassroots union officer enters the members of their own union.")
+
+
 class MemberCreateForm(forms.ModelForm):
     id_number = forms.CharField(
         label=_("Citizen ID number"),
@@ -51,7 +67,7 @@ class MemberCreateForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["union"].queryset = _unions(user)
+        _union_field_for(self.fields["union"], user)
         self.helper = submit_helper()
 
     def _post_clean(self):
@@ -119,6 +135,15 @@ class TransferInForm(forms.Form):
         self.helper = submit_helper(_("Transfer the membership in"))
 
 
+class TransferWithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for withdrawing"),
+        max_length=200,
+        required=False,
+        error_messages={"max_length": "撤回原因最多 200 个字。"},
+    )
+
+
 class DecisionForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
@@ -134,7 +159,7 @@ class RosterUploadForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["union"].queryset = _unions(user)
+        _union_field_for(self.fields["union"], user)
         self.fields["file"].widget.attrs["accept"] = ".xlsx"
         limits = SheetLimits.from_settings()
         self.fields["file"].help_text = format_lazy(

@@ -7,6 +7,7 @@ The per-row report keeps row numbers, statuses and messages only, never the pers
 import json
 import logging
 
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
@@ -16,7 +17,7 @@ from apps.core.imports import Importer, ParsedFile, check_constraint_violations
 from .idnumbers import mask_id_number
 from .models import Member, RosterImport
 from .roster import parse_roster, roster_file_problem, row_problems
-from .selectors import id_hash_of
+from .selectors import id_hash_of, user_oversees_union
 from .services import EDITABLE_FIELDS, any_of, card_numbers_issue, union_takes_members
 from .validators import is_mobile
 
@@ -45,6 +46,12 @@ class RosterImporter(Importer):
     action_labels = ACTION_LABELS
     history_key = "roster_import"
     noun = "花名册"
+
+    def start(self, *, user, file_name: str, content: bytes, union: OrgUnit, **fields):
+        """Only into a union of the user's area (a grassroots officer's: their own union)."""
+        if user is not None and not user_oversees_union(user, union):
+            raise ValidationError({"union": "只能向您所辖的工会导入花名册。"})
+        return super().start(user=user, file_name=file_name, content=content, union=union, **fields)
 
     def file_problem(self, content):
         return roster_file_problem(content)

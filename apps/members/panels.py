@@ -13,3 +13,10 @@ def enrolment_panel(request, unit):
         return None
     data = enrolment_rate(user=request.user, unit=unit)
     return render_to_string("members/enrolment_panel.html", {"unit": unit, **data}, request=request)
+
+
+def roster_panel(request, unit):
+    """A grassroots union's page: its member list and its printable roster (花名册)."""
+    if unit.kind not in GRASSROOTS_KINDS or not request.user.has_perm("members.view_member"):
+        return None
+    return render_to_string("members/roster_panel.html", {"unit": unit}, request=request)

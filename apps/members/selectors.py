@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from apps.branches.choices import GRASSROOTS_KINDS
 from apps.branches.models import Enterprise
-from apps.branches.selectors import orgunit_list, user_scope_path
+from apps.branches.selectors import enterprise_list, orgunit_list, user_scope_path
 from apps.core.history import object_history
 
 from .choices import ARCHIVED_STATUSES, TransferDirection, TransferStatus
@@ -30,6 +30,94 @@ def member_list(*, user):
     if prefix == "":
         return queryset
     return queryset.filter(union__path__startswith=prefix)
+
+
+def member_viewable_list(*, user):
+    """Members the user may look at (their page, not an edit): those of member_list, and the
+    member of a transfer the releasing side sent to a union in the user's area that is still
+    waiting for acceptance, so the receiving chair can look before accepting. Not the member of
+    a transfer-in request (转入申请: the requester does not see them until accepted), and no
+    longer once the transfer is accepted elsewhere, refused or withdrawn. Every write, the ID
+    reveal and the prints keep member_list."""
+    prefix = user_scope_path(user)
+    if not prefix:  # nothing, or everything
+        return member_list(user=user)
+    incoming = MembershipTransfer.objects.filter(
+        status=TransferStatus.PENDING, direction=TransferDirection.RELEASE, to_union__path__startswith=prefix
+    ).values("member_id")
+    return (
+        Member.objects.select_related("union")
+        .defer("id_number")
+        .filter(Q(union__path__startswith=prefix) | Q(pk__in=incoming))
+    )
+
+
+def member_incoming_only(member: Member, *, user) -> bool:
+    """Whether the user sees the member only as the receiving side of a pending transfer."""
+    return not user_oversees_union(user, member.union)
+
+
+# Rows of the printed roster (花名册) on one A4 landscape page.
+ROSTER_PRINT_ROWS = 20
+
+
+def member_print_context(member: Member, *, user) -> dict:
+    """What the registration form (会员登记表) shows besides the member: the mobile as the
+    member's page shows it, the unions over time, the day it is printed."""
+    full_mobile = user.has_perm("members.export_full_mobile")
+    return {
+        "mobile": (member.mobile if full_mobile else member.mobile_masked) or "",
+        "chain": membership_chain(member),
+        "printed_on": timezone.localdate(),
+    }
+
+
+def roster_print_unions(*, user):
+    """The grassroots unions whose roster the user may print: those of the user's area."""
+    return orgunit_list(user=user).filter(kind__in=GRASSROOTS_KINDS)
+
+
+def roster_print_pages(*, union, user) -> list[list]:
+    """The union's members who are not archived (in good standing or transferring), by card
+    number, numbered, in pages of ROSTER_PRINT_ROWS: one query."""
+    members = (
+        member_list(user=user).filter(union=union).exclude(status__in=ARCHIVED_STATUSES).order_by("card_number", "pk")
+    )
+    rows = list(enumerate(members, start=1))
+    return [rows[start : start + ROSTER_PRINT_ROWS] for start in range(0, len(rows), ROSTER_PRINT_ROWS)]
+
+
+def transfer_member_visible(transfer: MembershipTransfer, *, user) -> bool:
+    """Whether the transfer lists link the member: the rule of member_viewable_list, on one row
+    (the member's union and the transfer already loaded)."""
+    if getattr(transfer, "origin_hidden", False):
+        return False
+    if user_oversees_union(user, transfer.member.union):
+        return True
+    return (
+        transfer.status == TransferStatus.PENDING
+        and transfer.direction == TransferDirection.RELEASE
+        and user_oversees_union(user, transfer.to_union)
+    )
+
+
+def member_union_enterprises(member: Member, *, user) -> list:
+    """The enterprises (not archived) the member's union covers, for links on the member's page;
+    only those the user may open (an enterprise union covers one, a joint union several)."""
+    if not user.has_perm("branches.view_enterprise"):
+        return []
+    return list(
+        enterprise_list(user=user).filter(union_id=member.union_id, archived_at__isnull=True).order_by("name")[:5]
+    )
+
+
+def user_own_union(user):
+    """The grassroots union a user belongs to (a grassroots officer's), or None: their member
+    and roster forms are fixed to it."""
+    unit = getattr(user, "org_unit", None) if user.is_authenticated else None
+    if unit is not None and unit.kind in GRASSROOTS_KINDS and not user.is_superuser:
+        return unit
+    return None
 
 
 def member_search(queryset, q: str):

@@ -118,6 +118,9 @@ def member_create(
     recorded, whatever the answer (member empty when the person was not registered)."""
     number, check = _checked_id(id_number)
     _check_union(union)
+    if user is not None and not user_oversees_union(user, union):
+        # The form offers only the user's unions (a grassroots officer's own); this is the rule.
+        raise ValidationError({"union": "只能在您所辖的工会中新增会员。"})
     card = card_number.strip().upper()
     member = Member(
         union=union,
@@ -420,9 +423,21 @@ def _withdraw(transfer: MembershipTransfer, *, user, note: str) -> None:
     _notify_transfer(transfer)
 
 
+WITHDRAWN_NOTE = "发起方撤回"
+
+
 @transaction.atomic
-def transfer_cancel(*, user, transfer: MembershipTransfer) -> MembershipTransfer:
-    """Withdraw a pending transfer (撤回): the member is free again for their union."""
+def transfer_cancel(*, user, transfer: MembershipTransfer, reason: str = "") -> MembershipTransfer:
+    """Withdraw a pending transfer (撤回), with an optional reason: the member is back in good
+    standing with their union, the side that was to decide is told (with the reason), and the
+    transfer's history records who withdrew it and when.
+
+    The side that started it withdraws it: for a transfer the releasing side sent, the releasing
+    union's side (the requester, its township, the county), never the receiving side, which
+    refuses instead; for a transfer-in request (转入申请), the side that asked for it."""
+    reason = (reason or "").strip()
+    if len(reason) > 200:
+        raise ValidationError({"reason": "撤回原因最多 200 个字。"})
     transfer = (
         MembershipTransfer.objects.select_for_update()
         .select_related("member", "from_union", "to_union")
@@ -432,7 +447,7 @@ def transfer_cancel(*, user, transfer: MembershipTransfer) -> MembershipTransfer
         raise ApplicationError("该接转已经办结，不能撤回。")
     if not transfer_may_cancel(user, transfer):
         raise ApplicationError("只有发起方（或县总工会）可以撤回该接转。")
-    _withdraw(transfer, user=user, note="发起方撤回")
+    _withdraw(transfer, user=user, note=f"{WITHDRAWN_NOTE}：{reason}" if reason else WITHDRAWN_NOTE)
     return transfer
 
 
@@ -489,11 +504,14 @@ def _notify_transfer(transfer: MembershipTransfer) -> None:
     member = transfer.member
     pull = transfer.direction == TransferDirection.PULL
     settled_at_once = transfer.status != TransferStatus.PENDING and transfer.decided_by_id == transfer.requested_by_id
+    body = ""
     if transfer.status == TransferStatus.CANCELLED:
         # The side that was asked to decide: it no longer has to (it has seen the member already).
         recipients = _township_staff_of(_deciding_union(transfer))
         how = "已撤回" if transfer.decided_by_id else "已过期自动撤销"
         title = f"会籍接转{how}：{member.real_name}（{transfer.from_union}→{transfer.to_union}）"
+        if transfer.decided_by_id is not None:
+            body = f"撤回说明：{transfer.decision_note}。该会员已恢复为原工会的正常会员，无需再办理接收。"
         if transfer.decided_by_id is None:
             # Expired: the requesting side is told too, without the member's name or union if hidden.
             for user in _township_staff_of(_requesting_union(transfer)):
@@ -526,6 +544,7 @@ def _notify_transfer(transfer: MembershipTransfer) -> None:
         notification_send(
             recipient=user,
             title=title,
+            body=body,
             # The releasing side no longer sees the member after acceptance: link the transfer list.
             link="/members/transfers/",
             dedupe_key=f"members:transfer:{transfer.pk}:{transfer.status}",

@@ -1,12 +1,14 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, UpdateView
 
+from apps.branches.selectors import user_oversees_townships
 from apps.core import import_views
 from apps.core.errors import ApplicationError
 from apps.core.exports import XlsxExportMixin
@@ -24,6 +26,7 @@ from .forms import (
     RosterUploadForm,
     TransferForm,
     TransferInForm,
+    TransferWithdrawForm,
 )
 from .tables import MemberTable
 
@@ -40,6 +43,15 @@ class MemberListView(ScopedListView):
     export_url = "members:member_export"
     # Name, card number, mobile or ID number: posted, kept in the session, a token in the URL.
     private_filters = ("q",)
+    template_name = "members/member_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The roster (花名册) of the union the list is filtered by (a grassroots officer's own).
+        filterset = context.get("filter")
+        chosen = filterset.form.cleaned_data.get("union") if filterset is not None and filterset.is_valid() else None
+        context["roster_print_union"] = chosen or selectors.user_own_union(self.request.user)
+        return context
 
 
 class MemberExportView(XlsxExportMixin, MemberListView):
@@ -69,17 +81,23 @@ class MemberExportView(XlsxExportMixin, MemberListView):
 
 
 class MemberDetailView(ScopedPermissionMixin, DetailView):
+    """Also the member of a transfer waiting for the user's side (member_viewable_list): shown
+    to look at, without the buttons that change them, the reveal or the history."""
+
     permission_required = "members.view_member"
-    selector = selectors.member_list
+    selector = selectors.member_viewable_list
     template_name = "members/member_detail.html"
     context_object_name = "member"
 
     def get_context_data(self, **kwargs):
         member = self.object
+        incoming_only = selectors.member_incoming_only(member, user=self.request.user)
         return super().get_context_data(
+            incoming_only=incoming_only,
+            enterprises=[] if incoming_only else selectors.member_union_enterprises(member, user=self.request.user),
             chain=selectors.membership_chain(member),
             transfers=member.transfers.select_related("from_union", "to_union", "requested_by").order_by("-id"),
-            history=selectors.member_history(member, user=self.request.user),
+            history=[] if incoming_only else selectors.member_history(member, user=self.request.user),
             **kwargs,
         )
 
@@ -159,6 +177,58 @@ class MemberRevealView(MemberActionMixin, View):
         return response
 
 
+class MemberPrintView(ScopedPermissionMixin, DetailView):
+    """会员登记表, A4 from the browser. The ID number is masked: a user who may reveal it prints
+    the whole number from the form's button (MemberPrintWholeView), which records the reveal."""
+
+    permission_required = "members.view_member"
+    selector = selectors.member_list
+    template_name = "members/member_print.html"
+    context_object_name = "member"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            id_number=self.object.id_masked,
+            whole=False,
+            **selectors.member_print_context(self.object, user=self.request.user),
+            **kwargs,
+        )
+
+
+class MemberPrintWholeView(MemberActionMixin, View):
+    """The registration form with the whole ID number: POST only, recorded like any reveal."""
+
+    permission_required = "members.reveal_id_number"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        number = services.member_reveal_id_number(user=request.user, member=self.member)
+        context = {"member": self.member, "id_number": number, "whole": True}
+        context.update(selectors.member_print_context(self.member, user=request.user))
+        response = render(request, "members/member_print.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class RosterPrintView(ScopedPermissionMixin, DetailView):
+    """花名册 of one grassroots union, A4 landscape from the browser: its members who are not
+    archived, in pages of ROSTER_PRINT_ROWS rows, ID numbers masked (as in the Excel export)."""
+
+    permission_required = "members.view_member"
+    selector = selectors.roster_print_unions
+    template_name = "members/roster_print.html"
+    context_object_name = "union"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return super().get_context_data(
+            pages=selectors.roster_print_pages(union=self.object, user=user),
+            full_mobile=user.has_perm("members.export_full_mobile"),
+            printed_on=timezone.localdate(),
+            **kwargs,
+        )
+
+
 class TransferStartView(MemberActionMixin, ServiceFormMixin, FormView):
     """The releasing side sends a member to another union (any union of the deployment)."""
 
@@ -210,17 +280,23 @@ class TransferListView(ScopedPermissionMixin, ListView):
     paginate_by = 50
     paginator_class = CappedCountPaginator
 
+    def get_queryset(self):
+        return super().get_queryset().select_related("member__union")  # whether the name links
+
     def get_context_data(self, **kwargs):
-        pending = selectors.transfer_pending_for(user=self.request.user)
-        context = super().get_context_data(pending=pending, **kwargs)
-        may_start = self.request.user.has_perm("members.add_membershiptransfer")
+        user = self.request.user
+        pending = list(selectors.transfer_pending_for(user=user).select_related("member__union"))
+        context = super().get_context_data(pending=pending, oversees_townships=user_oversees_townships(user), **kwargs)
+        may_start = user.has_perm("members.add_membershiptransfer")
         for transfer in context["transfers"]:
-            transfer.can_cancel = may_start and services.transfer_may_cancel(self.request.user, transfer)
+            transfer.can_cancel = may_start and services.transfer_may_cancel(user, transfer)
+        for transfer in [*pending, *context["transfers"]]:
+            transfer.member_visible = selectors.transfer_member_visible(transfer, user=user)
         return context
 
 
 class TransferCancelView(ScopedPermissionMixin, View):
-    """撤回: the side that started a pending transfer withdraws it (POST only)."""
+    """撤回: the side that started a pending transfer withdraws it, with an optional reason (POST only)."""
 
     permission_required = "members.add_membershiptransfer"
     selector = selectors.transfer_list
@@ -228,9 +304,15 @@ class TransferCancelView(ScopedPermissionMixin, View):
 
     def post(self, request, pk):
         transfer = get_object_or_404(self.get_queryset(), pk=pk)
+        form = TransferWithdrawForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(form.errors.get("reason", [])) or _("Please check the form."))
+            return redirect("members:transfer_list")
         try:
-            services.transfer_cancel(user=request.user, transfer=transfer)
-            messages.success(request, "已撤回该会籍接转。")
+            services.transfer_cancel(user=request.user, transfer=transfer, reason=form.cleaned_data["reason"])
+            messages.success(request, "已撤回该会籍接转，会员已恢复为原工会的正常会员，已通知对方。")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
         except ApplicationError as exc:
             messages.error(request, exc.message)
         return redirect("members:transfer_list")
