@@ -4,7 +4,21 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.navigation import MenuItem
 
+from .choices import GRASSROOTS_KINDS
+
 SECTION = _("Organisation building")
+
+
+def _over_an_area(permission):
+    """The area's figures (the formation rate, the yearly check) are a township's and the
+    county's: a grassroots officer's area is their own union, for which both pages are empty."""
+
+    def allowed(user):
+        unit = user.org_unit  # loaded with the user (accounts.backends): no query
+        return user.has_perm(permission) and (unit is None or unit.kind not in GRASSROOTS_KINDS)
+
+    return allowed
+
 
 MENU = [
     MenuItem(
@@ -45,7 +59,7 @@ MENU = [
         label=_("Union formation rate"),
         url_name="branches:formation_rate",
         icon="pie-chart",
-        permission="branches.view_enterprise",
+        permission=_over_an_area("branches.view_enterprise"),
         order=140,
         section=SECTION,
     ),
@@ -53,7 +67,7 @@ MENU = [
         label=_("Yearly compliance"),
         url_name="branches:compliance",
         icon="clipboard-check",
-        permission="branches.view_orgunit",
+        permission=_over_an_area("branches.view_orgunit"),
         order=150,
         section=SECTION,
     ),

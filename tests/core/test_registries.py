@@ -59,7 +59,9 @@ def test_the_menu_shows_only_what_the_user_may_open(county_user, officer_a):
     officer = [item["url_name"] for item in menu_for(officer_a)]
     assert "complaints:complaint_list" in county and "members:transfer_list" in county
     assert "complaints:complaint_list" not in officer and "members:transfer_list" not in officer
-    assert "members:import_upload" not in officer and "members:member_list" in officer
+    # The officer maintains their own union's members and roster; the area's figures are not theirs.
+    assert "members:import_upload" in officer and "members:member_list" in officer
+    assert "branches:formation_rate" not in officer and "branches:formation_rate" in county
     assert "admin:index" not in county  # not staff
     assert county[0] == "overview:home" and county[-1] == "core:notification_list"
 

@@ -61,24 +61,31 @@ class TestMemberViews(ViewChecks):
         page(
             "members:member_create",
             "create",
-            STAFF,
+            EVERYONE,  # the grassroots officer adds to their own union
             methods=("get", "post"),
             data=lambda world, obj: _new_member(world, "a"),
             done=lambda obj: Member.objects.get(real_name="新会员"),
             foreign=lambda world, obj: _new_member(world, "b"),
         ),
         R("members:member_detail", "detail", EVERYONE),
+        R("members:member_print", "detail", EVERYONE),
+        button(
+            "members:member_print_whole",
+            COUNTY_ONLY,
+            post_success=200,  # the registration form with the whole number, on this response alone
+            done=lambda obj: IdNumberReveal.objects.get(member=obj),
+        ),
         form(
             "members:member_update",
             "edit",
-            STAFF,
+            EVERYONE,
             lambda world, obj: {"real_name": obj.real_name, "mobile": "13900001111", "employment_form": "migrant"},
             done=_changed("employment_form", "migrant"),
         ),
         form(
             "members:member_archive",
             "action",
-            STAFF,
+            EVERYONE,
             lambda world, obj: {"status": "left", "left_on": timezone.localdate().isoformat(), "reason": "调离"},
             done=_changed("status", "left"),
         ),
@@ -141,6 +148,17 @@ class TestMembershipTransferViews(ViewChecks):
     )
 
 
+class TestRosterPrintViews(ViewChecks):
+    """花名册 of a grassroots union (the object is the union)."""
+
+    def make(self, world, where, user):
+        union = _union(world, where)
+        MemberFactory(union=union, real_name=f"花名册{where.upper()}")
+        return union
+
+    routes = (R("members:roster_print", "detail", EVERYONE),)
+
+
 def _upload(world, obj, where="a"):
     return {
         "union": world.tree[f"union_{where}"].pk,
@@ -162,16 +180,16 @@ class TestRosterImportViews(ViewChecks):
         page(
             "members:import_upload",
             "create",
-            STAFF,
+            EVERYONE,
             methods=("get", "post"),
             data=_upload,
             done=lambda obj: RosterImport.objects.get(file_name="upload.xlsx"),
             foreign=lambda world, obj: _upload(world, obj, "b"),
             shows=lambda obj: obj.file_name,
         ),
-        R("members:import_detail", "detail", STAFF),
-        R("members:import_progress", "detail", STAFF, poll=True),
-        button("members:import_confirm", STAFF, obj=checked, done=_changed("commit", True)),
-        button("members:import_retry", STAFF),
-        R("members:import_report", "export", STAFF),
+        R("members:import_detail", "detail", EVERYONE),
+        R("members:import_progress", "detail", EVERYONE, poll=True),
+        button("members:import_confirm", EVERYONE, obj=checked, done=_changed("commit", True)),
+        button("members:import_retry", EVERYONE),
+        R("members:import_report", "export", EVERYONE),
     )
