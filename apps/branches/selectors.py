@@ -87,6 +87,20 @@ def enterprise_list(*, user):
     return queryset.filter(pk__in=located.union(covered))
 
 
+def enterprise_search(queryset, q: str):
+    """One box for a part of an enterprise's name or its whole credit code (in any of the
+    spellings the credit-code check cleans up); the enterprise list and the header search ask here."""
+    from .validators import normalize_credit_code
+
+    q = (q or "").strip()
+    if not q:
+        return queryset
+    code = normalize_credit_code(q)
+    if len(code) == 18:
+        return queryset.filter(credit_code=code)
+    return queryset.filter(name__icontains=q)
+
+
 def formation_enterprises(queryset=None, *, min_employees: int | None = None):
     """The enterprises the 工会组建率 counts: active ones with at least `min_employees` employees.
 
