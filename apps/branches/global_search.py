@@ -2,7 +2,8 @@
 
 The lists' own searches on their own scopes: an org unit by a part of its name
 (`orgunit_list`), an enterprise by a part of its name or its whole credit code
-(`enterprise_search`), archived enterprises left out as on the list. Their lists take the
+(`enterprise_search`), archived enterprises left out as on the list. A term with seven
+digits or more in a row (an ID number, a mobile, a card) is in no organisation's name: no query. Their lists take the
 search in the query string (organisations' names are not personal data), so "see all" is
 offered only for a term that is not shaped like an ID number or a mobile (`public_text`).
 """
@@ -13,7 +14,7 @@ from django.urls import reverse
 
 from apps.core.global_search import SearchHit, SearchQuery
 
-from .selectors import enterprise_list, enterprise_search, orgunit_list
+from .selectors import enterprise_list, enterprise_search, enterprise_search_is_exact, orgunit_list
 
 
 def _list_url(name, term):
@@ -22,6 +23,8 @@ def _list_url(name, term):
 
 def find_orgunits(user, term):
     found = orgunit_list(user=user, filters={"q": term.text})
+    if term.is_long_number:  # an ID number, a mobile, a card: no unit's name holds one
+        found = found.none()
     return SearchQuery(
         queryset=found.only("pk", "name", "kind", "is_active"),
         hit=orgunit_hit,
@@ -35,6 +38,8 @@ def orgunit_hit(unit) -> SearchHit:
 
 def find_enterprises(user, term):
     found = enterprise_search(enterprise_list(user=user).filter(archived_at__isnull=True), term.text)
+    if term.is_long_number and not enterprise_search_is_exact(term.text):
+        found = found.none()  # a long number that is not a credit code: no enterprise's name holds one
     return SearchQuery(
         queryset=found.select_related(None)
         .select_related("township")

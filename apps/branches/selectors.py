@@ -95,10 +95,16 @@ def enterprise_search(queryset, q: str):
     q = (q or "").strip()
     if not q:
         return queryset
-    code = normalize_credit_code(q)
-    if len(code) == 18:
-        return queryset.filter(credit_code=code)
+    if enterprise_search_is_exact(q):
+        return queryset.filter(credit_code=normalize_credit_code(q))
     return queryset.filter(name__icontains=q)
+
+
+def enterprise_search_is_exact(q: str) -> bool:
+    """Whether `enterprise_search` takes the term for a whole credit code (an indexed lookup)."""
+    from .validators import normalize_credit_code
+
+    return len(normalize_credit_code((q or "").strip())) == 18
 
 
 def formation_enterprises(queryset=None, *, min_employees: int | None = None):

@@ -19,6 +19,8 @@ SHOWN = ("pk", "tracking_number", "status", "received_at", "enterprise__name")
 
 def find_complaints(user, term):
     found = complaint_search(complaint_list(user=user), term.text, user=user)
+    if term.is_long_number:  # an ID number, a mobile, a card: in no tracking number, enterprise or name
+        found = found.none()
     return SearchQuery(
         queryset=found.select_related(None).select_related("enterprise").only(*SHOWN),
         hit=complaint_hit,

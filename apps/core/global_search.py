@@ -55,12 +55,16 @@ class SearchTerm:
     token: str  # the session token standing for it: what a link may carry
 
     @property
+    def is_long_number(self) -> bool:
+        """Seven digits or more in a row (spaces and dashes aside): an ID number, a mobile, a card
+        or a credit code, never part of an organisation's name or of a tracking number
+        (TS-2026-000123), so the providers of those need not look (no query)."""
+        return bool(LONG_NUMBER.search("".join(ch for ch in self.text if ch not in " -.()+")))
+
+    @property
     def public_text(self) -> str | None:
-        """The term for a URL, or None when it is shaped like an ID number or a mobile."""
-        squeezed = "".join(ch for ch in self.text if ch not in " -.()+")
-        if LONG_NUMBER.search(squeezed):
-            return None
-        return self.text
+        """The term for a URL, or None when it may be (part of) an ID number or a mobile."""
+        return None if self.is_long_number else self.text
 
     @property
     def shown(self) -> str:

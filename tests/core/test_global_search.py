@@ -247,6 +247,21 @@ def test_the_query_count_does_not_grow_with_the_matches(client_for, county_user,
     assert many <= 10, many
 
 
+@pytest.mark.django_db
+def test_a_long_number_is_looked_up_by_index_only(county_user, people):
+    """An ID number, a mobile or a card is in no organisation's name, tracking number or
+    complainant's name: only the members (by hash, mobile or card) and, for 18 characters, the
+    enterprises' credit codes are asked; no LIKE '%…%' over any table."""
+    a = people["a"]
+    search_providers_for(county_user)  # the user's permissions, loaded once per request anyway
+    for term, asked in ((a.id_number, 2), (a.mobile, 1), (a.card_number, 1)):
+        with CaptureQueriesContext(connection) as captured:
+            groups = global_search(county_user, SearchTerm(term, "~0123456789abcdef"))
+        assert len(captured.captured_queries) == asked, term
+        assert all("LIKE '%" not in query["sql"] for query in captured.captured_queries), term
+        assert [g.count for g in groups] == [1, 0, 0, 0], term
+
+
 # --- input that cannot be searched --------------------------------------------------------------
 
 
