@@ -324,3 +324,13 @@ def test_an_unknown_or_expired_token_says_so(client_for, county_user, chair_a, p
 def test_the_empty_page_explains_the_box(client_for, county_user):
     html = client_for(county_user).get(URL).content.decode()
     assert "在每页顶部的查询框输入" in html and 'data-testid="header-search"' in html
+
+
+@pytest.mark.django_db
+def test_the_header_box_is_on_every_page_and_posts(client_for, chair_a):
+    for path in (reverse("overview:home"), reverse("members:member_list"), reverse("complaints:complaint_list")):
+        html = client_for(chair_a).get(path).content.decode()
+        form = re.search(r'<form[^>]*data-testid="header-search">.*?</form>', html, re.S)
+        assert form, path
+        assert 'method="post"' in form.group(0) and 'name="csrfmiddlewaretoken"' in form.group(0), path
+        assert f'action="{URL}"' in form.group(0), path
