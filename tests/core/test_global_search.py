@@ -213,6 +213,16 @@ def test_see_all_opens_the_list_filtered_alike(client_for, county_user, county_t
 
 
 @pytest.mark.django_db
+def test_see_all_complaints_opens_the_complaint_list_behind_the_same_token(client_for, county_user, people):
+    client = client_for(county_user)
+    _location, html = _search(client, "桂花食品")
+    link = re.search(r'href="([^"]*)" data-testid="search-all-complaints"', _group(html, "complaints")).group(1)
+    assert re.fullmatch(r"/complaints/\?q=~[0-9a-f]{16}", link)
+    listed = client.get(link).content.decode()
+    assert people["complaint_a"].tracking_number in listed and people["complaint_b"].tracking_number in listed
+
+
+@pytest.mark.django_db
 def test_organisation_lists_get_the_term_only_when_it_is_not_a_number(client_for, county_user, people):
     _location, html = _search(client_for(county_user), "桂花食品")
     assert 'href="/branches/enterprises/?q=%E6%A1%82%E8%8A%B1%E9%A3%9F%E5%93%81"' in _group(html, "enterprises")
