@@ -169,6 +169,7 @@ PAGE_PERMISSIONS = {
     "formation rate": "branches.view_enterprise",
     "complaint list (by urgency)": "complaints.view_complaint",
     "complaint detail": "complaints.view_complaint",
+    "header search: tracking number": "complaints.view_complaint",
 }
 MEMBER_PERMISSION = "members.view_member"
 
@@ -197,6 +198,7 @@ def page_specs(users: dict) -> list[PageSpec]:
             ]
         if complaint is not None:
             candidates.append(PageSpec("complaint detail", role, complaint.get_absolute_url(), 1, "detail"))
+        candidates += header_search_specs(role, member, complaint)
         # Fewer than EXPORT_ROWS in scope (a small union, or the tests): the export takes them all.
         query = urlencode({"joined_from": sample["export_from"].isoformat()}) if sample["export_from"] else ""
         export = f"{reverse('members:member_export')}?{query}"
@@ -205,6 +207,32 @@ def page_specs(users: dict) -> list[PageSpec]:
             needed = PAGE_PERMISSIONS.get(spec.name, MEMBER_PERMISSION if spec.name.startswith("member") else None)
             if needed is None or user.has_perm(needed):
                 specs.append(spec)
+    return specs
+
+
+# The header's search box (core:global_search): posted like the list searches, the page measured
+# is the results at the token URL; every kind the role may search is asked (members, unions,
+# enterprises, complaints), up to PER_KIND hits each. A name finds many members (and the other
+# kinds a few), so that page renders up to 20 hits; a whole ID number, a mobile, a card or a
+# tracking number finds one.
+HEADER_SEARCH_NAME_ROWS = 20
+
+
+def header_search_specs(role, member, complaint) -> list[PageSpec]:
+    url = reverse("core:global_search")
+    specs = []
+    if member is not None:
+        specs += [
+            PageSpec("header search: name", role, url, HEADER_SEARCH_NAME_ROWS, "search", post={"q": member.real_name}),
+            PageSpec("header search: ID number", role, url, 1, "search", post={"q": member.id_number}),
+            PageSpec("header search: card", role, url, 1, "search", post={"q": member.card_number}),
+        ]
+        if member.mobile:
+            specs.append(PageSpec("header search: mobile", role, url, 1, "search", post={"q": member.mobile}))
+    if complaint is not None:
+        specs.append(
+            PageSpec("header search: tracking number", role, url, 1, "search", post={"q": complaint.tracking_number})
+        )
     return specs
 
 

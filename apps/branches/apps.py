@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class BranchesConfig(AppConfig):
@@ -37,3 +38,22 @@ class BranchesConfig(AppConfig):
 
         for milestone in compliance_milestones():
             register_milestone(milestone)
+
+        from apps.core.global_search import register_search_provider
+
+        from .global_search import find_enterprises, find_orgunits
+
+        register_search_provider(
+            "orgunits",
+            find_orgunits,
+            label=pgettext_lazy("search kind", "Unions"),
+            permission="branches.view_orgunit",
+            order=200,
+        )
+        register_search_provider(
+            "enterprises",
+            find_enterprises,
+            label=pgettext_lazy("search kind", "Enterprises"),
+            permission="branches.view_enterprise",
+            order=210,
+        )

@@ -85,13 +85,9 @@ class EnterpriseFilter(ScopedFilterSet):
         super().__init__(data, *args, **kwargs)
 
     def filter_q(self, queryset, name, value):
-        from .validators import normalize_credit_code
+        from .selectors import enterprise_search
 
-        value = value.strip()
-        code = normalize_credit_code(value)
-        if len(code) == 18:
-            return queryset.filter(credit_code=code)
-        return queryset.filter(name__icontains=value)
+        return enterprise_search(queryset, value)
 
 
 class UnionFilter(ScopedFilterSet):

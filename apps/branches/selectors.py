@@ -87,6 +87,26 @@ def enterprise_list(*, user):
     return queryset.filter(pk__in=located.union(covered))
 
 
+def enterprise_search(queryset, q: str):
+    """One box for a part of an enterprise's name or its whole credit code (in any of the
+    spellings the credit-code check cleans up); the enterprise list and the header search ask here."""
+    from .validators import normalize_credit_code
+
+    q = (q or "").strip()
+    if not q:
+        return queryset
+    if enterprise_search_is_exact(q):
+        return queryset.filter(credit_code=normalize_credit_code(q))
+    return queryset.filter(name__icontains=q)
+
+
+def enterprise_search_is_exact(q: str) -> bool:
+    """Whether `enterprise_search` takes the term for a whole credit code (an indexed lookup)."""
+    from .validators import normalize_credit_code
+
+    return len(normalize_credit_code((q or "").strip())) == 18
+
+
 def formation_enterprises(queryset=None, *, min_employees: int | None = None):
     """The enterprises the 工会组建率 counts: active ones with at least `min_employees` employees.
 

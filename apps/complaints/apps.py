@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ComplaintsConfig(AppConfig):
@@ -32,3 +33,15 @@ class ComplaintsConfig(AppConfig):
 
         for milestone in complaint_milestones():
             register_milestone(milestone)
+
+        from apps.core.global_search import register_search_provider
+
+        from .global_search import find_complaints
+
+        register_search_provider(
+            "complaints",
+            find_complaints,
+            label=pgettext_lazy("search kind", "Complaints"),
+            permission="complaints.view_complaint",
+            order=300,
+        )

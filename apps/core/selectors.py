@@ -21,3 +21,11 @@ def export_job_list(*, user):
     if not user.is_authenticated:
         return ExportJob.objects.none()
     return ExportJob.objects.filter(requested_by=user)
+
+
+def search_provider_list(*, user):
+    """The kinds of rows the header search looks through for the user: those they may see
+    (apps.core.global_search; each provider then reads its rows from its own app's selector)."""
+    from .global_search import search_providers_for
+
+    return search_providers_for(user)

@@ -5,6 +5,7 @@ from . import views
 app_name = "core"
 
 urlpatterns = [
+    path("search/", views.GlobalSearchView.as_view(), name="global_search"),
     path("notifications/", views.NotificationListView.as_view(), name="notification_list"),
     path("notifications/<int:pk>/open/", views.NotificationOpenView.as_view(), name="notification_open"),
     path("notifications/read-all/", views.NotificationReadAllView.as_view(), name="notification_read_all"),

@@ -1,8 +1,11 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
+from django.utils.functional import classproperty
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
@@ -11,9 +14,18 @@ from django.views.decorators.http import require_GET
 from django.views.generic import ListView
 
 from . import health
+from .global_search import (
+    MAX_LENGTH,
+    SearchTerm,
+    clean_term,
+    global_search,
+    registered_search_providers,
+    search_term_problem,
+)
 from .mixins import ScopedPermissionMixin, ScopedQuerysetMixin
 from .pagination import CappedCountPaginator
-from .selectors import export_job_list, notification_list
+from .search import is_token, search_expired_message, search_token_resolve, search_token_store
+from .selectors import export_job_list, notification_list, search_provider_list
 from .services import notification_mark_all_read, notification_mark_read
 
 
@@ -130,3 +142,61 @@ class ExportJobRetryView(OwnExportMixin, View):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         return redirect(job)
+
+
+class GlobalSearchView(ScopedPermissionMixin, View):
+    """The header's search box across members, unions, enterprises and complaints.
+
+    The box posts its term; the term is kept in the session (apps.core.search) and the results
+    are shown at `?q=<token>`, so no name, ID number or mobile reaches a URL, a log or the
+    browser's history. Each kind's rows come from its app's provider (apps.core.global_search),
+    scoped by that app's selector; the page needs one of the providers' permissions.
+    """
+
+    selector = search_provider_list
+    template_name = "core/global_search.html"
+    http_method_names = ["get", "post"]
+
+    @classproperty
+    def permission_required(cls):
+        """Any of the registered kinds' permissions (has_permission asks for one, not all)."""
+        return tuple(sorted({p.permission for p in registered_search_providers() if p.permission}))
+
+    def has_permission(self):
+        return bool(self.get_queryset())
+
+    def post(self, request):
+        text = clean_term(request.POST.get("q", ""))
+        problem = search_term_problem(text)
+        if problem:
+            return self.page(problem=problem, text=text[:MAX_LENGTH])
+        return self.redirect_to(text)
+
+    def get(self, request):
+        value = request.GET.get("q", "")
+        if not value:
+            return self.page()
+        if not is_token(value):  # a typed URL or an old bookmark: the term leaves the URL at once
+            text = clean_term(value)
+            problem = search_term_problem(text)
+            return self.page(problem=problem, text=text[:MAX_LENGTH]) if problem else self.redirect_to(text)
+        text = search_token_resolve(request.session, value)
+        if text is None:
+            return self.page(problem=search_expired_message())
+        term = SearchTerm(text=text, token=value)
+        return self.page(text=text, groups=global_search(request.user, term))
+
+    def redirect_to(self, text):
+        token = search_token_store(self.request.session, text)
+        return redirect(f"{self.request.path}?{urlencode({'q': token})}")
+
+    def page(self, *, problem=None, text="", groups=None):
+        """`text` is shown in the heading and put back in the box, unless it had to be masked."""
+        shown = SearchTerm(text=text, token="").shown
+        context = {
+            "problem": problem,
+            "search_shown": shown,
+            "global_search_text": text if shown == text else "",
+            "groups": groups,
+        }
+        return render(self.request, self.template_name, context)

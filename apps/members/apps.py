@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MembersConfig(AppConfig):
@@ -39,3 +40,15 @@ class MembersConfig(AppConfig):
         # The roster import (apps.core.imports), a background job: the sweep re-sends lost ones
         # and fails dead ones.
         register_importer(ROSTER)
+        # The header's search box (apps.core.global_search): the member list's own search.
+        from apps.core.global_search import register_search_provider
+
+        from .global_search import find_members
+
+        register_search_provider(
+            "members",
+            find_members,
+            label=pgettext_lazy("search kind", "Members"),
+            permission="members.view_member",
+            order=100,
+        )

@@ -3,7 +3,7 @@ notifications. "Another township's object" is another user's (township B's chair
 for everyone, county staff too."""
 
 from apps.core.models import ExportStatus
-from tests.factories import ExportJobFactory, NotificationFactory
+from tests.factories import ExportJobFactory, MemberFactory, NotificationFactory
 from tests.viewchecks import ANYONE, COUNTY, EVERYONE, ViewChecks, button, page
 from tests.viewchecks import Route as R
 
@@ -58,4 +58,25 @@ class TestNotificationViews(ViewChecks):
         page("core:notification_list", "list", EVERYONE, shows=str),
         button("core:notification_open", EVERYONE, done=_read),
         button("core:notification_read_all", EVERYONE, url_kwargs=None, other_township=False, done=_read),
+    )
+
+
+class TestGlobalSearchViews(ViewChecks):
+    """The header's search box: any role that may search one kind; the term is posted and the
+    answer is a redirect to the results behind a token. What each role finds, and not in
+    another township, is checked in tests/core/test_global_search.py."""
+
+    def make(self, world, where, user):
+        return MemberFactory(union=world.tree[f"union_{where}"], real_name=f"会员{where.upper()}")
+
+    routes = (
+        R(
+            "core:global_search",
+            "list",
+            EVERYONE,
+            methods=("get", "post"),
+            data=lambda world, obj: {"q": obj.real_name},
+            url_kwargs=None,
+            other_township=False,
+        ),
     )

@@ -37,3 +37,11 @@ def filter_field_tag(field):
 def table_header_cells_tag(context, table):
     """The header cells of a django-tables2 table (see apps.core.tables.table_header_cells)."""
     return table_header_cells(table, context)
+
+
+@register.simple_tag(takes_context=True)
+def may_global_search(context):
+    """Whether the header's search box is shown: the user may search at least one kind (no query)."""
+    from apps.core.global_search import search_providers_for
+
+    return bool(search_providers_for(context.get("user")))
