@@ -212,7 +212,7 @@ class ApproveForm(forms.Form):
         label=_("Approval document number"),
         max_length=50,
         required=False,
-        help_text=_("Leave empty to number it automatically, e.g. %(example)s."),
+        help_text=_("Leave empty to number it automatically as %(example)s."),
     )
 
     def __init__(self, *args, example_number="", **kwargs):

@@ -15,7 +15,7 @@ from apps.core.history import object_history
 from apps.core.mixins import ScopedListView, ScopedPermissionMixin, ServiceFormMixin
 
 from . import selectors, services
-from .choices import GRASSROOTS_KINDS, OrgUnitKind, SubCommitteeKind, UnionStatus
+from .choices import GRASSROOTS_KINDS, OfficerPosition, OrgUnitKind, SubCommitteeKind, UnionStatus
 from .compliance import compliance_findings
 from .filters import EnterpriseFilter, MeetingFilter, OrgUnitFilter, UnionFilter
 from .forms import (
@@ -93,13 +93,9 @@ class OrgUnitDetailView(ScopedPermissionMixin, DetailView):
             meetings=selectors.meeting_list(user=user).filter(org_unit=unit)[:20],
             ratings=selectors.rating_list(user=user).filter(org_unit=unit),
         )
-        officers = list(selectors.officer_list(user=user).filter(union=unit).order_by("position", "name"))
-        context.update(
-            officers=[o for o in officers if o.in_post],
-            former_officers=sorted(
-                (o for o in officers if not o.in_post), key=lambda o: (o.ended_on, o.position, o.name), reverse=True
-            ),
-        )
+        officers = sorted(selectors.officer_list(user=user).filter(union=unit), key=_officer_rank)
+        former = sorted((o for o in officers if not o.in_post), key=lambda o: o.ended_on, reverse=True)
+        context.update(officers=[o for o in officers if o.in_post], former_officers=former)
         if unit.is_grassroots:
             subcommittees = list(selectors.subcommittee_list(user=user).filter(union=unit))
             have = {s.kind for s in subcommittees}
@@ -113,6 +109,14 @@ class OrgUnitDetailView(ScopedPermissionMixin, DetailView):
                 covered_enterprises=selectors.enterprise_list(user=user).filter(union=unit),
             )
         return context
+
+
+# Officers as a union lists them: the chair first, then vice-chairs, members, organiser, cadres.
+POSITION_ORDER = {position: rank for rank, position in enumerate(OfficerPosition)}
+
+
+def _officer_rank(officer):
+    return (POSITION_ORDER.get(officer.position, len(POSITION_ORDER)), officer.term_start, officer.name)
 
 
 # Kinds the generic "add a unit under it" form creates; grassroots unions are registered
@@ -240,10 +244,17 @@ class UnionApproveView(UnitActionMixin, ServiceFormMixin, FormView):
     action_title = gettext_lazy("Approve")
     success_message = gettext_lazy("Approved; the township is notified.")
 
+    def get(self, request, *args, **kwargs):
+        # Decided already, or not this user's to decide: the union's page says so, not a form.
+        refusal = services.union_decision_refusal(user=request.user, union=self.unit)
+        if refusal:
+            messages.error(request, refusal)
+            return redirect(self.unit)
+        return super().get(request, *args, **kwargs)
+
     def get_form_kwargs(self):
-        year = timezone.localdate().year
-        example = services.unions.approval_number_format(year=year, number=1)
-        return {**super().get_form_kwargs(), "example_number": example}
+        pattern = services.unions.approval_number_format(year=timezone.localdate().year, number="N")
+        return {**super().get_form_kwargs(), "example_number": pattern}
 
     def get_initial(self):
         return {"opinion": services.approval_opinion_default(self.unit)}
@@ -323,10 +334,11 @@ class UnionElectionView(UnitActionMixin, FormView):
     def officer_formset(self):
         if self.request.method == "POST":
             return ElectedOfficerFormSet(self.request.POST, prefix="officers")
-        in_post = (
-            selectors.officer_list(user=self.request.user)
-            .filter(union=self.unit, ended_on__isnull=True, position__in=services.unions.ELECTED_POSITIONS)
-            .order_by("position", "name")
+        in_post = sorted(
+            selectors.officer_list(user=self.request.user).filter(
+                union=self.unit, ended_on__isnull=True, position__in=services.unions.ELECTED_POSITIONS
+            ),
+            key=_officer_rank,
         )
         rows = [{"name": o.name, "position": o.position, "concurrent_post": o.concurrent_post} for o in in_post]
         rows += [{} for _ in range(self.blank_rows)]

@@ -155,7 +155,7 @@ def test_the_form_prefills_the_opinion_and_shows_the_pattern(client_for, county_
     union = _register(chair_a, county_tree["a"])
     page = client_for(county_user).get(reverse("branches:union_approve", kwargs={"pk": union.pk})).content.decode()
     assert f"经研究，同意成立{union.name}。" in page
-    assert f"东总工批〔{_year()}〕1号" in page
+    assert f"东总工批〔{_year()}〕N号" in page
     assert "---------" not in page
 
 
@@ -195,6 +195,18 @@ def test_the_form_refuses_bad_input_in_chinese_and_saves_nothing(
     assert message in response.content.decode()
     union.refresh_from_db()
     assert union.status == "pending" and union.approval_number == ""
+
+
+def test_the_form_is_not_offered_once_decided(client_for, county_user, chair_a, county_tree):
+    union = union_approve(user=county_user, union=_register(chair_a, county_tree["a"]))
+    response = client_for(county_user).get(reverse("branches:union_approve", kwargs={"pk": union.pk}))
+    assert response.status_code == 302 and response["Location"] == union.get_absolute_url()
+    response = client_for(county_user).post(
+        reverse("branches:union_approve", kwargs={"pk": union.pk}), {"opinion": "再批一次。", "approval_number": ""}
+    )
+    assert response.status_code == 200 and "该工会不在待审批状态" in response.content.decode()
+    union.refresh_from_db()
+    assert union.approval_opinion != "再批一次。"
 
 
 def test_a_township_chair_cannot_approve(client_for, chair_a, county_tree):

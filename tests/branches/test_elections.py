@@ -210,6 +210,8 @@ def test_the_form_records_the_election(client_for, union, chair_a):
     }
     page = client_for(chair_a).get(union.get_absolute_url()).content.decode()
     assert "孙老主席" in page and 'data-testid="former-officers"' in page  # on record, as former officers
+    in_post = page.split('data-testid="officers-in-post"')[1].split("</ul>")[0]
+    assert in_post.index("王建国") < in_post.index("李敏") < in_post.index("赵刚") < in_post.index("吴专干")
     assert "应到 45 人" in page
 
 
