@@ -163,6 +163,23 @@ def test_only_an_approved_active_union_holds_an_election(union, county_user, cha
         _elect(county_tree["a"])  # a township is not a grassroots union
 
 
+def test_the_page_offers_the_election_to_an_approved_union_only(client_for, union, chair_a, county_tree):
+    from tests.factories import UnionFactory
+
+    pending = UnionFactory(user=chair_a, township=county_tree["a"])
+    client = client_for(chair_a)
+    link = reverse("branches:union_new_term", kwargs={"pk": pending.pk})
+    assert link not in _html_of(client, pending)
+    assert reverse("branches:union_new_term", kwargs={"pk": union.pk}) in _html_of(client, union)
+    response = client.post(link, _post_data(COMMITTEE))
+    assert response.status_code == 200 and "只有已批准成立" in response.content.decode()
+    assert not Election.objects.exists()
+
+
+def _html_of(client, unit):
+    return client.get(unit.get_absolute_url()).content.decode()
+
+
 def test_the_term_ending_todo_is_done_by_the_election(union, chair_a):
     from apps.branches.todos import terms_ending
 
@@ -226,7 +243,7 @@ def test_the_form_records_the_election(client_for, union, chair_a):
         (COMMITTEE, {"term_start": "2026-02-30"}, "有效的日期"),
         (COMMITTEE, {"term_years": "4"}, "选择一个有效的选项"),
         (COMMITTEE, {"officers-TOTAL_FORMS": "abc"}, "ManagementForm"),
-        (COMMITTEE, {"officers-TOTAL_FORMS": "5000"}, "不超过 30 个"),
+        (COMMITTEE, {"officers-TOTAL_FORMS": "5000"}, "请最多提交 30 个表单"),
         ([{"name": "王" * 51, "position": "chair"}, *COMMITTEE[1:]], {}, "不超过 50 字符"),
     ],
 )
