@@ -1,6 +1,7 @@
 """Django admin for the org tree: every save goes through the branches services, as the admin user.
 
-What a workflow owns is read-only here: a union's approval (union_approve / union_reject), the
+What a workflow owns is read-only here: a union's approval (union_approve / union_reject, with
+its opinion and 批复文号), officers leaving office at an election (union_election_record), the
 archiving of units and enterprises, a credit code's confirmation (enterprise_register /
 enterprise_update, by a user with branches.confirm_credit_code) and titles once recorded
 (rating_record). Units are not moved in the tree here.
@@ -18,7 +19,15 @@ from .validators import normalize_credit_code
 
 # What staff who are not superusers may correct on a unit (no switching it off: that is archiving).
 STAFF_EDITABLE_FIELDS = [name for name in services.CORRECTABLE_FIELDS if name != "is_active"]
-WORKFLOW_FIELDS = ["status", "approved_by", "approved_at", "archived_at", "archive_reason"]
+WORKFLOW_FIELDS = [
+    "status",
+    "approved_by",
+    "approved_at",
+    "approval_opinion",
+    "approval_number",
+    "archived_at",
+    "archive_reason",
+]
 
 
 class OrgUnitAddForm(forms.ModelForm):
@@ -143,6 +152,8 @@ class OfficerAdmin(ServiceAdminMixin, NoDeleteAdminMixin, ScopedAdminMixin, admi
     search_fields = ["name", "union__name"]
     list_select_related = ["union"]
     autocomplete_fields = ["union"]
+    # Leaving office is the election's (union_election_record): read-only here.
+    readonly_fields = ["ended_on", "election"]
 
     def service_create(self, request, data):
         return services.officer_add(user=request.user, **data)

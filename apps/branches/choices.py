@@ -66,6 +66,18 @@ class OfficerPosition(models.TextChoices):
     FULL_TIME = "full_time", _("Full-time cadre")
 
 
+# The positions an election (换届) fills; full-time cadres are staff, not elected.
+ELECTED_POSITION_CHOICES = [
+    (p.value, p.label)
+    for p in (
+        OfficerPosition.CHAIR,
+        OfficerPosition.VICE_CHAIR,
+        OfficerPosition.COMMITTEE_MEMBER,
+        OfficerPosition.ORGANISER,
+    )
+]
+
+
 class MeetingKind(models.TextChoices):
     WORKERS_CONGRESS = "workers_congress", _("Workers' congress")
     MEMBERS_ASSEMBLY = "members_assembly", _("Members' assembly")

@@ -6,6 +6,7 @@ from apps.core.forms import DATE_INPUT, submit_helper
 from apps.core.widgets import Autocomplete, AutocompleteMultiple
 
 from .choices import (
+    ELECTED_POSITION_CHOICES,
     GRASSROOTS_KINDS,
     TERM_YEARS_CHOICES,
     TOWNSHIP_MEETING_KINDS,
@@ -13,7 +14,19 @@ from .choices import (
     MeetingKind,
     OrgUnitKind,
 )
-from .models import Enterprise, Meeting, Officer, OrgUnit, Rating, SubCommittee
+from .models import Election, Enterprise, Meeting, Officer, OrgUnit, Rating, SubCommittee
+
+CHOOSE = _("Choose…")
+
+
+def choose_labels(form) -> None:
+    """Every select of `form` offers "请选择…" for its empty choice, never Django's "---------"."""
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField):
+            if field.empty_label is not None and not isinstance(field, forms.ModelMultipleChoiceField):
+                field.empty_label = CHOOSE
+        elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.MultipleChoiceField):
+            field.choices = [("", CHOOSE) if value == "" else (value, label) for value, label in field.choices]
 
 
 class OrgUnitForm(forms.ModelForm):
@@ -23,6 +36,7 @@ class OrgUnitForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        choose_labels(self)
         self.helper = submit_helper()
 
 
@@ -34,6 +48,7 @@ class OrgUnitChildForm(forms.ModelForm):
     def __init__(self, *args, allowed_kinds=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [(k.value, k.label) for k in allowed_kinds]
+        choose_labels(self)
         self.helper = submit_helper()
 
 
@@ -71,6 +86,7 @@ class EnterpriseForm(forms.ModelForm):
         self.fields["credit_code"].widget.attrs["maxlength"] = 30
         if not user.has_perm("branches.confirm_credit_code"):
             del self.fields["confirm_pilot_code"]
+        choose_labels(self)
         self.helper = submit_helper()
 
     def _post_clean(self):
@@ -84,6 +100,7 @@ class ArchiveForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        choose_labels(self)
         self.helper = submit_helper(_("Archive"))
 
 
@@ -117,6 +134,7 @@ class UnionRegisterForm(forms.Form):
         self.fields["enterprises"].queryset = selectors.enterprise_list(user=user).filter(
             union__isnull=True, archived_at__isnull=True
         )
+        choose_labels(self)
         self.helper = submit_helper(_("Register and send for approval"))
 
 
@@ -125,18 +143,8 @@ class ReasonForm(forms.Form):
 
     def __init__(self, *args, submit_label=None, **kwargs):
         super().__init__(*args, **kwargs)
+        choose_labels(self)
         self.helper = submit_helper(submit_label or _("Confirm"))
-
-
-class NewTermForm(forms.Form):
-    term_start = forms.DateField(
-        label=_("Term starts"), widget=DATE_INPUT, validators=OrgUnit._meta.get_field("term_start").validators
-    )
-    term_years = forms.TypedChoiceField(label=_("Term"), choices=TERM_YEARS_CHOICES, coerce=int)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = submit_helper()
 
 
 class SubCommitteeForm(forms.ModelForm):
@@ -147,6 +155,7 @@ class SubCommitteeForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        choose_labels(self)
         self.helper = submit_helper()
 
 
@@ -158,6 +167,7 @@ class OfficerForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        choose_labels(self)
         self.helper = submit_helper()
 
 
@@ -178,6 +188,7 @@ class MeetingForm(forms.ModelForm):
             self.fields.pop("enterprise")
         else:
             self.fields["enterprise"].queryset = enterprises.filter(union=unit)
+        choose_labels(self)
         self.helper = submit_helper()
 
 
@@ -189,4 +200,83 @@ class RatingForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        choose_labels(self)
         self.helper = submit_helper()
+
+
+class ApproveForm(forms.Form):
+    """工会成立批复: the opinion, and a document number only when the approver has one to type."""
+
+    opinion = forms.CharField(label=_("Approval opinion"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+    approval_number = forms.CharField(
+        label=_("Approval document number"),
+        max_length=50,
+        required=False,
+        help_text=_("Leave empty to number it automatically as %(example)s."),
+    )
+
+    def __init__(self, *args, example_number="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["approval_number"].help_text = self.fields["approval_number"].help_text % {
+            "example": example_number
+        }
+        choose_labels(self)
+        self.helper = submit_helper(_("Approve"))
+
+
+class ElectionForm(forms.Form):
+    """换届: the new term and the result; the committee elected is the formset below it."""
+
+    term_start = forms.DateField(
+        label=_("Election day (the new term starts)"),
+        widget=DATE_INPUT,
+        validators=Election._meta.get_field("term_start").validators,
+    )
+    term_years = forms.TypedChoiceField(label=_("Term"), choices=TERM_YEARS_CHOICES, coerce=int)
+    result = forms.CharField(
+        label=_("Election result"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=Election._meta.get_field("result").help_text,
+    )
+    fund_audit_head = forms.CharField(label=_("Head of the fund audit committee"), max_length=50, required=False)
+    women_head = forms.CharField(label=_("Head of the women workers' committee"), max_length=50, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choose_labels(self)
+
+
+class ElectedOfficerForm(forms.Form):
+    """One person elected; a row without a name is left out."""
+
+    name = forms.CharField(
+        label=_("full name"),
+        max_length=50,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )
+    position = forms.ChoiceField(
+        label=_("position"),
+        choices=[("", CHOOSE), *ELECTED_POSITION_CHOICES],
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    concurrent_post = forms.CharField(
+        label=_("concurrent post"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("name", "").strip() and not data.get("position"):
+            self.add_error("position", _("Choose the position."))
+        return data
+
+
+# The committee elected: at most 30 rows (a committee has 3 to 21 members), whatever is posted.
+ElectedOfficerFormSet = forms.formset_factory(
+    ElectedOfficerForm, extra=0, max_num=30, absolute_max=30, validate_max=True
+)

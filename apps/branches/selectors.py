@@ -56,7 +56,10 @@ def orgunit_overview(*, user):
     prefix = user_scope_path(user)
     if prefix is None:
         return {"unit": None, "counts": {}}
+    # What lies under the user's own unit: the unit itself is never one of its own 下辖 units.
     units = orgunit_list(user=user)
+    if not user.is_superuser and user.org_unit_id is not None:
+        units = units.exclude(pk=user.org_unit_id)
     counts = units.aggregate(
         townships=Count("pk", filter=Q(kind=OrgUnitKind.TOWNSHIP)),
         grassroots=Count("pk", filter=Q(kind__in=GRASSROOTS_KINDS)),
@@ -238,6 +241,12 @@ def officer_list(*, user):
     from .models import Officer
 
     return Officer.objects.filter(_in_scope(user, "union")).select_related("union")
+
+
+def election_list(*, user):
+    from .models import Election
+
+    return Election.objects.filter(_in_scope(user, "union")).select_related("union", "recorded_by")
 
 
 def rating_list(*, user):

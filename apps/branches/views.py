@@ -1,26 +1,30 @@
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import DetailView, FormView, TemplateView, UpdateView, View
+from django.views.generic import DetailView, FormView, TemplateView, UpdateView
 
 from apps.core.errors import ApplicationError
 from apps.core.exports import XlsxExportMixin
+from apps.core.forms import int_param
 from apps.core.history import object_history
 from apps.core.mixins import ScopedListView, ScopedPermissionMixin, ServiceFormMixin
 
 from . import selectors, services
-from .choices import GRASSROOTS_KINDS, OrgUnitKind
+from .choices import GRASSROOTS_KINDS, OfficerPosition, OrgUnitKind, SubCommitteeKind, UnionStatus
 from .compliance import compliance_findings
 from .filters import EnterpriseFilter, MeetingFilter, OrgUnitFilter, UnionFilter
 from .forms import (
+    ApproveForm,
     ArchiveForm,
+    ElectedOfficerFormSet,
+    ElectionForm,
     EnterpriseForm,
     MeetingForm,
-    NewTermForm,
     OfficerForm,
     OrgUnitChildForm,
     OrgUnitForm,
@@ -88,20 +92,31 @@ class OrgUnitDetailView(ScopedPermissionMixin, DetailView):
             can_decide=unit.is_grassroots and services.union_may_decide(user=user, union=unit),
             meetings=selectors.meeting_list(user=user).filter(org_unit=unit)[:20],
             ratings=selectors.rating_list(user=user).filter(org_unit=unit),
-            officers=selectors.officer_list(user=user).filter(union=unit),
         )
+        officers = sorted(selectors.officer_list(user=user).filter(union=unit), key=_officer_rank)
+        former = sorted((o for o in officers if not o.in_post), key=lambda o: o.ended_on, reverse=True)
+        context.update(officers=[o for o in officers if o.in_post], former_officers=former)
         if unit.is_grassroots:
             subcommittees = list(selectors.subcommittee_list(user=user).filter(union=unit))
             have = {s.kind for s in subcommittees}
-            from .choices import SubCommitteeKind
 
             context.update(
+                elections=selectors.election_list(user=user).filter(union=unit)[:10],
+                has_approval=unit.status == UnionStatus.APPROVED and bool(unit.approval_number),
                 subcommittees=subcommittees,
                 missing_subcommittees=selectors.subcommittees_missing(unit, kinds_present=have),
                 subcommittees_free=[k for k in SubCommitteeKind if k not in have],
                 covered_enterprises=selectors.enterprise_list(user=user).filter(union=unit),
             )
         return context
+
+
+# Officers as a union lists them: the chair first, then vice-chairs, members, organiser, cadres.
+POSITION_ORDER = {position: rank for rank, position in enumerate(OfficerPosition)}
+
+
+def _officer_rank(officer):
+    return (POSITION_ORDER.get(officer.position, len(POSITION_ORDER)), officer.term_start, officer.name)
 
 
 # Kinds the generic "add a unit under it" form creates; grassroots unions are registered
@@ -199,26 +214,80 @@ class UnionRegisterView(ScopedPermissionMixin, ServiceFormMixin, FormView):
 
     def get_initial(self):
         own = self.request.user.org_unit
-        return {"township": own if own and own.kind == OrgUnitKind.TOWNSHIP else None, "term_years": 5}
+        initial = {"township": own if own and own.kind == OrgUnitKind.TOWNSHIP else None, "term_years": 5}
+        # 为该企业建会: from an enterprise's page, that enterprise (unionless, in the user's area).
+        enterprise_pk = int_param(self.request.GET.get("enterprise"))
+        if enterprise_pk is not None:
+            enterprise = (
+                selectors.enterprise_list(user=self.request.user)
+                .filter(pk=enterprise_pk, union__isnull=True, archived_at__isnull=True)
+                .first()
+            )
+            if enterprise is not None:
+                initial.update(
+                    township=enterprise.township,
+                    enterprises=[enterprise],
+                    name=f"{enterprise.name}工会",
+                    kind=OrgUnitKind.ENTERPRISE,
+                )
+        return initial
 
     def save(self, form):
         return services.union_register(user=self.request.user, **form.cleaned_data)
 
 
-class UnionApproveView(UnitActionMixin, View):
-    """POST only: the button on a pending union's page."""
+class UnionApproveView(UnitActionMixin, ServiceFormMixin, FormView):
+    """工会成立批复: the opinion (prefilled) and the document number (empty: numbered automatically)."""
 
     permission_required = "branches.approve_union"
-    http_method_names = ["post"]
+    form_class = ApproveForm
+    action_title = gettext_lazy("Approve")
+    success_message = gettext_lazy("Approved; the township is notified.")
 
-    def post(self, request, *args, **kwargs):
-        try:
-            services.union_approve(user=request.user, union=self.unit)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Approved."))
-        return redirect(self.unit)
+    def get(self, request, *args, **kwargs):
+        # Decided already, or not this user's to decide: the union's page says so, not a form.
+        refusal = services.union_decision_refusal(user=request.user, union=self.unit)
+        if refusal:
+            messages.error(request, refusal)
+            return redirect(self.unit)
+        return super().get(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        pattern = services.unions.approval_number_format(year=timezone.localdate().year, number="N")
+        return {**super().get_form_kwargs(), "example_number": pattern}
+
+    def get_initial(self):
+        return {"opinion": services.approval_opinion_default(self.unit)}
+
+    def save(self, form):
+        return services.union_approve(
+            user=self.request.user,
+            union=self.unit,
+            opinion=form.cleaned_data["opinion"],
+            number=form.cleaned_data["approval_number"],
+        )
+
+
+class UnionApprovalPrintView(UnitActionMixin, DetailView):
+    """The printable A4 工会成立批复 of an approved union (browser print), for whoever sees the union."""
+
+    permission_required = "branches.view_orgunit"
+    template_name = "branches/union_approval_print.html"
+    context_object_name = "unit"
+
+    def get_object(self, queryset=None):
+        if not self.unit.is_grassroots or self.unit.status != UnionStatus.APPROVED or not self.unit.approval_number:
+            raise Http404
+        return self.unit
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        ancestors, _children = selectors.orgunit_neighbourhood(user=self.request.user, unit=self.object)
+        # Addressed to the township that registered it, signed by the level that approved it.
+        township = next((a for a in reversed(ancestors) if a.depth == self.object.depth - 1), None)
+        approver = self.object.approved_by.org_unit if self.object.approved_by_id else None
+        context.update(township=township, approver_unit=approver)
+        return context
 
 
 class UnionRejectView(UnitActionMixin, ServiceFormMixin, FormView):
@@ -241,13 +310,76 @@ class UnionArchiveView(UnitActionMixin, ServiceFormMixin, FormView):
         return services.union_archive(user=self.request.user, union=self.unit, reason=form.cleaned_data["reason"])
 
 
-class UnionNewTermView(UnitActionMixin, ServiceFormMixin, FormView):
-    permission_required = "branches.change_orgunit"
-    form_class = NewTermForm
-    action_title = gettext_lazy("Record an election")
+class UnionElectionView(UnitActionMixin, FormView):
+    """换届: the new term, the result and the committee elected (a formset), one service call."""
 
-    def save(self, form):
-        return services.union_new_term(user=self.request.user, union=self.unit, **form.cleaned_data)
+    permission_required = "branches.change_orgunit"
+    form_class = ElectionForm
+    template_name = "branches/election_form.html"
+    action_title = gettext_lazy("Record an election")
+    # Empty rows offered below the committee in post (or below nothing, for a first election).
+    blank_rows = 5
+
+    def get_initial(self):
+        heads = {
+            s.kind: s.head_name for s in selectors.subcommittee_list(user=self.request.user).filter(union=self.unit)
+        }
+        return {
+            "term_years": self.unit.term_years or 5,
+            "fund_audit_head": heads.get(SubCommitteeKind.FUND_AUDIT, ""),
+            "women_head": heads.get(SubCommitteeKind.WOMEN, ""),
+        }
+
+    @cached_property
+    def officer_formset(self):
+        if self.request.method == "POST":
+            return ElectedOfficerFormSet(self.request.POST, prefix="officers")
+        in_post = sorted(
+            selectors.officer_list(user=self.request.user).filter(
+                union=self.unit, ended_on__isnull=True, position__in=services.unions.ELECTED_POSITIONS
+            ),
+            key=_officer_rank,
+        )
+        rows = [{"name": o.name, "position": o.position, "concurrent_post": o.concurrent_post} for o in in_post]
+        rows += [{} for _ in range(self.blank_rows)]
+        formset = ElectedOfficerFormSet(prefix="officers", initial=rows)
+        formset.extra = 0
+        return formset
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(formset=self.officer_formset, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
+        formset = self.officer_formset
+        if not (form.is_valid() and formset.is_valid()):
+            return self.form_invalid(form)
+        data = form.cleaned_data
+        try:
+            services.union_election_record(
+                user=request.user,
+                union=self.unit,
+                term_start=data["term_start"],
+                term_years=data["term_years"],
+                result=data["result"],
+                officers=[row for row in formset.cleaned_data if row],
+                subcommittee_heads={
+                    SubCommitteeKind.FUND_AUDIT: data["fund_audit_head"],
+                    SubCommitteeKind.WOMEN: data["women_head"],
+                },
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc.messages)
+            return self.form_invalid(form)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+            return self.form_invalid(form)
+        messages.success(request, _("Election recorded; the new committee is in post."))
+        return redirect(self.unit)
 
 
 class SubCommitteeAddView(UnitActionMixin, ServiceFormMixin, FormView):
@@ -334,8 +466,19 @@ class EnterpriseDetailView(ScopedPermissionMixin, DetailView):
     context_object_name = "enterprise"
 
     def get_context_data(self, **kwargs):
-        meetings = selectors.meeting_list(user=self.request.user).filter(enterprise=self.object)[:20]
-        return super().get_context_data(history=object_history(self.object), meetings=meetings, **kwargs)
+        user = self.request.user
+        meetings = selectors.meeting_list(user=user).filter(enterprise=self.object)[:20]
+        # 为该企业建会: a unionless enterprise, for a user who registers unions in its township.
+        enterprise = self.object
+        can_register_union = (
+            enterprise.union_id is None
+            and enterprise.archived_at is None
+            and user.has_perm("branches.add_orgunit")
+            and selectors.orgunit_list(user=user).filter(pk=enterprise.township_id).exists()
+        )
+        return super().get_context_data(
+            history=object_history(enterprise), meetings=meetings, can_register_union=can_register_union, **kwargs
+        )
 
 
 class EnterpriseFormMixin(ServiceFormMixin):

@@ -170,7 +170,8 @@ class TestApproval:
         union = register(chair_a, county_tree["a"], [factory_a])
         url = reverse("branches:union_approve", kwargs={"pk": union.pk})
         assert client_for(chair_a).post(url).status_code == 403
-        response = client_for(county_user).post(url)
+        # The decision is a form now (the opinion and the 批复文号: tests/branches/test_approval_document.py).
+        response = client_for(county_user).post(url, {"opinion": "同意成立。", "approval_number": ""})
         assert response.status_code == 302
         union.refresh_from_db()
         assert union.status == "approved"

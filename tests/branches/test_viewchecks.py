@@ -14,7 +14,7 @@ from tests.factories import (
     SubCommitteeFactory,
     UnionFactory,
 )
-from tests.viewchecks import CHAIR, COUNTY, COUNTY_ONLY, EVERYONE, STAFF, ViewChecks, button, form, page, search
+from tests.viewchecks import CHAIR, COUNTY, COUNTY_ONLY, EVERYONE, STAFF, ViewChecks, form, page, search
 from tests.viewchecks import Route as R
 
 
@@ -29,6 +29,34 @@ def _union(world, where, user=None):
 def _pending_union(world, where, user=None):
     chair = world.users["chair" if where == "a" else "chair_b"]
     return UnionFactory(user=chair, township=world.tree[where])
+
+
+def _approved_union(world, where, user=None):
+    """A's (or B's) union with its approval recorded, as union_approve leaves it."""
+    union = world.tree[f"union_{where}"]
+    OrgUnit.objects.filter(pk=union.pk).update(
+        approval_number=f"东总工批〔2026〕{9 if where == 'a' else 8}号",
+        approval_opinion="同意成立。",
+        approved_at=timezone.now(),
+        approved_by=world.users[COUNTY],
+    )
+    union.refresh_from_db()
+    return union
+
+
+def _election_data():
+    rows = [("王建国", "chair"), ("李敏", "vice_chair"), ("赵刚", "member")]
+    data = {
+        "term_start": _today(),
+        "term_years": 3,
+        "result": "应到 30 人，实到 28 人，全部当选。",
+        "officers-TOTAL_FORMS": len(rows),
+        "officers-INITIAL_FORMS": 0,
+    }
+    for index, (name, position) in enumerate(rows):
+        data[f"officers-{index}-name"] = name
+        data[f"officers-{index}-position"] = position
+    return data
 
 
 def _register_data(world, where):
@@ -103,7 +131,15 @@ class TestOrgUnitViews(ViewChecks):
             done=lambda obj: OrgUnit.objects.get(name="白塔新登记工会", status="pending"),
             foreign=lambda world, obj: _register_data(world, "b"),
         ),
-        button("branches:union_approve", COUNTY_ONLY, obj=_pending_union, done=_changed("status", "approved")),
+        form(
+            "branches:union_approve",
+            "action",
+            COUNTY_ONLY,
+            lambda world, obj: {"opinion": "经研究，同意成立。", "approval_number": ""},
+            obj=_pending_union,
+            done=_changed("status", "approved"),
+        ),
+        R("branches:union_approval_print", "detail", EVERYONE, obj=_approved_union),
         form(
             "branches:union_reject",
             "action",
@@ -123,7 +159,7 @@ class TestOrgUnitViews(ViewChecks):
             "branches:union_new_term",
             "action",
             STAFF,
-            lambda world, obj: {"term_start": _today(), "term_years": 3},
+            lambda world, obj: _election_data(),
             done=_changed("term_years", 3),
         ),
         page("branches:formation_rate", "list", EVERYONE),

@@ -82,8 +82,23 @@ def test_chair_builds_a_union_and_the_formation_rate_changes(page, chair_a, coun
     login(page, "county")
     page.click("aside >> text=基层工会")
     page.click("text=白塔埠镇金鼎机械厂工会")
-    page.click("button:has-text('批准')")
+    page.click("a.btn-success:has-text('批准')")
+    assert "经研究，同意成立白塔埠镇金鼎机械厂工会" in page.input_value("#id_opinion")
+    page.click("input[type=submit]")
     assert page.inner_text("[data-testid=union-status]") == "已批准"
+    number = page.inner_text("[data-testid=approval-number]")
+    assert number.startswith("东总工批〔") and number.endswith("号")
+    logout(page)
+
+    # The township is told, with the number, and opens the printable approval from the notification.
+    login(page, "chair_a")
+    page.click("aside >> text=通知")
+    item = page.locator(".list-group-item", has_text=f"工会成立批复：白塔埠镇金鼎机械厂工会（{number}）")
+    assert "批复意见：经研究，同意成立白塔埠镇金鼎机械厂工会" in item.inner_text()
+    item.locator("button[type=submit]").click()
+    assert page.inner_text("h1") == "关于同意成立白塔埠镇金鼎机械厂工会的批复"
+    assert number in page.inner_text("[data-testid=approval-number]")
+    page.goto(f"{page.base_url}/")  # the print page has no menu
     logout(page)
 
     # 6. The chair sees the rate change.

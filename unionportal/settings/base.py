@@ -305,6 +305,9 @@ FORMATION_RATE_MIN_EMPLOYEES = env.int("FORMATION_RATE_MIN_EMPLOYEES", default=2
 YEARLY_MEETING_DEADLINE = env("YEARLY_MEETING_DEADLINE", default="06-30")
 # Remind this many days before a grassroots union's term ends (换届).
 TERM_END_REMINDER_DAYS = env.int("TERM_END_REMINDER_DAYS", default=90)
+# The document number (批复文号) of a new union's approval (工会成立批复), unless the approver types
+# one: {year} the approval's year, {number} a serial restarting each year (apps.core.serials).
+UNION_APPROVAL_NUMBER_FORMAT = env("UNION_APPROVAL_NUMBER_FORMAT", default="东总工批〔{year}〕{number}号")
 
 # --- personal data (PIPL) -------------------------------------------------------------------
 # Citizen ID numbers are stored encrypted (django-fernet-encrypted-fields: keys derived from

@@ -1,5 +1,5 @@
 from .enterprises import Enterprise
-from .organisation import Meeting, Officer, Rating, SubCommittee
+from .organisation import Election, Meeting, Officer, Rating, SubCommittee
 from .orgunits import OrgUnit
 
-__all__ = ["Enterprise", "Meeting", "Officer", "OrgUnit", "Rating", "SubCommittee"]
+__all__ = ["Election", "Enterprise", "Meeting", "Officer", "OrgUnit", "Rating", "SubCommittee"]

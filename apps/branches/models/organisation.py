@@ -12,7 +12,15 @@ from apps.core.dates import plausible_date_constraint
 from apps.core.history import audited
 from apps.core.models import BaseModel
 
-from ..choices import TOWNSHIP_MEETING_KINDS, MeetingKind, OfficerPosition, OrgUnitKind, RatingTitle, SubCommitteeKind
+from ..choices import (
+    TERM_YEARS_CHOICES,
+    TOWNSHIP_MEETING_KINDS,
+    MeetingKind,
+    OfficerPosition,
+    OrgUnitKind,
+    RatingTitle,
+    SubCommitteeKind,
+)
 from .dates import ESTABLISHED_RANGE, HELD_RANGE, RATING_YEARS, TERM_END_RANGE, TERM_START_RANGE
 from .enterprises import Enterprise
 from .orgunits import OrgUnit
@@ -60,13 +68,24 @@ class Officer(BaseModel):
     """A committee member or officer with a term (e.g. the township chair, usually 兼任)."""
 
     union = models.ForeignKey(OrgUnit, verbose_name=_("union"), on_delete=models.PROTECT, related_name="officers")
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     position = models.CharField(_("position"), max_length=20, choices=OfficerPosition.choices)
     concurrent_post = models.CharField(
         _("concurrent post"), max_length=100, blank=True, help_text=_("e.g. deputy party secretary of the township")
     )
     term_start = models.DateField(_("term starts"), validators=[TERM_START_RANGE])
     term_end = models.DateField(_("term ends"), validators=[TERM_END_RANGE])
+    # Left office (a new committee was elected, or they stepped down): kept, never deleted.
+    # An officer in post has none.
+    ended_on = models.DateField(_("left office on"), null=True, blank=True, validators=[TERM_START_RANGE])
+    election = models.ForeignKey(
+        "branches.Election",
+        verbose_name=_("elected at"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="officers",
+    )
 
     class Meta:
         verbose_name = _("officer")
@@ -85,6 +104,12 @@ class Officer(BaseModel):
                 name="branches_officer_valid_position",
                 violation_error_message=_("Unknown position."),
             ),
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=models.F("term_start")),
+                name="branches_officer_ended_after_start",
+                violation_error_message=_("An officer cannot leave office before taking it."),
+            ),
+            plausible_date_constraint("ended_on", name="%(app_label)s_%(class)s_ended_on_plausible"),
         ]
 
     def __str__(self):
@@ -93,6 +118,61 @@ class Officer(BaseModel):
     def clean(self):
         if self.term_start and self.term_end and self.term_end <= self.term_start:
             raise ValidationError({"term_end": "任期结束日期必须晚于开始日期。"}, code="term_end_before_start")
+        if self.term_start and self.ended_on and self.ended_on < self.term_start:
+            raise ValidationError({"ended_on": "离任日期不能早于任职日期。"}, code="ended_before_start")
+
+    @property
+    def in_post(self):
+        return self.ended_on is None
+
+
+@audited()
+class Election(BaseModel):
+    """An election (换届选举) of a grassroots union: the new term, the result, who was elected.
+
+    The officers it elected point to it (`Officer.election`); those in post before it are ended
+    on its term's first day (apps.branches.services.union_election_record).
+    """
+
+    union = models.ForeignKey(OrgUnit, verbose_name=_("union"), on_delete=models.PROTECT, related_name="elections")
+    term_start = models.DateField(_("term starts"), validators=[TERM_START_RANGE])
+    term_years = models.PositiveSmallIntegerField(_("term (years)"), choices=TERM_YEARS_CHOICES)
+    term_end = models.DateField(_("term ends"), validators=[TERM_END_RANGE])
+    result = models.TextField(
+        _("election result"),
+        max_length=2000,
+        help_text=_("e.g. members entitled to vote, present, votes for each elected officer."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("election")
+        verbose_name_plural = _("elections")
+        ordering = ["-term_start", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(term_years__in=[3, 5]),
+                name="branches_election_term_3_or_5_years",
+                violation_error_message=_("A grassroots union's term is 3 or 5 years."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(term_end__gt=models.F("term_start")),
+                name="branches_election_term_end_after_start",
+                violation_error_message=_("The term must end after it starts."),
+            ),
+            plausible_date_constraint("term_start", name="%(app_label)s_%(class)s_term_start_plausible"),
+            plausible_date_constraint("term_end", name="%(app_label)s_%(class)s_term_end_plausible"),
+        ]
+
+    def __str__(self):
+        return f"{self.union} · {self.term_start:%Y-%m-%d}"
 
 
 @audited()
@@ -171,7 +251,7 @@ class Rating(BaseModel):
     """A title awarded for a year, with the checklist that earned it."""
 
     org_unit = models.ForeignKey(OrgUnit, verbose_name=_("org unit"), on_delete=models.PROTECT, related_name="ratings")
-    title = models.CharField(_("title"), max_length=30, choices=RatingTitle.choices)
+    title = models.CharField(_("honorary title"), max_length=30, choices=RatingTitle.choices)
     year = models.PositiveSmallIntegerField(_("year"), validators=RATING_YEARS)
     checklist = models.TextField(_("checklist"), max_length=5000, help_text=_("The criteria met, one per line."))
     awarded_by = models.ForeignKey(

@@ -56,6 +56,10 @@ class OrgUnit(MP_Node, BaseModel):
         related_name="+",
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True, validators=[RECORDED_RANGE])
+    # The approval (工会成立批复): the level above's opinion and its document number (批复文号),
+    # drawn from a yearly serial or typed by the approver; no two approvals share a number.
+    approval_opinion = models.TextField(_("approval opinion"), blank=True, max_length=2000)
+    approval_number = models.CharField(_("approval document number"), max_length=50, blank=True)
     formation_form = models.CharField(
         _("form of organisation"), max_length=20, choices=FormationForm.choices, blank=True
     )
@@ -120,6 +124,12 @@ class OrgUnit(MP_Node, BaseModel):
             *(
                 plausible_date_constraint(field, name=f"%(app_label)s_%(class)s_{field}_plausible", is_datetime=True)
                 for field in ("approved_at", "archived_at")
+            ),
+            models.UniqueConstraint(
+                fields=["approval_number"],
+                condition=~models.Q(approval_number=""),
+                name="branches_orgunit_unique_approval_number",
+                violation_error_message=_("Another approval already has this document number."),
             ),
             models.UniqueConstraint(
                 fields=["code"],
