@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,10 @@ from apps.core.widgets import QuickSelect
 from .choices import OPEN_STATUSES, Category, Status
 from .models import Complaint
 from .selectors import (
+    ANSWERED,
+    ANSWERED_ON_TIME,
+    COUNTED_FOR_ON_TIME,
+    OVERDUE_UNANSWERED,
     complaint_handler_choices,
     complaint_search,
     complaints_due_by_today,
@@ -51,6 +56,20 @@ class ComplaintFilter(django_filters.FilterSet):
         label=_("Deadline"),
         empty_label=_("All"),
     )
+    # What the statistics page counts (selectors: the on-time rule), so each figure links to its rows.
+    answer = django_filters.ChoiceFilter(
+        choices=[
+            ("open", _("Waiting for the answer")),
+            ("answered", _("Answered or posted")),
+            ("due", _("Due to be answered (answered, or past the deadline)")),
+            ("on_time", _("Answered on time")),
+            ("late", _("Answered late, or overdue without an answer")),
+            ("overdue_unanswered", _("Overdue without an answer")),
+        ],
+        method="filter_answer",
+        label=_("Answer"),
+        empty_label=_("All"),
+    )
     received_from = django_filters.DateFilter(
         method="received_on_or_after", label=_("Received from"), widget=DATE_INPUT, validators=DAY_RANGE
     )
@@ -69,6 +88,7 @@ class ComplaintFilter(django_filters.FilterSet):
             "category",
             "overdue",
             "due",
+            "answer",
             "received_from",
             "received_to",
         ]
@@ -116,6 +136,19 @@ class ComplaintFilter(django_filters.FilterSet):
     @staticmethod
     def filter_due(queryset, name, value):
         return complaints_due_by_today(queryset) if value else queryset
+
+    @staticmethod
+    def filter_answer(queryset, name, value):
+        now = timezone.now()
+        conditions = {
+            "open": Q(status__in=OPEN_STATUSES),
+            "answered": ANSWERED,
+            "due": COUNTED_FOR_ON_TIME(now),
+            "on_time": ANSWERED_ON_TIME,
+            "late": COUNTED_FOR_ON_TIME(now) & ~ANSWERED_ON_TIME,
+            "overdue_unanswered": OVERDUE_UNANSWERED(now),
+        }
+        return queryset.filter(conditions[value]) if value in conditions else queryset
 
     @staticmethod
     def received_on_or_after(queryset, name, value):
