@@ -67,7 +67,7 @@ class ComplaintFilter(django_filters.FilterSet):
             ("overdue_unanswered", _("Overdue without an answer")),
         ],
         method="filter_answer",
-        label=_("Answer"),
+        label=_("Answer status"),
         empty_label=_("All"),
     )
     received_from = django_filters.DateFilter(

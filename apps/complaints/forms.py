@@ -93,9 +93,12 @@ class TransitionForm(forms.Form):
             if name not in keep:
                 del self.fields[name]
         if "answered_at" in self.fields:
+            field = self.fields["answered_at"]
             if to_status == Status.POSTED:
-                self.fields["answered_at"].label = _("Posted at")
-            self.fields["answered_at"].help_text = _("When the answer was given; it may be earlier than today.")
+                field.label = pgettext_lazy("complaints", "Posted at")
+                field.help_text = _("When the result was posted; it may be earlier than today.")
+            else:
+                field.help_text = _("When the answer was given (a phone answer given yesterday: yesterday's date).")
             self.initial.setdefault("answered_at", timezone.localtime().replace(second=0, microsecond=0))
         self.helper = submit_helper(_("Confirm"))
 
