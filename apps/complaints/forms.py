@@ -32,7 +32,7 @@ class ComplaintForm(forms.Form):
         widget=Autocomplete("branches:enterprise_autocomplete"),
         empty_label=CHOOSE,
     )
-    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    category = forms.ChoiceField(label=_("Category"), choices=_with_empty(Category.choices))
     anonymous = forms.BooleanField(label=_("Anonymous complaint"), required=False)
     complainant_name = forms.CharField(label=_("Complainant"), max_length=50, required=False)
     complainant_mobile = ComplainantPhoneFormField(label=_("Complainant's mobile"), required=False)
