@@ -26,3 +26,12 @@ def last_day_to_answer(due_at: datetime.datetime) -> datetime.date:
 def days_left(due_at: datetime.datetime, now: datetime.datetime) -> int:
     """Calendar days until the last day (0 = due today, negative = overdue)."""
     return (last_day_to_answer(due_at) - now.astimezone(SHANGHAI).date()).days
+
+
+def answered_in_time(answered_at: datetime.datetime | None, due_at: datetime.datetime) -> bool | None:
+    """Whether the answer was given by the deadline, by its recorded time (a phone answer given
+    yesterday and entered today counts from yesterday); None while there is no answer.
+    selectors.ANSWERED_ON_TIME is the same rule as a query."""
+    if answered_at is None:
+        return None
+    return answered_at < due_at

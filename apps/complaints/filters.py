@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,10 @@ from apps.core.widgets import QuickSelect
 from .choices import OPEN_STATUSES, Category, Status
 from .models import Complaint
 from .selectors import (
+    ANSWERED,
+    ANSWERED_ON_TIME,
+    COUNTED_FOR_ON_TIME,
+    OVERDUE_UNANSWERED,
     complaint_handler_choices,
     complaint_search,
     complaints_due_by_today,
@@ -51,6 +56,20 @@ class ComplaintFilter(django_filters.FilterSet):
         label=_("Deadline"),
         empty_label=_("All"),
     )
+    # What the statistics page counts (selectors: the on-time rule), so each figure links to its rows.
+    answer = django_filters.ChoiceFilter(
+        choices=[
+            ("open", _("Waiting for the answer")),
+            ("answered", _("Answered or posted")),
+            ("due", _("Due to be answered (answered, or past the deadline)")),
+            ("on_time", _("Answered on time")),
+            ("late", _("Answered late, or overdue without an answer")),
+            ("overdue_unanswered", _("Overdue without an answer")),
+        ],
+        method="filter_answer",
+        label=_("Answer status"),
+        empty_label=_("All"),
+    )
     received_from = django_filters.DateFilter(
         method="received_on_or_after", label=_("Received from"), widget=DATE_INPUT, validators=DAY_RANGE
     )
@@ -69,6 +88,7 @@ class ComplaintFilter(django_filters.FilterSet):
             "category",
             "overdue",
             "due",
+            "answer",
             "received_from",
             "received_to",
         ]
@@ -96,13 +116,13 @@ class ComplaintFilter(django_filters.FilterSet):
         from apps.branches.selectors import enterprise_list, user_oversees_townships
 
         enterprises = enterprise_list(user=user).select_related(None).only("pk", "name").order_by("name")
-        township = int_param(data.get("township"))
+        township = _id_param(data.get("township"))
         if township is not None:
             return enterprises.filter(township_id=township)
         if not user_oversees_townships(user):
             return enterprises
         self.filters["enterprise"].extra["empty_label"] = _("All (choose a township to pick one)")
-        chosen = int_param(data.get("enterprise"))
+        chosen = _id_param(data.get("enterprise"))
         return enterprises.filter(pk=chosen) if chosen is not None else enterprises.none()
 
     def search(self, queryset, name, value):
@@ -118,12 +138,33 @@ class ComplaintFilter(django_filters.FilterSet):
         return complaints_due_by_today(queryset) if value else queryset
 
     @staticmethod
+    def filter_answer(queryset, name, value):
+        now = timezone.now()
+        conditions = {
+            "open": Q(status__in=OPEN_STATUSES),
+            "answered": ANSWERED,
+            "due": COUNTED_FOR_ON_TIME(now),
+            "on_time": ANSWERED_ON_TIME,
+            "late": COUNTED_FOR_ON_TIME(now) & ~ANSWERED_ON_TIME,
+            "overdue_unanswered": OVERDUE_UNANSWERED(now),
+        }
+        return queryset.filter(conditions[value]) if value in conditions else queryset
+
+    @staticmethod
     def received_on_or_after(queryset, name, value):
         return queryset.filter(received_at__gte=_start_of(value)) if value else queryset
 
     @staticmethod
     def received_on_or_before(queryset, name, value):
         return queryset.filter(received_at__lt=_start_of(value + datetime.timedelta(days=1))) if value else queryset
+
+
+def _id_param(value) -> int | None:
+    """A query-string id (apps.core.forms.int_param), at most 19 digits: a bigint has no more,
+    and int() refuses a string of over 4,300 digits with a ValueError (a 500), which a link or
+    a hand-edited URL can carry (`?enterprise=111…`)."""
+    value = str(value or "")
+    return int_param(value) if len(value) <= 19 else None
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:

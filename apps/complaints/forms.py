@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.branches.models import Enterprise
 from apps.core.forms import submit_helper
@@ -9,11 +10,19 @@ from apps.core.widgets import Autocomplete
 from .choices import AnswerMethod, Category, Channel, ReferredTo, Satisfaction, Status
 from .models import ComplainantPhoneFormField, Complaint
 
+# The empty option of a choice the user must make (never Django's "---------").
+CHOOSE = pgettext_lazy("complaints", "Choose…")
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def _with_empty(choices):
+    return [("", CHOOSE), *choices]
+
 
 class ComplaintForm(forms.Form):
     received_at = forms.DateTimeField(
         label=_("Received at"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=DATETIME_INPUT,
         validators=Complaint._meta.get_field("received_at").validators,  # the model's plausible range
     )
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
@@ -21,8 +30,9 @@ class ComplaintForm(forms.Form):
         label=_("Enterprise"),
         queryset=Enterprise.objects.none(),
         widget=Autocomplete("branches:enterprise_autocomplete"),
+        empty_label=CHOOSE,
     )
-    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    category = forms.ChoiceField(label=_("Category"), choices=_with_empty(Category.choices))
     anonymous = forms.BooleanField(label=_("Anonymous complaint"), required=False)
     complainant_name = forms.CharField(label=_("Complainant"), max_length=50, required=False)
     complainant_mobile = ComplainantPhoneFormField(label=_("Complainant's mobile"), required=False)
@@ -50,23 +60,28 @@ class ComplaintForm(forms.Form):
 
 
 class TransitionForm(forms.Form):
-    """One form for every step; the fields a step needs are shown, the service checks them."""
+    """One form for every step; the fields a step needs are shown, the service checks them.
 
+    An answer or a posting takes when it was given (default now): the model's range (not later
+    than now) here, and "not before the complaint came in" from Complaint.clean() through the
+    service, shown on this field."""
+
+    answered_at = forms.DateTimeField(
+        label=_("Answered at"),
+        widget=DATETIME_INPUT,
+        validators=Complaint._meta.get_field("answered_at").validators,
+    )
+    answer_method = forms.ChoiceField(label=_("Answered how"), choices=_with_empty(AnswerMethod.choices))
+    answer_text = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    posted_where = forms.CharField(label=_("Posted where"), max_length=200)
+    posted_text = forms.CharField(label=_("Posted text"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    referred_to = forms.ChoiceField(label=_("Referred to"), choices=_with_empty(ReferredTo.choices))
+    satisfaction = forms.ChoiceField(label=_("Satisfaction"), choices=_with_empty(Satisfaction.choices))
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False)
-    answer_method = forms.ChoiceField(label=_("Answered how"), choices=AnswerMethod.choices, required=False)
-    answer_text = forms.CharField(
-        label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, required=False
-    )
-    posted_where = forms.CharField(label=_("Posted where"), max_length=200, required=False)
-    posted_text = forms.CharField(
-        label=_("Posted text"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, required=False
-    )
-    referred_to = forms.ChoiceField(label=_("Referred to"), choices=ReferredTo.choices, required=False)
-    satisfaction = forms.ChoiceField(label=_("Satisfaction"), choices=Satisfaction.choices, required=False)
 
     FIELDS_BY_STATUS = {
-        Status.ANSWERED: ["answer_method", "answer_text"],
-        Status.POSTED: ["posted_where", "posted_text"],
+        Status.ANSWERED: ["answered_at", "answer_method", "answer_text"],
+        Status.POSTED: ["answered_at", "posted_where", "posted_text"],
         Status.REFERRED: ["referred_to"],
         Status.CLOSED: ["satisfaction"],
     }
@@ -77,8 +92,14 @@ class TransitionForm(forms.Form):
         for name in list(self.fields):
             if name not in keep:
                 del self.fields[name]
-            elif name != "note":
-                self.fields[name].required = True
+        if "answered_at" in self.fields:
+            field = self.fields["answered_at"]
+            if to_status == Status.POSTED:
+                field.label = pgettext_lazy("complaints", "Posted at")
+                field.help_text = _("When the result was posted; it may be earlier than today.")
+            else:
+                field.help_text = _("When the answer was given (a phone answer given yesterday: yesterday's date).")
+            self.initial.setdefault("answered_at", timezone.localtime().replace(second=0, microsecond=0))
         self.helper = submit_helper(_("Confirm"))
 
 

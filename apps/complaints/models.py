@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.dates import PlausibleDateValidator, plausible_date_constraint
@@ -18,10 +19,32 @@ from .choices import OPEN_STATUSES, AnswerMethod, Category, Channel, ReferredTo,
 # A complaint is registered when it comes in, or soon after; none before the portal's era (2000)
 # and none later than now (five minutes of slack for a clock or a form filled in slowly): the one
 # rule the form, the service (full_clean) and the admin apply. Answers and closings are recorded
-# as they happen: not later than today.
+# as they happen: not later than today. An answer may be recorded after it was given (a phone
+# answer given yesterday is entered today), so its time is the one typed, held to the receipt's
+# rule: not later than now (`ANSWERED_RANGE`) and not before the complaint came in
+# (`answer_time_error`, asked by Complaint.clean(): the form, the service, the admin, any import).
 RECEIVED_MAX_AHEAD = datetime.timedelta(minutes=5)
 RECEIVED_RANGE = PlausibleDateValidator(earliest=datetime.date(2000, 1, 1), max_ahead=RECEIVED_MAX_AHEAD)
+ANSWERED_RANGE = PlausibleDateValidator(earliest=datetime.date(2000, 1, 1), max_ahead=RECEIVED_MAX_AHEAD)
 HANDLED_RANGE = PlausibleDateValidator(earliest=datetime.date(2000, 1, 1), max_days_ahead=0)
+
+
+def answer_time_normalized(received_at: datetime.datetime, answered_at: datetime.datetime) -> datetime.datetime:
+    """The answer time as recorded. Forms take minutes: an answer typed in the minute the
+    complaint came in (received 10:15:30, answered "10:15") is taken as given at receipt."""
+    if received_at and answered_at and answered_at < received_at:
+        if answered_at >= received_at.replace(second=0, microsecond=0):
+            return received_at
+    return answered_at
+
+
+def answer_time_error(received_at: datetime.datetime | None, answered_at: datetime.datetime | None) -> str | None:
+    """Why an answer time cannot be, or None: not before the complaint was received."""
+    if received_at and answered_at and answered_at < received_at:
+        received = timezone.localtime(received_at)
+        return f"答复时间不能早于收到投诉的时间（{received:%Y-%m-%d %H:%M}），请核对日期和时间。"
+    return None
+
 
 # Open complaints first (0), then the rest (1): the complaint list's first sort key.
 URGENCY_RANK = models.Case(
@@ -119,7 +142,8 @@ class Complaint(BaseModel):
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
     is_overdue = models.BooleanField(_("overdue"), default=False)
-    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True, validators=[HANDLED_RANGE])
+    # When the answer was given (or the result posted), as recorded: the seven-day rule reads it.
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True, validators=[ANSWERED_RANGE])
     answer_method = models.CharField(_("answered how"), max_length=20, choices=AnswerMethod.choices, blank=True)
     answer_text = models.TextField(_("answer"), max_length=5000, blank=True)
     posted_where = models.CharField(_("posted where"), max_length=200, blank=True)
@@ -135,6 +159,9 @@ class Complaint(BaseModel):
                 validate_complainant_phone(self.complainant_mobile)
             except ValidationError as exc:
                 raise ValidationError({"complainant_mobile": exc.messages}) from None
+        answer_error = answer_time_error(self.received_at, self.answered_at)
+        if answer_error:
+            raise ValidationError({"answered_at": answer_error})
 
     class Meta:
         verbose_name = _("complaint")

@@ -47,6 +47,8 @@ def complaint_detail_queryset(*, user):
 # One definition, read by the statistics page and the home page's indicator alike: counted are the
 # complaints that are due (answered, or past their deadline without an answer: those are late);
 # on time means answered (or posted) before `due_at`. One not yet due and unanswered is not counted.
+# `answered_at` is the answer's recorded time (the transition form takes it: a phone answer given
+# yesterday is entered today), not when it was entered; deadlines.answered_in_time is the same rule.
 
 ANSWERED = Q(answered_at__isnull=False)
 ANSWERED_ON_TIME = Q(answered_at__isnull=False, answered_at__lt=F("due_at"))
@@ -94,7 +96,9 @@ def complaint_statistics(*, user, now=None):
 
     return {
         "total": rows([base.aggregate(**aggregates)])[0],
-        "by_township": rows(base.values("township__name").annotate(**aggregates).order_by("township__name")),
+        "by_township": rows(
+            base.values("township_id", "township__name").annotate(**aggregates).order_by("township__name")
+        ),
         "by_category": rows(base.values("category").annotate(**aggregates).order_by("category")),
         "by_month": rows(
             base.annotate(month=TruncMonth("received_at"))

@@ -20,7 +20,13 @@ from apps.core.serials import serial_next
 
 from .choices import OPEN_STATUSES, TRANSITIONS, ReminderKind, Status
 from .deadlines import answer_due_at, last_day_to_answer
-from .models import Complaint, ComplaintAttachment, ComplaintStep, normalize_complainant_phone
+from .models import (
+    Complaint,
+    ComplaintAttachment,
+    ComplaintStep,
+    answer_time_normalized,
+    normalize_complainant_phone,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -93,30 +99,60 @@ def complaint_register(
     return complaint
 
 
+# Who may move a complaint on: the permission, and the workflow's next steps (TRANSITIONS). The
+# one rule the service refuses by, the transition form's page opens by and the complaint page's
+# buttons are drawn from (`complaint_transitions_allowed`).
+TRANSITION_PERMISSION = "complaints.change_complaint"
+
+
+def complaint_transition_refusal(*, user, complaint: Complaint, to_status: str) -> str | None:
+    """Why `user` may not move `complaint` to `to_status` now, in Chinese; None when they may.
+    `user=None` is the system's own job (the demo, a data load): the workflow alone decides."""
+    if user is not None and not user.has_perm(TRANSITION_PERMISSION):
+        return "您没有办理投诉的权限。"
+    allowed = TRANSITIONS[Status(complaint.status)]
+    if to_status not in allowed:
+        names = "、".join(str(Status(s).label) for s in Status if s in allowed) or "无（已办结）"
+        return f"“{complaint.get_status_display()}”的投诉不能直接改为“{Status(to_status).label}”；可以改为：{names}。"
+    return None
+
+
+def complaint_transitions_allowed(*, user, complaint: Complaint) -> list[Status]:
+    """The steps `user` may take on `complaint` now, in the workflow's order (the page's buttons)."""
+    return [
+        status
+        for status in Status
+        if complaint_transition_refusal(user=user, complaint=complaint, to_status=status) is None
+    ]
+
+
 @transaction.atomic
 def complaint_transition(*, user, complaint: Complaint, to_status: str, note: str = "", **details) -> Complaint:
-    """Move a complaint one step along the workflow; anything else is refused with a reason."""
+    """Move a complaint one step along the workflow; anything else is refused with a reason.
+
+    An answer (or a posting) records when it was given: `answered_at`, as typed (a phone answer
+    given yesterday), or now; the seven-day rule reads it. Its checks are Complaint.clean()'s.
+    """
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     from_status = complaint.status
-    allowed = TRANSITIONS[Status(from_status)]
-    if to_status not in allowed:
-        names = "、".join(str(Status(s).label) for s in allowed) or "无（已办结）"
-        raise ApplicationError(
-            f"“{complaint.get_status_display()}”的投诉不能直接改为“{Status(to_status).label}”；可以改为：{names}。"
-        )
+    refusal = complaint_transition_refusal(user=user, complaint=complaint, to_status=to_status)
+    if refusal:
+        raise ApplicationError(refusal)
     now = timezone.now()
     fields = ["status", "updated_at"]
+    if to_status in (Status.ANSWERED, Status.POSTED):
+        answered_at = details.get("answered_at") or now
+        complaint.answered_at = answer_time_normalized(complaint.received_at, answered_at)
+        fields.append("answered_at")
     if to_status == Status.ANSWERED:
         _require(details, ["answer_method", "answer_text"], "请填写答复方式和答复内容。")
         complaint.answer_method, complaint.answer_text = details["answer_method"], details["answer_text"].strip()
-        complaint.answered_at = details.get("answered_at") or now
-        fields += ["answer_method", "answer_text", "answered_at"]
+        fields += ["answer_method", "answer_text"]
     elif to_status == Status.POSTED:
         _require(details, ["posted_where", "posted_text"], "请填写张榜地点和公布内容。")
         complaint.posted_where = details["posted_where"].strip()
         complaint.posted_text = details["posted_text"].strip()
-        complaint.answered_at = details.get("answered_at") or now
-        fields += ["posted_where", "posted_text", "answered_at"]
+        fields += ["posted_where", "posted_text"]
     elif to_status == Status.REFERRED:
         _require(details, ["referred_to"], "请选择转交的机构。")
         complaint.referred_to = details["referred_to"]
@@ -126,8 +162,6 @@ def complaint_transition(*, user, complaint: Complaint, to_status: str, note: st
         complaint.satisfaction = details["satisfaction"]
         complaint.closed_at = now
         fields += ["satisfaction", "closed_at"]
-    if complaint.answered_at and complaint.answered_at < complaint.received_at:
-        raise ValidationError({"answered_at": "答复时间不能早于收到时间。"})
     complaint.status = to_status
     complaint.full_clean()
     with acting_user(user):
@@ -143,8 +177,23 @@ def _require(details, names, message):
         raise ValidationError(message)
 
 
+def attachment_refusal(*, user, complaint: Complaint) -> str | None:
+    """Why no evidence may be added to `complaint` now, or None: a closed complaint takes none.
+    The page offers the upload only when this is None; the service refuses by it."""
+    if user is not None and not user.has_perm(TRANSITION_PERMISSION):
+        return "您没有办理投诉的权限。"
+    if complaint.status == Status.CLOSED:
+        return "该投诉已办结，不能再上传证据材料。"
+    return None
+
+
 @transaction.atomic
 def attachment_add(*, user, complaint: Complaint, file_name: str, content: bytes) -> ComplaintAttachment:
+    # The stored row's status, locked: a complaint closed in the meantime takes no evidence.
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    refusal = attachment_refusal(user=user, complaint=complaint)
+    if refusal:
+        raise ValidationError({"file": refusal})
     if len(content) > settings.COMPLAINT_ATTACHMENT_MAX_BYTES:
         limit = settings.COMPLAINT_ATTACHMENT_MAX_BYTES // (1024 * 1024)
         raise ValidationError({"file": f"文件过大：每个附件不能超过 {limit} MB。"})

@@ -16,5 +16,6 @@ urlpatterns = [
         "<int:pk>/attachments/<int:attachment_pk>/", views.AttachmentDownloadView.as_view(), name="attachment_download"
     ),
     path("<int:pk>/posting/", views.PostingPrintView.as_view(), name="posting_print"),
+    path("<int:pk>/print/", views.ComplaintPrintView.as_view(), name="complaint_print"),
     path("autocomplete/handlers/", autocomplete.HandlerAutocompleteView.as_view(), name="handler_autocomplete"),
 ]

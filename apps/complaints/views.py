@@ -1,8 +1,12 @@
+import datetime
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -15,8 +19,8 @@ from apps.core.mixins import ScopedListView, ScopedPermissionMixin, ServiceFormM
 from apps.core.uploads import read_upload
 
 from . import selectors, services
-from .choices import TRANSITIONS, Category, Status
-from .deadlines import days_left, last_day_to_answer
+from .choices import Category, Status
+from .deadlines import answered_in_time, days_left, last_day_to_answer
 from .filters import ComplaintFilter
 from .forms import AttachmentForm, ComplaintForm, TransitionForm
 from .models import ComplaintAttachment
@@ -72,6 +76,18 @@ class ComplaintExportView(XlsxExportMixin, ComplaintListView):
         ]
 
 
+def complaint_summary(complaint, *, user, now=None) -> dict:
+    """What a page about one complaint shows of it (the detail page, the transition forms, the
+    registration form's print): the deadline, its days left, the complainant as `user` may see them."""
+    now = now or timezone.now()
+    return {
+        "days_left": days_left(complaint.due_at, now) if complaint.is_open else None,
+        "last_day": last_day_to_answer(complaint.due_at),
+        "complainant": complainant_shown(complaint, user=user),
+        "answered_in_time": answered_in_time(complaint.answered_at, complaint.due_at),
+    }
+
+
 class ComplaintDetailView(ScopedPermissionMixin, DetailView):
     permission_required = "complaints.view_complaint"
     selector = selectors.complaint_detail_queryset
@@ -79,17 +95,17 @@ class ComplaintDetailView(ScopedPermissionMixin, DetailView):
     context_object_name = "complaint"
 
     def get_context_data(self, **kwargs):
-        complaint = self.object
-        now = timezone.now()
+        complaint, user = self.object, self.request.user
+        # Only the buttons the user may use: the rule the transition form opens by.
+        allowed = services.complaint_transitions_allowed(user=user, complaint=complaint)
+        may_upload = services.attachment_refusal(user=user, complaint=complaint) is None
         return super().get_context_data(
             steps=complaint.steps.select_related("actor"),
             attachments=complaint.attachments.defer("content"),
-            next_statuses=[(s.value, s.label) for s in Status if s in TRANSITIONS[Status(complaint.status)]],
-            days_left=days_left(complaint.due_at, now) if complaint.is_open else None,
-            last_day=last_day_to_answer(complaint.due_at),
-            complainant=complainant_shown(complaint, user=self.request.user),
-            attachment_form=AttachmentForm(),
-            history=selectors.complaint_history(complaint, user=self.request.user),
+            next_statuses=[(s.value, s.label) for s in allowed],
+            attachment_form=AttachmentForm() if may_upload else None,
+            history=selectors.complaint_history(complaint, user=user),
+            **complaint_summary(complaint, user=user),
             **kwargs,
         )
 
@@ -117,6 +133,11 @@ class ComplaintActionMixin(ScopedPermissionMixin):
 
 
 class ComplaintTransitionView(ComplaintActionMixin, ServiceFormMixin, FormView):
+    """One step of the workflow. A step the user may not take now (the workflow or the
+    permission: services.complaint_transition_refusal) is refused when the form opens as when it
+    is sent: back to the complaint with the reason. An unknown step, or another township's
+    complaint, is a 404."""
+
     permission_required = "complaints.change_complaint"
     form_class = TransitionForm
     template_name = "complaints/transition_form.html"
@@ -128,11 +149,31 @@ class ComplaintTransitionView(ComplaintActionMixin, ServiceFormMixin, FormView):
         except ValueError as exc:
             raise Http404 from exc
 
+    def refused(self):
+        refusal = services.complaint_transition_refusal(
+            user=self.request.user, complaint=self.complaint, to_status=self.to_status
+        )
+        if refusal is None:
+            return None
+        messages.error(self.request, refusal)
+        return redirect(self.complaint)
+
+    def get(self, request, *args, **kwargs):
+        return self.refused() or super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        return self.refused() or super().post(request, *args, **kwargs)
+
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "to_status": self.to_status}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(complaint=self.complaint, to_status=self.to_status, **kwargs)
+        return super().get_context_data(
+            complaint=self.complaint,
+            to_status=self.to_status,
+            **complaint_summary(self.complaint, user=self.request.user),
+            **kwargs,
+        )
 
     def save(self, form):
         data = {k: v for k, v in form.cleaned_data.items() if v not in ("", None)}
@@ -193,7 +234,30 @@ class PostingPrintView(ComplaintActionMixin, DetailView):
         return super().get_context_data(complainant=complainant_posted(self.object).name, **kwargs)
 
 
+class ComplaintPrintView(ComplaintActionMixin, DetailView):
+    """投诉登记表, A4 from the browser: the complaint as registered and handled, the complainant
+    as the viewer may see them (complainant_shown), for the office's paper file."""
+
+    permission_required = "complaints.view_complaint"
+    template_name = "complaints/complaint_print.html"
+    context_object_name = "complaint"
+
+    def get_object(self, queryset=None):
+        return self.complaint
+
+    def get_context_data(self, **kwargs):
+        complaint = self.object
+        return super().get_context_data(
+            steps=complaint.steps.select_related("actor"),
+            printed_at=timezone.localtime(),
+            **complaint_summary(complaint, user=self.request.user),
+            **kwargs,
+        )
+
+
 class ComplaintStatisticsView(ScopedPermissionMixin, TemplateView):
+    """投诉统计: every row and figure links to the complaint list behind it (filters.ComplaintFilter)."""
+
     permission_required = "complaints.view_complaint"
     selector = selectors.complaint_list
     template_name = "complaints/statistics.html"
@@ -201,6 +265,41 @@ class ComplaintStatisticsView(ScopedPermissionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         stats = selectors.complaint_statistics(user=self.request.user)
         labels = dict(Category.choices)
+        _add_links(stats["total"], {})
+        for row in stats["by_township"]:
+            _add_links(row, {"township": row["township_id"]})
         for row in stats["by_category"]:
             row["label"] = labels.get(row["category"], row["category"])
-        return super().get_context_data(stats=stats, **kwargs)
+            _add_links(row, {"category": row["category"]})
+        for row in stats["by_month"]:
+            _add_links(row, _month_filters(row["month"]))
+        return super().get_context_data(stats=stats, answer_days=settings.COMPLAINT_ANSWER_DAYS, **kwargs)
+
+
+# Which list is behind each figure of a statistics row: the row's filters plus these.
+FIGURE_FILTERS = {
+    "total": {},
+    "due": {"answer": "due"},
+    "on_time": {"answer": "on_time"},
+    "late": {"answer": "late"},
+    "answered": {"answer": "answered"},
+    "overdue_unanswered": {"answer": "overdue_unanswered"},
+    "open": {"answer": "open"},
+    "overdue": {"overdue": "1"},
+}
+
+
+def _add_links(row: dict, filters: dict) -> None:
+    base = reverse("complaints:complaint_list")
+    row["links"] = {
+        figure: f"{base}?{urlencode({**filters, **extra})}" if filters or extra else base
+        for figure, extra in FIGURE_FILTERS.items()
+    }
+    row["late"] = row["due"] - row["on_time"]
+
+
+def _month_filters(month: datetime.datetime) -> dict:
+    """A month of the table (TruncMonth in the portal's time zone) as the list's received dates."""
+    first = timezone.localtime(month).date() if timezone.is_aware(month) else month.date()
+    following = (first.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return {"received_from": first.isoformat(), "received_to": (following - datetime.timedelta(days=1)).isoformat()}

@@ -89,6 +89,7 @@ class TestComplaintViews(ViewChecks):
             url_kwargs=lambda obj: {"pk": obj.complaint_id, "attachment_pk": obj.pk},
         ),
         R("complaints:posting_print", "detail", STAFF, obj=_posted),
+        R("complaints:complaint_print", "detail", STAFF),
     )
 
 

@@ -32,8 +32,8 @@ from django.utils import timezone
 
 from apps.branches.demo import demo_credit_code
 from apps.branches.services import enterprise_register, meeting_record, union_register
-from apps.complaints.choices import Status
-from apps.complaints.services import attachment_add, complaint_register
+from apps.complaints.choices import TRANSITIONS, Status
+from apps.complaints.services import attachment_add, complaint_register, complaint_transition
 from apps.core.exports import XlsxExportMixin
 from apps.core.models import ExportJob
 from apps.core.services import notification_send
@@ -212,6 +212,36 @@ def world(county_user, chair_a, chair_b, county_tree):
         complainant_mobile="13912345678",
     )
     attachment = attachment_add(user=chair_a, complaint=complaint, file_name="证据.pdf", content=b"%PDF-1.4 test")
+    # A transition form opens only for a step the complaint's status allows (received → 调查中 or
+    # 已转交): one complaint under investigation and one answered, so that every form opens.
+    investigating = complaint_register(
+        user=chair_a,
+        received_at=timezone.now() - datetime.timedelta(hours=2),
+        channel="letter",
+        enterprise=ent_a,
+        category="wages",
+        description="拖欠加班费",
+        anonymous=True,
+    )
+    investigating = complaint_transition(user=chair_a, complaint=investigating, to_status=Status.INVESTIGATING)
+    answered = complaint_register(
+        user=chair_a,
+        received_at=timezone.now() - datetime.timedelta(hours=2),
+        channel="letter",
+        enterprise=ent_a,
+        category="wages",
+        description="拖欠工资",
+        anonymous=True,
+    )
+    answered = complaint_transition(user=chair_a, complaint=answered, to_status=Status.INVESTIGATING)
+    answered = complaint_transition(
+        user=chair_a, complaint=answered, to_status=Status.ANSWERED, answer_method="phone", answer_text="已答复"
+    )
+    transition_pks = {
+        status: next(c.pk for c in (complaint, investigating, answered) if status in TRANSITIONS[Status(c.status)])
+        for status in Status
+        if status != Status.RECEIVED
+    }
     meeting_record(
         user=chair_a, org_unit=county_tree["union_a"], kind="members_assembly", held_on=today, title="会员大会"
     )
@@ -238,6 +268,7 @@ def world(county_user, chair_a, chair_b, county_tree):
         "pending": pending.pk,
         "county": county_tree["county"].pk,
         "attachment": attachment.pk,
+        "transition_pks": transition_pks,
     }
 
 
@@ -265,7 +296,11 @@ def _urls_for(role, world):
             if "attachment_pk" in groups:
                 kwarg_sets = [{"pk": pk, "attachment_pk": world["attachment"]}]
             if "status" in groups:  # every status a complaint can be moved to
-                kwarg_sets = [{"pk": pk, "status": status.value} for status in Status if status != Status.RECEIVED]
+                kwarg_sets = [
+                    {"pk": world["transition_pks"][status], "status": status.value}
+                    for status in Status
+                    if status != Status.RECEIVED
+                ]
         for kwargs in kwarg_sets:
             result.append((name, reverse(name, kwargs=kwargs), view_class))
     return result
