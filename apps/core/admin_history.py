@@ -50,7 +50,7 @@ class ReadableHistoryAdminMixin:
     admin's `readable_history(request, obj)`, if it has one, gives the rows instead (to mask what
     the user may not see)."""
 
-    object_history_template = "admin/core/readable_history.html"
+    readable_history_template = "admin/core/readable_history.html"
 
     def admin_history(self, request, obj):
         own = getattr(self, "readable_history", None)
@@ -76,7 +76,7 @@ class ReadableHistoryAdminMixin:
             **(extra_context or {}),
         }
         request.current_app = self.admin_site.name
-        return TemplateResponse(request, self.object_history_template, context)
+        return TemplateResponse(request, self.readable_history_template, context)
 
 
 def _model_name(label):

@@ -281,6 +281,14 @@ def test_the_admin_history_page_reads_like_the_portals(admin_client, county_tree
     assert not english_words(labels_of(events.content.decode()))
 
 
+def test_a_model_without_an_audit_history_keeps_djangos_history_page(admin_client):
+    group = Group.objects.create(name="测试组")
+    page = admin_client.get(reverse("admin:auth_group_history", args=[group.pk]))
+    assert page.status_code == 200
+    assert "action_list" in page.context and "history" not in page.context
+    assert [t.name for t in page.templates][0] == "admin/object_history.html"
+
+
 def test_the_members_admin_history_masks_the_mobile_as_the_portal_does(admin_client, filled, client, county_tree):
     from apps.accounts.services import user_create
     from apps.core.services import model_update
@@ -298,6 +306,9 @@ def test_the_members_admin_history_masks_the_mobile_as_the_portal_does(admin_cli
     assert page.status_code == 200
     assert "13900001111" not in page.content.decode()
     assert "139****1111" in visible(page.content.decode())
+    elsewhere = MemberFactory(union=county_tree["union_b"], id_number=valid_id_number(9))  # another township's
+    outside = client.get(reverse("admin:members_member_history", args=[elsewhere.pk]))
+    assert outside.status_code == 302 and elsewhere.real_name not in outside.content.decode()
 
 
 def test_the_events_list_is_for_superusers_only(client, county_user):
