@@ -72,6 +72,9 @@ class TaskFilter(admin.SimpleListFilter):
         return queryset.filter(task=self.value()) if self.value() else queryset
 
 
+_BEAT_FIRST_SECTION = beat_admin.PeriodicTaskAdmin.fieldsets[0][1]
+
+
 class PortalPeriodicTaskAdmin(beat_admin.PeriodicTaskAdmin):
     """The portal's beat tasks by their Chinese names, their schedules in words."""
 
@@ -79,6 +82,12 @@ class PortalPeriodicTaskAdmin(beat_admin.PeriodicTaskAdmin):
     list_display_links = ["title"]
     list_filter = ["enabled", "one_off", TaskFilter, "start_time", "last_run_at"]
     list_select_related = ["interval", "crontab", "clocked", "solar"]
+    readonly_fields = [*beat_admin.PeriodicTaskAdmin.readonly_fields, "title", "description_shown"]
+    # django-celery-beat's sections, the task's Chinese name and what it does first.
+    fieldsets = (
+        (None, {**_BEAT_FIRST_SECTION, "fields": ("title", "description_shown", *_BEAT_FIRST_SECTION["fields"])}),
+        *beat_admin.PeriodicTaskAdmin.fieldsets[1:],
+    )
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -15,8 +15,33 @@ class PortalAdminSiteConfig(AdminConfig):
     default_site = "apps.core.admin_site.PortalAdminSite"
 
 
+def _local(moment) -> str:
+    from django.utils import timezone
+
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
 class PortalAxesConfig(AxesAppConfig):
     verbose_name = _("Login security")
+
+    def ready(self):
+        """axes' rows name themselves in English ("Access Log for … @ <UTC time>"): admin titles its
+        pages with them. In Chinese here, in Shanghai time."""
+        super().ready()
+        from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+        AccessFailureLog.__str__ = lambda self: " ".join(
+            part
+            for part in (
+                self.username or "",
+                _local(self.attempt_time),
+                "登录失败",
+                "（已锁定）" if self.locked_out else "",
+            )
+            if part
+        )
+        AccessAttempt.__str__ = lambda self: f"{self.username or ''} {_local(self.attempt_time)} 起的登录失败".strip()
+        AccessLog.__str__ = lambda self: f"{self.username or ''} {_local(self.attempt_time)} 的登录".strip()
 
 
 class PortalPGHistoryConfig(PGHistoryConfig):

@@ -115,6 +115,21 @@ def test_third_party_change_pages_have_no_english_labels(admin_client):
         assert not english_words(labels_of(page.content.decode())), (name, labels_of(page.content.decode()))
 
 
+def test_axes_rows_are_named_in_chinese(admin_client):
+    from axes.models import AccessAttempt, AccessLog
+
+    row = {"username": "someone", "ip_address": "10.0.0.8", "user_agent": "Mozilla", "http_accept": "*/*"}
+    log = AccessLog.objects.create(**row, path_info="/admin/login/")
+    attempt = AccessAttempt.objects.create(**row, path_info="/", get_data="", post_data="", failures_since_start=3)
+    for name, obj in (("accesslog", log), ("accessattempt", attempt)):
+        page = admin_client.get(reverse(f"admin:axes_{name}_change", args=[obj.pk]))
+        assert page.status_code == 200
+        assert not english_words(labels_of(page.content.decode()), allowed={"someone"}), labels_of(
+            page.content.decode()
+        )
+    assert str(log) == f"someone {timezone.localtime(log.attempt_time):%Y-%m-%d %H:%M} 的登录"
+
+
 def test_a_complaints_steps_are_titled_in_chinese(filled):
     step = filled["complaint"].steps.order_by("at", "id").last()
     local = timezone.localtime(step.at).strftime("%Y-%m-%d %H:%M")
