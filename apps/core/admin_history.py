@@ -18,6 +18,7 @@ from pghistory.admin import EventsAdmin as PghistoryEventsAdmin
 from pghistory.admin import core as pghistory_admin
 
 from .history import EVENT_LABELS, object_history, read_events
+from .pagination import CappedCountPaginator
 
 
 def _is_tracked(model) -> bool:
@@ -86,6 +87,19 @@ def _model_name(label):
         return label
 
 
+def _encrypted(model) -> list[str]:
+    return [f.name for f in model._meta.concrete_fields if type(f).__name__.startswith("Encrypted")]
+
+
+def _named_rows(model, pks):
+    """The rows to name, with what a name usually reads (the required foreign keys) joined, and
+    without their encrypted columns (a member's ID number is neither needed nor decrypted)."""
+    joined = [f for f in model._meta.concrete_fields if f.many_to_one and not f.null]
+    deferred = _encrypted(model) + [f"{f.name}__{name}" for f in joined for name in _encrypted(f.related_model)]
+    queryset = model._default_manager.select_related(*(f.name for f in joined)).defer(*deferred)
+    return queryset.in_bulk(pks)
+
+
 class ReadableEventsChangeList(pghistory_admin.EventsChangeList):
     """Each event of the page carries its readable row (`event.readable`) and its object's name
     (`event.object_name`), read for the page at once: one query per model."""
@@ -104,7 +118,7 @@ class ReadableEventsChangeList(pghistory_admin.EventsChangeList):
                 model = apps.get_model(label)
             except (LookupError, ValueError):
                 continue
-            names[label] = {str(pk): str(obj) for pk, obj in model._default_manager.in_bulk(pks).items()}
+            names[label] = {str(pk): str(obj) for pk, obj in _named_rows(model, pks).items()}
         for event in self.result_list:
             event.object_name = names.get(event.pgh_obj_model, {}).get(str(event.pgh_obj_id))
 
@@ -161,6 +175,9 @@ class EventsAdmin(PghistoryEventsAdmin):
 
     list_display = ["when", "object_model", "object_shown", "what", "who", "changes"]
     list_display_links = None
+    # Every event of every tracked table: counted like the portal's lists, at most 2,000 rows.
+    paginator = CappedCountPaginator
+    show_full_result_count = False
     change_list_template = "admin/core/events_change_list.html"
 
     def get_list_display(self, request):

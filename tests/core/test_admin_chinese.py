@@ -332,3 +332,22 @@ def test_the_events_list_is_for_superusers_only(client, county_user):
     county_user.user_permissions.add(*Permission.objects.filter(content_type__app_label="pghistory"))
     client.force_login(county_user)
     assert client.get(reverse("admin:pghistory_events_changelist")).status_code == 403
+
+
+def test_the_events_list_costs_the_same_queries_for_one_member_and_for_many(admin_client, county_tree):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("admin:pghistory_events_changelist")
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert admin_client.get(url).status_code == 200
+        return len(captured.captured_queries)
+
+    MemberFactory(union=county_tree["union_a"], id_number=valid_id_number(20))
+    admin_client.get(url)  # warm: the session, content types
+    one = queries()
+    for serial in range(21, 26):
+        MemberFactory(union=county_tree["union_a"], id_number=valid_id_number(serial))
+    assert queries() == one
