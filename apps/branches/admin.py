@@ -46,13 +46,21 @@ class OrgUnitAddForm(forms.ModelForm):
         pass
 
 
+class DepthFilter(admin.AllValuesFieldListFilter):
+    """treebeard's `depth` has no verbose name of its own (admin titled the filter "depth")."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = "层级"
+
+
 @admin.register(OrgUnit)
 class OrgUnitAdmin(ServiceAdminMixin, NoDeleteAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     # A flat, path-ordered list: treebeard's TreeAdmin draws from the roots, which a scoped
     # (non-superuser) queryset does not hold.
     scope_selector = selectors.orgunit_list
     list_display = ["name", "kind", "status", "code", "is_active", "term_end", "updated_at"]
-    list_filter = ["kind", "status", "is_active", "formation_form", "depth"]
+    list_filter = ["kind", "status", "is_active", "formation_form", ("depth", DepthFilter)]
     search_fields = ["name", "code"]
     ordering = ["path"]
 

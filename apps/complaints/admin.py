@@ -52,6 +52,7 @@ class ComplaintReminderAdmin(NoDeleteAdminMixin, ScopedAdminMixin, admin.ModelAd
     scope_selector = selectors.complaint_reminder_list
     list_display = ["complaint", "kind", "sent_at"]
     list_filter = ["kind"]
+    list_select_related = ["complaint"]
     raw_id_fields = ["complaint"]
 
     def has_add_permission(self, request):

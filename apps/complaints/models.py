@@ -252,7 +252,12 @@ class ComplaintStep(models.Model):
         constraints = [plausible_date_constraint("at", name="%(app_label)s_%(class)s_at_plausible", is_datetime=True)]
 
     def __str__(self):
-        return f"{self.complaint_id}: {self.from_status} → {self.to_status}"
+        # As admin's inline titles it: "2026-11-20 14:03 已受理 → 调查中" (Shanghai time).
+        from django.utils import timezone
+
+        when = timezone.localtime(self.at).strftime("%Y-%m-%d %H:%M") if self.at else ""
+        start = self.get_from_status_display() or "—"
+        return f"{when} {start} → {self.get_to_status_display()}".strip()
 
 
 class ComplaintReminder(models.Model):
@@ -274,7 +279,7 @@ class ComplaintReminder(models.Model):
         verbose_name_plural = _("complaint reminders")
 
     def __str__(self):
-        return f"{self.complaint_id} {self.kind}"
+        return f"{self.complaint} {self.get_kind_display()}"
 
 
 class ComplaintAttachment(models.Model):

@@ -8,12 +8,18 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from .jobs import JobKind, register_job_kind
         from .menu import MENU
         from .models import ExportJob, ExportStatus
         from .navigation import register_menu
+        from .permissions import name_permissions_in_chinese
+        from .schedules import install_chinese_schedule_names
         from .tables import install_signature_cache
 
+        post_migrate.connect(name_permissions_in_chinese, dispatch_uid="core.name_permissions_in_chinese")
+        install_chinese_schedule_names()
         install_signature_cache()
         register_menu(*MENU)
         register_job_kind(

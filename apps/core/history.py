@@ -124,9 +124,10 @@ class _Reader:
         from django.contrib.auth import get_user_model
 
         self.fields = {}
-        for field in model._meta.concrete_fields:
+        concrete = model._meta.concrete_fields if model is not None else []  # None: a model since removed
+        for field in concrete:
             self.fields[field.name] = self.fields[field.attname] = field
-        self.labels = {f.name: {k: str(v) for k, v in f.flatchoices} for f in model._meta.concrete_fields if f.choices}
+        self.labels = {f.name: {k: str(v) for k, v in f.flatchoices} for f in concrete if f.choices}
         wanted = defaultdict(set)
         user_model = get_user_model()
         for event in events:
@@ -170,16 +171,26 @@ class _Reader:
         return metadata.get("user_name") or ""
 
 
-def object_history(obj, *, limit=50) -> list[HistoryRow]:
-    """The latest events of one object, newest first, in words a reader understands: field names,
-    choice labels, the names of related rows and of who acted, times in Shanghai. A few queries
-    whatever the number of events (one for the events, one per related model)."""
-    from pghistory.models import Events
+def read_events(events) -> list[HistoryRow | None]:
+    """Events of any tracked models (pghistory's aggregate `Events` rows) in words a reader
+    understands, one row per event in their order; None for an update that changed nothing a
+    reader sees (bookkeeping: a child added, a timestamp). The portal's history and Django
+    admin's (apps.core.admin_history) both read through here. One query per related model."""
+    from django.apps import apps
 
-    events = list(Events.objects.tracks(obj).order_by("-pgh_created_at", "-pgh_id")[:limit])
-    reader = _Reader(type(obj), events)
+    by_model = defaultdict(list)
+    for event in events:
+        by_model[event.pgh_obj_model].append(event)
+    readers = {}
+    for label, model_events in by_model.items():
+        try:
+            model = apps.get_model(label)
+        except (LookupError, ValueError):
+            model = None
+        readers[label] = _Reader(model, model_events)
     rows = []
     for event in events:
+        reader = readers[event.pgh_obj_model]
         # The aggregate Events view inlines the context's metadata as JSON.
         metadata = event.pgh_context or {}
         changes = [
@@ -188,7 +199,8 @@ def object_history(obj, *, limit=50) -> list[HistoryRow]:
             if name not in NOISE_FIELDS
         ]
         if event.pgh_label == "update" and not changes:
-            continue  # bookkeeping only (a child added, a timestamp): nothing a reader changed
+            rows.append(None)
+            continue
         rows.append(
             HistoryRow(
                 when=event.pgh_created_at,
@@ -198,3 +210,13 @@ def object_history(obj, *, limit=50) -> list[HistoryRow]:
             )
         )
     return rows
+
+
+def object_history(obj, *, limit=50) -> list[HistoryRow]:
+    """The latest events of one object, newest first, in words a reader understands: field names,
+    choice labels, the names of related rows and of who acted, times in Shanghai. A few queries
+    whatever the number of events (one for the events, one per related model)."""
+    from pghistory.models import Events
+
+    events = list(Events.objects.tracks(obj).order_by("-pgh_created_at", "-pgh_id")[:limit])
+    return [row for row in read_events(events) if row is not None]

@@ -3,6 +3,7 @@ from django.contrib import admin
 from apps.core.admin_mixins import NoDeleteAdminMixin, PrivateSearchAdminMixin, ScopedAdminMixin, ServiceAdminMixin
 
 from . import selectors, services
+from .idnumbers import validate_id_number
 from .models import IdNumberReveal, Member, MemberLookup, MembershipTransfer, RosterImport
 
 
@@ -36,6 +37,17 @@ class MemberAdmin(ServiceAdminMixin, PrivateSearchAdminMixin, NoDeleteAdminMixin
 
     def has_add_permission(self, request):
         return False
+
+    def get_search_results(self, request, queryset, search_term):
+        """A whole ID number finds its member through the keyed hash (the number itself is stored
+        encrypted, so no column search can match it); anything else searches as usual."""
+        check = validate_id_number(search_term.strip())
+        if search_term.strip() and not check.errors:
+            return queryset.filter(id_hash=selectors.id_hash_of(check.number)), False
+        return super().get_search_results(request, queryset, search_term)
+
+    def readable_history(self, request, obj):
+        return selectors.member_history(obj, user=request.user)  # mobiles masked as in the portal
 
     def service_update(self, request, obj, data):
         return services.member_update(user=request.user, member=obj, **data)

@@ -31,7 +31,7 @@ INSTALLED_APPS = [
     # django-autocomplete-light before admin, as its documentation asks (apps.core.widgets)
     "dal",
     "dal_select2",
-    "django.contrib.admin",
+    "apps.core.library_apps.PortalAdminSiteConfig",  # django.contrib.admin, the portal's app order
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -46,10 +46,10 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_celery_beat",
     "pgtrigger",
-    "pghistory",
+    "apps.core.library_apps.PortalPGHistoryConfig",  # pghistory, named in Chinese
     "pghistory.admin",
     "treebeard",
-    "axes",
+    "apps.core.library_apps.PortalAxesConfig",  # axes, named in Chinese
     "bootstrap",
     "js_lib_bootstrap_icons",
     # ours, in dependency order
@@ -216,6 +216,8 @@ WORKER_MEMORY_LIMIT_MB = env.int("WORKER_MEMORY_LIMIT_MB", default=1024)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # django-celery-beat's scheduler, made to wait out a database outage instead of exiting.
 CELERY_BEAT_SCHEDULER = "apps.core.beat:ResilientDatabaseScheduler"
+# pghistory's list of every event, readable (apps.core.admin_history).
+PGHISTORY_ADMIN_CLASS = "apps.core.admin_history.EventsAdmin"
 # Background jobs (roster imports, large exports): the job row is the record. Hard time limits
 # in seconds (the soft limit, which fails the job with a message, is JOB_SOFT_LIMIT_MARGIN
 # earlier); a job still "running" JOB_LOST_GRACE after its hard limit lost its worker and is
