@@ -47,7 +47,7 @@ def enrolment(*, user, unit=None, counts: dict | None = None) -> Rate | None:
         numerator=data["members"],
         denominator=data["employees"],
         numerator_label="在册会员",
-        denominator_label="已建会企业职工",
+        denominator_label="已建会企业职工" if one_union or not data["problems"] else "已建会企业职工（不含待核实工会）",
         url=unit.get_absolute_url() if unit is not None else None,
         # Over several unions the numerator leaves the problem unions out: no list shows exactly it.
         numerator_url=member_list_url(unit) if one_union or not data["problems"] else None,
