@@ -163,3 +163,31 @@ def test_the_refresh_costs_the_same_queries_at_any_size(data, county_user, djang
         MemberFactory(union=OrgUnitFactory(parent=township))
     with django_assert_num_queries(9):
         assert unit_summaries_refresh_for(user=county_user) == 3 + 20
+
+
+def test_the_complaint_figures_link_to_the_list_of_exactly_those_complaints(county_tree, client_for, chair_a):
+    from apps.complaints.models import Complaint
+
+    now = timezone.now()
+    for days in (1, 2, 10, 12):
+        _register(county_tree, now - datetime.timedelta(days=days), chair_a)
+    Complaint.objects.filter(received_at__lt=now - datetime.timedelta(days=11)).update(
+        status="answered", answered_at=now
+    )
+    Complaint.objects.filter(received_at__lt=now - datetime.timedelta(days=9), status="received").update(
+        is_overdue=True
+    )
+    client = client_for(chair_a)
+    client.post(reverse("overview:home_refresh"))
+    response = _home(client)
+    own, page = response.context["summaries"]["own"], response.content.decode()
+    assert (own.complaints_open, own.complaints_overdue) == (3, 1)
+    for testid, expected in (("complaints-open", 3), ("complaints-overdue", 1)):
+        assert _rows_behind(client, _href(page, testid)) == expected
+
+
+def _register(county_tree, received_at, user):
+    from tests.factories import ComplaintFactory
+
+    enterprise = EnterpriseFactory(township=county_tree["a"])
+    return ComplaintFactory(user=user, enterprise=enterprise, received_at=received_at)
