@@ -30,6 +30,7 @@ class BranchesConfig(AppConfig):
             label=_("Union formation rate"),
             permission="branches.view_enterprise",
             order=100,
+            summarised=True,  # the home page passes apps.overview's pre-computed counts
         )
 
         from apps.core.milestones import register_milestone

@@ -40,6 +40,18 @@ class YearFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+class IdFilter(django_filters.NumberFilter):
+    """A row id from a link: a whole number in a database key's range, or the filter is invalid
+    (shown on the form, no rows); never "1e9", "²" or 2**70 reaching the query."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**31 - 1)
+        super().__init__(*args, **kwargs)
+
+
 class OrgUnitFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Name contains"))
     kind = django_filters.ChoiceFilter(choices=OrgUnitKind.choices, label=_("Kind"), empty_label=_("All"))
@@ -63,9 +75,17 @@ class EnterpriseFilter(ScopedFilterSet):
         label=_("Unionised"),
         widget=forms.Select(choices=YES_NO_ALL),
     )
+    union_status = django_filters.ChoiceFilter(
+        field_name="union__status",
+        choices=[(s.value, s.label) for s in UnionStatus if s != UnionStatus.REJECTED],
+        label=_("Covering union's approval"),
+        empty_label=_("All"),
+    )
     min_employees = django_filters.NumberFilter(
         field_name="employee_count", lookup_expr="gte", label=_("Employees at least")
     )
+    # The unions' lists link to the enterprises one union covers (the 职工入会率's denominator).
+    union = IdFilter(field_name="union_id", widget=forms.HiddenInput)
     archived = django_filters.BooleanFilter(
         field_name="archived_at",
         lookup_expr="isnull",
@@ -76,7 +96,7 @@ class EnterpriseFilter(ScopedFilterSet):
 
     class Meta:
         model = Enterprise
-        fields = ["q", "township", "ownership", "unionised", "min_employees", "archived"]
+        fields = ["q", "township", "ownership", "unionised", "union_status", "min_employees", "archived", "union"]
 
     def __init__(self, data=None, *args, **kwargs):
         data = {} if data is None else data.copy()

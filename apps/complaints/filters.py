@@ -32,6 +32,8 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 # its start would not convert to an instant the database can compare with.
 DAY_RANGE = [MinValueValidator(DB_EARLIEST), MaxValueValidator(DB_LATEST)]
 
+OPEN = "open"
+
 
 class ComplaintFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Tracking number or enterprise"))
@@ -44,7 +46,13 @@ class ComplaintFilter(django_filters.FilterSet):
     handler = django_filters.ModelChoiceFilter(
         widget=QuickSelect, queryset=get_user_model().objects.none(), label=_("Handler"), empty_label=_("All")
     )
-    status = django_filters.ChoiceFilter(choices=Status.choices, label=_("Status"), empty_label=_("All"))
+    # "open": the complaints still waiting for the answer (OPEN_STATUSES), what the home page counts.
+    status = django_filters.ChoiceFilter(
+        choices=[(OPEN, _("Open (not yet answered)")), *Status.choices],
+        method="filter_status",
+        label=_("Status"),
+        empty_label=_("All"),
+    )
     category = django_filters.ChoiceFilter(choices=Category.choices, label=_("Category"), empty_label=_("All"))
     overdue = django_filters.ChoiceFilter(
         choices=[("1", _("Overdue only"))], method="filter_overdue", label=_("Overdue"), empty_label=_("All")
@@ -127,6 +135,12 @@ class ComplaintFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return complaint_search(queryset, value, user=self.user)
+
+    @staticmethod
+    def filter_status(queryset, name, value):
+        if value == OPEN:
+            return queryset.filter(status__in=OPEN_STATUSES)
+        return queryset.filter(status=value) if value else queryset
 
     @staticmethod
     def filter_overdue(queryset, name, value):

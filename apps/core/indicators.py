@@ -19,6 +19,13 @@ rate is computed in two places.
 A rate above 100 % is not a score: it means the numerator counts something the denominator
 misses (members registered in a union whose enterprises' head counts are out of date, say), so
 `Rate.implausible` is set and pages show it as a data problem to check, never as a percentage.
+Where a rate sums many parts (unions), the function may leave the implausible parts out of both
+sides and count them in `problems`, with `problems_url` the list of them to put right.
+
+A figure the home page shows from `apps.overview`'s pre-computed summaries is still this
+function's: registered with `summarised=True`, the function takes `counts=` (the totals its own
+selector counted for the summary, see apps/overview/services.py) and builds the same Rate from
+them instead of counting again.
 """
 
 from collections.abc import Callable
@@ -36,6 +43,9 @@ class Rate:
     denominator_url: str | None = None
     key: str = ""
     label: str = ""
+    problems: int = 0  # parts left out of both sides because their own figures are implausible
+    problems_label: str = ""
+    problems_url: str | None = None  # the list of those parts, to put their figures right
 
     @property
     def value(self) -> float | None:
@@ -62,9 +72,15 @@ class Indicator:
     permission: str | None
     order: int
     per_year: bool
+    summarised: bool = False
 
-    def compute(self, *, user, unit=None, year: int | None = None) -> Rate | None:
-        rate = self.func(user=user, unit=unit, year=year) if self.per_year else self.func(user=user, unit=unit)
+    def compute(self, *, user, unit=None, year: int | None = None, counts: dict | None = None) -> Rate | None:
+        kwargs = {"user": user, "unit": unit}
+        if self.per_year:
+            kwargs["year"] = year
+        if counts is not None and self.summarised:
+            kwargs["counts"] = counts
+        rate = self.func(**kwargs)
         if rate is None:
             return None
         return replace(rate, key=self.key, label=self.label)
@@ -74,10 +90,22 @@ _INDICATORS: dict[str, Indicator] = {}
 
 
 def register_indicator(
-    key: str, func: Callable, *, label: str, permission: str | None = None, order: int = 500, per_year: bool = False
+    key: str,
+    func: Callable,
+    *,
+    label: str,
+    permission: str | None = None,
+    order: int = 500,
+    per_year: bool = False,
+    summarised: bool = False,
 ) -> None:
-    """Declare a rate (replaces one of the same key); call from AppConfig.ready()."""
-    _INDICATORS[key] = Indicator(key=key, func=func, label=label, permission=permission, order=order, per_year=per_year)
+    """Declare a rate (replaces one of the same key); call from AppConfig.ready().
+
+    `summarised`: `func` also takes `counts=`, the pre-computed totals of apps.overview.
+    """
+    _INDICATORS[key] = Indicator(
+        key=key, func=func, label=label, permission=permission, order=order, per_year=per_year, summarised=summarised
+    )
 
 
 def unregister_indicator(key: str) -> None:
@@ -92,15 +120,20 @@ def registered_indicators() -> list[Indicator]:
     return sorted(_INDICATORS.values(), key=lambda item: (item.order, item.key))
 
 
-def indicator_rates(*, user, unit=None, year: int | None = None) -> list[Rate]:
-    """Every rate the user may see for the unit (their whole area when None), in order."""
+def indicator_rates(*, user, unit=None, year: int | None = None, counts: dict | None = None) -> list[Rate]:
+    """Every rate the user may see for the unit (their whole area when None), in order.
+
+    `counts`: {indicator key: pre-computed totals} for the indicators registered `summarised`;
+    those build their rate from them, the others count live.
+    """
     if user is None or not user.is_authenticated:
         return []
+    counts = counts or {}
     rates = []
     for item in registered_indicators():
         if item.permission and not user.has_perm(item.permission):
             continue
-        rate = item.compute(user=user, unit=unit, year=year)
+        rate = item.compute(user=user, unit=unit, year=year, counts=counts.get(item.key))
         if rate is not None:
             rates.append(rate)
     return rates

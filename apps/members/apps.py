@@ -36,6 +36,7 @@ class MembersConfig(AppConfig):
             label=_("Enrolment rate"),
             permission="members.view_member",
             order=200,
+            summarised=True,  # the home page passes apps.overview's pre-computed totals
         )
         # The roster import (apps.core.imports), a background job: the sweep re-sends lost ones
         # and fails dead ones.

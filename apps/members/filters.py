@@ -10,7 +10,11 @@ from apps.core.widgets import QuickSelect
 
 from .choices import EmploymentForm, MemberStatus
 from .models import Member
-from .selectors import member_search
+from .selectors import member_search, members_counted
+
+# The members every figure counts (selectors.members_counted): the home page's and the
+# enrolment rate's links open the list with it.
+COUNTED = "current"
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
@@ -27,7 +31,12 @@ class MemberFilter(django_filters.FilterSet):
     union = django_filters.ModelChoiceFilter(
         widget=QuickSelect, queryset=OrgUnit.objects.none(), label=_("Union"), empty_label=_("All")
     )
-    status = django_filters.ChoiceFilter(choices=MemberStatus.choices, label=_("Status"), empty_label=_("All"))
+    status = django_filters.ChoiceFilter(
+        choices=[(COUNTED, _("Counted (in good standing or transferring)")), *MemberStatus.choices],
+        label=_("Status"),
+        empty_label=_("All"),
+        method="with_status",
+    )
     employment_form = django_filters.ChoiceFilter(
         choices=EmploymentForm.choices, label=_("Employment form"), empty_label=_("All")
     )
@@ -76,5 +85,38 @@ class MemberFilter(django_filters.FilterSet):
         return queryset.filter(union__path__startswith=value.path) if value else queryset
 
     @staticmethod
+    def with_status(queryset, name, value):
+        if value == COUNTED:
+            return members_counted(queryset)
+        return queryset.filter(status=value) if value else queryset
+
+    @staticmethod
     def search(queryset, name, value):
         return member_search(queryset, value)
+
+
+class EnrolmentProblemFilter(django_filters.FilterSet):
+    """The 入会率数据待核实 list by township (the township page's and home card's links)."""
+
+    township = django_filters.ModelChoiceFilter(
+        widget=QuickSelect,
+        queryset=OrgUnit.objects.none(),
+        label=_("Township"),
+        empty_label=_("All"),
+        method="in_township",
+    )
+
+    class Meta:
+        model = OrgUnit
+        fields = ["township"]
+
+    def __init__(self, data=None, *args, user=None, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        if user is not None:
+            from apps.branches.selectors import orgunit_list
+
+            self.filters["township"].queryset = orgunit_list(user=user).filter(kind=OrgUnitKind.TOWNSHIP)
+
+    @staticmethod
+    def in_township(queryset, name, value):
+        return queryset.filter(path__startswith=value.path) if value else queryset

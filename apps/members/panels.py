@@ -2,17 +2,39 @@ from django.template.loader import render_to_string
 
 from apps.branches.choices import GRASSROOTS_KINDS, OrgUnitKind
 
-from .selectors import enrolment_rate
+from .indicators import enrolment_problems_url, member_list_url
+from .selectors import enrolment_enterprises, enrolment_rate
 
 
 def enrolment_panel(request, unit):
-    """职工入会率 on a township's (or a union's) page."""
+    """职工入会率 on a township's (or a union's) page.
+
+    A union with more members than its covered enterprises' employees shows which figures
+    disagree and where to correct them, never a rate above 100 %; over several unions the rate
+    is the plausible unions' and the others are counted and linked (selectors.enrolment_aggregate).
+    """
     if not request.user.has_perm("members.view_member"):
         return None
     if unit.kind not in {OrgUnitKind.TOWNSHIP, OrgUnitKind.COUNTY, *GRASSROOTS_KINDS}:
         return None
     data = enrolment_rate(user=request.user, unit=unit)
-    return render_to_string("members/enrolment_panel.html", {"unit": unit, **data}, request=request)
+    context = {
+        "unit": unit,
+        **data,
+        "is_union": unit.kind in GRASSROOTS_KINDS,
+        "members_url": member_list_url(unit),
+        "problems_url": enrolment_problems_url(unit) if data["problems"] else None,
+        "can_edit_enterprises": request.user.has_perm("branches.change_enterprise"),
+    }
+    if context["is_union"] and data["problems"]:
+        context["own"] = data["rows"][0]
+        context["enterprises"] = list(
+            enrolment_enterprises()
+            .filter(union=unit)
+            .order_by("-employee_count", "name")
+            .only("pk", "name", "employee_count")
+        )
+    return render_to_string("members/enrolment_panel.html", context, request=request)
 
 
 def roster_panel(request, unit):

@@ -1,7 +1,7 @@
 """Reads of the members app. Row scoping for members and transfers lives here."""
 
 from django.conf import settings
-from django.db.models import BooleanField, Count, ExpressionWrapper, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, OuterRef, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -241,16 +241,28 @@ def import_report_entries(*, roster_import: RosterImport, status: str = "problem
     return entries(job=roster_import, status=status)
 
 
+def members_counted(queryset=None):
+    """The members every figure counts (在册会员): not archived (left, removed, deceased), in a
+    union that is not dissolved. A member in transfer is still the releasing union's until the
+    transfer is accepted, so 接转中 counts too.
+
+    The one definition: the member list's "在册（含接转中）" filter, the home page's member
+    figures (apps.overview) and the 职工入会率's numerator all count through it.
+    """
+    queryset = Member.objects.all() if queryset is None else queryset
+    return queryset.exclude(status__in=ARCHIVED_STATUSES).filter(union__archived_at__isnull=True)
+
+
 def enrolment_unions(*, user, unit):
     """The unions whose members and covered employees the 职工入会率 under `unit` counts."""
     return orgunit_list(user=user).filter(
-        path__startswith=unit.path if unit is not None else "", kind__in=GRASSROOTS_KINDS
+        path__startswith=unit.path if unit is not None else "", kind__in=GRASSROOTS_KINDS, archived_at__isnull=True
     )
 
 
 def enrolment_members():
-    """The numerator's rows: members who are not archived (left, removed, deceased)."""
-    return Member.objects.exclude(status__in=ARCHIVED_STATUSES)
+    """The numerator's rows: the members counted (`members_counted`)."""
+    return members_counted()
 
 
 def enrolment_enterprises():
@@ -258,8 +270,15 @@ def enrolment_enterprises():
     return Enterprise.objects.filter(archived_at__isnull=True)
 
 
-def enrolment_by_union(*, user, unit):
-    """Each union under the unit with its active members and its enterprises' employees (subqueries)."""
+# A union with more members than its covered enterprises' recorded employees: its rate would be
+# above 100 %, which is a data problem (a stale head count, members of an enterprise it does not
+# cover, or a roster that was never cleaned), never a figure. The one test of it.
+ENROLMENT_PROBLEM = Q(member_count__gt=F("employee_count"))
+
+
+def enrolment_by_union(unions):
+    """Each union with its members counted, its covered enterprises' employees (correlated
+    subqueries) and `enrolment_problem` (more members than employees)."""
     active_members = (
         enrolment_members().filter(union=OuterRef("pk")).order_by().values("union").annotate(n=Count("pk")).values("n")
     )
@@ -271,37 +290,96 @@ def enrolment_by_union(*, user, unit):
         .annotate(n=Sum("employee_count"))
         .values("n")
     )
-    return enrolment_unions(user=user, unit=unit).annotate(
+    return unions.annotate(
         member_count=Coalesce(Subquery(active_members), 0),
         employee_count=Coalesce(Subquery(employees), 0),
+    ).annotate(enrolment_problem=ExpressionWrapper(ENROLMENT_PROBLEM, output_field=BooleanField()))
+
+
+def enrolment_aggregate(unions) -> dict:
+    """The 职工入会率's totals over `unions`, summed in the database (one query):
+
+    `members` / `employees` of the unions whose figures are plausible, and `problems`, how many
+    unions were left out because they have more members than employees. A township's or the
+    county's rate is the plausible unions' rate; the problem unions are counted beside it and
+    listed on the 入会率数据待核实 page, so one bad head count neither hides behind the others
+    nor pushes the whole rate above 100 %.
+    """
+    return (
+        enrolment_by_union(unions)
+        .order_by()
+        .aggregate(
+            members=Coalesce(Sum("member_count", filter=~ENROLMENT_PROBLEM), 0),
+            employees=Coalesce(Sum("employee_count", filter=~ENROLMENT_PROBLEM), 0),
+            problems=Count("pk", filter=ENROLMENT_PROBLEM),
+        )
     )
 
 
 def enrolment_rate(*, user, unit) -> dict:
     """职工入会率 under a unit (None: the user's whole area), union by union, for the unit's page.
 
-    Active members / employees of the enterprises its unions cover. One query.
+    Each row is one union with its own figures and whether they are a problem; the totals are
+    `enrolment_aggregate`'s (plausible unions only, problems counted apart). One query.
     """
     rows = [
         {
             "union": union,
             "members": union.member_count,
             "employees": union.employee_count,
-            "rate": (union.member_count / union.employee_count) if union.employee_count else None,
+            "problem": union.enrolment_problem,
+            "rate": None
+            if union.enrolment_problem or not union.employee_count
+            else union.member_count / union.employee_count,
         }
-        for union in enrolment_by_union(user=user, unit=unit).order_by("path")
+        for union in enrolment_by_union(enrolment_unions(user=user, unit=unit)).order_by("path")
     ]
-    total_m = sum(r["members"] for r in rows)
-    total_e = sum(r["employees"] for r in rows)
-    return {"rows": rows, "members": total_m, "employees": total_e, "rate": (total_m / total_e) if total_e else None}
+    plausible = [r for r in rows if not r["problem"]]
+    members = sum(r["members"] for r in plausible)
+    employees = sum(r["employees"] for r in plausible)
+    return {
+        "rows": rows,
+        "members": members,
+        "employees": employees,
+        "problems": len(rows) - len(plausible),
+        "rate": (members / employees) if employees else None,
+    }
 
 
 def enrolment_totals(*, user, unit) -> dict:
-    """The 职工入会率's two totals under a unit (None: the user's area), summed in the database: one query."""
-    return (
-        enrolment_by_union(user=user, unit=unit)
+    """The 职工入会率's totals under a unit (None: the user's area): `enrolment_aggregate`, one query."""
+    return enrolment_aggregate(enrolment_unions(user=user, unit=unit))
+
+
+def enrolment_counts_by_union(*, under: str = "") -> dict:
+    """{union id: (members, employees, problem)} of every union the rate counts under the path
+    `under`, for the home page's pre-computed figures (apps.overview): the pages' annotations, unscoped."""
+    from apps.branches.models import OrgUnit
+
+    unions = OrgUnit.objects.filter(kind__in=GRASSROOTS_KINDS, archived_at__isnull=True, path__startswith=under)
+    return {
+        row["pk"]: (row["member_count"], row["employee_count"], row["enrolment_problem"])
+        for row in enrolment_by_union(unions)
         .order_by()
-        .aggregate(members=Coalesce(Sum("member_count"), 0), employees=Coalesce(Sum("employee_count"), 0))
+        .values("pk", "member_count", "employee_count", "enrolment_problem")
+    }
+
+
+def enrolment_problem_list(*, user):
+    """The unions in the user's area whose members exceed their covered enterprises' employees
+    (入会率数据待核实), each with its counts and its covered enterprises (the denominator's rows)."""
+    covered = Prefetch(
+        "covered_enterprises",
+        queryset=enrolment_enterprises()
+        .order_by("-employee_count", "name")
+        .only("pk", "name", "employee_count", "union_id"),
+        to_attr="counted_enterprises",
+    )
+    return (
+        enrolment_by_union(enrolment_unions(user=user, unit=None))
+        .filter(ENROLMENT_PROBLEM)
+        .prefetch_related(covered)
+        .order_by("path")
     )
 
 

@@ -7,6 +7,7 @@ app_name = "members"
 urlpatterns = [
     path("", views.MemberListView.as_view(), name="member_list"),
     path("export/", views.MemberExportView.as_view(), name="member_export"),
+    path("enrolment-problems/", views.EnrolmentProblemListView.as_view(), name="enrolment_problems"),
     path("new/", views.MemberCreateView.as_view(), name="member_create"),
     path("<int:pk>/", views.MemberDetailView.as_view(), name="member_detail"),
     path("<int:pk>/edit/", views.MemberUpdateView.as_view(), name="member_update"),

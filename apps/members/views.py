@@ -17,7 +17,7 @@ from apps.core.pagination import CappedCountPaginator
 
 from . import imports, selectors, services
 from .choices import TransferStatus
-from .filters import MemberFilter
+from .filters import EnrolmentProblemFilter, MemberFilter
 from .forms import (
     DecisionForm,
     MemberArchiveForm,
@@ -78,6 +78,36 @@ class MemberExportView(XlsxExportMixin, MemberListView):
     @property
     def export_columns(self):
         return self.get_export_columns()
+
+
+class EnrolmentProblemListView(ScopedPermissionMixin, ListView):
+    """入会率数据待核实: the unions whose members exceed their covered enterprises' employees, each
+    with the members counted (a link to its member list, the numerator) and the employees each
+    covered enterprise records (a link to edit it, the denominator)."""
+
+    permission_required = "members.view_member"
+    selector = selectors.enrolment_problem_list
+    template_name = "members/enrolment_problems.html"
+    context_object_name = "unions"
+    paginate_by = 50
+    paginator_class = CappedCountPaginator
+
+    @cached_property
+    def filterset(self):
+        return EnrolmentProblemFilter(self.request.GET or None, user=self.request.user)
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            return queryset.none()
+        return self.filterset.filter_queryset(queryset) if self.filterset.is_bound else queryset
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            filter=self.filterset,
+            can_edit_enterprises=self.request.user.has_perm("branches.change_enterprise"),
+            **kwargs,
+        )
 
 
 class MemberDetailView(ScopedPermissionMixin, DetailView):

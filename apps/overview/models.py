@@ -23,6 +23,11 @@ class UnitSummary(models.Model):
     complaints_open = models.PositiveIntegerField(_("open complaints"), default=0)
     complaints_overdue = models.PositiveIntegerField(_("overdue complaints"), default=0)
     complaints_this_year = models.PositiveIntegerField(_("complaints received this year"), default=0)
+    # 职工入会率 as apps.members.selectors.enrolment_aggregate counts it: the plausible unions'
+    # members and covered employees, and how many unions were left out (more members than employees).
+    enrolment_members = models.PositiveIntegerField(_("members of unions with plausible figures"), default=0)
+    enrolment_employees = models.PositiveIntegerField(_("employees covered by those unions"), default=0)
+    enrolment_problems = models.PositiveIntegerField(_("unions with more members than employees"), default=0)
     refreshed_at = models.DateTimeField(_("refreshed at"))
 
     class Meta:
@@ -41,6 +46,10 @@ class UnitSummary(models.Model):
                 condition=Q(complaints_overdue__lte=F("complaints_open")),
                 name="overview_summary_overdue_within_open",
             ),
+            models.CheckConstraint(
+                condition=Q(enrolment_members__lte=F("enrolment_employees")),
+                name="overview_summary_enrolment_plausible",
+            ),
         ]
 
     def __str__(self):
@@ -49,3 +58,18 @@ class UnitSummary(models.Model):
     @property
     def formation_rate(self):
         return self.enterprises_unionised / self.enterprises if self.enterprises else None
+
+    @property
+    def enrolment_rate(self):
+        return self.enrolment_members / self.enrolment_employees if self.enrolment_employees else None
+
+    def indicator_counts(self) -> dict:
+        """The pre-computed totals the registered indicators build their rates from (apps.core.indicators)."""
+        return {
+            "branches.formation_rate": {"total": self.enterprises, "unionised": self.enterprises_unionised},
+            "members.enrolment_rate": {
+                "members": self.enrolment_members,
+                "employees": self.enrolment_employees,
+                "problems": self.enrolment_problems,
+            },
+        }

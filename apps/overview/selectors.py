@@ -1,6 +1,7 @@
 """Reads of the home page: the pre-computed figures of the user's unit and of the units below it."""
 
 from django.db.models import Q
+from django.utils import timezone
 
 from apps.branches.choices import GRASSROOTS_KINDS
 from apps.branches.selectors import orgunit_list, user_scope_path
@@ -49,3 +50,23 @@ def _sum(summaries):
     for name in COUNTERS:
         setattr(total, name, sum(getattr(s, name) for s in summaries))
     return total
+
+
+def summary_list(*, user):
+    """The summaries of the units in the user's area (what the home page's 刷新 recounts)."""
+    prefix = user_scope_path(user)
+    if prefix is None:
+        return UnitSummary.objects.none()
+    return UnitSummary.objects.filter(unit__path__startswith=prefix)
+
+
+def summary_age(summary, *, now) -> dict | None:
+    """When the figures were counted, for "数据更新于 HH:MM（N 分钟前）"."""
+    if summary is None:
+        return None
+    minutes = max(0, int((now - summary.refreshed_at).total_seconds() // 60))
+    return {
+        "at": summary.refreshed_at,
+        "minutes": minutes,
+        "today": timezone.localdate(summary.refreshed_at) == timezone.localdate(now),
+    }

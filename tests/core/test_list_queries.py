@@ -56,6 +56,13 @@ def _members(world, n):
         MemberFactory(union=world.tree["union_a"])
 
 
+def _enrolment_problems(world, n):
+    for _ in range(n):  # a union with a member and no covered enterprise: more members than employees
+        union = OrgUnitFactory(parent=world.tree["a"], kind="village")
+        MemberFactory(union=union)
+        EnterpriseFactory(township=world.tree["a"], union=OrgUnitFactory(parent=world.tree["a"]), employee_count=3)
+
+
 def _transfers(world, n):
     for _ in range(n):
         member = MemberFactory(union=world.tree["union_a"])
@@ -91,6 +98,7 @@ PAGES = [
     ListPage("members:member_list", _members, county=6, chair=7),
     ListPage("members:member_export", _members, county=7, chair=7),
     ListPage("members:transfer_list", _transfers, county=6, chair=6),
+    ListPage("members:enrolment_problems", _enrolment_problems, county=7, chair=7),
     ListPage("members:import_upload", _imports, county=5, chair=5),
     ListPage("complaints:complaint_list", _complaints, county=7, chair=8),
     ListPage("complaints:complaint_export", _complaints, county=7, chair=7),

@@ -193,3 +193,14 @@ class TestRosterImportViews(ViewChecks):
         button("members:import_retry", EVERYONE),
         R("members:import_report", "export", EVERYONE),
     )
+
+
+class TestEnrolmentProblemViews(ViewChecks):
+    """入会率数据待核实: a union of the township with members and no covered employees."""
+
+    def make(self, world, where, user):
+        union = _union(world, where)
+        MemberFactory(union=union)
+        return union
+
+    routes = (page("members:enrolment_problems", "list", EVERYONE, shows=lambda obj: obj.name),)

@@ -240,13 +240,20 @@ def test_an_enrolment_rate_above_100_percent_is_shown_as_a_data_problem(county_t
     union = county_tree["union_a"]
     _enterprise(county_tree["a"], 1, employees=2, union=union)
     add_members(union, 3)
+    # The union's own rate is flagged; the township's leaves the union out and counts it apart.
+    own = indicator("members.enrolment_rate").compute(user=chair_a, unit=union)
+    assert (own.numerator, own.denominator, own.implausible, own.percent) == (3, 2, True, None)
     rate = indicator("members.enrolment_rate").compute(user=chair_a)
-    assert (rate.numerator, rate.denominator, rate.implausible, rate.percent) == (3, 2, True, None)
+    assert (rate.numerator, rate.denominator, rate.problems, rate.implausible) == (0, 0, 1, False)
+    assert rate.problems_url == f"{reverse('members:enrolment_problems')}?township={county_tree['a'].pk}"
+    unit_summaries_refresh()
     page = client_for(chair_a).get(reverse("overview:home")).content.decode()
-    card = page[page.index('data-testid="rate-members.enrolment_rate"') :][:1500]
-    assert 'data-implausible="1"' in card and "150%" not in card
+    card = page[page.index('data-testid="rate-members.enrolment_rate"') :][:2500]
+    assert 'data-testid="rate-problems"' in card and "150%" not in card
     township_page = client_for(chair_a).get(county_tree["a"].get_absolute_url()).content.decode()
-    assert 'data-testid="enrolment-implausible"' in township_page and "150%" not in township_page
+    assert 'data-testid="enrolment-problems"' in township_page and "150%" not in township_page
+    union_page = client_for(chair_a).get(union.get_absolute_url()).content.decode()
+    assert 'data-testid="enrolment-implausible"' in union_page and "150%" not in union_page
 
 
 def test_the_enrolment_rate_is_the_township_pages_rate(county_tree, chair_a, county_user):
@@ -330,6 +337,7 @@ def test_the_home_page_costs_the_same_number_of_queries_at_3_and_at_30_rows(
         assert response.status_code == 200
         counts.append(len(captured))
     # session, user, unit counts, summaries, permissions, the to-dos (one query for all),
-    # 3 rates, unread count, notifications
-    assert counts == [11] * 2
+    # 1 live rate (complaints; formation and enrolment come from the summaries), unread count,
+    # notifications
+    assert counts == [9] * 2
     assert response.content.decode().count('data-testid="todo-') >= 2
