@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
+        from .forms import install_plain_empty_labels
         from .jobs import JobKind, register_job_kind
         from .menu import MENU
         from .models import ExportJob, ExportStatus
@@ -15,6 +16,7 @@ class CoreConfig(AppConfig):
         from .tables import install_signature_cache
 
         install_signature_cache()
+        install_plain_empty_labels()
         register_menu(*MENU)
         register_job_kind(
             JobKind(
