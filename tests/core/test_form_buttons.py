@@ -125,8 +125,7 @@ def test_one_paginator_numbers_the_pages_around_this_one_and_keeps_the_filters()
 @pytest.mark.django_db
 def test_a_table_list_and_a_plain_list_page_the_same_way(client, county_user, county_tree):
     """The member list (a django-tables2 table) uses includes/pagination.html, not tables2's own."""
-    for n in range(3):
-        MemberFactory(union=county_tree["union_a"])
+    MemberFactory.create_batch(3, union=county_tree["union_a"])
     client.force_login(county_user)
     html = client.get(reverse("members:member_list"), {"per_page": 1}).content.decode()
     assert 'data-testid="pagination"' in html
