@@ -6,9 +6,12 @@ Import messages are put together from parts ("{column}：{message}", joined by "
 or "：:" creep in; apps.core.text tidies them.
 """
 
+import datetime
+
 import pytest
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.utils import translation
 from django.utils.translation import trans_real
 
@@ -45,16 +48,15 @@ def test_djangos_validator_messages_read_plainly():
         name = forms.CharField(max_length=5)
         code = forms.CharField(min_length=3)
         members = forms.IntegerField(min_value=0, max_value=100)
-        union = forms.ChoiceField(choices=[("1", "一")])
+        held_on = forms.DateField(validators=[MinValueValidator(datetime.date(2000, 1, 1))])
 
     with translation.override("zh-hans"):
-        errors = Form({"name": "六个字的名字", "code": "甲", "members": "-1", "union": "9"}).errors
+        errors = Form({"name": "六个字的名字", "code": "甲", "members": "-1", "held_on": "1999-12-31"}).errors
         assert errors["name"] == ["最多 5 个字（现在是 6 个）。"]
         assert errors["code"] == ["至少 3 个字（现在是 1 个）。"]
-        assert errors["members"] == ["请输入不小于 0 的数。"]
-        assert errors["union"] == ["请从列表中选择：9 不在可选范围内。"]
-        assert Form({"members": "101"}).errors["members"] == ["请输入不大于 100 的数。"]
-        assert Form({}).errors["name"] == ["请填写此项。"]
+        assert errors["members"] == ["不能小于 0。"]
+        assert errors["held_on"] == ["不能小于 2000-01-01。"]  # a date reads as plainly as a number
+        assert Form({"members": "101"}).errors["members"] == ["不能大于 100。"]
 
 
 def test_tidy_keeps_the_last_mark_of_a_run_in_full_width():
