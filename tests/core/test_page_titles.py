@@ -53,7 +53,7 @@ def portal_name() -> str:
 
 
 def names_the_page(title: str, portal: str) -> bool:
-    """"<something> · <portal>": the page's own name first, the portal's after it."""
+    """The page's own name first, then " · <portal>"."""
     return title.endswith(f" · {portal}") and bool(title.removesuffix(f" · {portal}").strip(" ·"))
 
 
