@@ -51,6 +51,22 @@ def test_without_a_referer_cancel_goes_to_the_objects_page_and_an_outside_refere
 
 
 @pytest.mark.django_db
+def test_a_refused_form_shown_again_still_cancels_to_where_the_user_came_from(client, county_user, county_tree):
+    client.force_login(county_user)
+    url = reverse("members:member_create")
+    came_from = f"{reverse('members:member_list')}?status=active"
+    html = client.get(url, headers={"referer": f"http://testserver{came_from}"}).content.decode()
+    assert f'name="cancel_to" value="{came_from.replace("&", "&amp;")}"' in html
+    refused = client.post(
+        url, {"real_name": "", "cancel_to": came_from}, headers={"referer": f"http://testserver{url}"}
+    )
+    assert refused.status_code == 200 and _buttons(refused)[2] == came_from
+    for hostile in ("https://evil.example.org/", "//evil.example.org/", "/" + "x" * 3000, "javascript:alert(1)"):
+        refused = client.post(url, {"real_name": "", "cancel_to": hostile})
+        assert _buttons(refused)[2] == reverse("overview:home"), hostile
+
+
+@pytest.mark.django_db
 def test_a_form_about_nothing_in_particular_cancels_to_home(client, county_user, county_tree):
     client.force_login(county_user)
     assert _buttons(client.get(reverse("members:transfer_in")))[2] == reverse("overview:home")

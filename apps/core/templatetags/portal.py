@@ -51,11 +51,20 @@ CANCEL_OBJECT_KEYS = ("object", "member", "complaint", "enterprise", "unit", "pa
 @register.simple_tag(takes_context=True)
 def cancel_url(context) -> str:
     """Where a form's 取消 goes: the view's `cancel_url`, else the page the user came from (this
-    site's, not the form itself: after a refused POST the Referer is the form), else the page of
-    the object the form is about, else home."""
+    site's, not the form itself; a refused form shown again keeps it, posted as `cancel_to`),
+    else the page of the object the form is about, else home."""
     if explicit := context.get("cancel_url"):
         return str(explicit)
     request = context.get("request")
+    if request is not None and request.method == "POST":
+        # A refused form shown again: where 取消 pointed when the form was first shown.
+        carried = request.POST.get("cancel_to", "")
+        if (
+            carried.startswith("/")
+            and len(carried) <= 2000
+            and url_has_allowed_host_and_scheme(carried, allowed_hosts={request.get_host()})
+        ):
+            return carried
     if request is not None:
         referer = request.headers.get("Referer", "")
         if referer and url_has_allowed_host_and_scheme(
