@@ -344,6 +344,9 @@ def cmd_run() -> int:
         manage = [python(), "manage.py"]
         subprocess.run([*manage, "migrate", "--noinput"], cwd=ROOT, check=True)
         subprocess.run([*manage, "seed_demo"], cwd=ROOT, check=True)
+        # The demo runs as production would show it: the portal's own 403, 404 and 500 pages,
+        # never Django's debug page (seed_demo above needs DEBUG; DJANGO_DEBUG=1 turns it back on).
+        os.environ.setdefault("DJANGO_DEBUG", "false")
         log(f"portal: http://127.0.0.1:{port}/   (Ctrl-C stops everything)")
         log("demo logins are listed above; the password of every demo account is printed there too")
         bin_dir = str(Path(python()).parent)

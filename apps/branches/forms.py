@@ -101,7 +101,7 @@ class ArchiveForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         choose_labels(self)
-        self.helper = submit_helper(_("Archive"))
+        self.helper = submit_helper(_("Archive"), danger=True)
 
 
 class UnionRegisterForm(forms.Form):
@@ -144,7 +144,7 @@ class ReasonForm(forms.Form):
     def __init__(self, *args, submit_label=None, **kwargs):
         super().__init__(*args, **kwargs)
         choose_labels(self)
-        self.helper = submit_helper(submit_label or _("Confirm"))
+        self.helper = submit_helper(submit_label or _("Confirm"), danger=True)
 
 
 class SubCommitteeForm(forms.ModelForm):

@@ -62,6 +62,7 @@ class OrgUnitExportView(XlsxExportMixin, ScopedListView):
     selector = selectors.orgunit_list
     filterset_class = OrgUnitFilter
     export_filename = "orgunits"
+    export_sheet_title = gettext_lazy("Union organisations")
     export_columns = [
         (gettext_lazy("Name"), lambda u: u.name),
         (gettext_lazy("Kind"), lambda u: u.get_kind_display()),

@@ -50,7 +50,7 @@ class ComplaintListView(ScopedListView):
 
 
 def _local(moment):
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+    return timezone.localtime(moment) if moment else None  # an Excel date and time (apps.core.exports)
 
 
 class ComplaintExportView(XlsxExportMixin, ComplaintListView):
@@ -72,7 +72,7 @@ class ComplaintExportView(XlsxExportMixin, ComplaintListView):
             (_("Status"), lambda c: c.get_status_display()),
             (_("Answer due by"), lambda c: last_day_to_answer(c.due_at)),
             (_("Answered at"), lambda c: _local(c.answered_at)),
-            (_("Overdue"), lambda c: _("Yes") if c.is_overdue else ""),
+            (_("Overdue"), lambda c: c.is_overdue),
         ]
 
 

@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from .forms import install_plain_empty_labels
         from .jobs import JobKind, register_job_kind
         from .menu import MENU
         from .models import ExportJob, ExportStatus
@@ -21,6 +22,7 @@ class CoreConfig(AppConfig):
         post_migrate.connect(name_permissions_in_chinese, dispatch_uid="core.name_permissions_in_chinese")
         install_chinese_schedule_names()
         install_signature_cache()
+        install_plain_empty_labels()
         register_menu(*MENU)
         register_job_kind(
             JobKind(

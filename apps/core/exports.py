@@ -5,6 +5,10 @@ larger exports, up to EXPORT_MAX_ROWS, are written by a Celery worker behind a p
 (apps.core.models.ExportJob); beyond that the user is asked to export in parts.
 """
 
+import datetime as dt
+import itertools
+import re
+import unicodedata
 from io import BytesIO
 
 from django.conf import settings
@@ -14,8 +18,12 @@ from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from .errors import ApplicationError
 
@@ -34,17 +42,90 @@ def safe_cell(value):
     return value
 
 
-def xlsx_bytes(*, headers: list[str], rows, progress=None, every: int = 2000) -> bytes:
+# Written first, before the widths are known (a write-only sheet takes them before any row):
+# this many rows are read ahead to size the columns.
+WIDTH_SAMPLE_ROWS = 500
+MIN_WIDTH, MAX_WIDTH = 6, 60
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+# Excel refuses these in a sheet's name, and more than 31 characters.
+SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def text_width(text: str) -> int:
+    """How many Excel columns of width 1 the text needs: a CJK (wide) character counts double."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def excel_value(value):
+    """A cell's value as the office reads it: 是/否 for a boolean, a real date for a date (an
+    aware time in Shanghai, as Excel keeps no time zone), text that cannot run as a formula."""
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+    if isinstance(value, Promise):
+        return safe_cell(str(value))
+    return safe_cell(value)
+
+
+def _shown_width(value) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, dt.datetime):
+        return len("2026-01-01 00:00")
+    if isinstance(value, dt.date):
+        return len("2026-01-01")
+    return max((text_width(line) for line in str(value).splitlines()), default=0)
+
+
+def sheet_title_of(title) -> str:
+    """A sheet's name Excel accepts: the list's name without the characters Excel refuses, at most 31 characters."""
+    return SHEET_TITLE_FORBIDDEN.sub("", str(title or "")).strip()[:31] or _("Data")
+
+
+def xlsx_bytes(*, headers: list[str], rows, progress=None, every: int = 2000, sheet_title=None) -> bytes:
     """The .xlsx file of `rows` (an iterable of sequences), in write-only mode.
 
-    `progress(rows_written)` is called every `every` rows, for a progress page.
+    One sheet named after its content (`sheet_title`, e.g. 会员名册), a bold header row that
+    stays in view when scrolling (frozen), columns as wide as their content (from the header and
+    the first WIDTH_SAMPLE_ROWS rows; CJK characters count double), booleans as 是/否 and dates
+    and times as Excel dates. `progress(rows_written)` is called every `every` rows, for a
+    progress page.
     """
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet()
-    sheet.append([str(h) for h in headers])
+    sheet = workbook.create_sheet(title=sheet_title_of(sheet_title))
+    sheet.freeze_panes = "A2"
+    headers = [str(h) for h in headers]
+    rows = iter(rows)
+    sample = [[excel_value(value) for value in row] for row in itertools.islice(rows, WIDTH_SAMPLE_ROWS)]
+    for index, header in enumerate(headers):
+        widest = max([text_width(header), *(_shown_width(row[index]) for row in sample if index < len(row))])
+        sheet.column_dimensions[get_column_letter(index + 1)].width = min(max(widest + 2, MIN_WIDTH), MAX_WIDTH)
+    bold = Font(bold=True)
+    header_cells = []
+    for header in headers:
+        cell = WriteOnlyCell(sheet, value=header)
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+
+    def cells(values):
+        for value in values:
+            if isinstance(value, dt.datetime):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = DATETIME_FORMAT
+                yield cell
+            elif isinstance(value, dt.date):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = DATE_FORMAT
+                yield cell
+            else:
+                yield value
+
     written = 0
-    for row in rows:
-        sheet.append([safe_cell(value) for value in row])
+    for values in itertools.chain(sample, ([excel_value(value) for value in row] for row in rows)):
+        sheet.append(list(cells(values)))
         written += 1
         if progress is not None and written % every == 0:
             progress(written)
@@ -64,20 +145,22 @@ def xlsx_download(content: bytes, file_name: str) -> HttpResponse:
     return response
 
 
-def xlsx_response(*, filename: str, headers: list[str], rows) -> HttpResponse:
+def xlsx_response(*, filename: str, headers: list[str], rows, sheet_title=None) -> HttpResponse:
     """An .xlsx download of `rows` (an iterable of sequences), in write-only mode."""
-    return xlsx_download(xlsx_bytes(headers=headers, rows=rows), xlsx_file_name(filename))
+    return xlsx_download(xlsx_bytes(headers=headers, rows=rows, sheet_title=sheet_title), xlsx_file_name(filename))
 
 
 class XlsxExportMixin:
     """A filtered list's Excel download: exactly the rows the same filters show on screen.
 
     Set `export_filename` and `export_columns` as (header, function of a row) pairs; use on a
-    django-filter `FilterView` whose queryset is already scoped to the user.
+    django-filter `FilterView` whose queryset is already scoped to the user. The sheet is named
+    `export_sheet_title`, else the list's `page_title`.
     """
 
     export_filename = "export"
     export_columns = ()
+    export_sheet_title = None
 
     def export_queryset(self):
         """The list's rows under the list's filters; refused (ApplicationError) if a filter is invalid.
@@ -143,6 +226,7 @@ class XlsxExportMixin:
                     headers=[header for header, _value in columns],
                     rows=([value(row) for _header, value in columns] for row in queryset.iterator(chunk_size=2000)),
                     progress=progress,
+                    sheet_title=self.export_sheet_title or getattr(self, "page_title", None),
                 )
             finally:
                 cursor.execute("RESET cursor_tuple_fraction")

@@ -10,11 +10,40 @@ from django.utils.translation import gettext_lazy as _
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
+# What a select offers before anything is chosen, instead of Django's "---------".
+EMPTY_LABEL = _("Select…")
 
-def submit_helper(label=None) -> FormHelper:
-    """A crispy FormHelper with one submit button (layout only; no rules here)."""
+
+def install_plain_empty_labels() -> None:
+    """Every app's selects say "请选择…" where Django says "---------" (called once, in CoreConfig.ready).
+
+    The two places Django writes the dashes: ModelChoiceField's default `empty_label` (a
+    foreign key, or any ModelChoiceField without its own label) and the blank choice of a
+    model field's choices (BLANK_CHOICE_DASH, the default argument of Field.get_choices, so the
+    list is changed in place). A form that passes its own `empty_label` keeps it (the lists'
+    filters say "全部").
+    """
+    from django.db.models import fields
+    from django.forms import models as form_models
+
+    form_models.ModelChoiceField.__init__.__kwdefaults__["empty_label"] = EMPTY_LABEL
+    fields.BLANK_CHOICE_DASH[:] = [("", EMPTY_LABEL)]
+
+
+class DangerSubmit(Submit):
+    """The submit of a destructive action (archive, refuse, do not approve): it looks it."""
+
+    field_classes = "btn btn-danger"
+
+
+def submit_helper(label=None, *, danger: bool = False) -> FormHelper:
+    """A crispy FormHelper with one submit button (layout only; no rules here).
+
+    The buttons row is templates/includes/form_buttons.html (through crispy's bootstrap5/inputs.html):
+    the submit and 取消. `danger=True` for a destructive action.
+    """
     helper = FormHelper()
-    helper.add_input(Submit("submit", label or _("Save")))
+    helper.add_input((DangerSubmit if danger else Submit)("submit", label or _("Save")))
     return helper
 
 

@@ -21,6 +21,7 @@ from django.views.generic import DetailView, FormView
 from .exports import xlsx_response
 from .imports import REPORT_STATUSES, ImportReportEntries, import_report_entries
 from .mixins import ScopedPermissionMixin, ServiceFormMixin
+from .text import join_messages
 from .uploads import read_upload
 
 # What the file input offers to choose: every format the imports read (checked by content).
@@ -155,7 +156,8 @@ class ImportReportView(ImportDetailView):
             filename=f"{self.report_filename}-{job.pk}",
             headers=[_("Row"), _("Result"), _("What happens"), _("Messages")],
             rows=(
-                (e["row"], labels[e["status"]], actions.get(e["action"], e["action"]), "；".join(e["messages"]))
+                (e["row"], labels[e["status"]], actions.get(e["action"], e["action"]), join_messages(e["messages"]))
                 for e in ImportReportEntries(job).batches()
             ),
+            sheet_title=_("Import report"),
         )

@@ -53,6 +53,7 @@ from .jobs import (
 )
 from .models import BaseModel
 from .spreadsheets import SheetLimits, spreadsheet_kind, spreadsheet_problem
+from .text import tidy_punctuation
 
 logger = logging.getLogger(__name__)
 
@@ -150,7 +151,8 @@ class ImportRow:
 
     @property
     def messages(self) -> list[str]:
-        return self.errors + self.warnings
+        # Put together from parts ("{column}：{Django's message}"): no "。；" or "：:" (apps.core.text).
+        return [tidy_punctuation(message) for message in self.errors + self.warnings]
 
 
 @dataclass

@@ -141,16 +141,23 @@ class ScopedListView(PrivateSearchMixin, ScopedPermissionMixin, SingleTableMixin
     create_label = ""
     create_permission = None
     export_url = None
+    # A second export button, for users holding this permission: the export with `full=1`
+    # (members: whole mobile numbers, county staff only). The export view checks it again.
+    export_full_permission = None
+    export_full_label = ""
 
     def get_context_data(self, **kwargs):
         from django.urls import reverse
 
-        can_create = self.create_url and self.request.user.has_perm(self.create_permission)
+        user = self.request.user
+        can_create = self.create_url and user.has_perm(self.create_permission)
+        can_export_full = self.export_url and self.export_full_permission and user.has_perm(self.export_full_permission)
         return super().get_context_data(
             page_title=self.page_title,
             create_href=reverse(self.create_url) if can_create else None,
             create_label=self.create_label,
             export_href=reverse(self.export_url) if self.export_url else None,
+            export_full_label=self.export_full_label if can_export_full else "",
             private_search=bool(self.private_filters),
             **kwargs,
         )

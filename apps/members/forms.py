@@ -93,7 +93,7 @@ class MemberArchiveForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = submit_helper(_("Archive"))
+        self.helper = submit_helper(_("Archive"), danger=True)
 
 
 class TransferForm(forms.Form):

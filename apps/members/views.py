@@ -41,6 +41,8 @@ class MemberListView(ScopedListView):
     create_label = gettext_lazy("Add a member")
     create_permission = "members.add_member"
     export_url = "members:member_export"
+    export_full_permission = "members.export_full_mobile"
+    export_full_label = gettext_lazy("Export with whole mobile numbers")
     # Name, card number, mobile or ID number: posted, kept in the session, a token in the URL.
     private_filters = ("q",)
     template_name = "members/member_list.html"
@@ -58,6 +60,7 @@ class MemberExportView(XlsxExportMixin, MemberListView):
     """Masked ID numbers always; whole mobiles only when asked for (full=1) and permitted."""
 
     export_filename = "members"
+    export_sheet_title = gettext_lazy("Member roster")
 
     def get_export_columns(self):
         full_mobile = self.request.GET.get("full") == "1" and self.request.user.has_perm("members.export_full_mobile")
@@ -72,7 +75,7 @@ class MemberExportView(XlsxExportMixin, MemberListView):
             (_("Employment form"), lambda m: m.get_employment_form_display()),
             (_("Join date"), lambda m: m.join_date),
             (_("Status"), lambda m: m.get_status_display()),
-            (_("Hardship"), lambda m: _("Yes") if m.hardship else ""),
+            (_("Hardship"), lambda m: m.hardship),
         ]
 
     @property

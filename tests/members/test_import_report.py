@@ -64,7 +64,8 @@ def test_a_report_of_many_error_rows_renders_one_page_at_the_same_cost(client_fo
         assert f"共 {errors + 10} 条" in html
         sizes[errors] = (len(queries), len(response.content))
     assert sizes[150][0] == sizes[30_000][0]
-    assert abs(sizes[150][1] - sizes[30_000][1]) < 200  # only the counts in the text differ
+    # Only the counts in the text and the paginator's page numbers (1 2 against 1 2 3 … 301) differ.
+    assert abs(sizes[150][1] - sizes[30_000][1]) < 600
     assert sizes[30_000][1] < 150_000
 
 

@@ -161,6 +161,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files a browser asks for at the site's root (/favicon.ico), served by WhiteNoise.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 MEDIA_URL = "media/"
 STORAGES = {
@@ -281,13 +283,25 @@ CELERY_BEAT_SCHEDULE = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"no_personal_data": {"()": "apps.core.logging.RedactPersonalDataFilter"}},
+    "filters": {
+        "no_personal_data": {"()": "apps.core.logging.RedactPersonalDataFilter"},
+        "one_line_refusals": {"()": "apps.core.logging.OneLineRefusalFilter"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["no_personal_data"]},
+        # The refusal filter first: a 403's traceback is dropped before the masker formats it.
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["one_line_refusals", "no_personal_data"],
+        },
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's default gives "django" a console handler of its own (with DEBUG on), past the
+        # filters, and lets the record reach the root's too: every 403 was logged twice. Named
+        # here without handlers, it keeps none of Django's and logs through the root's only.
+        "django": {"level": "INFO", "propagate": True},
         "django.db.backends": {"level": "WARNING"},
         # Django's default sends this to its own handler, past the filter.
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
