@@ -9,8 +9,8 @@ from apps.core.forms import int_param
 from apps.core.widgets import QuickSelect
 
 from .choices import EmploymentForm, MemberStatus
-from .models import Member
-from .selectors import member_search
+from .models import Member, RosterImport
+from .selectors import import_list, member_search, members_written_by_import
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
@@ -53,6 +53,12 @@ class MemberFilter(django_filters.FilterSet):
             units = orgunit_list(user=user)
             self.filters["township"].queryset = units.filter(kind=OrgUnitKind.TOWNSHIP)
             self.filters["union"].queryset = self._union_choices(units, user, data or {})
+            # Only the chosen import is offered (a link from its result page), never every import.
+            chosen = int_param((data or {}).get("import"))
+            imports = import_list(user=user).select_related(None)
+            self.filters["import"].queryset = (
+                imports.filter(pk=chosen) if chosen is not None and chosen < 2**63 else imports.none()
+            )
 
     def _union_choices(self, units, user, data):
         """A county has a thousand unions or more: offer those of one township, never all of them.
@@ -78,3 +84,16 @@ class MemberFilter(django_filters.FilterSet):
     @staticmethod
     def search(queryset, name, value):
         return member_search(queryset, value)
+
+    @staticmethod
+    def written_by_import(queryset, name, value):
+        return members_written_by_import(queryset, value) if value else queryset
+
+
+# "?import=<pk>": the members a roster import wrote (a Python keyword cannot be a declared name).
+MemberFilter.base_filters["import"] = django_filters.ModelChoiceFilter(
+    queryset=RosterImport.objects.none(),
+    label="导入批次",
+    empty_label=_("All"),
+    method="written_by_import",
+)
