@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     """The history triggers back (with the new columns), the code lists' constraints, and the
     county staff's new members.correct_id_number permission."""
 
-    dependencies = [("members", "0011_member_code_lists")]
+    dependencies = [("members", "0012_member_code_list_values")]
 
     operations = [
         pgtrigger.migrations.AddTrigger(
