@@ -53,12 +53,13 @@ class MemberFilter(django_filters.FilterSet):
             units = orgunit_list(user=user)
             self.filters["township"].queryset = units.filter(kind=OrgUnitKind.TOWNSHIP)
             self.filters["union"].queryset = self._union_choices(units, user, data or {})
-            # Only the chosen import is offered (a link from its result page), never every import.
+            # Only the chosen import is offered (a link from its result page), never every import;
+            # without one the filter is not on the form at all.
             chosen = int_param((data or {}).get("import"))
-            imports = import_list(user=user).select_related(None)
-            self.filters["import"].queryset = (
-                imports.filter(pk=chosen) if chosen is not None and chosen < 2**63 else imports.none()
-            )
+            if chosen is None or chosen >= 2**63:
+                del self.filters["import"]
+            else:
+                self.filters["import"].queryset = import_list(user=user).select_related(None).filter(pk=chosen)
 
     def _union_choices(self, units, user, data):
         """A county has a thousand unions or more: offer those of one township, never all of them.

@@ -75,7 +75,8 @@ class TestService:
         with pytest.raises(ValidationError) as caught:
             member_correct_id_number(user=county_user, member=member_a, id_number=RIGHT, reason="录错")
         message = caught.value.message_dict["id_number"][0]
-        assert message.startswith("该身份证号已属于本县另一名会员") and "李四" in message and other.card_number in message
+        assert message.startswith("该身份证号已属于本县另一名会员")
+        assert "李四" in message and other.card_number in message
         # A township user given the permission does not see township B's member: not named.
         chair_a.user_permissions.add(Permission.objects.get(codename="correct_id_number"))
         chair_a = type(chair_a).objects.get(pk=chair_a.pk)

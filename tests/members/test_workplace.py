@@ -78,7 +78,9 @@ class TestService:
 
 @pytest.mark.django_db
 class TestPages:
-    def test_the_form_saves_a_covered_workplace_and_refuses_another_in_chinese(self, client_for, chair_a, unions, places):
+    def test_the_form_saves_a_covered_workplace_and_refuses_another_in_chinese(
+        self, client_for, chair_a, unions, places
+    ):
         member = _create(unions["a2"], 511)
         client = client_for(chair_a)
         url = reverse("members:member_update", args=[member.pk])
