@@ -370,7 +370,8 @@ def _check_row(
         originals[name] = _text(record.get(name))
         code = code_list.code_for(originals[name])
         if code is None:
-            errors.append(f"{label(name)}：无法识别“{_shown(originals[name])}”，{code_list.hint}")
+            # The cell is not quoted back: the report carries no personal values.
+            errors.append(f"{label(name)}：无法识别，{code_list.hint}")
         codes[name] = code or ""
 
     data: dict[str, Any] = {
@@ -408,10 +409,6 @@ def _check_row(
     return RowResult(
         row=row, status=status, messages=errors + warnings, data=data, errors=errors, warnings=warnings, checked=True
     )
-
-
-def _shown(value: str) -> str:
-    return value if len(value) <= 20 else value[:20] + "…"
 
 
 def _check_sex(value: object, from_id: str, label: str) -> list[str]:
