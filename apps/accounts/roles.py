@@ -47,6 +47,7 @@ ROLE_PERMISSIONS = {
         *_crud("members.member"),
         "members.reveal_id_number",
         "members.export_full_mobile",
+        "members.correct_id_number",
         *_crud("members.membershiptransfer"),
         *_crud("complaints.complaint"),
         "complaints.view_complainant",

@@ -151,8 +151,10 @@ PUBLIC_UNITS = [
     "职业技术学校",
     "广播电视台",
 ]
-EDUCATION = ["小学", "初中", "初中", "高中", "中专", "大专", "大专", "本科", "硕士"]
-POLITICAL = ["群众", "群众", "群众", "群众", "中共党员", "共青团员"]
+# Standard codes (apps.members.choices): 小学, 初中 ×2, 普通高中, 中专, 大专 ×2, 本科, 研究生.
+EDUCATION = ["80", "70", "70", "60", "41", "30", "30", "20", "10"]
+POLITICAL = ["13", "13", "13", "13", "01", "03"]  # 群众 ×4, 中共党员, 共青团员
+ETHNIC_MINORITIES = ["03", "11", "08", "02"]  # 回族, 满族, 壮族, 蒙古族
 LEAVE_REASONS = {
     MemberStatus.LEFT: ["调离本单位", "退休", "辞职", "劳动合同到期"],
     MemberStatus.REMOVED: ["无正当理由连续六个月不交纳会费"],
@@ -1195,7 +1197,7 @@ def _stage_members(ctx: _Context, plan: CountyPlan, county: OrgUnit) -> int:
                         mask_id_number(number),
                         "male" if male else "female",
                         birth,
-                        "汉族" if rng.random() < 0.96 else rng.choice(["回族", "满族", "壮族", "蒙古族"]),
+                        "01" if rng.random() < 0.96 else rng.choice(ETHNIC_MINORITIES),
                         rng.choice(EDUCATION),
                         rng.choice(POLITICAL),
                         _mobile(rng),

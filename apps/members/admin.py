@@ -1,8 +1,11 @@
 from django.contrib import admin
 
+from apps.branches.models import Enterprise
 from apps.core.admin_mixins import NoDeleteAdminMixin, PrivateSearchAdminMixin, ScopedAdminMixin, ServiceAdminMixin
 
 from . import selectors, services
+from .codelists import CODE_LISTS
+from .forms import CodeListField
 from .idnumbers import validate_id_number
 from .models import IdNumberReveal, Member, MemberLookup, MembershipTransfer, RosterImport
 
@@ -32,8 +35,25 @@ class MemberAdmin(ServiceAdminMixin, PrivateSearchAdminMixin, NoDeleteAdminMixin
         "id_masked",
         "birth_date",
         "sex",
+        "code_list_note",
     ]
     readonly_fields = [name for name in fields if name not in services.EDITABLE_FIELDS]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # 民族, 文化程度, 政治面貌 read as the portal's form reads them (codelists.code_for).
+        if db_field.name in CODE_LISTS:
+            return CodeListField(db_field.name)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "workplace" in form.base_fields:
+            # The enterprises the member's union covers (and the one chosen before, if it moved).
+            choices = services.workplace_choices(obj.union if obj else None)
+            if obj is not None and obj.workplace_id:
+                choices = choices | Enterprise.objects.filter(pk=obj.workplace_id)
+            form.base_fields["workplace"].queryset = choices
+        return form
 
     def has_add_permission(self, request):
         return False

@@ -4,7 +4,10 @@ A member's name is personal data: like every endpoint here, the term comes in th
 and never appears in a URL or an access log (apps.core.search, gunicorn.conf.py).
 """
 
+from django.db.models import Q
+
 from apps.core.autocomplete import ScopedAutocompleteView
+from apps.core.forms import int_param
 
 from . import selectors
 
@@ -38,4 +41,21 @@ class TransferDestinationAutocompleteView(ScopedAutocompleteView):
     def search(self, queryset, term, forwarded):
         if term:
             queryset = queryset.filter(name__icontains=term)
+        return queryset.only("pk", "name").order_by("name", "pk")
+
+
+class WorkplaceAutocompleteView(ScopedAutocompleteView):
+    """工作单位: the enterprises the member's union covers (forwarded `union`), by name or credit code."""
+
+    permission_required = "members.change_member"
+    selector = selectors.workplace_list
+    forwarded_fields = ("union",)
+
+    def search(self, queryset, term, forwarded):
+        union = int_param(forwarded.get("union"))
+        if union is None:
+            return queryset.none()
+        queryset = queryset.filter(union_id=union)
+        if term:
+            queryset = queryset.filter(Q(name__icontains=term) | Q(credit_code=term.upper()))
         return queryset.only("pk", "name").order_by("name", "pk")

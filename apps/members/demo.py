@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.branches.choices import GRASSROOTS_KINDS, UnionStatus
-from apps.branches.models import OrgUnit
+from apps.branches.models import Enterprise, OrgUnit
 
 from .choices import EmploymentForm, MemberStatus
 from .idnumbers import check_character, mask_id_number
@@ -19,8 +19,10 @@ from .services import card_numbers_issue
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰红梅建国志文海燕春雪"
 REGIONS = ["320722", "320722", "320722", "320721", "320723", "321322", "341321", "411524"]
-EDUCATION = ["小学", "初中", "初中", "高中", "中专", "大专", "本科"]
-POLITICAL = ["群众", "群众", "群众", "中共党员", "共青团员"]
+# Standard codes (choices.Education, PoliticalStatus, Ethnicity): 小学, 初中 ×2, 普通高中, 中专, 大专, 本科.
+EDUCATION = ["80", "70", "70", "60", "41", "30", "20"]
+POLITICAL = ["13", "13", "13", "01", "03"]  # 群众 ×3, 中共党员, 共青团员
+ETHNIC_MINORITIES = ["03", "11", "08"]  # 回族, 满族, 壮族
 DEMO_MEMBERS = 3000
 
 
@@ -41,6 +43,10 @@ def seed():
         ).order_by("path")
     )
     weights = [u.declared_members or 120 for u in unions]
+    # 工作单位: an enterprise the member's union covers, for most members of a union covering any.
+    covered = {}
+    for enterprise in Enterprise.objects.filter(union__in=unions, archived_at__isnull=True).order_by("name", "pk"):
+        covered.setdefault(enterprise.union_id, []).append(enterprise)
     today = timezone.localdate()
     seen, members = set(), []
     index = 0
@@ -61,13 +67,14 @@ def seed():
                 id_masked=mask_id_number(number),
                 sex=sex,
                 birth_date=birth,
-                ethnicity="汉族" if rng.random() < 0.95 else rng.choice(["回族", "满族", "壮族"]),
+                ethnicity="01" if rng.random() < 0.95 else rng.choice(ETHNIC_MINORITIES),
                 education=rng.choice(EDUCATION),
                 political_status=rng.choice(POLITICAL),
                 mobile=f"1{rng.choice('3578')}{rng.randrange(10**9):09d}",
                 employment_form=rng.choices(list(EmploymentForm.values), [6, 3, 1, 1])[0],
                 join_date=join,
                 hardship=rng.random() < 0.05,
+                workplace=rng.choice(covered[union.pk]) if union.pk in covered and rng.random() < 0.9 else None,
             )
         )
     for member, card in zip(members, card_numbers_issue([m.join_date.year for m in members]), strict=True):

@@ -9,8 +9,8 @@ from apps.core.forms import int_param
 from apps.core.widgets import QuickSelect
 
 from .choices import EmploymentForm, MemberStatus
-from .models import Member
-from .selectors import member_search, members_counted
+from .models import Member, RosterImport
+from .selectors import import_list, member_search, members_counted, members_written_by_import
 
 # The members every figure counts (selectors.members_counted): the home page's and the
 # enrolment rate's links open the list with it.
@@ -62,6 +62,13 @@ class MemberFilter(django_filters.FilterSet):
             units = orgunit_list(user=user)
             self.filters["township"].queryset = units.filter(kind=OrgUnitKind.TOWNSHIP)
             self.filters["union"].queryset = self._union_choices(units, user, data or {})
+            # Only the chosen import is offered (a link from its result page), never every import;
+            # without one the filter is not on the form at all.
+            chosen = int_param((data or {}).get("import"))
+            if chosen is None or chosen >= 2**63:
+                del self.filters["import"]
+            else:
+                self.filters["import"].queryset = import_list(user=user).select_related(None).filter(pk=chosen)
 
     def _union_choices(self, units, user, data):
         """A county has a thousand unions or more: offer those of one township, never all of them.
@@ -93,6 +100,19 @@ class MemberFilter(django_filters.FilterSet):
     @staticmethod
     def search(queryset, name, value):
         return member_search(queryset, value)
+
+    @staticmethod
+    def written_by_import(queryset, name, value):
+        return members_written_by_import(queryset, value) if value else queryset
+
+
+# "?import=<pk>": the members a roster import wrote (a Python keyword cannot be a declared name).
+MemberFilter.base_filters["import"] = django_filters.ModelChoiceFilter(
+    queryset=RosterImport.objects.none(),
+    label="导入批次",
+    empty_label=_("All"),
+    method="written_by_import",
+)
 
 
 class EnrolmentProblemFilter(django_filters.FilterSet):

@@ -1,15 +1,51 @@
+from dal import forward
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from apps.branches.choices import GRASSROOTS_KINDS
-from apps.branches.models import OrgUnit
+from apps.branches.models import Enterprise, OrgUnit
 from apps.core.forms import DATE_INPUT, submit_helper
 from apps.core.spreadsheets import SheetLimits
 from apps.core.widgets import Autocomplete
 
 from .choices import ARCHIVED_STATUSES, MemberStatus
+from .codelists import CODE_LISTS, code_for
 from .models import Member
+
+
+class CodeListField(forms.ChoiceField):
+    """民族, 文化程度 or 政治面貌: a choice of the standard's codes that also reads a value as
+    offices write it ("汉", "大专", "党员"), through codelists.code_for like the import and admin."""
+
+    def __init__(self, field: str, **kwargs):
+        self.code_list = CODE_LISTS[field]
+        kwargs.setdefault("label", self.code_list.label)
+        kwargs.setdefault("required", False)
+        super().__init__(choices=[("", "—"), *self.code_list.choices.choices], **kwargs)
+
+    def to_python(self, value):
+        try:
+            return code_for(self.code_list.field, super().to_python(value))
+        except ValidationError as exc:
+            raise ValidationError(exc.error_dict[self.code_list.field][0].message, code="unknown_code") from exc
+
+
+def code_list_fields() -> dict[str, CodeListField]:
+    return {field: CodeListField(field) for field in CODE_LISTS}
+
+
+def _workplace_field(*, user, forward_union):
+    from .selectors import workplace_list
+
+    return forms.ModelChoiceField(
+        label="工作单位",
+        queryset=workplace_list(user=user),
+        required=False,
+        help_text="所在工会覆盖的企业；可按名称或统一社会信用代码搜索。",
+        widget=Autocomplete("members:workplace_autocomplete", forward=[forward_union]),
+    )
 
 
 def _unions(user):
@@ -59,6 +95,7 @@ class MemberCreateForm(forms.ModelForm):
             "ethnicity",
             "education",
             "political_status",
+            "workplace",
             "mobile",
             "hardship",
             "card_number",
@@ -68,6 +105,9 @@ class MemberCreateForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         _union_field_for(self.fields["union"], user)
+        self.fields.update(code_list_fields())
+        self.fields["workplace"] = _workplace_field(user=user, forward_union="union")
+        self.order_fields(self._meta.fields)
         self.helper = submit_helper()
 
     def _post_clean(self):
@@ -77,11 +117,53 @@ class MemberCreateForm(forms.ModelForm):
 class MemberUpdateForm(forms.ModelForm):
     class Meta:
         model = Member
-        fields = ["real_name", "ethnicity", "education", "political_status", "mobile", "employment_form", "hardship"]
+        fields = [
+            "real_name",
+            "ethnicity",
+            "education",
+            "political_status",
+            "workplace",
+            "mobile",
+            "employment_form",
+            "hardship",
+        ]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(code_list_fields())
+        member = self.instance
+        self.fields["workplace"] = _workplace_field(user=user, forward_union=forward.Const(member.union_id, "union"))
+        # The member's own workplace stays a valid choice even if its enterprise has since moved
+        # (the service checks a workplace only when it changes).
+        if member.workplace_id:
+            self.fields["workplace"].queryset = self.fields["workplace"].queryset | Enterprise.objects.filter(
+                pk=member.workplace_id
+            )
+        self.order_fields(self._meta.fields)
+        if member.code_list_note:
+            self.fields["ethnicity"].help_text = f"原填写内容：{member.code_list_note}（选定代码后不再保留）"
+        self.helper = submit_helper()
+
+    def _post_clean(self):
+        pass  # member_update validates (the code lists, the workplace's union, the model's rules)
+
+
+class MemberIdCorrectionForm(forms.Form):
+    id_number = forms.CharField(
+        label="正确的身份证号码",
+        max_length=30,
+        help_text="18 位；出生日期和性别将按新号码重新确定。",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    reason = forms.CharField(
+        label="更正原因",
+        max_length=200,
+        help_text="如：录入时将第 15 位 3 误录为 8，已核对身份证原件。",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = submit_helper()
+        self.helper = submit_helper("更正身份证号码")
 
 
 class MemberArchiveForm(forms.Form):

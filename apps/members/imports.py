@@ -11,14 +11,14 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from apps.branches.models import OrgUnit
+from apps.branches.models import Enterprise, OrgUnit
 from apps.core.imports import Importer, ParsedFile, check_constraint_violations
 
 from .idnumbers import mask_id_number
 from .models import Member, RosterImport
 from .roster import parse_roster, roster_file_problem, row_problems
 from .selectors import id_hash_of, user_oversees_union
-from .services import EDITABLE_FIELDS, any_of, card_numbers_issue, union_takes_members
+from .services import EDITABLE_FIELDS, any_of, card_numbers_issue, union_takes_members, workplace_problem
 from .validators import is_mobile
 
 logger = logging.getLogger(__name__)
@@ -125,6 +125,7 @@ def _plan(roster_import, rows, progress):
     file_cards = {(r.data.get("card_number") or "").upper() for r in rows if r.data.get("card_number")}
     taken_cards = dict(Member.objects.filter(card_number__in=any_of(file_cards)).values_list("card_number", "id_hash"))
     refused = _refused_by_constraints([r for r in rows if r.status != "error" and hashes[r.row] not in existing])
+    find_workplace = _workplace_finder(union)
 
     report, creates, updates = [], [], []
     seen_cards = {}
@@ -135,6 +136,10 @@ def _plan(roster_import, rows, progress):
             action = "skip"
         else:
             data = row.data
+            data["workplace_id"], workplace_warning = find_workplace(data)
+            if workplace_warning:
+                messages.append(workplace_warning)
+                status = "warning" if status == "valid" else status
             member = existing.get(hashes[row.row])
             card = (data.get("card_number") or "").upper()
             if card and card in seen_cards:
@@ -155,12 +160,12 @@ def _plan(roster_import, rows, progress):
                 changes = {
                     name: value
                     for name in UPDATABLE
-                    if (value := _value(data, name)) and value != getattr(member, name)
+                    if (value := _value(data, name)) and value != getattr(member, _ATTNAMES[name])
                 }
                 if changes:
                     action = "update"
                     for name, value in changes.items():
-                        setattr(member, name, value)
+                        setattr(member, _ATTNAMES[name], value)
                     updates.append((member, list(changes)))
                 else:
                     action = "unchanged"
@@ -197,7 +202,42 @@ def _refused_by_constraints(rows) -> dict[int, list[str]]:
     }
 
 
+_ATTNAMES = {name: Member._meta.get_field(name).attname for name in UPDATABLE}
+
+
+def _workplace_finder(union):
+    """A function reading a row's 工作单位 (name) or 统一社会信用代码 cell into an enterprise the
+    union covers: (its id or None, a Chinese warning or None). One query for the whole file.
+
+    A cell naming no enterprise the union covers is a warning: the member is imported without a
+    workplace (as a malformed mobile is), which can be chosen later on the member's page."""
+    covered = list(Enterprise.objects.filter(union=union).only("pk", "name", "credit_code", "archived_at", "union"))
+    by_code = {enterprise.credit_code: enterprise for enterprise in covered}
+    by_name = {"".join(enterprise.name.split()): enterprise for enterprise in covered}
+    names = "、".join(e.name for e in covered if e.archived_at is None)
+    known = f"本工会覆盖的企业：{names}" if names else "本工会尚未登记覆盖的企业"
+
+    def find(data):
+        code, name = data.get("workplace_code") or "", data.get("workplace") or ""
+        if not code and not name:
+            return None, None
+        enterprise = by_code.get(code) if code else by_name.get("".join(name.split()))
+        if enterprise is None:
+            what = f"统一社会信用代码“{code}”" if code else f"“{name[:40]}”"
+            return None, (
+                f"工作单位：{what}不是本工会覆盖的企业，本次不登记工作单位；请核对名称或代码（{known}），"
+                "或导入后在会员页面选择。"
+            )
+        if problem := workplace_problem(union, enterprise):
+            return None, f"工作单位：{problem}本次不登记工作单位。"
+        return enterprise.pk, None
+
+    return find
+
+
 def _value(data, name):
+    if name == "workplace":
+        return data.get("workplace_id")
     value = data.get(name) or ""
     if name == "mobile" and not is_mobile(value):
         return ""  # a malformed mobile was reported as a warning; it is not stored
@@ -218,6 +258,8 @@ def _record(row, *, card: str, hashed: str) -> dict:
         "ethnicity": _value(data, "ethnicity"),
         "education": _value(data, "education"),
         "political_status": _value(data, "political_status"),
+        "code_list_note": data.get("code_list_note") or "",
+        "workplace_id": data.get("workplace_id"),
         "mobile": _value(data, "mobile"),
         "employment_form": data["employment_form"],
         "join_date": data["join_date"],

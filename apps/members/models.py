@@ -13,9 +13,13 @@ from apps.core.models import BaseModel
 
 from .choices import (
     ARCHIVED_STATUSES,
+    Education,
     EmploymentForm,
+    Ethnicity,
+    IdNumberAccess,
     LookupPurpose,
     MemberStatus,
+    PoliticalStatus,
     Sex,
     TransferDirection,
     TransferStatus,
@@ -34,15 +38,33 @@ class Member(BaseModel):
     id_masked = models.CharField(_("citizen ID number (masked)"), max_length=18, editable=False)
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices)
     birth_date = models.DateField(_("birth date"), validators=[BIRTH_DATE_RANGE])
-    ethnicity = models.CharField(_("ethnicity"), max_length=20, blank=True)
-    education = models.CharField(_("education"), max_length=20, blank=True)
-    political_status = models.CharField(_("political status"), max_length=20, blank=True)
+    # Standard codes (GB/T 3304, 4658, 4762): what offices write is read by codelists.code_for.
+    # The columns keep their old width: the history's older events hold the free text of before.
+    ethnicity = models.CharField(_("ethnicity"), max_length=20, choices=Ethnicity.choices, blank=True)
+    education = models.CharField(_("education"), max_length=20, choices=Education.choices, blank=True)
+    political_status = models.CharField(
+        _("political status"), max_length=20, choices=PoliticalStatus.choices, blank=True
+    )
+    # What a code could not say, as it was written (穿青人, or an old free-text value no code
+    # reads): never lost. A database default too: the bench generator writes members with COPY.
+    code_list_note = models.CharField(
+        "原填写内容（未对应标准代码）", max_length=200, blank=True, default="", db_default=""
+    )
     mobile = MobileField(_("mobile"), max_length=11, blank=True)
     employment_form = models.CharField(_("employment form"), max_length=20, choices=EmploymentForm.choices)
     join_date = models.DateField(_("join date"), validators=[JOIN_DATE_RANGE])
     card_number = models.CharField(_("member card number"), max_length=20, unique=True)
     union = models.ForeignKey(
         "branches.OrgUnit", verbose_name=_("union"), on_delete=models.PROTECT, related_name="members"
+    )
+    # 工作单位: an enterprise the member's union covers (services.workplace_problem).
+    workplace = models.ForeignKey(
+        "branches.Enterprise",
+        verbose_name="工作单位",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
     )
     status = models.CharField(_("status"), max_length=20, choices=MemberStatus.choices, default=MemberStatus.ACTIVE)
     hardship = models.BooleanField(_("hardship (困难职工)"), default=False)
@@ -56,6 +78,7 @@ class Member(BaseModel):
         permissions = [
             ("reveal_id_number", _("Can see a member's whole citizen ID number")),
             ("export_full_mobile", _("Can export members' whole mobile numbers")),
+            ("correct_id_number", "可以更正会员的身份证号码"),
         ]
         indexes = [
             models.Index(fields=["union", "status"], name="members_member_union_status"),
@@ -81,6 +104,18 @@ class Member(BaseModel):
                 condition=models.Q(employment_form__in=EmploymentForm.values),
                 name="members_member_valid_employment_form",
                 violation_error_message=_("Unknown employment form."),
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=models.Q(**{f"{name}__in": [*choices.values, ""]}),
+                    name=f"members_member_valid_{name}",
+                    violation_error_message=message,
+                )
+                for name, choices, message in (
+                    ("ethnicity", Ethnicity, "未知的民族代码。"),
+                    ("education", Education, "未知的文化程度代码。"),
+                    ("political_status", PoliticalStatus, "未知的政治面貌代码。"),
+                )
             ),
             models.CheckConstraint(
                 condition=~models.Q(status__in=ARCHIVED_STATUSES) | models.Q(left_on__isnull=False),
@@ -194,13 +229,24 @@ class MembershipTransfer(BaseModel):
 
 
 class IdNumberReveal(models.Model):
-    """Each time someone saw a whole ID number (PIPL): who, whose, when. Append-only."""
+    """Each time someone saw or typed a whole ID number (PIPL): who, whose, when, why. Append-only.
+
+    A correction (更正号码) is logged here too, with its reason; the numbers themselves are not.
+    """
 
     member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="+")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+"
     )
     revealed_at = models.DateTimeField(_("revealed at"), auto_now_add=True, db_index=True)
+    purpose = models.CharField(
+        "用途",
+        max_length=10,
+        choices=IdNumberAccess.choices,
+        default=IdNumberAccess.REVEAL,
+        db_default=IdNumberAccess.REVEAL,
+    )
+    reason = models.CharField("原因", max_length=200, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("ID number reveal")

@@ -31,6 +31,7 @@ from apps.core.spreadsheets import (
     open_workbook,
     spreadsheet_problem,
 )
+from apps.members.codelists import CODE_LISTS, unmapped_note
 from apps.members.idnumbers import china_today, mask_id_number, validate_id_number
 from apps.members.models import Member
 from apps.members.validators import is_mobile, normalize_mobile
@@ -52,8 +53,12 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "join_date": ("入会时间", "入会日期"),
     "card_number": ("会员证号", "会员卡号", "会员证号码"),
     "union_name": ("所在工会", "工会名称"),
+    "workplace": ("工作单位", "所在单位", "单位名称", "工作单位名称"),
+    "workplace_code": ("统一社会信用代码", "单位统一社会信用代码", "信用代码"),
     "notes": ("备注",),
 }
+# The template's example row says so in its 备注: it is never taken for a member.
+EXAMPLE_ROW_NOTE = "示例行"
 REQUIRED_FIELDS = ("real_name", "id_number")
 _HEADER_LOOKUP = {name: key for key, names in HEADER_SYNONYMS.items() for name in names}
 # The header must sit within this many rows of the top; further down it is data, not a title.
@@ -255,6 +260,7 @@ def _parse_sheet(sheet: Sheet, header: _Header, epoch: dt.datetime, today: dt.da
     # sheet and the checked rows are not both held whole.
     tops = {(min_row, min_col): sheet.value(min_row, min_col) for min_col, min_row, _c, _r in sheet.merges}
     seq_column = header.columns.get("seq", (0, ""))[0]
+    notes_column = header.columns.get("notes", (0, ""))[0]
     labels = {name: label for name, (_column, label) in header.columns.items()}
     first_seen: dict[str, int] = {}  # ID number -> first row carrying it
     # Rows with no cell in the file at all are blank: only the file's rows are visited.
@@ -271,6 +277,8 @@ def _parse_sheet(sheet: Sheet, header: _Header, epoch: dt.datetime, today: dt.da
         if not any(text for column, text in enumerate(texts, start=1) if column != seq_column):
             continue
         if any(text.startswith(_SUBTOTAL_PREFIX) for text in texts):
+            continue
+        if notes_column and notes_column <= len(texts) and texts[notes_column - 1].startswith(EXAMPLE_ROW_NOTE):
             continue
         if merges:
             values = _fill_merges(sheet, values, merges, tops)
@@ -356,19 +364,31 @@ def _check_row(
     if join_error:
         errors.append(join_error)
 
+    # 民族, 文化程度, 政治面貌: read into their standard codes (codelists, as the form and admin).
+    codes, originals = {}, {}
+    for name, code_list in CODE_LISTS.items():
+        originals[name] = _text(record.get(name))
+        code = code_list.code_for(originals[name])
+        if code is None:
+            # The cell is not quoted back: the report carries no personal values.
+            errors.append(f"{label(name)}：无法识别，{code_list.hint}")
+        codes[name] = code or ""
+
     data: dict[str, Any] = {
         "real_name": real_name,
         "id_number": id_check.number if id_check.well_formed else "",
         "sex": id_check.sex or "",
         "birth_date": id_check.birth_date,
-        "ethnicity": _text(record.get("ethnicity")),
-        "education": _text(record.get("education")),
-        "political_status": _text(record.get("political_status")),
+        **codes,
+        "code_list_note": unmapped_note({name: text for name, text in originals.items() if codes[name]}),
         "mobile": mobile,
         "employment_form": employment_form,
         "join_date": join_date,
         "card_number": _text(record.get("card_number")),
         "union_name": _text(record.get("union_name")),
+        # Which enterprise is resolved by the import, against those the union covers.
+        "workplace": _text(record.get("workplace")),
+        "workplace_code": _compact(unicodedata.normalize("NFKC", _text(record.get("workplace_code")))).upper(),
         "notes": _text(record.get("notes")),
     }
     # What the cells could not say (blank, too long, out of range...) as the Member model's fields
@@ -380,6 +400,7 @@ def _check_row(
         failed.add("employment_form")
     if join_error:
         failed.add("join_date")
+    failed.update(name for name in CODE_LISTS if codes[name] == "" and originals[name])
     problems = row_problems(data, label=label, columns=labels, skip=failed)
     errors[:0] = [problems.pop("real_name")] if "real_name" in problems else []
     errors.extend(problems.values())
@@ -516,6 +537,7 @@ ROW_FIELDS = (
     "ethnicity",
     "education",
     "political_status",
+    "code_list_note",
     "mobile",
     "employment_form",
     "join_date",

@@ -120,6 +120,16 @@ def user_own_union(user):
     return None
 
 
+def workplace_list(*, user):
+    """The enterprises members in the user's area may work at: not archived, covered by a union
+    in the area (a member's workplace is one their own union covers: services.workplace_problem)."""
+    prefix = user_scope_path(user)
+    queryset = Enterprise.objects.filter(archived_at__isnull=True, union__isnull=False)
+    if prefix is None:
+        return queryset.none()
+    return queryset if prefix == "" else queryset.filter(union__path__startswith=prefix)
+
+
 def member_search(queryset, q: str):
     """One box for a name, a card number, a mobile or a whole ID number; each is an indexed lookup."""
     q = (q or "").strip()
@@ -148,6 +158,10 @@ def member_history(member: Member, *, user) -> list:
     mobile the way the member's own page does, whatever its length.
     """
     rows = object_history(member)
+    # The keyed hash says nothing to a reader (an ID correction shows the masked numbers).
+    hash_label = str(Member._meta.get_field("id_hash").verbose_name)
+    for row in rows:
+        row.changes = [change for change in row.changes if change[0] != hash_label]
     if user.has_perm("members.export_full_mobile"):
         return rows
     label = str(Member._meta.get_field("mobile").verbose_name)
@@ -232,6 +246,18 @@ def import_list(*, user):
     if prefix is None:
         return queryset.none()
     return queryset if prefix == "" else queryset.filter(union__path__startswith=prefix)
+
+
+def members_written_by_import(queryset, roster_import: RosterImport):
+    """Of `queryset`, the members `roster_import` wrote (added or updated): those with an event in
+    the history whose context names the import (apps.core.imports.Importer.audit_context)."""
+    from django.apps import apps
+    from pghistory.models import Context
+
+    event_model = apps.get_model("members", "MemberEvent")
+    contexts = Context.objects.filter(metadata__roster_import=roster_import.pk).values("id")
+    written = event_model.objects.filter(pgh_context_id__in=contexts).values("pgh_obj_id")
+    return queryset.filter(pk__in=written)
 
 
 def import_report_entries(*, roster_import: RosterImport, status: str = "problems"):

@@ -16,7 +16,15 @@ from apps.core.history import acting_user
 from apps.core.serials import serials_next
 from apps.core.services import model_update, notification_send
 
-from .choices import ARCHIVED_STATUSES, LookupPurpose, MemberStatus, TransferDirection, TransferStatus
+from .choices import (
+    ARCHIVED_STATUSES,
+    IdNumberAccess,
+    LookupPurpose,
+    MemberStatus,
+    TransferDirection,
+    TransferStatus,
+)
+from .codelists import CODE_LISTS, codes_clean, note_without, unmapped_note
 from .idnumbers import mask_id_number, validate_id_number
 from .models import IdNumberReveal, Member, MemberLookup, MembershipTransfer
 from .selectors import id_hash_of, member_by_id_number, user_oversees_union
@@ -96,6 +104,35 @@ def _check_union(union: OrgUnit):
         raise ValidationError({"union": "会员只能加入在册的基层工会。"})
 
 
+def workplace_problem(union: OrgUnit | None, enterprise) -> str | None:
+    """Why `enterprise` cannot be the 工作单位 of a member of `union` (Chinese), or None.
+
+    A member's workplace is an enterprise their union covers (Enterprise.union), not archived.
+    The member form (its choices), the roster import (for the whole file at once), Django admin
+    and the services all ask here."""
+    if enterprise is None:
+        return None
+    if union is None or enterprise.union_id != union.pk:
+        return f"“{enterprise.name}”不在本会员所在工会的覆盖范围内：工作单位只能选择所在工会覆盖的企业。"
+    if enterprise.archived_at is not None:
+        return f"“{enterprise.name}”已注销（归档），不能再作为工作单位。"
+    return None
+
+
+def workplace_choices(union: OrgUnit | None):
+    """The enterprises a member of `union` may work at (what workplace_problem accepts)."""
+    from apps.branches.models import Enterprise
+
+    if union is None:
+        return Enterprise.objects.none()
+    return Enterprise.objects.filter(union=union, archived_at__isnull=True).order_by("name", "id")
+
+
+def _check_workplace(union, enterprise):
+    if problem := workplace_problem(union, enterprise):
+        raise ValidationError({"workplace": problem}, code="workplace_elsewhere")
+
+
 def member_create(
     *,
     user,
@@ -110,17 +147,24 @@ def member_create(
     mobile: str = "",
     hardship: bool = False,
     card_number: str = "",
+    workplace=None,
 ) -> Member:
     """新增会员, by `user` (None: the system, e.g. demo data). Whether the ID number is registered
     anywhere is asked only once everything else about the new member is valid, so a field error
     says nothing about the number; and when a user adds the member (the 新增会员 page, a shell),
     that question is a lookup across the deployment: counted against the user's hourly limit and
-    recorded, whatever the answer (member empty when the person was not registered)."""
+    recorded, whatever the answer (member empty when the person was not registered).
+
+    民族, 文化程度 and 政治面貌 may be given as codes or as offices write them ("汉", "大专",
+    "党员"): codelists.code_for reads them (a text no code reads is refused, in Chinese)."""
     number, check = _checked_id(id_number)
     _check_union(union)
     if user is not None and not user_oversees_union(user, union):
         # The form offers only the user's unions (a grassroots officer's own); this is the rule.
         raise ValidationError({"union": "只能在您所辖的工会中新增会员。"})
+    originals = {"ethnicity": ethnicity, "education": education, "political_status": political_status}
+    codes = codes_clean(originals)
+    _check_workplace(union, workplace)
     card = card_number.strip().upper()
     member = Member(
         union=union,
@@ -130,9 +174,9 @@ def member_create(
         id_masked=mask_id_number(number),
         sex=check.sex,
         birth_date=check.birth_date,
-        ethnicity=ethnicity.strip(),
-        education=education.strip(),
-        political_status=political_status.strip(),
+        **codes,
+        code_list_note=unmapped_note(originals),
+        workplace=workplace,
         mobile=mobile,  # normalised and checked by full_clean (validators.MobileField)
         employment_form=employment_form,
         join_date=join_date,
@@ -158,18 +202,39 @@ def member_create(
     return member
 
 
-EDITABLE_FIELDS = ("real_name", "ethnicity", "education", "political_status", "mobile", "employment_form", "hardship")
+EDITABLE_FIELDS = (
+    "real_name",
+    "ethnicity",
+    "education",
+    "political_status",
+    "mobile",
+    "employment_form",
+    "workplace",
+    "hardship",
+)
 
 
 @transaction.atomic
 def member_update(*, user, member: Member, **fields) -> Member:
     """Correct a member's details. The ID number, card and join date are not edited here, nor
-    the union and the status (a transfer or archiving changes them)."""
+    the union and the status (a transfer or archiving changes them).
+
+    The code lists read what is written as member_create does; a code-list field given a new
+    value drops its original text from the note (it is answered now). A workplace is checked
+    only when it changes: one chosen before its enterprise changed union stays until edited."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ApplicationError(f"这些字段不能在此修改：{', '.join(sorted(unknown))}")
     data = {name: value.strip() if isinstance(value, str) else value for name, value in fields.items()}
-    member, _changed = model_update(instance=member, fields=list(EDITABLE_FIELDS), data=data, user=user)
+    data = codes_clean(data)
+    if "workplace" in data and getattr(data["workplace"], "pk", None) != member.workplace_id:
+        _check_workplace(member.union, data["workplace"])
+    answered = [name for name in CODE_LISTS if name in data and data[name] != getattr(member, name)]
+    update_fields = [name for name in EDITABLE_FIELDS if name in data]
+    if answered and member.code_list_note:
+        data["code_list_note"] = note_without(member.code_list_note, answered)
+        update_fields.append("code_list_note")
+    member, _changed = model_update(instance=member, fields=update_fields, data=data, user=user)
     return member
 
 
@@ -198,8 +263,73 @@ def member_reveal_id_number(*, user, member: Member) -> str:
     if not user.has_perm("members.reveal_id_number"):
         raise ApplicationError("您没有查看完整身份证号码的权限。")
     with acting_user(user):
-        IdNumberReveal.objects.create(member=member, user=user)
+        IdNumberReveal.objects.create(member=member, user=user, purpose=IdNumberAccess.REVEAL)
     return member.id_number
+
+
+CORRECTION_PERMISSION = "members.correct_id_number"
+
+
+def _duplicate_message(user, other: Member) -> str:
+    if user_oversees_union(user, other.union):
+        return (
+            f"该身份证号已属于本县另一名会员（{other.real_name}，会员证号 {other.card_number}，{other.union.name}），"
+            "一人只能登记一次：请核对号码；如确是同一人重复登记，请先将多余的记录办理离会。"
+        )
+    return "该身份证号已属于另一名会员（不在您的管辖范围内），一人只能登记一次：请核对号码，或与县总工会联系。"
+
+
+def member_correct_id_number(*, user, member: Member, id_number: str, reason: str) -> Member:
+    """更正身份证号码: county staff correct a mistyped number, with a reason.
+
+    The new number is checked as a new member's is (format, region, birth date, check
+    character), sex and birth date are taken from it again, and it must belong to nobody else
+    (the keyed hash is unique). The change history records the masked numbers only (the whole
+    one is not tracked); the reveal log records who corrected whose number, when and why.
+    """
+    if not user.has_perm(CORRECTION_PERMISSION):
+        raise ApplicationError("只有县总工会工作人员可以更正身份证号码。")
+    reason = (reason or "").strip()
+    errors = {}
+    if not reason:
+        errors["reason"] = "请填写更正原因（如：录入时将第 15 位 3 误录为 8，已核对身份证原件）。"
+    try:
+        number, check = _checked_id(id_number)
+    except ValidationError as exc:
+        errors.update(exc.error_dict)
+    if errors:
+        raise ValidationError(errors)
+    new_hash = id_hash_of(number)
+    with transaction.atomic():
+        member = Member.objects.select_for_update().select_related("union").get(pk=member.pk)
+        if member.id_hash == new_hash:
+            raise ValidationError({"id_number": "新号码与现有号码相同，无需更正。"})
+        other = Member.objects.select_related("union").filter(id_hash=new_hash).exclude(pk=member.pk).first()
+        if other is not None:
+            raise ValidationError({"id_number": _duplicate_message(user, other)}, code="duplicate")
+        member.id_number, member.id_hash, member.id_masked = number, new_hash, mask_id_number(number)
+        member.sex, member.birth_date = check.sex, check.birth_date
+        # The new birth date against the join date and the plausible range (the model's rules);
+        # an older row's malformed mobile or moved workplace is not this correction's business.
+        member.full_clean(exclude=["mobile", "workplace", "card_number", "id_hash"], validate_unique=False)
+        try:
+            with transaction.atomic(), acting_user(user):
+                member.save(update_fields=["id_number", "id_hash", "id_masked", "sex", "birth_date", "updated_at"])
+                IdNumberReveal.objects.create(member=member, user=user, purpose=IdNumberAccess.CORRECT, reason=reason)
+        except IntegrityError as exc:  # the same number saved for someone else meanwhile
+            other = Member.objects.select_related("union").filter(id_hash=new_hash).first()
+            message = _duplicate_message(user, other) if other else "该身份证号刚刚被登记，请核对后重试。"
+            raise ValidationError({"id_number": message}, code="duplicate") from exc
+    return member
+
+
+def member_id_corrections(member: Member):
+    """The corrections of a member's ID number (reveal log), newest first, for the member's page."""
+    return (
+        IdNumberReveal.objects.filter(member=member, purpose=IdNumberAccess.CORRECT)
+        .select_related("user")
+        .order_by("-revealed_at", "-id")
+    )
 
 
 # --- looking an ID number up across the deployment -----------------------------------------------
@@ -260,7 +390,8 @@ def _settle(transfer: MembershipTransfer, *, user, note: str = "") -> None:
     member = transfer.member
     member.union = transfer.to_union
     member.status = MemberStatus.ACTIVE
-    member.save(update_fields=["union", "status", "updated_at"])
+    member.workplace = None  # the old union's enterprise is no longer the new union's to cover
+    member.save(update_fields=["union", "status", "workplace", "updated_at"])
     transfer.status = TransferStatus.ACCEPTED
     transfer.decided_by = user
     transfer.decided_at = timezone.now()

@@ -7,11 +7,14 @@ from .models import Member
 
 
 class MemberTable(tables.Table):
-    real_name = tables.Column(verbose_name=_("Name"), linkify=detail_link("members:member_detail"))
+    real_name = tables.Column(
+        verbose_name=_("Name"), linkify=detail_link("members:member_detail"), attrs={"td": {"class": "text-nowrap"}}
+    )
     card_number = tables.Column(verbose_name=_("Member card number"))
     id_masked = tables.Column(verbose_name=_("Citizen ID number"), orderable=False)
     sex = tables.Column(verbose_name=_("Sex"))
     union = tables.Column(verbose_name=_("Union"), order_by=("union__path",))
+    workplace = tables.Column(verbose_name="工作单位", orderable=False, default="—")
     employment_form = tables.Column(verbose_name=_("Employment form"))
     join_date = IsoDateColumn(verbose_name=_("Join date"))
     status = tables.Column(verbose_name=_("Status"))
@@ -25,6 +28,7 @@ class MemberTable(tables.Table):
             "id_masked",
             "sex",
             "union",
+            "workplace",
             "employment_form",
             "join_date",
             "status",
@@ -39,6 +43,7 @@ class MemberTable(tables.Table):
         "id_masked",
         "sex",
         "union__name",
+        "workplace__name",
         "employment_form",
         "join_date",
         "status",
@@ -46,4 +51,7 @@ class MemberTable(tables.Table):
     )
 
     def render_union(self, value):
+        return value.name
+
+    def render_workplace(self, value):
         return value.name

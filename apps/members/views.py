@@ -15,13 +15,14 @@ from apps.core.exports import XlsxExportMixin
 from apps.core.mixins import ScopedListView, ScopedPermissionMixin, ServiceFormMixin
 from apps.core.pagination import CappedCountPaginator
 
-from . import imports, selectors, services
+from . import imports, roster_template, selectors, services
 from .choices import TransferStatus
 from .filters import EnrolmentProblemFilter, MemberFilter
 from .forms import (
     DecisionForm,
     MemberArchiveForm,
     MemberCreateForm,
+    MemberIdCorrectionForm,
     MemberUpdateForm,
     RosterUploadForm,
     TransferForm,
@@ -131,6 +132,7 @@ class MemberDetailView(ScopedPermissionMixin, DetailView):
             chain=selectors.membership_chain(member),
             transfers=member.transfers.select_related("from_union", "to_union", "requested_by").order_by("-id"),
             history=[] if incoming_only else selectors.member_history(member, user=self.request.user),
+            id_corrections=[] if incoming_only else services.member_id_corrections(member),
             **kwargs,
         )
 
@@ -169,6 +171,9 @@ class MemberUpdateView(ScopedPermissionMixin, ServiceFormMixin, UpdateView):
     form_class = MemberUpdateForm
     template_name = "members/member_form.html"
     context_object_name = "member"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
 
     def save(self, form):
         return services.member_update(user=self.request.user, member=self.get_object(), **form.cleaned_data)
@@ -260,6 +265,25 @@ class RosterPrintView(ScopedPermissionMixin, DetailView):
             printed_on=timezone.localdate(),
             **kwargs,
         )
+
+
+class MemberIdCorrectionView(MemberActionMixin, ServiceFormMixin, FormView):
+    """更正身份证号码 (county staff): the new number is checked, recorded in the history (masked)
+    and in the reveal log with the reason. The old whole number is never shown here."""
+
+    permission_required = services.CORRECTION_PERMISSION
+    form_class = MemberIdCorrectionForm
+    template_name = "members/member_id_correction.html"
+    action_title = "更正身份证号码"
+    success_message = "身份证号码已更正；出生日期和性别已按新号码更新，更正已记入变更记录。"
+
+    def save(self, form):
+        return services.member_correct_id_number(user=self.request.user, member=self.member, **form.cleaned_data)
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        response["Cache-Control"] = "no-store"  # a refused form shows the typed number again
+        return response
 
 
 class TransferStartView(MemberActionMixin, ServiceFormMixin, FormView):
@@ -405,6 +429,25 @@ class RosterUploadView(RosterImportViewMixin, import_views.ImportUploadView):
 class ImportDetailView(RosterImportViewMixin, import_views.ImportDetailView):
     template_name = "members/import_detail.html"
     context_object_name = "roster_import"
+
+    def get_context_data(self, **kwargs):
+        summary = self.object.summary or {}
+        written = (summary.get("create") or 0) + (summary.get("update") or 0)
+        return super().get_context_data(written=written, **kwargs)
+
+
+class RosterTemplateView(ScopedPermissionMixin, View):
+    """花名册模板: the accepted header row, an example row and a sheet explaining each column and
+    the accepted code-list values (.xlsx). The same file for everyone who may import."""
+
+    permission_required = "members.add_member"
+    selector = selectors.import_list
+    http_method_names = ["get"]
+
+    def get(self, request, *args, **kwargs):
+        from apps.core.exports import xlsx_download
+
+        return xlsx_download(roster_template.roster_template_bytes(), "roster-template.xlsx")
 
 
 class ImportProgressView(RosterImportViewMixin, import_views.ImportProgressView):

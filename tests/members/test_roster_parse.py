@@ -117,14 +117,18 @@ def test_real_file_cleans_values(real):
         "id_number": "320722198101021810",
         "sex": "male",
         "birth_date": dt.date(1981, 1, 2),
-        "ethnicity": "汉族",
-        "education": "初中",
-        "political_status": "群众",
+        # Stored as the standard codes: 汉族 (GB/T 3304), 初中 (GB/T 4658), 群众 (GB/T 4762).
+        "ethnicity": "01",
+        "education": "70",
+        "political_status": "13",
+        "code_list_note": "",
         "mobile": "15152758929",
         "employment_form": "flexible",
         "join_date": dt.date(2019, 9, 19),
         "card_number": "DH2019735020",
         "union_name": "江苏白塔化工建材有限公司工会",
+        "workplace": "",
+        "workplace_code": "",
         "notes": "",
     }
     assert by_row[58].data["real_name"] == "萧兰建"  # ' 萧兰建 '

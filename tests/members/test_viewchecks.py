@@ -4,6 +4,7 @@ roster imports."""
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from apps.members.idnumbers import mask_id_number
 from apps.members.models import IdNumberReveal, Member, MembershipTransfer, RosterImport
 from tests.factories import (
     ROSTER_SAMPLE,
@@ -95,6 +96,15 @@ class TestMemberViews(ViewChecks):
             post_success=200,  # the whole number on this response alone
             done=lambda obj: IdNumberReveal.objects.get(member=obj),
         ),
+        # 更正身份证号码: county staff only (members.correct_id_number).
+        form(
+            "members:member_correct_id",
+            "action",
+            COUNTY_ONLY,
+            lambda world, obj: {"id_number": valid_id_number(88_888), "reason": "录入错误，已核对身份证原件"},
+            done=_changed("id_masked", mask_id_number(valid_id_number(88_888))),
+        ),
+        search("members:workplace_autocomplete", STAFF),
         form(
             "members:transfer_start",
             "action",
@@ -192,6 +202,7 @@ class TestRosterImportViews(ViewChecks):
         button("members:import_confirm", EVERYONE, obj=checked, done=_changed("commit", True)),
         button("members:import_retry", EVERYONE),
         R("members:import_report", "export", EVERYONE),
+        page("members:import_template", "export", EVERYONE),
     )
 
 

@@ -8,10 +8,10 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("accounts", "0004_statement_level_history"),
-        ("branches", "0009_plausible_dates"),
-        ("complaints", "0007_reminders_are_milestone_claims"),
+        ("branches", "0010_union_approval_document_elections"),
+        ("complaints", "0008_answered_at_not_later_than_now"),
         ("core", "0005_one_milestone_sweep"),
-        ("members", "0010_rosterimport_confirmed_by"),
+        ("members", "0013_member_code_list_checks_id_correction"),
     ]
 
     operations = [migrations.RunPython(sync_roles_migration, migrations.RunPython.noop)]
