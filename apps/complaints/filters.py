@@ -173,7 +173,6 @@ class ComplaintFilter(django_filters.FilterSet):
         return queryset.filter(received_at__lt=_start_of(value + datetime.timedelta(days=1))) if value else queryset
 
 
-
 def _start_of(day: datetime.date) -> datetime.datetime:
     """The first instant of a Shanghai calendar day (the portal's time zone)."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
