@@ -3,9 +3,9 @@
 The lists' own searches on their own scopes: an org unit by a part of its name
 (`orgunit_list`), an enterprise by a part of its name or its whole credit code
 (`enterprise_search`), archived enterprises left out as on the list. A term with seven
-digits or more in a row (an ID number, a mobile, a card) is in no organisation's name: no query. Their lists take the
-search in the query string (organisations' names are not personal data), so "see all" is
-offered only for a term that is not shaped like an ID number or a mobile (`public_text`).
+digits or more in a row (an ID number, a mobile, a card) is in no organisation's name: no query. Their lists keep
+their search in the session behind a token (`private_filters`, as the member list), so "see
+all" carries the term's token, never the term: what was typed in the header may be a name.
 """
 
 from urllib.parse import urlencode
@@ -18,7 +18,7 @@ from .selectors import enterprise_list, enterprise_search, enterprise_search_is_
 
 
 def _list_url(name, term):
-    return f"{reverse(name)}?{urlencode({'q': term.public_text})}" if term.public_text else None
+    return f"{reverse(name)}?{urlencode({'q': term.token})}"
 
 
 def find_orgunits(user, term):

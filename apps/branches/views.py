@@ -48,6 +48,8 @@ class OrgUnitListView(ScopedListView):
     selector = selectors.orgunit_list
     table_class = OrgUnitTable
     filterset_class = OrgUnitFilter
+    # Its search in the session behind a token, as the member list's: the header search's "查看全部".
+    private_filters = ("q",)
     page_title = gettext_lazy("Union organisations")
     export_url = "branches:orgunit_export"
 
@@ -61,6 +63,8 @@ class OrgUnitExportView(XlsxExportMixin, ScopedListView):
     permission_required = "branches.view_orgunit"
     selector = selectors.orgunit_list
     filterset_class = OrgUnitFilter
+    # Its search in the session behind a token, as the member list's: the header search's "查看全部".
+    private_filters = ("q",)
     export_filename = "orgunits"
     export_sheet_title = gettext_lazy("Union organisations")
     export_columns = [
@@ -182,6 +186,8 @@ class UnionListView(ScopedListView):
     selector = selectors.union_list
     table_class = UnionTable
     filterset_class = UnionFilter
+    # Its search in the session behind a token, as the member list's: the header search's "查看全部".
+    private_filters = ("q",)
     page_title = gettext_lazy("Grassroots unions")
     create_url = "branches:union_register"
     create_label = gettext_lazy("Register a union")
@@ -440,6 +446,8 @@ class EnterpriseListView(ScopedListView):
     selector = selectors.enterprise_list
     table_class = EnterpriseTable
     filterset_class = EnterpriseFilter
+    # Its search in the session behind a token, as the member list's: the header search's "查看全部".
+    private_filters = ("q",)
     page_title = gettext_lazy("Enterprises")
     create_url = "branches:enterprise_create"
     create_label = gettext_lazy("Register an enterprise")

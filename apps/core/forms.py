@@ -47,10 +47,22 @@ def submit_helper(label=None, *, danger: bool = False) -> FormHelper:
     return helper
 
 
+# PostgreSQL's bigint, the widest integer column: a larger id matches no row, and comparing
+# with it is a DataError (a 500).
+BIGINT_MAX = 2**63 - 1
+
+
 def int_param(value) -> int | None:
-    """A query-string id as an int, or None. isdigit() alone lets "²" through to int(), a 500."""
+    """A query-string id as an int, or None.
+
+    isdigit() alone lets "²" through to int(); more than 19 digits is no bigint (and int()
+    refuses over 4,300 digits with a ValueError): all three would be a 500.
+    """
     value = str(value or "")
-    return int(value) if value.isascii() and value.isdecimal() else None
+    if not (value.isascii() and value.isdecimal()) or len(value) > 19:
+        return None
+    number = int(value)
+    return number if number <= BIGINT_MAX else None
 
 
 def filter_field(field) -> str:

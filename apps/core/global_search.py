@@ -21,10 +21,9 @@ by the same term ("查看全部 N 条"), so it must count what the provider find
 
 The term is personal data as often as not (a name, an ID number, a mobile): it reaches the
 providers only as a `SearchTerm`, whose `token` is what a link may carry (the session token of
-apps.core.search, which the member and complaint lists resolve). `public_text` is the term
-itself when it is not shaped like an ID number or a mobile, for a list that takes its search in
-the clear (organisations' names), else None (seven digits or more in a row: part of an ID
-number or a mobile, or a credit code, which finds one enterprise anyway).
+apps.core.search, which every list a "查看全部" opens resolves: members, complaints, unions
+and enterprises). No link carries the term itself: a union's or an enterprise's name is not
+personal data, but what was typed into the header may be a person's name.
 
 Cost: one query per provider the user may use for its first rows (PER_KIND + 1 of them), and
 one more for all the counts together, capped as the lists cap theirs (COUNT_CAP), whatever the
@@ -60,11 +59,6 @@ class SearchTerm:
         or a credit code, never part of an organisation's name or of a tracking number
         (TS-2026-000123), so the providers of those need not look (no query)."""
         return bool(LONG_NUMBER.search("".join(ch for ch in self.text if ch not in " -.()+")))
-
-    @property
-    def public_text(self) -> str | None:
-        """The term for a URL, or None when it may be (part of) an ID number or a mobile."""
-        return None if self.is_long_number else self.text
 
     @property
     def shown(self) -> str:

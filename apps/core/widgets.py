@@ -85,7 +85,7 @@ class AutocompleteMixin:
         DAL orders a multiple choice by the posted order with a CASE over the raw values: a
         hand-made value out of bigint range made that `ORDER BY NULL`, a server error.
         """
-        pks = {int(value) for value in selected_choices if int_param(value) is not None and int(value) < 2**63}
+        pks = {pk for pk in map(int_param, selected_choices) if pk is not None}
         self.choices.queryset = self.choices.queryset.filter(pk__in=pks)
 
     def render_forward_conf(self, id):

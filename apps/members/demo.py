@@ -23,7 +23,26 @@ REGIONS = ["320722", "320722", "320722", "320721", "320723", "321322", "341321",
 EDUCATION = ["80", "70", "70", "60", "41", "30", "20"]
 POLITICAL = ["13", "13", "13", "01", "03"]  # 群众 ×3, 中共党员, 共青团员
 ETHNIC_MINORITIES = ["03", "11", "08"]  # 回族, 满族, 壮族
-DEMO_MEMBERS = 3000
+# Members of each union: its covered enterprises' employees (apps.branches.demo.ENTERPRISES)
+# times a rate between 45 % and 90 %, but for the two unions the demo shows on the 入会率数据待核实
+# page (ENROLMENT_PROBLEM_UNIONS), which count more members than their covered employees.
+MEMBERS_BY_UNION = {
+    "白塔化工建材厂工会": 492,  # of 600
+    "白塔埠镇工业集中区区域工会": 132,  # of 220
+    "平明太平洋石英制品有限公司工会": 792,  # of 900
+    "平明镇小微企业联合工会": 91,  # of 165
+    "浦南硅微粉有限公司工会": 390,  # of 520
+    "大平乳品厂工会": 432,  # of 480
+    "牛山街道个体私营企业联合工会": 41,  # of 85
+    "安峰镇水晶加工行业工会": 98,  # of 140
+    "石榴街道商贸企业联合工会": 186,  # of 300
+    "驼峰乡食品加工企业联合工会": 151,  # of 220
+    "桃林镇桃林村工会": 27,  # of 60
+    "房山镇水晶市场区域工会": 150,  # of 110: the roster still has the market's stall holders
+    "安峰镇山东村工会": 18,  # of none: the village's enterprises were never recorded
+}
+ENROLMENT_PROBLEM_UNIONS = ("房山镇水晶市场区域工会", "安峰镇山东村工会")
+DEMO_MEMBERS = sum(MEMBERS_BY_UNION.values())
 
 
 def _person(rng, index):
@@ -42,7 +61,9 @@ def seed():
             kind__in=GRASSROOTS_KINDS, status=UnionStatus.APPROVED, archived_at__isnull=True
         ).order_by("path")
     )
-    weights = [u.declared_members or 120 for u in unions]
+    # Each union's quota, shuffled so that card numbers and join dates mix the unions.
+    assignments = [union for union in unions for _ in range(MEMBERS_BY_UNION.get(union.name, 0))]
+    rng.shuffle(assignments)
     # 工作单位: an enterprise the member's union covers, for most members of a union covering any.
     covered = {}
     for enterprise in Enterprise.objects.filter(union__in=unions, archived_at__isnull=True).order_by("name", "pk"):
@@ -56,7 +77,7 @@ def seed():
         if number in seen:
             continue
         seen.add(number)
-        union = rng.choices(unions, weights)[0]
+        union = assignments[len(members)]
         join = min(today, birth + datetime.timedelta(days=365 * rng.randint(18, 40)))
         members.append(
             Member(

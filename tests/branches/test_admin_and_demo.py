@@ -104,3 +104,31 @@ def test_member_and_complaint_admin_show_no_whole_id_or_complainant(admin_client
     for model in ("complaint", "complaintreminder"):
         assert admin_client.get(reverse(f"admin:complaints_{model}_changelist")).status_code == 200
     assert admin_client.get(reverse("admin:members_member_delete", args=[member.pk])).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_demo_county_has_a_plausible_enrolment_rate_and_exactly_the_intended_problem_unions(roles):
+    from apps.accounts.models import User
+    from apps.members.demo import ENROLMENT_PROBLEM_UNIONS
+    from apps.members.selectors import enrolment_problem_list, enrolment_rate
+
+    call_command("seed_demo", force=True)
+    county = User.objects.get(username="county")
+    figures = enrolment_rate(user=county, unit=None)
+    assert 0.6 < figures["rate"] < 0.9
+    assert figures["problems"] == len(ENROLMENT_PROBLEM_UNIONS) == 2
+    assert [u.name for u in enrolment_problem_list(user=county)] == sorted(
+        ENROLMENT_PROBLEM_UNIONS, key=lambda name: OrgUnit.objects.get(name=name).path
+    )
+    rates = [row["rate"] for row in figures["rows"] if row["members"] and not row["problem"]]
+    assert rates and all(0.4 <= rate <= 0.95 for rate in rates)
+    page = _county_client(county).get(reverse("members:enrolment_problems")).content.decode()
+    assert all(name in page for name in ENROLMENT_PROBLEM_UNIONS)
+
+
+def _county_client(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client

@@ -39,6 +39,7 @@ def test_the_walk_finds_every_autocomplete():
         "branches:enterprise_autocomplete",
         "members:member_autocomplete",
         "members:transfer_destination_autocomplete",
+        "members:workplace_autocomplete",
         "complaints:handler_autocomplete",
     }
 

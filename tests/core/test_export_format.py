@@ -75,8 +75,16 @@ def test_rows_beyond_the_width_sample_are_all_written():
 
 @pytest.mark.django_db
 def test_the_member_export_is_the_member_roster(client, county_user, county_tree):
+    workplace = EnterpriseFactory(township=county_tree["a"], union=county_tree["union_a"], name="白塔测试机械厂")
     MemberFactory(
-        union=county_tree["union_a"], real_name="欧阳娜娜", hardship=True, join_date=datetime.date(2024, 3, 1)
+        union=county_tree["union_a"],
+        real_name="欧阳娜娜",
+        hardship=True,
+        join_date=datetime.date(2024, 3, 1),
+        workplace=workplace,
+        ethnicity="03",
+        education="20",
+        political_status="01",
     )
     client.force_login(county_user)
     book = _book(client.get(reverse("members:member_export")).content)
@@ -86,6 +94,9 @@ def test_the_member_export_is_the_member_roster(client, county_user, county_tree
     row = dict(zip(header, next(sheet.iter_rows(min_row=2, values_only=True)), strict=True))
     assert row["入会时间"] == _naive(2024, 3, 1)
     assert row["困难职工"] == "是"
+    # The code lists' labels, never their codes (GB/T 3304, 4658, 4762), and the 工作单位 by name.
+    assert (row["民族"], row["文化程度"], row["政治面貌"]) == ("回族", "大学本科", "中共党员")
+    assert row["工作单位"] == "白塔测试机械厂"
     assert sheet.freeze_panes == "A2"
 
 

@@ -101,11 +101,11 @@ def test_a_registered_provider_is_asked_with_the_token_and_its_permission_is_che
     assert "test.units" not in [p.key for p in registered_search_providers()]
 
 
-def test_a_term_shaped_like_an_id_number_or_mobile_is_not_public():
-    assert SearchTerm("白塔化工", "~t").public_text == "白塔化工"
-    assert SearchTerm(valid_id_number(5), "~t").public_text is None
-    assert SearchTerm("139 1234 0001", "~t").public_text is None
-    assert SearchTerm("+86-139-1234-0001", "~t").public_text is None
+def test_a_term_shaped_like_an_id_number_or_mobile_is_a_long_number():
+    assert not SearchTerm("白塔化工", "~t").is_long_number
+    assert SearchTerm(valid_id_number(5), "~t").is_long_number
+    assert SearchTerm("139 1234 0001", "~t").is_long_number
+    assert SearchTerm("+86-139-1234-0001", "~t").is_long_number
 
 
 # --- who finds what -----------------------------------------------------------------------------
@@ -223,12 +223,27 @@ def test_see_all_complaints_opens_the_complaint_list_behind_the_same_token(clien
 
 
 @pytest.mark.django_db
-def test_organisation_lists_get_the_term_only_when_it_is_not_a_number(client_for, county_user, people):
-    _location, html = _search(client_for(county_user), "桂花食品")
-    assert 'href="/branches/enterprises/?q=%E6%A1%82%E8%8A%B1%E9%A3%9F%E5%93%81"' in _group(html, "enterprises")
-    _location, html = _search(client_for(county_user), people["ent_a"].credit_code)
-    enterprises = _group(html, "enterprises")
-    assert "白塔埠桂花食品厂" in enterprises and "search-all-enterprises" not in enterprises
+def test_no_link_of_the_search_page_carries_the_typed_term(client_for, county_user, county_tree, people):
+    """The union and enterprise lists' "查看全部" carry the session token, as the member list's:
+    what was typed may be a person's name, whatever the lists it also matched."""
+    from urllib.parse import quote, quote_plus
+
+    client = client_for(county_user)
+    for term in ("白塔", "桂花食品", people["ent_a"].credit_code):
+        _location, html = _search(client, term)
+        links = re.findall(r'href="([^"]*)"', html)
+        assert links
+        for link in links:
+            assert term not in link and quote(term) not in link and quote_plus(term) not in link, (term, link)
+    for term, key, path, found in (
+        ("桂花食品", "enterprises", "/branches/enterprises/", "白塔埠桂花食品厂"),
+        ("白塔", "orgunits", "/branches/orgunits/", county_tree["union_a"].name),
+    ):
+        _location, html = _search(client, term)
+        link = re.search(rf'href="([^"]*)" data-testid="search-all-{key}"', _group(html, key)).group(1)
+        assert re.fullmatch(rf"{path}\?q=~[0-9a-f]{{16}}", link), link
+        listed = client.get(link)
+        assert listed.status_code == 200 and found in listed.content.decode()
 
 
 # --- cost ---------------------------------------------------------------------------------------

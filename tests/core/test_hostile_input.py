@@ -56,6 +56,8 @@ HOSTILE = [
     ("year 9999", "9999-12-31"),
     ("year 99999", "99999-01-01"),
     ("huge number", "9" * 40),
+    ("10,000 digits", "1" * 10_000),
+    ("just above bigint", str(2**63)),
     ("garbage", "'\"><script>;--%%\\"),
 ]
 

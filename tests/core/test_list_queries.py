@@ -52,8 +52,17 @@ def _meetings(world, n):
 
 
 def _members(world, n):
+    # Each with a 工作单位 and coded 民族/文化程度/政治面貌: the list and the export show their
+    # names and labels, from the rows' own query.
+    from apps.branches.models import Enterprise
+
+    workplace = Enterprise.objects.filter(union=world.tree["union_a"]).first() or EnterpriseFactory(
+        township=world.tree["a"], union=world.tree["union_a"]
+    )
     for _ in range(n):
-        MemberFactory(union=world.tree["union_a"])
+        MemberFactory(
+            union=world.tree["union_a"], workplace=workplace, ethnicity="03", education="20", political_status="01"
+        )
 
 
 def _enrolment_problems(world, n):

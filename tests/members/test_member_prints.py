@@ -115,3 +115,31 @@ class TestRoster:
         with CaptureQueriesContext(connection) as many:
             client.get(_roster_url(unions["a1"]))
         assert len(few) == len(many)
+
+
+@pytest.mark.django_db
+def test_the_prints_show_the_code_lists_labels_and_the_workplace(client_for, unions, chair_a):
+    from tests.factories import EnterpriseFactory
+
+    workplace = EnterpriseFactory(township=unions["a1"].get_parent(), union=unions["a1"], name="白塔测试机械厂")
+    member = member_create(
+        user=None,
+        union=unions["a1"],
+        real_name="马晓",
+        id_number=make_id(birth="19900101", serial="321"),
+        join_date=datetime.date(2020, 1, 1),
+        employment_form="regular",
+        ethnicity="03",
+        education="20",
+        political_status="01",
+        workplace=workplace,
+    )
+    client = client_for(chair_a)
+    form = client.get(_print_url(member)).content.decode()
+    assert 'data-testid="print-ethnicity">回族<' in form
+    assert 'data-testid="print-education">大学本科<' in form
+    assert 'data-testid="print-political-status">中共党员<' in form
+    assert 'data-testid="print-workplace">白塔测试机械厂<' in form
+    roster = client.get(_roster_url(unions["a1"])).content.decode()
+    assert all(f"<td>{label}</td>" in roster for label in ("回族", "大学本科", "中共党员"))
+    assert not any(f"<td>{code}</td>" in roster for code in ("03", "20", "01"))
