@@ -29,10 +29,34 @@ def test_a_unions_page_links_to_its_members_and_its_enrolment_numerator(client_f
     page = _html(client_for(chair_a), union.get_absolute_url())
     members = reverse("members:member_list")
     assert f'href="{members}?union={union.pk}"' in page
-    assert f'href="{members}?union={union.pk}&amp;status=active"' in page
+    assert f'href="{members}?union={union.pk}&amp;status=current"' in page
+    assert "在册会员（含接转中，计入入会率）" in page
     # The member list takes that filter (apps/members/filters.py: `union`, `status`).
-    listing = client_for(chair_a).get(f"{members}?union={union.pk}&status=active")
+    listing = client_for(chair_a).get(f"{members}?union={union.pk}&status=current")
     assert listing.status_code == 200
+
+
+@pytest.mark.parametrize("kind", ["union", "township"])
+def test_the_numerator_link_lists_exactly_the_panels_numerator(client_for, chair_a, county_tree, kind):
+    """The link counts what the enrolment panel counts: in good standing plus 接转中, not the left."""
+    import datetime as dt
+
+    from apps.members.selectors import enrolment_rate
+    from apps.members.services import member_archive
+    from tests.factories import MemberFactory, TransferFactory
+
+    union = county_tree["union_a"]
+    EnterpriseFactory(township=county_tree["a"], union=union, employee_count=40)
+    members = [MemberFactory(union=union) for _ in range(4)]
+    member_archive(user=None, member=members[0], status="left", left_on=dt.date(2024, 1, 1), reason="调离")
+    TransferFactory(user=chair_a, member=members[1], to_union=county_tree["union_b"])  # 接转中
+    unit = union if kind == "union" else county_tree["a"]
+    page = _html(client_for(chair_a), unit.get_absolute_url())
+    link = re.search(r'href="([^"]*status=current)"', page).group(1).replace("&amp;", "&")
+    assert link == f"{reverse('members:member_list')}?{kind}={unit.pk}&status=current"
+    listing = client_for(chair_a).get(link)
+    numerator = enrolment_rate(user=chair_a, unit=unit)["members"]
+    assert len(listing.context["table"].page.object_list) == numerator == 3
 
 
 def test_a_townships_page_links_to_its_members_by_township(client_for, chair_a, county_tree):
