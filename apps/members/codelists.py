@@ -263,3 +263,13 @@ def note_without(note: str, fields) -> str:
     """The note less the parts of `fields` (a field given a code again no longer needs its original)."""
     labels = tuple(f"{CODE_LISTS[field].label}：" for field in fields)
     return "；".join(part for part in (note or "").split("；") if part and not part.startswith(labels))
+
+
+def note_after_update(member, changes: dict) -> str | None:
+    """The member's code-list note once `changes` ({field: code}) are written: a code-list field
+    given a new value drops its original text (it is answered now). None: the note stays as it is.
+    The one rule of services.member_update and of the roster import's updates."""
+    answered = [name for name in CODE_LISTS if name in changes and changes[name] != getattr(member, name)]
+    if not answered or not member.code_list_note:
+        return None
+    return note_without(member.code_list_note, answered)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from apps.branches.models import Enterprise, OrgUnit
 from apps.core.imports import Importer, ParsedFile, check_constraint_violations
 
+from .codelists import note_after_update
 from .idnumbers import mask_id_number
 from .models import Member, RosterImport
 from .roster import parse_roster, roster_file_problem, row_problems
@@ -118,7 +119,7 @@ def _plan(roster_import, rows, progress):
     hashes = {r.row: id_hash_of(r.data["id_number"]) for r in rows if r.status != "error"}
     # Only what the comparison and an update need: the encrypted ID number is not decrypted
     # for every member already registered (a re-imported file of 10,000 rows would be 10,000).
-    fields = ("id", "id_hash", "union_id", *UPDATABLE)
+    fields = ("id", "id_hash", "union_id", "code_list_note", *UPDATABLE)
     existing = {
         member.id_hash: member for member in Member.objects.filter(id_hash__in=any_of(hashes.values())).only(*fields)
     }
@@ -164,9 +165,13 @@ def _plan(roster_import, rows, progress):
                 }
                 if changes:
                     action = "update"
+                    written = list(changes)
+                    if (note := note_after_update(member, changes)) is not None:
+                        member.code_list_note = note  # member_update's rule: an answered field's original goes
+                        written.append("code_list_note")
                     for name, value in changes.items():
                         setattr(member, _ATTNAMES[name], value)
-                    updates.append((member, list(changes)))
+                    updates.append((member, written))
                 else:
                     action = "unchanged"
             else:

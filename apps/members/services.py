@@ -24,7 +24,7 @@ from .choices import (
     TransferDirection,
     TransferStatus,
 )
-from .codelists import CODE_LISTS, codes_clean, note_without, unmapped_note
+from .codelists import codes_clean, note_after_update, unmapped_note
 from .idnumbers import mask_id_number, validate_id_number
 from .models import IdNumberReveal, Member, MemberLookup, MembershipTransfer
 from .selectors import id_hash_of, member_by_id_number, user_oversees_union
@@ -229,10 +229,9 @@ def member_update(*, user, member: Member, **fields) -> Member:
     data = codes_clean(data)
     if "workplace" in data and getattr(data["workplace"], "pk", None) != member.workplace_id:
         _check_workplace(member.union, data["workplace"])
-    answered = [name for name in CODE_LISTS if name in data and data[name] != getattr(member, name)]
     update_fields = [name for name in EDITABLE_FIELDS if name in data]
-    if answered and member.code_list_note:
-        data["code_list_note"] = note_without(member.code_list_note, answered)
+    if (note := note_after_update(member, data)) is not None:
+        data["code_list_note"] = note
         update_fields.append("code_list_note")
     member, _changed = model_update(instance=member, fields=update_fields, data=data, user=user)
     return member

@@ -268,3 +268,23 @@ def test_the_migration_maps_free_text_and_keeps_what_no_code_reads(unions):
         "旧402": ("97", "", "03", "民族：穿青人；文化程度：扫盲"),
         "旧403": ("", "20", "12", ""),
     }
+
+
+@pytest.mark.django_db
+def test_a_reimported_roster_drops_the_note_of_a_field_it_answers_as_member_update_does(member_a, chair_a, tmp_path):
+    """The import's update path applies member_update's rule (codelists.note_after_update)."""
+    from apps.members.imports import roster_import_execute
+    from apps.members.models import RosterImport
+
+    Member.objects.filter(pk=member_a.pk).update(ethnicity="97", code_list_note="民族：穿青人；文化程度：扫盲班")
+    book = openpyxl.Workbook()
+    book.active.append(["姓名", "身份证号码", "用工形式", "入会时间", "民族", "手机号码"])
+    book.active.append(["陈桂", make_id(), "合同工", "2019-09-19", "汉族", "15152758929"])
+    path = tmp_path / "r.xlsx"
+    book.save(path)
+    record = RosterImport.objects.create(
+        union=member_a.union, uploaded_by=chair_a, file_name="r.xlsx", content=path.read_bytes(), commit=True
+    )
+    assert roster_import_execute(import_id=record.pk).summary["update"] == 1
+    member_a.refresh_from_db()
+    assert (member_a.ethnicity, member_a.code_list_note) == ("01", "文化程度：扫盲班")
