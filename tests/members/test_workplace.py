@@ -126,6 +126,34 @@ class TestPages:
         answer = client.post(url, {"q": "", "forward": json.dumps({"union": str(unions["b1"].pk)})}).json()
         assert answer["results"] == []  # township B's union: out of the chair's area
 
+    def test_another_union_of_the_same_township_is_neither_offered_nor_accepted(
+        self, client_for, chair_a, unions, places
+    ):
+        """The autocomplete offers workplace_choices(union); workplace_problem refuses the rest."""
+        import json
+
+        from apps.members.services import workplace_choices
+
+        client = client_for(chair_a)
+        url = reverse("members:workplace_autocomplete")
+        answer = client.post(url, {"q": "白塔", "forward": json.dumps({"union": str(unions["a2"].pk)})}).json()
+        offered = {int(r["id"]) for r in answer["results"]}
+        assert offered == set(
+            workplace_choices(unions["a2"]).filter(name__contains="白塔").values_list("pk", flat=True)
+        )
+        assert places["other_union"].pk not in offered  # union a1's, township A as a2
+        data = {
+            "union": unions["a2"].pk,
+            "real_name": "新职工乙",
+            "id_number": make_id(serial="514"),
+            "join_date": "2024-03-01",
+            "employment_form": "regular",
+            "workplace": places["other_union"].pk,
+        }
+        response = client.post(reverse("members:member_create"), data)
+        assert response.status_code == 200 and "覆盖范围" in response.content.decode()
+        assert not Member.objects.filter(real_name="新职工乙").exists()
+
     def test_admin_offers_and_checks_the_same(self, admin_client, unions, places):
         member = _create(unions["a2"], 513)
         url = reverse("admin:members_member_change", args=[member.pk])
