@@ -51,6 +51,18 @@ def orgunit_neighbourhood(*, user, unit) -> tuple[list, list]:
     return ancestors, children
 
 
+def union_approval_parties(union) -> tuple:
+    """The 工会成立批复's addressee and signer, whoever prints it (not scoped to the reader: a
+    grassroots officer prints their own union's approval without seeing the township): the
+    union's parent by path (the township that registered it) and the level above it (the county
+    union, which approves; the parent itself when that is the top). One query."""
+    step = union.steplen
+    parent_path = union.path[: (union.depth - 1) * step]
+    above_path = union.path[: max(union.depth - 2, 1) * step]
+    units = {u.path: u for u in OrgUnit.objects.filter(path__in=[parent_path, above_path])}
+    return units.get(parent_path), units.get(above_path)
+
+
 def orgunit_overview(*, user):
     """The home page's summary: the user's own unit and how many units of each kind it holds."""
     prefix = user_scope_path(user)

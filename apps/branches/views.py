@@ -289,10 +289,9 @@ class UnionApprovalPrintView(UnitActionMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        ancestors, _children = selectors.orgunit_neighbourhood(user=self.request.user, unit=self.object)
-        # Addressed to the township that registered it, signed by the level that approved it.
-        township = next((a for a in reversed(ancestors) if a.depth == self.object.depth - 1), None)
-        approver = self.object.approved_by.org_unit if self.object.approved_by_id else None
+        # Addressed to the township that registered it, signed by the level that approves (the
+        # county union), whoever approved or prints it.
+        township, approver = selectors.union_approval_parties(self.object)
         context.update(township=township, approver_unit=approver)
         return context
 

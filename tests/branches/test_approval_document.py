@@ -235,6 +235,25 @@ def test_the_print_page_shows_the_approval(client_for, county_user, chair_a, cou
     assert url in client_for(chair_a).get(union.get_absolute_url()).content.decode()
 
 
+def test_the_print_page_names_both_parties_for_a_grassroots_reader_and_a_unitless_approver(
+    client_for, admin_user, county_tree
+):
+    """The union's own officer cannot see the township, and a superuser approver has no unit: the
+    addressee and the signer come from the union's place in the tree, not from either user."""
+    from apps.accounts.roles import GRASSROOTS_OFFICER
+
+    assert admin_user.org_unit_id is None
+    union = union_approve(user=admin_user, union=_register(None, county_tree["a"]), opinion="同意。")
+    officer = user_create(
+        user=None, username="officer_new", password="x-2026-pass", org_unit=union, role=GRASSROOTS_OFFICER
+    )
+    response = client_for(officer).get(reverse("branches:union_approval_print", kwargs={"pk": union.pk}))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<p>白塔埠镇总工会：</p>" in page
+    assert "东海县总工会" in page
+
+
 def test_the_print_page_is_404_out_of_scope(client_for, county_user, chair_a, chair_b, county_tree):
     union = union_approve(user=county_user, union=_register(chair_a, county_tree["a"]))
     url = reverse("branches:union_approval_print", kwargs={"pk": union.pk})
