@@ -6,10 +6,12 @@ and never appears in a URL or an access log (apps.core.search, gunicorn.conf.py)
 
 from django.db.models import Q
 
+from apps.branches.models import OrgUnit
 from apps.core.autocomplete import ScopedAutocompleteView
 from apps.core.forms import int_param
 
 from . import selectors
+from .services import workplace_choices
 
 
 class MemberAutocompleteView(ScopedAutocompleteView):
@@ -45,17 +47,20 @@ class TransferDestinationAutocompleteView(ScopedAutocompleteView):
 
 
 class WorkplaceAutocompleteView(ScopedAutocompleteView):
-    """工作单位: the enterprises the member's union covers (forwarded `union`), by name or credit code."""
+    """工作单位: what services.workplace_choices offers a member of the forwarded `union` (the
+    rule services.workplace_problem checks), by name or credit code; nothing for a union outside
+    the user's area."""
 
     permission_required = "members.change_member"
     selector = selectors.workplace_list
     forwarded_fields = ("union",)
 
     def search(self, queryset, term, forwarded):
-        union = int_param(forwarded.get("union"))
-        if union is None:
+        union_id = int_param(forwarded.get("union"))
+        union = OrgUnit.objects.filter(pk=union_id).first() if union_id is not None else None
+        if union is None or not selectors.user_oversees_union(self.request.user, union):
             return queryset.none()
-        queryset = queryset.filter(union_id=union)
+        queryset = queryset & workplace_choices(union)
         if term:
             queryset = queryset.filter(Q(name__icontains=term) | Q(credit_code=term.upper()))
         return queryset.only("pk", "name").order_by("name", "pk")

@@ -122,7 +122,8 @@ def user_own_union(user):
 
 def workplace_list(*, user):
     """The enterprises members in the user's area may work at: not archived, covered by a union
-    in the area (a member's workplace is one their own union covers: services.workplace_problem)."""
+    in the area. The area's bound only: a member's workplace is one their own union covers
+    (services.workplace_choices offers, services.workplace_problem checks)."""
     prefix = user_scope_path(user)
     queryset = Enterprise.objects.filter(archived_at__isnull=True, union__isnull=False)
     if prefix is None:
