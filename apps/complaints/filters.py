@@ -20,6 +20,7 @@ from .selectors import (
     ANSWERED,
     ANSWERED_ON_TIME,
     COUNTED_FOR_ON_TIME,
+    LATE,
     OVERDUE_UNANSWERED,
     complaint_handler_choices,
     complaint_search,
@@ -159,7 +160,7 @@ class ComplaintFilter(django_filters.FilterSet):
             "answered": ANSWERED,
             "due": COUNTED_FOR_ON_TIME(now),
             "on_time": ANSWERED_ON_TIME,
-            "late": COUNTED_FOR_ON_TIME(now) & ~ANSWERED_ON_TIME,
+            "late": LATE(now),
             "overdue_unanswered": OVERDUE_UNANSWERED(now),
         }
         return queryset.filter(conditions[value]) if value in conditions else queryset

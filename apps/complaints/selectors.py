@@ -15,6 +15,7 @@ from apps.core.history import object_history
 from apps.core.indicators import Rate
 
 from .choices import OPEN_STATUSES
+from .deadlines import answered_in_time, days_left, last_day_to_answer
 from .models import URGENCY_RANK, Complaint
 
 VIEW_COMPLAINANT = "complaints.view_complainant"
@@ -23,6 +24,18 @@ HANDLE_COMPLAINT = "complaints.change_complaint"
 ANONYMOUS = "匿名"
 # The fields complainant_shown reads: what a list must load to show the complainant.
 COMPLAINANT_FIELDS = ("anonymous", "complainant_name", "complainant_mobile")
+
+
+def complaint_summary(complaint, *, user, now=None) -> dict:
+    """What a page about one complaint shows of it (the detail page, the transition forms, the
+    registration form's print): the deadline, its days left, the complainant as `user` may see them."""
+    now = now or timezone.now()
+    return {
+        "days_left": days_left(complaint.due_at, now) if complaint.is_open else None,
+        "last_day": last_day_to_answer(complaint.due_at),
+        "complainant": complainant_shown(complaint, user=user),
+        "answered_in_time": answered_in_time(complaint.answered_at, complaint.due_at),
+    }
 
 
 def complaint_list(*, user):
@@ -64,6 +77,11 @@ def COUNTED_FOR_ON_TIME(now) -> Q:
     return ANSWERED | OVERDUE_UNANSWERED(now)
 
 
+def LATE(now) -> Q:
+    """Counted at `now` and not answered on time: answered late, or overdue unanswered."""
+    return COUNTED_FOR_ON_TIME(now) & ~ANSWERED_ON_TIME
+
+
 def on_time_percent(on_time: int, due: int) -> int | None:
     """The rate as the pages show it, rounded as `Rate.percent` rounds it; None with nothing due."""
     return Rate(numerator=on_time, denominator=due).percent
@@ -78,6 +96,7 @@ def complaint_statistics(*, user, now=None):
         "answered": Count("pk", filter=ANSWERED),
         "due": Count("pk", filter=COUNTED_FOR_ON_TIME(now)),
         "on_time": Count("pk", filter=ANSWERED_ON_TIME),
+        "late": Count("pk", filter=LATE(now)),
         "overdue_unanswered": Count("pk", filter=OVERDUE_UNANSWERED(now)),
         "open": Count("pk", filter=Q(status__in=OPEN_STATUSES)),
         "overdue": Count("pk", filter=Q(status__in=OPEN_STATUSES, is_overdue=True)),

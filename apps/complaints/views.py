@@ -20,7 +20,7 @@ from apps.core.uploads import read_upload
 
 from . import selectors, services
 from .choices import Category, Status
-from .deadlines import answered_in_time, days_left, last_day_to_answer
+from .deadlines import last_day_to_answer
 from .filters import ComplaintFilter
 from .forms import AttachmentForm, ComplaintForm, TransitionForm
 from .models import ComplaintAttachment
@@ -76,18 +76,6 @@ class ComplaintExportView(XlsxExportMixin, ComplaintListView):
         ]
 
 
-def complaint_summary(complaint, *, user, now=None) -> dict:
-    """What a page about one complaint shows of it (the detail page, the transition forms, the
-    registration form's print): the deadline, its days left, the complainant as `user` may see them."""
-    now = now or timezone.now()
-    return {
-        "days_left": days_left(complaint.due_at, now) if complaint.is_open else None,
-        "last_day": last_day_to_answer(complaint.due_at),
-        "complainant": complainant_shown(complaint, user=user),
-        "answered_in_time": answered_in_time(complaint.answered_at, complaint.due_at),
-    }
-
-
 class ComplaintDetailView(ScopedPermissionMixin, DetailView):
     permission_required = "complaints.view_complaint"
     selector = selectors.complaint_detail_queryset
@@ -105,7 +93,7 @@ class ComplaintDetailView(ScopedPermissionMixin, DetailView):
             next_statuses=[(s.value, s.label) for s in allowed],
             attachment_form=AttachmentForm() if may_upload else None,
             history=selectors.complaint_history(complaint, user=user),
-            **complaint_summary(complaint, user=user),
+            **selectors.complaint_summary(complaint, user=user),
             **kwargs,
         )
 
@@ -171,7 +159,7 @@ class ComplaintTransitionView(ComplaintActionMixin, ServiceFormMixin, FormView):
         return super().get_context_data(
             complaint=self.complaint,
             to_status=self.to_status,
-            **complaint_summary(self.complaint, user=self.request.user),
+            **selectors.complaint_summary(self.complaint, user=self.request.user),
             **kwargs,
         )
 
@@ -250,7 +238,7 @@ class ComplaintPrintView(ComplaintActionMixin, DetailView):
         return super().get_context_data(
             steps=complaint.steps.select_related("actor"),
             printed_at=timezone.localtime(),
-            **complaint_summary(complaint, user=self.request.user),
+            **selectors.complaint_summary(complaint, user=self.request.user),
             **kwargs,
         )
 
@@ -295,7 +283,6 @@ def _add_links(row: dict, filters: dict) -> None:
         figure: f"{base}?{urlencode({**filters, **extra})}" if filters or extra else base
         for figure, extra in FIGURE_FILTERS.items()
     }
-    row["late"] = row["due"] - row["on_time"]
 
 
 def _month_filters(month: datetime.datetime) -> dict:

@@ -149,3 +149,12 @@ class TestEnterpriseParameter:
         )
         assert response.status_code == 200 and not response.context["object_list"].exists()
         assert set(response.context["filter"].errors) == {"township", "enterprise"}
+
+
+def test_late_is_counted_by_the_selector_with_the_lists_rule(county_user, mixed):
+    """selectors.LATE is the list's `answer=late` and complaint_statistics counts it (not the view)."""
+    from apps.complaints.models import Complaint
+    from apps.complaints.selectors import LATE, complaint_statistics
+
+    stats = complaint_statistics(user=county_user)
+    assert stats["total"]["late"] == Complaint.objects.filter(LATE(timezone.now())).count() == 3
