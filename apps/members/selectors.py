@@ -251,12 +251,18 @@ def import_list(*, user):
 
 def members_written_by_import(queryset, roster_import: RosterImport):
     """Of `queryset`, the members `roster_import` wrote (added or updated): those with an event in
-    the history whose context names the import (apps.core.imports.Importer.audit_context)."""
+    the history whose context names the import (apps.core.imports.Importer.audit_context).
+    The contexts are found by `metadata ->> 'roster_import'`, the expression migration 0014 indexes."""
     from django.apps import apps
+    from django.db.models.fields.json import KT
     from pghistory.models import Context
 
     event_model = apps.get_model("members", "MemberEvent")
-    contexts = Context.objects.filter(metadata__roster_import=roster_import.pk).values("id")
+    contexts = (
+        Context.objects.alias(roster_import=KT("metadata__roster_import"))
+        .filter(roster_import=str(roster_import.pk))
+        .values("id")
+    )
     written = event_model.objects.filter(pgh_context_id__in=contexts).values("pgh_obj_id")
     return queryset.filter(pk__in=written)
 
