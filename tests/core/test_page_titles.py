@@ -109,3 +109,15 @@ def test_a_page_without_a_title_shows_the_check_failing(rf):
     assert not names_the_page(title, "平台")
     assert not names_the_page("平台", "平台")
     assert names_the_page("会员 · 平台", "平台")
+
+
+def test_no_page_builds_the_portal_suffix_itself():
+    """base.html adds " · {{ portal_name }}"; a page names itself in the page_title block only."""
+    root = Path(settings.BASE_DIR)
+    templates = [*root.glob("apps/*/templates/**/*.html"), *root.glob("templates/**/*.html")]
+    by_hand = [
+        str(path.relative_to(root))
+        for path in templates
+        if path.name != "base.html" and "{% extends" in (text := path.read_text()) and "{% block title %}" in text
+    ]
+    assert by_hand == []
