@@ -118,7 +118,11 @@ def test_no_offer_for_an_enterprise_with_a_union_or_a_user_who_cannot_register(
     client = client_for(chair_a)
     assert 'data-testid="register-union"' not in _html(client, covered.get_absolute_url())
     assert 'data-testid="register-union"' not in _html(client, archived.get_absolute_url())
-    assert 'data-testid="register-union"' in _html(client, unionless.get_absolute_url())
+    page = _html(client, unionless.get_absolute_url())
+    assert 'data-testid="register-union"' in page
+    # Forming a union creates: the primary colour, never the destructive one.
+    button = re.search(r'<a class="([^"]*)"\s+href="[^"]*"\s+data-testid="register-union"', page)
+    assert button and "btn-primary" in button.group(1).split()
     # The grassroots officer sees their union's enterprise and registers no union.
     assert 'data-testid="register-union"' not in _html(client_for(officer_a), covered.get_absolute_url())
 
