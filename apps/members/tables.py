@@ -7,9 +7,7 @@ from .models import Member
 
 
 class MemberTable(tables.Table):
-    real_name = tables.Column(
-        verbose_name=_("Full name"), linkify=detail_link("members:member_detail")
-    )
+    real_name = tables.Column(verbose_name=_("Full name"), linkify=detail_link("members:member_detail"))
     card_number = tables.Column(verbose_name=_("Member card number"))
     id_masked = tables.Column(verbose_name=_("Citizen ID number"), orderable=False)
     sex = tables.Column(verbose_name=_("Sex"))
