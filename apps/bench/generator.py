@@ -729,6 +729,10 @@ def _stage_organisation(ctx: _Context, plan: CountyPlan, county: OrgUnit) -> int
                     not rejected,
                     approved_at,
                     county_user.pk if approved else None,
+                    # Approved before the portal: no 批复 on record (a number is drawn only by
+                    # union_approve, from the year's serial, which these unions never touched).
+                    "",
+                    "",
                     "乡镇工会登记材料不全，未予批准" if rejected else "",
                     _noon(union.founded_on + dt.timedelta(days=20)) if rejected else None,
                     union.declared,
@@ -755,6 +759,8 @@ def _stage_organisation(ctx: _Context, plan: CountyPlan, county: OrgUnit) -> int
                 "is_active",
                 "approved_at",
                 "approved_by_id",
+                "approval_opinion",
+                "approval_number",
                 "archive_reason",
                 "archived_at",
                 "declared_members",
