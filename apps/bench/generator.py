@@ -729,6 +729,10 @@ def _stage_organisation(ctx: _Context, plan: CountyPlan, county: OrgUnit) -> int
                     not rejected,
                     approved_at,
                     county_user.pk if approved else None,
+                    # Approved before the portal: no 批复 on record (a number is drawn only by
+                    # union_approve, from the year's serial, which these unions never touched).
+                    "",
+                    "",
                     "乡镇工会登记材料不全，未予批准" if rejected else "",
                     _noon(union.founded_on + dt.timedelta(days=20)) if rejected else None,
                     union.declared,
@@ -755,6 +759,8 @@ def _stage_organisation(ctx: _Context, plan: CountyPlan, county: OrgUnit) -> int
                 "is_active",
                 "approved_at",
                 "approved_by_id",
+                "approval_opinion",
+                "approval_number",
                 "archive_reason",
                 "archived_at",
                 "declared_members",
@@ -1098,6 +1104,7 @@ MEMBER_COLUMNS = [
     "ethnicity",
     "education",
     "political_status",
+    "workplace_id",
     "mobile",
     "employment_form",
     "join_date",
@@ -1140,9 +1147,22 @@ def _stage_members(ctx: _Context, plan: CountyPlan, county: OrgUnit) -> int:
         township_ids = _ids_by(
             cursor, "SELECT path, id FROM branches_orgunit WHERE path = ANY(%s)", [[p for p, _n in plan.townships]]
         )
+        # 工作单位: an enterprise the member's union covers and not archived (services.workplace_problem),
+        # drawn from a stream of its own so the members' other columns stay as they were.
+        workplace_rng = _rng(ctx.seed, "workplaces", spec)
+        enterprise_ids = _ids_by(
+            cursor,
+            "SELECT credit_code, id FROM branches_enterprise WHERE credit_code = ANY(%s)",
+            [[e.credit_code for e in plan.enterprises]],
+        )
         copier = _Copier(cursor, "members_member", MEMBER_COLUMNS)
         for union in approved:
             u_id = union_ids[union.path]
+            workplaces = [
+                enterprise_ids[plan.enterprises[i].credit_code]
+                for i in union.enterprises
+                if not plan.enterprises[i].archived
+            ]
             for _ in range(union.members):
                 male = rng.random() < 0.56
                 while True:
@@ -1200,6 +1220,7 @@ def _stage_members(ctx: _Context, plan: CountyPlan, county: OrgUnit) -> int:
                         "01" if rng.random() < 0.96 else rng.choice(ETHNIC_MINORITIES),
                         rng.choice(EDUCATION),
                         rng.choice(POLITICAL),
+                        workplace_rng.choice(workplaces) if workplaces and workplace_rng.random() < 0.8 else None,
                         _mobile(rng),
                         rng.choices(EmploymentForm.values, [60, 25, 8, 7])[0],
                         join,

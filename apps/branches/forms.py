@@ -2,7 +2,7 @@ from dal import forward
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.forms import DATE_INPUT, submit_helper
+from apps.core.forms import DATE_INPUT, empty_labels, submit_helper, with_empty_choice
 from apps.core.widgets import Autocomplete, AutocompleteMultiple
 
 from .choices import (
@@ -16,18 +16,6 @@ from .choices import (
 )
 from .models import Election, Enterprise, Meeting, Officer, OrgUnit, Rating, SubCommittee
 
-CHOOSE = _("Choose…")
-
-
-def choose_labels(form) -> None:
-    """Every select of `form` offers "请选择…" for its empty choice, never Django's "---------"."""
-    for field in form.fields.values():
-        if isinstance(field, forms.ModelChoiceField):
-            if field.empty_label is not None and not isinstance(field, forms.ModelMultipleChoiceField):
-                field.empty_label = CHOOSE
-        elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.MultipleChoiceField):
-            field.choices = [("", CHOOSE) if value == "" else (value, label) for value, label in field.choices]
-
 
 class OrgUnitForm(forms.ModelForm):
     class Meta:
@@ -36,7 +24,7 @@ class OrgUnitForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        choose_labels(self)
+        empty_labels(self)
         self.helper = submit_helper()
 
 
@@ -48,7 +36,7 @@ class OrgUnitChildForm(forms.ModelForm):
     def __init__(self, *args, allowed_kinds=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [(k.value, k.label) for k in allowed_kinds]
-        choose_labels(self)
+        empty_labels(self)
         self.helper = submit_helper()
 
 
@@ -86,7 +74,7 @@ class EnterpriseForm(forms.ModelForm):
         self.fields["credit_code"].widget.attrs["maxlength"] = 30
         if not user.has_perm("branches.confirm_credit_code"):
             del self.fields["confirm_pilot_code"]
-        choose_labels(self)
+        empty_labels(self)
         self.helper = submit_helper()
 
     def _post_clean(self):
@@ -100,7 +88,7 @@ class ArchiveForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        choose_labels(self)
+        empty_labels(self)
         self.helper = submit_helper(_("Archive"), danger=True)
 
 
@@ -134,7 +122,7 @@ class UnionRegisterForm(forms.Form):
         self.fields["enterprises"].queryset = selectors.enterprise_list(user=user).filter(
             union__isnull=True, archived_at__isnull=True
         )
-        choose_labels(self)
+        empty_labels(self)
         self.helper = submit_helper(_("Register and send for approval"))
 
 
@@ -143,7 +131,7 @@ class ReasonForm(forms.Form):
 
     def __init__(self, *args, submit_label=None, **kwargs):
         super().__init__(*args, **kwargs)
-        choose_labels(self)
+        empty_labels(self)
         self.helper = submit_helper(submit_label or _("Confirm"), danger=True)
 
 
@@ -155,7 +143,7 @@ class SubCommitteeForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        choose_labels(self)
+        empty_labels(self)
         self.helper = submit_helper()
 
 
@@ -167,7 +155,7 @@ class OfficerForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        choose_labels(self)
+        empty_labels(self)
         self.helper = submit_helper()
 
 
@@ -188,7 +176,7 @@ class MeetingForm(forms.ModelForm):
             self.fields.pop("enterprise")
         else:
             self.fields["enterprise"].queryset = enterprises.filter(union=unit)
-        choose_labels(self)
+        empty_labels(self)
         self.helper = submit_helper()
 
 
@@ -200,7 +188,7 @@ class RatingForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        choose_labels(self)
+        empty_labels(self)
         self.helper = submit_helper()
 
 
@@ -220,7 +208,7 @@ class ApproveForm(forms.Form):
         self.fields["approval_number"].help_text = self.fields["approval_number"].help_text % {
             "example": example_number
         }
-        choose_labels(self)
+        empty_labels(self)
         self.helper = submit_helper(_("Approve"))
 
 
@@ -244,7 +232,7 @@ class ElectionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        choose_labels(self)
+        empty_labels(self)
 
 
 class ElectedOfficerForm(forms.Form):
@@ -258,7 +246,7 @@ class ElectedOfficerForm(forms.Form):
     )
     position = forms.ChoiceField(
         label=_("position"),
-        choices=[("", CHOOSE), *ELECTED_POSITION_CHOICES],
+        choices=with_empty_choice(ELECTED_POSITION_CHOICES),
         required=False,
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )

@@ -4,19 +4,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from apps.branches.models import Enterprise
-from apps.core.forms import submit_helper
+from apps.core.forms import EMPTY_LABEL, submit_helper, with_empty_choice
 from apps.core.widgets import Autocomplete
 
 from .choices import AnswerMethod, Category, Channel, ReferredTo, Satisfaction, Status
 from .models import ComplainantPhoneFormField, Complaint
 
-# The empty option of a choice the user must make (never Django's "---------").
-CHOOSE = pgettext_lazy("complaints", "Choose…")
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-
-def _with_empty(choices):
-    return [("", CHOOSE), *choices]
 
 
 class ComplaintForm(forms.Form):
@@ -30,9 +24,9 @@ class ComplaintForm(forms.Form):
         label=_("Enterprise"),
         queryset=Enterprise.objects.none(),
         widget=Autocomplete("branches:enterprise_autocomplete"),
-        empty_label=CHOOSE,
+        empty_label=EMPTY_LABEL,
     )
-    category = forms.ChoiceField(label=_("Category"), choices=_with_empty(Category.choices))
+    category = forms.ChoiceField(label=_("Category"), choices=with_empty_choice(Category.choices))
     anonymous = forms.BooleanField(label=_("Anonymous complaint"), required=False)
     complainant_name = forms.CharField(label=_("Complainant"), max_length=50, required=False)
     complainant_mobile = ComplainantPhoneFormField(label=_("Complainant's mobile"), required=False)
@@ -71,12 +65,12 @@ class TransitionForm(forms.Form):
         widget=DATETIME_INPUT,
         validators=Complaint._meta.get_field("answered_at").validators,
     )
-    answer_method = forms.ChoiceField(label=_("Answered how"), choices=_with_empty(AnswerMethod.choices))
+    answer_method = forms.ChoiceField(label=_("Answered how"), choices=with_empty_choice(AnswerMethod.choices))
     answer_text = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
     posted_where = forms.CharField(label=_("Posted where"), max_length=200)
     posted_text = forms.CharField(label=_("Posted text"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
-    referred_to = forms.ChoiceField(label=_("Referred to"), choices=_with_empty(ReferredTo.choices))
-    satisfaction = forms.ChoiceField(label=_("Satisfaction"), choices=_with_empty(Satisfaction.choices))
+    referred_to = forms.ChoiceField(label=_("Referred to"), choices=with_empty_choice(ReferredTo.choices))
+    satisfaction = forms.ChoiceField(label=_("Satisfaction"), choices=with_empty_choice(Satisfaction.choices))
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False)
 
     FIELDS_BY_STATUS = {

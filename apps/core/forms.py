@@ -10,24 +10,54 @@ from django.utils.translation import gettext_lazy as _
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
-# What a select offers before anything is chosen, instead of Django's "---------".
+# What a select offers before anything is chosen, instead of Django's "---------": the one
+# label of every app's selects ("请选择…"), with the helpers below the only ways to apply it.
 EMPTY_LABEL = _("Select…")
+EMPTY_CHOICE = ("", EMPTY_LABEL)
+
+
+def with_empty_choice(choices) -> list:
+    """`choices` led by the empty "请选择…" choice (a plain ChoiceField's list)."""
+    return [EMPTY_CHOICE, *choices]
+
+
+def empty_labels(form) -> None:
+    """Every single select of `form` offers "请选择…" for its empty choice, whenever its field was
+    built (a field a form class made before `install_plain_empty_labels` ran still has the dashes).
+
+    A ModelChoiceField without an empty choice (`empty_label=None`) keeps none.
+    """
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelMultipleChoiceField | forms.MultipleChoiceField):
+            continue
+        if isinstance(field, forms.ModelChoiceField):
+            if field.empty_label is not None:
+                field.empty_label = EMPTY_LABEL
+        elif isinstance(field, forms.ChoiceField):
+            field.choices = [(EMPTY_CHOICE if value == "" else (value, label)) for value, label in field.choices]
 
 
 def install_plain_empty_labels() -> None:
-    """Every app's selects say "请选择…" where Django says "---------" (called once, in CoreConfig.ready).
+    """Every app's selects say "请选择…" where Django says "---------".
 
     The two places Django writes the dashes: ModelChoiceField's default `empty_label` (a
     foreign key, or any ModelChoiceField without its own label) and the blank choice of a
     model field's choices (BLANK_CHOICE_DASH, the default argument of Field.get_choices, so the
     list is changed in place). A form that passes its own `empty_label` keeps it (the lists'
     filters say "全部").
+
+    Run when this module is first imported (every app's forms import it, so their form classes
+    are built after it) and again in CoreConfig.ready; the admin's autodiscovery imports form
+    modules before the apps' ready() run, which is why the import is the one that matters.
     """
     from django.db.models import fields
     from django.forms import models as form_models
 
     form_models.ModelChoiceField.__init__.__kwdefaults__["empty_label"] = EMPTY_LABEL
-    fields.BLANK_CHOICE_DASH[:] = [("", EMPTY_LABEL)]
+    fields.BLANK_CHOICE_DASH[:] = [EMPTY_CHOICE]
+
+
+install_plain_empty_labels()
 
 
 class DangerSubmit(Submit):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.branches.choices import GRASSROOTS_KINDS
 from apps.branches.models import Enterprise, OrgUnit
-from apps.core.forms import DATE_INPUT, submit_helper
+from apps.core.forms import DATE_INPUT, submit_helper, with_empty_choice
 from apps.core.spreadsheets import SheetLimits
 from apps.core.widgets import Autocomplete
 
@@ -23,7 +23,7 @@ class CodeListField(forms.ChoiceField):
         self.code_list = CODE_LISTS[field]
         kwargs.setdefault("label", self.code_list.label)
         kwargs.setdefault("required", False)
-        super().__init__(choices=[("", "—"), *self.code_list.choices.choices], **kwargs)
+        super().__init__(choices=with_empty_choice(self.code_list.choices.choices), **kwargs)
 
     def to_python(self, value):
         try:

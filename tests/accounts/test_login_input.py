@@ -18,7 +18,7 @@ def test_over_long_credentials_are_a_form_error_not_a_500(client, county_user, u
     client.raise_request_exception = False
     response = client.post(reverse(url_name), {"username": username, "password": password})
     assert response.status_code == 200
-    assert "不超过" in response.content.decode()  # Django's own Chinese max-length message
+    assert "个字（现在是" in response.content.decode()  # the portal's plain-Chinese max-length message
     assert "_auth_user_id" not in client.session
     assert not AccessAttempt.objects.exists()  # never reached authenticate(), nothing to record
 

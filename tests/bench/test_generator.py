@@ -13,11 +13,11 @@ from apps.branches.validators import credit_code_problem
 from apps.complaints.choices import OPEN_STATUSES
 from apps.complaints.deadlines import answer_due_at
 from apps.complaints.models import Complaint, ComplaintReminder, ComplaintStep
-from apps.members.choices import MemberStatus, TransferStatus
+from apps.members.choices import Education, Ethnicity, MemberStatus, PoliticalStatus, TransferStatus
 from apps.members.idnumbers import check_character, china_today, mask_id_number, validate_id_number
 from apps.members.models import Member, MembershipTransfer
 from apps.members.selectors import id_hash_of
-from apps.members.services import member_create
+from apps.members.services import member_create, workplace_problem
 
 SCALE = 0.005
 TODAY = china_today()
@@ -87,6 +87,13 @@ def test_rows_are_consistent_with_the_portal_rules(dataset):
         == Member.objects.filter(status=MemberStatus.TRANSFERRING).count()
     )
     assert Enterprise.objects.filter(union__isnull=True).exists()
+    # 民族/文化程度/政治面貌 are the standard's codes; 工作单位 an enterprise the union covers.
+    for field, choices in (("ethnicity", Ethnicity), ("education", Education), ("political_status", PoliticalStatus)):
+        assert set(Member.objects.values_list(field, flat=True)) <= set(choices.values), field
+    with_workplace = Member.objects.filter(workplace__isnull=False).select_related("union", "workplace")
+    assert with_workplace.exists() and Member.objects.filter(workplace__isnull=True).exists()
+    for member in with_workplace:
+        assert workplace_problem(member.union, member.workplace) is None, member.pk
     users = bench_users()
     assert set(users) == {"county_staff", "township_staff", "grassroots_officer"}
     assert not users["county_staff"].has_usable_password()

@@ -178,8 +178,8 @@ def test_the_form_approves_with_a_typed_number(client_for, county_user, chair_a,
     ("data", "message"),
     [
         ({"opinion": "", "approval_number": ""}, "这个字段是必填项"),
-        ({"opinion": "同意。", "approval_number": "号" * 51}, "不超过 50 字符"),
-        ({"opinion": "同" * 2001, "approval_number": ""}, "不超过 2000 字符"),
+        ({"opinion": "同意。", "approval_number": "号" * 51}, "最多 50 个字（现在是 51 个）。"),
+        ({"opinion": "同" * 2001, "approval_number": ""}, "最多 2000 个字（现在是 2001 个）。"),
         ({"opinion": "同意。", "approval_number": "东总工批〔2026〕5号"}, "已被其他批复使用"),
     ],
 )

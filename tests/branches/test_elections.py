@@ -244,7 +244,7 @@ def test_the_form_records_the_election(client_for, union, chair_a):
         (COMMITTEE, {"term_years": "4"}, "选择一个有效的选项"),
         (COMMITTEE, {"officers-TOTAL_FORMS": "abc"}, "ManagementForm"),
         (COMMITTEE, {"officers-TOTAL_FORMS": "5000"}, "请最多提交 30 个表单"),
-        ([{"name": "王" * 51, "position": "chair"}, *COMMITTEE[1:]], {}, "不超过 50 字符"),
+        ([{"name": "王" * 51, "position": "chair"}, *COMMITTEE[1:]], {}, "最多 50 个字（现在是 51 个）。"),
     ],
 )
 def test_the_form_refuses_bad_input_in_chinese_and_saves_nothing(client_for, union, chair_a, rows, overrides, message):

@@ -14,6 +14,7 @@ NOT_AUDITED = {
     "apps/core/services.py:notification_mark_all_read": "notifications are not audited",
     "apps/core/services.py:export_job_start": "export jobs are not audited",
     "apps/members/services.py:member_lookup": "the lookup log is not audited",
+    "apps/overview/services.py:unit_summaries_refresh_for": "unit summaries are derived counts, not audited",
 }
 
 

@@ -29,9 +29,10 @@ def test_a_page_that_does_not_exist_is_the_portals_404(client, county_user):
 
 @pytest.mark.django_db
 def test_a_refused_page_is_the_portals_403_and_one_line_in_the_log(client, officer_a, caplog):
+    # A grassroots officer registers their own union's members but never an enterprise.
     client.force_login(officer_a)
     with caplog.at_level(logging.WARNING, logger="django.request"):
-        response = client.get(reverse("members:member_create"))
+        response = client.get(reverse("branches:enterprise_create"))
     assert response.status_code == 403
     assert "没有权限" in response.content.decode()
     records = [r for r in caplog.records if r.name == "django.request"]
@@ -40,7 +41,7 @@ def test_a_refused_page_is_the_portals_403_and_one_line_in_the_log(client, offic
     OneLineRefusalFilter().filter(record)  # (the console handler has run it on this record already)
     RedactPersonalDataFilter().filter(record)
     line = logging.Formatter("%(levelname)s %(name)s %(message)s").format(record)
-    assert line == "WARNING django.request Forbidden (Permission denied): /members/new/"
+    assert line == "WARNING django.request Forbidden (Permission denied): /branches/enterprises/new/"
     assert record.exc_info is None and "Traceback" not in line
 
 

@@ -106,6 +106,20 @@ def test_selects_say_please_choose_not_dashes(client, county_user, county_tree):
     html = client.get(reverse("members:member_create")).content.decode()
     assert "---------" not in html
     assert '<option value="" selected>请选择…</option>' in html  # the employment form's blank choice
+    for name in ("ethnicity", "education", "political_status"):  # the code lists' selects
+        select = re.search(rf'<select name="{name}"[^>]*>\s*<option value=""[^>]*>([^<]*)</option>', html)
+        assert select.group(1) == "请选择…", name
+
+
+def test_one_empty_label_for_every_apps_own_choices():
+    from apps.branches.forms import ElectedOfficerForm
+    from apps.complaints.forms import ComplaintForm
+    from apps.members.forms import CodeListField
+
+    assert CodeListField("ethnicity").choices[0] == ("", EMPTY_LABEL)
+    assert ComplaintForm.base_fields["category"].choices[0] == ("", EMPTY_LABEL)
+    assert ComplaintForm.base_fields["enterprise"].empty_label == EMPTY_LABEL
+    assert ElectedOfficerForm.base_fields["position"].choices[0] == ("", EMPTY_LABEL)
 
 
 def test_every_apps_model_choice_field_and_model_choices_inherit_the_label():

@@ -42,7 +42,9 @@ class TestWithdrawService:
         assert "职工未到新单位报到" in notice.body and member_a.id_masked not in notice.title + notice.body
         history = object_history(MembershipTransfer.objects.get(pk=sent.pk))
         assert len(history) == before + 1
-        assert history[0].who == chair_a.real_name or history[0].who == chair_a.get_username()
+        # The display name (姓名), never the login name.
+        assert chair_a.real_name and chair_a.real_name != chair_a.get_username()
+        assert history[0].who == chair_a.real_name
 
     def test_the_reason_is_optional(self, sent, chair_a):
         assert transfer_cancel(user=chair_a, transfer=sent).decision_note == "发起方撤回"

@@ -104,7 +104,7 @@ class TestMemberViews(ViewChecks):
             lambda world, obj: {"id_number": valid_id_number(88_888), "reason": "录入错误，已核对身份证原件"},
             done=_changed("id_masked", mask_id_number(valid_id_number(88_888))),
         ),
-        search("members:workplace_autocomplete", STAFF),
+        search("members:workplace_autocomplete", EVERYONE),  # the member form, the officer's too
         form(
             "members:transfer_start",
             "action",
