@@ -12,7 +12,7 @@ from apps.core.errors import ApplicationError
 from apps.core.exports import XlsxExportMixin
 from apps.core.forms import int_param
 from apps.core.history import object_history
-from apps.core.mixins import ScopedListView, ScopedPermissionMixin, ServiceFormMixin
+from apps.core.mixins import ScopedListView, ScopedPermissionMixin, ServiceFormMixin, form_add_service_error
 
 from . import selectors, services
 from .choices import GRASSROOTS_KINDS, OfficerPosition, OrgUnitKind, SubCommitteeKind, UnionStatus
@@ -374,15 +374,8 @@ class UnionElectionView(UnitActionMixin, FormView):
                     SubCommitteeKind.WOMEN: data["women_head"],
                 },
             )
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
-            return self.form_invalid(form)
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
+        except (ValidationError, ApplicationError) as exc:
+            form_add_service_error(form, exc)
             return self.form_invalid(form)
         messages.success(request, _("Election recorded; the new committee is in post."))
         return redirect(self.unit)

@@ -38,6 +38,17 @@ class ScopedPermissionMixin(PermissionRequiredMixin, ScopedQuerysetMixin):
     """Scoping plus the model permission (the verb) that the view needs."""
 
 
+def form_add_service_error(form, exc) -> None:
+    """Show a service's refusal on the form: a field's message beside the field, the rest on top."""
+    if isinstance(exc, ApplicationError):
+        form.add_error(None, exc.message)
+    elif hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
 class ServiceFormMixin:
     """form_valid calls `save(form)` (one service); its errors land on the form in Chinese."""
 
@@ -61,15 +72,8 @@ class ServiceFormMixin:
     def form_valid(self, form):
         try:
             obj = self.save(form)
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
-            return self.form_invalid(form)
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
+        except (ValidationError, ApplicationError) as exc:
+            form_add_service_error(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, self.success_message)
         return redirect(obj)
