@@ -21,6 +21,7 @@ urlpatterns = [
     path("branches/", include("apps.branches.urls")),
     path("members/", include("apps.members.urls")),
     path("complaints/", include("apps.complaints.urls")),
+    path("contracts/", include("apps.contracts.urls")),
     path("", include("apps.core.urls")),
     path("", include("apps.overview.urls")),
 ]

@@ -51,6 +51,7 @@ ROLE_PERMISSIONS = {
         *_crud("members.membershiptransfer"),
         *_crud("complaints.complaint"),
         "complaints.view_complainant",
+        *_crud("contracts.contract"),
     ],
     TOWNSHIP_STAFF: [
         "core.view_notification",
@@ -64,6 +65,7 @@ ROLE_PERMISSIONS = {
         *_crud("members.membershiptransfer"),
         *_crud("complaints.complaint"),
         "complaints.view_complainant",
+        *_crud("contracts.contract"),
     ],
     GRASSROOTS_OFFICER: [
         "core.view_notification",
@@ -76,6 +78,9 @@ ROLE_PERMISSIONS = {
         # Their own union's members: add and correct them, import its roster (the scope is
         # the officer's union, so another union's member is a 404 and the forms offer none).
         *_crud("members.member"),
+        # Their own union bargains and signs: they record its contract's steps (the scope is
+        # the officer's union, so another union's contract is a 404).
+        *_crud("contracts.contract"),
     ],
 }
 

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "apps.branches",
     "apps.members",
     "apps.complaints",
+    "apps.contracts",
     "apps.overview",
     "apps.bench",
 ]

@@ -1,0 +1,5 @@
+"""The contracts app's navigation (registered in ContractsConfig.ready())."""
+
+
+def register() -> None:
+    pass

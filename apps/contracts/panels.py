@@ -1,0 +1,5 @@
+"""The contracts app's panels (registered in ContractsConfig.ready())."""
+
+
+def register() -> None:
+    pass

@@ -1,0 +1,1 @@
+"""Contracts selectors: coverage."""

@@ -1,0 +1,5 @@
+"""The contracts app's todos (registered in ContractsConfig.ready())."""
+
+
+def register() -> None:
+    pass
