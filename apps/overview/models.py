@@ -28,6 +28,12 @@ class UnitSummary(models.Model):
     enrolment_members = models.PositiveIntegerField(_("members of unions with plausible figures"), default=0)
     enrolment_employees = models.PositiveIntegerField(_("employees covered by those unions"), default=0)
     enrolment_problems = models.PositiveIntegerField(_("unions with more members than employees"), default=0)
+    # 集体合同签订率 as apps.contracts.selectors.coverage counts it on the day of the refresh: the
+    # unionised enterprises (enterprises_unionised above) covered by a contract in force, and by
+    # a wage and a women workers' special contract in force.
+    contracts_covered = models.PositiveIntegerField(_("unionised enterprises covered by a contract"), default=0)
+    contracts_covered_wage = models.PositiveIntegerField(_("covered by a wage contract"), default=0)
+    contracts_covered_women = models.PositiveIntegerField(_("covered by a women workers' contract"), default=0)
     refreshed_at = models.DateTimeField(_("refreshed at"))
 
     class Meta:
@@ -60,6 +66,10 @@ class UnitSummary(models.Model):
         return self.enterprises_unionised / self.enterprises if self.enterprises else None
 
     @property
+    def coverage_rate(self):
+        return self.contracts_covered / self.enterprises_unionised if self.enterprises_unionised else None
+
+    @property
     def enrolment_rate(self):
         return self.enrolment_members / self.enrolment_employees if self.enrolment_employees else None
 
@@ -72,4 +82,5 @@ class UnitSummary(models.Model):
                 "employees": self.enrolment_employees,
                 "problems": self.enrolment_problems,
             },
+            "contracts.coverage": {"unionised": self.enterprises_unionised, "covered": self.contracts_covered},
         }

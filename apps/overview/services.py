@@ -4,7 +4,8 @@ Every figure is counted through the definition its own app's pages use, so the h
 what the page beside it shows (as of `refreshed_at`): members through
 `apps.members.selectors.members_counted` (the member list's 在册（含接转中）), the formation rate
 through `apps.branches.selectors.formation_counts_by_township`, the enrolment rate through
-`apps.members.selectors.enrolment_counts_by_union` (the rate's per-union annotations).
+`apps.members.selectors.enrolment_counts_by_union` (the rate's per-union annotations), the
+集体合同签订率 through `apps.contracts.selectors.coverage_counts_by_township`.
 """
 
 import datetime
@@ -19,6 +20,7 @@ from apps.branches.models import Enterprise, OrgUnit
 from apps.branches.selectors import formation_counts_by_township, user_scope_path
 from apps.complaints.choices import OPEN_STATUSES
 from apps.complaints.models import Complaint
+from apps.contracts.selectors import coverage_counts_by_township
 from apps.members.selectors import enrolment_counts_by_union, members_counted
 
 from .models import UnitSummary
@@ -94,6 +96,15 @@ def unit_summaries_refresh(*, now: datetime.datetime | None = None, under: str =
     located = Enterprise.objects.filter(township__path__startswith=under) if under else None
     for township_id, row in formation_counts_by_township(located).items():
         add(township_id, enterprises=row["total"], enterprises_unionised=row["unionised"])
+
+    # The 集体合同签订率's one definition (apps.contracts.selectors.coverage), on the refresh's day.
+    for township_id, row in coverage_counts_by_township(located, day=timezone.localdate(now)).items():
+        add(
+            township_id,
+            contracts_covered=row["covered"],
+            contracts_covered_wage=row["wage"],
+            contracts_covered_women=row["women"],
+        )
 
     year_start = timezone.localtime(now).replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
     complaints = (
