@@ -410,7 +410,7 @@ def _new_contract(
         rule_profile=profile,
         union=union,
         township=rules.township_of(union),
-        enterprise=enterprise if scope == ContractScope.ENTERPRISE else None,
+        enterprise=enterprise,  # a regional / industry contract with one is refused by Contract.clean()
         employer_representative=(employer_representative or "").strip(),
         workers_covered=_count_workers(covered),
         requested_by=requested_by,
@@ -681,7 +681,7 @@ def contract_vote_record(
         raise ValidationError({"vote_body": "请选择审议草案的是职工代表大会还是全体职工。"})
     problem = clock.vote_count_problem(total=voters_total, present=voters_present, in_favour=votes_in_favour)
     if problem:
-        raise ValidationError({"votes_in_favour" if "赞成" in problem else "voters_present": problem})
+        raise ValidationError({_vote_problem_field(problem): problem})
     _check_order(contract, day, "voted_on", "审议表决")
     passed = clock.vote_passes(
         total=voters_total, present=voters_present, in_favour=votes_in_favour, profile=contract.rule_profile
@@ -705,6 +705,17 @@ def contract_vote_record(
         else:
             contract.save(update_fields=["updated_at"])
     return contract
+
+
+def _vote_problem_field(problem: str) -> str:
+    """Which count a `clock.vote_count_problem` message is about (the form shows it there)."""
+    if problem.startswith("赞成人数"):
+        return "votes_in_favour"
+    if problem.startswith("实到人数"):
+        return "voters_present"
+    if problem.startswith("应到人数"):
+        return "voters_total"
+    return "__all__"
 
 
 @transaction.atomic
