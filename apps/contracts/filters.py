@@ -16,7 +16,7 @@ from apps.branches.models import Enterprise, OrgUnit
 from apps.core.forms import int_param
 from apps.core.widgets import QuickSelect
 
-from . import clock
+from . import clock, deadlines
 from .choices import ContractKind, ContractScope, ContractStatus
 from .models import Contract, ContractCoverage
 from .selectors import contract_search
@@ -34,9 +34,8 @@ DUE_CHOICES = [
     ("send", _("Awaiting sending for review")),
     ("send_overdue", _("Sending overdue")),
     ("renewal", _("In the renewal window")),
-    ("expiring", _("Expiring within 30 days")),
+    ("expiring", _("Term ends soon")),
 ]
-EXPIRING_SOON_DAYS = 30
 
 
 class IntegerFilter(django_filters.NumberFilter):
@@ -119,8 +118,6 @@ class ContractFilter(django_filters.FilterSet):
 
     @staticmethod
     def filter_due(queryset, name, value):
-        from . import deadlines
-
         today = clock.shanghai_date(timezone.now())
         conditions = {
             "answer": deadlines.awaiting_answer_q,
@@ -130,15 +127,14 @@ class ContractFilter(django_filters.FilterSet):
             "renewal": deadlines.renewal_window_q,
         }
         if value == "expiring":
-            return queryset.filter(deadlines.expiring_q(today, EXPIRING_SOON_DAYS))
+            # The reminder's lead time (CONTRACT_EXPIRY_REMINDER_DAYS, 30): what the to-do counts.
+            return queryset.filter(deadlines.expiring_q(today, deadlines.expiry_reminder_days()))
         return queryset.filter(conditions[value](today)) if value in conditions else queryset
 
     @staticmethod
     def filter_expiring(queryset, name, value):
         if value is None:
             return queryset
-        from . import deadlines
-
         return queryset.filter(deadlines.expiring_q(clock.shanghai_date(timezone.now()), value))
 
     @staticmethod

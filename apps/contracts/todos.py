@@ -74,7 +74,11 @@ def contracts_to_renew(user) -> TodoQuery | None:
     """Contracts in force in their renewal window whose renewal nobody has asked for yet."""
     today = clock.shanghai_date(timezone.now())
     return _todo(
-        user, due="renewal", q=deadlines.renewal_window_q(today), label="已进入续订期尚未续订的集体合同", urgency="normal"
+        user,
+        due="renewal",
+        q=deadlines.renewal_window_q(today),
+        label="已进入续订期尚未续订的集体合同",
+        urgency="normal",
     )
 
 
