@@ -7,7 +7,7 @@ taken now (services.contract_document_refusal), so the section needs nothing mor
 
 from django import template
 
-from .. import services
+from .. import selectors, services
 from ..step_forms import DocumentForm
 
 register = template.Library()
@@ -18,7 +18,7 @@ def contract_documents(context, contract):
     user = context["request"].user
     refusal = services.contract_document_refusal(user=user, contract=contract)
     return {
-        "rows": contract.documents.defer("content").select_related("uploaded_by").order_by("uploaded_at", "id"),
+        "rows": selectors.contract_documents(contract).order_by("uploaded_at", "id"),
         "form": DocumentForm(auto_id="id_document_%s") if refusal is None else None,
         "refusal": refusal,
     }
