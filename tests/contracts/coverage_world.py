@@ -54,7 +54,7 @@ def make_contract(
         union=union,
         township=township,
         enterprise=None if multi else enterprises[0],
-        employer_representative=f"{township.name}企业联合会" if multi else "",
+        employer_representative=f"{(township or union).name}企业联合会" if multi else "",
         workers_covered=workers_covered if workers_covered is not None else sum(e.employee_count for e in enterprises),
         status=status,
         requested_by="workers",

@@ -103,7 +103,7 @@ class CoverageEnterpriseFilter(django_filters.FilterSet):
     covered = django_filters.ChoiceFilter(
         choices=list(COVERED_CHOICES.items()), label="集体合同", empty_label="全部已建会企业"
     )
-    year = django_filters.TypedChoiceFilter(label=gettext_lazy("Year"), coerce=int, empty_label=None)
+    year = django_filters.TypedChoiceFilter(label=gettext_lazy("Year"), coerce=int)
 
     class Meta:
         model = Enterprise
@@ -118,7 +118,7 @@ class CoverageEnterpriseFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         data = self.form.cleaned_data
         return coverage_enterprises_filter(
-            queryset, township=data.get("township"), covered=data.get("covered") or None, year=data.get("year")
+            queryset, township=data.get("township"), covered=data.get("covered") or None, year=data.get("year") or None
         )
 
 
