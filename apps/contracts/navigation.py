@@ -1,5 +1,34 @@
-"""The contracts app's navigation (registered in ContractsConfig.ready())."""
+"""The contracts app's menu entries (registered in ContractsConfig.ready()).
+
+In the rights-protection section beside the complaints (300): the contract list, and the
+签订率 page per township (contracts:coverage, the coverage views').
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.navigation import MenuItem, register_menu
+
+MENU = [
+    MenuItem(
+        label=_("Collective contracts"),
+        url_name="contracts:contract_list",
+        icon="file-earmark-text",
+        permission="contracts.view_contract",
+        order=310,
+        section=_("Rights protection"),
+        active_for=("contracts:",),
+    ),
+    MenuItem(
+        label=_("Collective contract coverage"),
+        url_name="contracts:coverage",
+        icon="pie-chart",
+        permission="contracts.view_contract",
+        order=320,
+        section=_("Rights protection"),
+        active_for=("contracts:coverage_enterprises",),
+    ),
+]
 
 
 def register() -> None:
-    pass
+    register_menu(*MENU)

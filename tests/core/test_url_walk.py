@@ -39,7 +39,7 @@ EXEMPT = {
 EXEMPT_NAMESPACES = {
     "admin": "Django admin: is_staff plus model permissions, scoped per ModelAdmin (tests/*/test_admin*)",
 }
-SELECTORS_MODULE = re.compile(r"^apps\.\w+\.selectors$")
+SELECTORS_MODULE = re.compile(r"^apps\.\w+\.selectors(\.\w+)?$")
 
 
 def _walk(patterns, namespace=None):
