@@ -16,10 +16,10 @@ How it stays fast, deterministic and safe to re-run:
 - Work is split into stages (tree; per county: organisation, members, complaints), each one
   transaction. A stage whose rows exist is skipped, so an interrupted run resumes and a second run
   adds nothing. The root org unit's code (`BENCH-<scale>-<seed>`) records which dataset this is.
-- Generated rows are recognisable: org units under a `BENCH-` root, card serials from 100,000,000 and
-  tracking serials from 10,000,000 (ranges the portal's sequences do not reach in a real county, and
-  which the card issuer skips anyway because it checks for taken numbers). Anything else is real
-  data, and the generator refuses to write next to it unless forced.
+- Generated rows are recognisable: org units under a `BENCH-` root, card serials from 100,000,000,
+  tracking serials from 10,000,000 and contract serials from 1,000,000 (ranges the portal's sequences
+  do not reach in a real county, and which the card issuer skips anyway because it checks for taken
+  numbers). Anything else is real data, and the generator refuses to write next to it unless forced.
 
 Audit history: the per-row pghistory insert triggers are switched off for the COPY (through
 pgtrigger's own `pgtrigger.ignore` setting, transaction-local, no superuser needed and foreign keys
@@ -37,6 +37,7 @@ import io
 import random
 import re
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -65,6 +66,10 @@ from apps.branches.services import orgunit_create, term_end_for
 from apps.complaints.choices import AnswerMethod, Category, Channel, ReferredTo, ReminderKind, Satisfaction, Status
 from apps.complaints.deadlines import SHANGHAI, answer_due_at
 from apps.complaints.models import Complaint, ComplaintReminder, ComplaintStep
+from apps.contracts import clock
+from apps.contracts.choices import ContractKind, ContractScope, ContractStatus, Party, StepKind, VoteBody
+from apps.contracts.models import Contract, ContractCoverage, ContractStep
+from apps.contracts.rules import NATIONAL_RULES, rule_profile_default
 from apps.members.choices import EmploymentForm, MemberStatus, TransferStatus
 from apps.members.idnumbers import check_character, china_today, mask_id_number, region_name
 from apps.members.models import Member, MembershipTransfer
@@ -349,8 +354,9 @@ def _skip_insert_triggers(cursor) -> None:
     ignore_triggers(cursor, name_like="pgtrigger_insert_insert_%")
 
 
-def _backfill_history(cursor, model, after_id: int) -> int:
-    """The 'created' history events of the rows loaded after `after_id`, in one statement."""
+def _backfill_history(cursor, model, after_id: int, *, time_column: str = "created_at") -> int:
+    """The 'created' history events of the rows loaded after `after_id`, in one statement, dated at
+    `time_column` (a row's creation time)."""
     event = _event_model(model)
     if event is None:
         return 0
@@ -358,7 +364,7 @@ def _backfill_history(cursor, model, after_id: int) -> int:
     names = ", ".join(columns)
     cursor.execute(
         f"INSERT INTO {event._meta.db_table} ({names}, pgh_created_at, pgh_label, pgh_obj_id) "  # noqa: S608
-        f"SELECT {names}, created_at, 'insert', id FROM {model._meta.db_table} WHERE id > %s",
+        f"SELECT {names}, {time_column}, 'insert', id FROM {model._meta.db_table} WHERE id > %s",
         [after_id],
     )
     return cursor.rowcount
@@ -1520,6 +1526,531 @@ def _stage_complaints(ctx: _Context, plan: CountyPlan, county: OrgUnit) -> int:
     return rows
 
 
+# --- collective contracts (issue 13) ----------------------------------------------------------------------
+
+# Contract numbers JTHT-<year>-<serial>: generated serials from 1,000,000 (10,000 per county), a range the
+# portal's yearly sequence (apps.core.serials key "contracts_number") does not reach in a real county.
+CONTRACT_SERIAL_BASE = 1_000_000
+CONTRACT_SERIALS_PER_COUNTY = 10_000
+# Shares of the unionised enterprises (approved union, not archived) with an enterprise contract of a kind.
+CONTRACT_SHARES = {ContractKind.COMPREHENSIVE: 0.70, ContractKind.WAGE: 0.35, ContractKind.WOMEN: 0.25}
+# Where an enterprise's contract stands today ("renewed" = an expired contract and its renewal in force).
+CONTRACT_STORIES = {
+    "in_force": 62,
+    "renewed": 12,
+    "expired": 6,
+    ContractStatus.REQUESTED: 4,
+    ContractStatus.NEGOTIATING: 4,
+    ContractStatus.PASSED: 2,
+    ContractStatus.SIGNED: 4,
+    ContractStatus.SUBMITTED: 4,
+    ContractStatus.CLOSED: 2,
+}
+CONTRACT_TERMS = ([12, 24, 36], [3, 3, 4])  # months, weights (一般为1至3年)
+CONTRACT_COLUMNS = [
+    "created_at",
+    "updated_at",
+    "number",
+    "kind",
+    "scope",
+    "rule_profile_id",
+    "union_id",
+    "township_id",
+    "enterprise_id",
+    "employer_representative",
+    "workers_negotiator",
+    "employer_negotiator",
+    "workers_covered",
+    "workers_covered_reason",
+    "status",
+    "requested_by",
+    "requested_on",
+    "answer_due_on",
+    "answered_on",
+    "signed_on",
+    "send_due_on",
+    "sent_on",
+    "received_on",
+    "review_ends_on",
+    "in_force_on",
+    "term_start",
+    "term_end",
+    "term_reason",
+    "wage_increase_percent",
+    "minimum_wage",
+    "working_hours",
+    "women_protections",
+    "main_terms",
+    "replaces_id",
+    "renewal_requested_on",
+    "ended_on",
+    "closed_reason",
+    "recorded_by_id",
+]
+STEP_COLUMNS = [
+    "contract_id",
+    "kind",
+    "happened_on",
+    "party",
+    "place",
+    "note",
+    "vote_body",
+    "voters_total",
+    "voters_present",
+    "votes_in_favour",
+    "vote_passed",
+    "actor_id",
+    "recorded_at",
+]
+CONTRACT_TEXTS = {
+    ContractKind.COMPREHENSIVE: {
+        "working_hours": "标准工时制，每日8小时、每周40小时；加班须经协商并依法支付加班工资",
+        "main_terms": "劳动报酬、工作时间、休息休假、劳动安全卫生、保险福利、职业技能培训、劳动合同管理、奖惩制度。",
+    },
+    ContractKind.WAGE: {
+        "working_hours": "",
+        "main_terms": "工资分配制度、工资标准、年度平均工资调整幅度、加班工资计发标准、工资支付办法。",
+    },
+    ContractKind.WOMEN: {
+        "working_hours": "",
+        "main_terms": "女职工劳动保护、孕期产期哺乳期待遇、妇科检查、女职工卫生室。",
+        "women_protections": "孕期女职工不安排夜班和加班；产假158天；哺乳期每日哺乳时间1小时；每年免费妇科检查一次。",
+    },
+}
+
+
+@dataclass
+class ContractPlan:
+    kind: str
+    scope: str
+    union_path: str
+    township: int
+    enterprises: list[int]  # indexes into the county plan's enterprises (the enterprise itself, or covered)
+    employer_representative: str
+    status: str
+    dates: dict
+    steps: list[tuple]  # (kind, day, party, place, note, vote tuple or None)
+    requested_by: str
+    workers_negotiator: str
+    employer_negotiator: str
+    wage_increase: str | None = None
+    minimum_wage: str | None = None
+    closed_reason: str = ""
+    replaces: int | None = None  # index into the county's contract plans
+    number: str = ""
+
+
+def _first_of_next_month(day: dt.date) -> dt.date:
+    return clock.add_months(day.replace(day=1), 1)
+
+
+def _vote(rng, employees: int, congress: bool):
+    """(body, total, present, in favour) that pass under the national rules (2/3 present, half in favour)."""
+    if congress and employees >= 30:
+        body, total = VoteBody.CONGRESS, max(15, min(employees // 8, 300))
+    else:
+        body, total = VoteBody.ALL_WORKERS, max(3, employees)
+    present = rng.randint(-(-2 * total // 3), total)
+    in_favour = rng.randint(min(present, total // 2 + 1), present)
+    return body, total, present, in_favour
+
+
+def _contract_clock(rng, status: str, today: dt.date, *, requested_on=None, must_cover_today=False):
+    """The dates of one contract's clock, drawn forward from the request, placed so `status` holds today.
+
+    Returns a dict of the contract's dates plus "meetings", "approved" (None when deemed in force),
+    or None when the draw does not fit (the caller draws again)."""
+    a = rng.randint(3, 18)  # answered, within the 20 days
+    n = rng.randint(10, 45)  # negotiation, answer to vote
+    s = rng.randint(1, 7)  # vote to signing
+    t = rng.randint(1, 9)  # sent within the 10 days
+    u = rng.randint(0, 3)  # received
+    approved = rng.random() < 0.5
+    v = rng.randint(3, 14) if approved else 16  # approval, or deemed in force on the 16th day
+    months = rng.choices(*CONTRACT_TERMS)[0]
+    if requested_on is None:
+        if status == ContractStatus.REQUESTED:
+            late = rng.random() < 0.3
+            back = rng.randint(21, 60) if late else rng.randint(0, 19)
+        elif status in (ContractStatus.NEGOTIATING, ContractStatus.CLOSED):
+            back = a + rng.randint(0, n - 1)
+        elif status == ContractStatus.PASSED:
+            back = a + n + rng.randint(0, s - 1)
+        elif status == ContractStatus.SIGNED:
+            late = rng.random() < 0.35
+            back = a + n + s + (rng.randint(11, 40) if late else rng.randint(0, min(9, t - 1)))
+        elif status == ContractStatus.SUBMITTED:
+            back = a + n + s + t + u + rng.randint(0, min(14, v - 1))
+        elif status == "expired":
+            back = a + n + s + rng.randint(months * 31, months * 31 + 700)
+        else:  # in force today
+            back = a + n + s + t + u + v + rng.randint(0, months * 30 - 20)
+        requested_on = today - dt.timedelta(days=back)
+    d = {"requested_on": requested_on, "months": months, "meetings": [], "approved": None}
+    day = requested_on + dt.timedelta(days=a)
+    if status == ContractStatus.REQUESTED or day > today:
+        return d if status == ContractStatus.REQUESTED else None
+    d["answered_on"] = day
+    vote_on = day + dt.timedelta(days=n)
+    count = rng.randint(1, 3)
+    for k in range(count):
+        meeting = day + dt.timedelta(days=max(1, (n * (k + 1)) // (count + 1)))
+        if meeting <= today:
+            d["meetings"].append(meeting)
+    if status in (ContractStatus.NEGOTIATING, ContractStatus.CLOSED):
+        return d if vote_on > today else None
+    if vote_on > today:
+        return None
+    d["voted_on"] = vote_on
+    signed = vote_on + dt.timedelta(days=s)
+    if status == ContractStatus.PASSED:
+        return d if signed > today else None
+    if signed > today:
+        return None
+    d["signed_on"] = signed
+    d["term_start"] = _first_of_next_month(signed)
+    d["term_end"] = clock.add_months(d["term_start"], months) - dt.timedelta(days=1)
+    sent = signed + dt.timedelta(days=t)
+    if status == ContractStatus.SIGNED:
+        return d if sent > today or (today - signed).days > 10 else None
+    if sent > today:
+        return None
+    d["sent_on"] = sent
+    d["received_on"] = sent + dt.timedelta(days=u)
+    in_force = d["received_on"] + dt.timedelta(days=v)
+    if d["received_on"] > today:
+        return None
+    if status == ContractStatus.SUBMITTED:
+        return d if in_force > today else None
+    if in_force > today:
+        return None
+    d["in_force_on"] = in_force
+    d["approved"] = in_force if approved else None
+    if must_cover_today and d["term_end"] < today:
+        return None
+    if status == "expired" and d["term_end"] >= today:
+        return None
+    if status == "in_force" and d["term_end"] < today:
+        return None
+    return d
+
+
+def _draw_clock(rng, status, today, **kwargs):
+    for _ in range(200):
+        d = _contract_clock(rng, status, today, **kwargs)
+        if d is not None:
+            return d
+    raise AssertionError(f"no clock fits {status} on {today}")  # pragma: no cover - the ranges always fit
+
+
+def _contract_steps(rng, d, *, requested_by, employees, congress, place):
+    other = Party.EMPLOYER if requested_by == Party.WORKERS else Party.WORKERS
+    steps = [(StepKind.REQUEST, d["requested_on"], requested_by, "", "书面提出集体协商要约", None)]
+    if "answered_on" in d:
+        steps.append((StepKind.ANSWER, d["answered_on"], other, "", "书面回应，同意协商", None))
+    for k, day in enumerate(d["meetings"], start=1):
+        steps.append((StepKind.MEETING, day, "", place, f"第{k}次集体协商会议", None))
+    if "voted_on" in d:
+        steps.append((StepKind.VOTE, d["voted_on"], "", "", "审议通过合同草案", _vote(rng, employees, congress)))
+    for kind, key, note in (
+        (StepKind.SIGN, "signed_on", "双方首席代表签字"),
+        (StepKind.SEND, "sent_on", "报送县人力资源和社会保障局"),
+        (StepKind.RECEIVE, "received_on", "劳动保障行政部门收到文本"),
+    ):
+        if key in d:
+            steps.append((kind, d[key], "", "", note, None))
+    if d.get("in_force_on"):
+        if d["approved"]:
+            steps.append((StepKind.APPROVAL, d["approved"], "", "", "审查无异议", None))
+            steps.append((StepKind.IN_FORCE, d["in_force_on"], "", "", "审查同意，合同生效", None))
+        else:
+            steps.append((StepKind.IN_FORCE, d["in_force_on"], "", "", "十五日内未提出异议，合同自行生效", None))
+    return steps
+
+
+def _contract_plan(rng, *, kind, scope, union_path, township, enterprises, representative, status, today,
+                   employees, congress, place, requested_on=None, must_cover_today=False, dates=None):  # fmt: skip
+    d = dates or _draw_clock(rng, status, today, requested_on=requested_on, must_cover_today=must_cover_today)
+    requested_by = Party.WORKERS if rng.random() < 0.85 else Party.EMPLOYER
+    steps = _contract_steps(rng, d, requested_by=requested_by, employees=employees, congress=congress, place=place)
+    final = status
+    closed_reason = ""
+    if status == "in_force":
+        final = ContractStatus.IN_FORCE
+    elif status == "expired":
+        final = ContractStatus.EXPIRED
+        steps.append((StepKind.EXPIRE, d["term_end"] + dt.timedelta(days=1), "", "", "合同期满未续订", None))
+    elif status == ContractStatus.CLOSED:
+        closed_reason = rng.choice(["企业停产，协商终止", "双方未能达成一致，终止协商"])
+        closed_on = max(steps[-1][1], today - dt.timedelta(days=rng.randint(0, 10)))
+        steps.append((StepKind.CLOSE, closed_on, "", "", closed_reason, None))
+    plan = ContractPlan(
+        kind=kind,
+        scope=scope,
+        union_path=union_path,
+        township=township,
+        enterprises=enterprises,
+        employer_representative=representative,
+        status=final,
+        dates=d,
+        steps=steps,
+        requested_by=requested_by,
+        workers_negotiator=_person_name(rng),
+        employer_negotiator=_person_name(rng),
+        closed_reason=closed_reason,
+    )
+    if kind in (ContractKind.WAGE, ContractKind.COMPREHENSIVE) and rng.random() < (0.9 if kind == "wage" else 0.4):
+        plan.wage_increase = f"{rng.uniform(3, 8):.2f}"
+        plan.minimum_wage = f"{rng.randrange(2000, 2700, 10)}.00"
+    return plan
+
+
+def contract_plans(seed: int, plan: CountyPlan, today: dt.date) -> list[ContractPlan]:
+    """The county's contracts (pure, like county_plan): enterprise contracts of the unionised
+    enterprises, a regional contract per township, a few industry contracts; renewals as chains."""
+    rng = _rng(seed, "contracts", plan.spec)
+    unions = plan.unions
+    stories, weights = list(CONTRACT_STORIES), list(CONTRACT_STORIES.values())
+    plans: list[ContractPlan] = []
+
+    def add(story, **kwargs):
+        if story != "renewed":
+            plans.append(_contract_plan(rng, status=story, today=today, **kwargs))
+            return
+        old = _contract_plan(rng, status="expired", today=today, **kwargs)
+        window = clock.renewal_window_opens_on(old.dates["term_end"], NATIONAL_PROFILE)
+        asked = window + dt.timedelta(days=rng.randint(0, (old.dates["term_end"] - window).days))
+        for _ in range(20):
+            d = _contract_clock(rng, "in_force", today, requested_on=asked, must_cover_today=True)
+            if d is not None:
+                break
+        else:
+            plans.append(old)  # the renewal would not be in force yet: an expired contract, as drawn
+            return
+        new = _contract_plan(rng, status="in_force", today=today, dates=d, **kwargs)
+        old.status = ContractStatus.RENEWED
+        old.dates["renewal_requested_on"] = asked
+        old.dates["ended_on"] = min(old.dates["term_end"], d["in_force_on"] - dt.timedelta(days=1))
+        old.steps = [s for s in old.steps if s[0] != StepKind.EXPIRE]
+        old.steps.append((StepKind.RENEWAL_REQUEST, asked, new.requested_by, "", "期满前提出续订要求", None))
+        old.steps.append((StepKind.RENEW, d["in_force_on"], "", "", "续订合同生效", None))
+        old.steps.sort(key=lambda s: s[1])
+        plans.append(old)
+        new.replaces = len(plans) - 1
+        plans.append(new)
+
+    for e_index, e in enumerate(plan.enterprises):
+        if e.archived or e.union is None or unions[e.union].status != UnionStatus.APPROVED:
+            continue
+        union = unions[e.union]
+        for kind, share in CONTRACT_SHARES.items():
+            if rng.random() >= share:
+                continue
+            add(
+                rng.choices(stories, weights)[0],
+                kind=kind,
+                scope=ContractScope.ENTERPRISE,
+                union_path=union.path,
+                township=e.township,
+                enterprises=[e_index],
+                representative="",
+                employees=e.employees,
+                congress=e.congress,
+                place=f"{e.name}会议室",
+            )
+    for t_index, (t_path, t_short) in enumerate(plan.townships):
+        small = [
+            i
+            for i, e in enumerate(plan.enterprises)
+            if e.township == t_index and not e.archived and e.employees < 100
+            and e.union is not None and unions[e.union].status == UnionStatus.APPROVED
+        ]  # fmt: skip
+        if not small:
+            continue
+        covered = sorted(rng.sample(small, max(1, round(len(small) * rng.uniform(0.3, 0.6)))))
+        add(
+            rng.choices(["in_force", "renewed"], [3, 1])[0],
+            kind=ContractKind.COMPREHENSIVE,
+            scope=ContractScope.REGIONAL,
+            union_path=t_path,
+            township=t_index,
+            enterprises=covered,
+            representative=f"{t_short}企业联合会",
+            employees=sum(plan.enterprises[i].employees for i in covered),
+            congress=True,
+            place=f"{t_short}总工会会议室",
+        )
+    # Industry contracts, signed by the county's industry unions (行业工会) for their enterprises; a
+    # county without one has its first township union sign one for an industry of its enterprises.
+    industry = [
+        (u.path, u.township, f"{u.name.removesuffix('工会').split('（')[0]}协会", u.enterprises)
+        for u in unions
+        if u.kind == OrgUnitKind.INDUSTRY and u.status == UnionStatus.APPROVED
+    ]
+    if not industry:
+        t_path, t_short = plan.townships[0]
+        trades = Counter(name for e in plan.enterprises for name in INDUSTRIES if name in e.name and e.township == 0)
+        if trades:
+            trade = trades.most_common(1)[0][0]
+            members = [
+                i
+                for i, e in enumerate(plan.enterprises)
+                if e.township == 0 and trade in e.name and e.union is not None
+                and unions[e.union].status == UnionStatus.APPROVED
+            ]  # fmt: skip
+            industry = [(t_path, 0, f"{t_short}{trade}行业协会", members)]
+    for path, township, representative, enterprises in rng.sample(industry, min(len(industry), rng.randint(2, 4))):
+        covered = sorted(i for i in enterprises if not plan.enterprises[i].archived)
+        if not covered:
+            continue
+        add(
+            rng.choice(["in_force", "in_force", ContractStatus.NEGOTIATING]),
+            kind=rng.choice([ContractKind.COMPREHENSIVE, ContractKind.WAGE]),
+            scope=ContractScope.INDUSTRY,
+            union_path=path,
+            township=township,
+            enterprises=covered,
+            representative=representative,
+            employees=sum(plan.enterprises[i].employees for i in covered),
+            congress=True,
+            place=f"{plan.townships[township][1]}总工会会议室",
+        )
+    # Numbers in request order; a renewal keeps pointing at the plan it replaces.
+    order = sorted(range(len(plans)), key=lambda i: (plans[i].dates["requested_on"], i))
+    if len(order) >= CONTRACT_SERIALS_PER_COUNTY:
+        raise DatasetRefused("Too many contracts in one county for its contract number range.")
+    position = {old: new for new, old in enumerate(order)}
+    ordered = [plans[i] for i in order]
+    serial = CONTRACT_SERIAL_BASE + plan.spec.index * CONTRACT_SERIALS_PER_COUNTY
+    for k, contract in enumerate(ordered, start=1):
+        contract.number = f"JTHT-{contract.dates['requested_on'].year}-{serial + k}"
+        if contract.replaces is not None:
+            contract.replaces = position[contract.replaces]
+    return ordered
+
+
+class _NationalProfile:
+    """The national rule numbers as an object the clock reads (the generator's contracts all run by them)."""
+
+    def __init__(self):
+        for key, value in NATIONAL_RULES.items():
+            setattr(self, key, value)
+
+
+NATIONAL_PROFILE = _NationalProfile()
+
+
+def _stage_contracts(ctx: _Context, plan: CountyPlan, county: OrgUnit) -> int:
+    """The county's collective contracts with their coverage rows and timelines."""
+    today = ctx.today
+    plans = contract_plans(ctx.seed, plan, today)
+    profile = rule_profile_default()
+    county_user = User.objects.get(username=_county_username(plan.spec))
+    chairs = _users_by_unit(county)
+    with connection.cursor() as cursor:
+        _skip_insert_triggers(cursor)
+        before = {m: _max_id(cursor, m._meta.db_table) for m in (Contract, ContractCoverage, ContractStep)}
+        paths = sorted({p.union_path for p in plans} | {t for t, _n in plan.townships})
+        unit_ids = _ids_by(cursor, "SELECT path, id FROM branches_orgunit WHERE path = ANY(%s)", [paths])
+        enterprise_ids = _ids_by(
+            cursor,
+            "SELECT credit_code, id FROM branches_enterprise WHERE credit_code = ANY(%s)",
+            [[e.credit_code for e in plan.enterprises]],
+        )
+        contract_ids: dict[str, int] = {}
+
+        def row(p: ContractPlan):
+            d = p.dates
+            t_id = unit_ids[plan.townships[p.township][0]]
+            actor = chairs.get(t_id, county_user.pk)
+            last = max(s[1] for s in p.steps)
+            texts = CONTRACT_TEXTS.get(p.kind, CONTRACT_TEXTS[ContractKind.WAGE])
+            enterprise = p.enterprises[0] if p.scope == ContractScope.ENTERPRISE else None
+            signed = d.get("signed_on")
+            return (
+                _noon(d["requested_on"]),
+                _noon(last),
+                p.number,
+                p.kind,
+                p.scope,
+                profile.pk,
+                unit_ids[p.union_path],
+                t_id,
+                None if enterprise is None else enterprise_ids[plan.enterprises[enterprise].credit_code],
+                p.employer_representative,
+                p.workers_negotiator,
+                p.employer_negotiator,
+                sum(plan.enterprises[i].employees for i in p.enterprises),
+                "",
+                p.status,
+                p.requested_by,
+                d["requested_on"],
+                clock.answer_due_on(d["requested_on"], profile),
+                d.get("answered_on"),
+                signed,
+                clock.send_due_on(signed, profile) if signed else None,
+                d.get("sent_on"),
+                d.get("received_on"),
+                clock.review_ends_on(d["received_on"], profile) if d.get("received_on") else None,
+                d.get("in_force_on"),
+                d.get("term_start"),
+                d.get("term_end"),
+                "",
+                p.wage_increase,
+                p.minimum_wage,
+                texts["working_hours"],
+                texts.get("women_protections", ""),
+                texts["main_terms"],
+                None if p.replaces is None else contract_ids[plans[p.replaces].number],
+                d.get("renewal_requested_on"),
+                d.get("ended_on") or (d["term_end"] if p.status == ContractStatus.EXPIRED else None),
+                p.closed_reason,
+                actor,
+            )
+
+        # Two passes: a renewal's row names the id of the contract it replaces.
+        rows = 0
+        for renewals in (False, True):
+            batch = [p for p in plans if (p.replaces is not None) == renewals]
+            rows += _copy(cursor, "contracts_contract", CONTRACT_COLUMNS, (row(p) for p in batch))
+            contract_ids.update(
+                _ids_by(
+                    cursor,
+                    "SELECT number, id FROM contracts_contract WHERE number = ANY(%s)",
+                    [[p.number for p in batch]],
+                )
+            )
+        ctx.add(Contract, rows)
+        coverage_rows, step_rows = [], []
+        for p in plans:
+            c_id = contract_ids[p.number]
+            added = _noon(p.dates["requested_on"])
+            coverage_rows += [(c_id, enterprise_ids[plan.enterprises[i].credit_code], added) for i in p.enterprises]
+            actor = chairs.get(unit_ids[plan.townships[p.township][0]], county_user.pk)
+            for kind, day, party, place, note, vote in p.steps:
+                body, total, present, favour = vote or ("", None, None, None)
+                passed = (
+                    None
+                    if vote is None
+                    else clock.vote_passes(total=total, present=present, in_favour=favour, profile=profile)
+                )
+                step_rows.append(
+                    (c_id, kind, day, party, place, note, body, total, present, favour, passed, actor, _noon(day))
+                )
+        ctx.add(
+            ContractCoverage,
+            _copy(cursor, "contracts_contractcoverage", ["contract_id", "enterprise_id", "added_at"], coverage_rows),
+        )
+        ctx.add(ContractStep, _copy(cursor, "contracts_contractstep", STEP_COLUMNS, step_rows))
+        for model, time_column in (
+            (Contract, "created_at"),
+            (ContractCoverage, "added_at"),
+            (ContractStep, "recorded_at"),
+        ):
+            ctx.add(_event_model(model), _backfill_history(cursor, model, before[model], time_column=time_column))
+    return rows
+
+
 # --- orchestration --------------------------------------------------------------------------------------
 
 LOADED_TABLES = [
@@ -1534,6 +2065,9 @@ LOADED_TABLES = [
     Complaint,
     ComplaintStep,
     ComplaintReminder,
+    Contract,
+    ContractCoverage,
+    ContractStep,
 ]
 
 
@@ -1563,6 +2097,12 @@ def foreign_data(roots: list[OrgUnit]) -> list[str]:
         )
         if complaints := cursor.fetchone()[0]:
             found.append(f"{complaints}{'+' if complaints == 1000 else ''} complaints")
+        cursor.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM contracts_contract WHERE number !~ %s LIMIT 1000) c",
+            [r"^JTHT-[0-9]{4}-1[0-9]{6}$"],
+        )
+        if contracts := cursor.fetchone()[0]:
+            found.append(f"{contracts}{'+' if contracts == 1000 else ''} contracts")
     return found
 
 
@@ -1651,6 +2191,15 @@ def generate_dataset(
                 like,
             ),
             lambda plan=plan, county=county: _stage_complaints(ctx, plan, county),
+        )
+        _stage(
+            ctx,
+            f"{spec.name}: contracts",
+            _exists(
+                "SELECT 1 FROM contracts_contract c JOIN branches_orgunit u ON u.id = c.union_id WHERE u.path LIKE %s",
+                like,
+            ),
+            lambda plan=plan, county=county: _stage_contracts(ctx, plan, county),
         )
     if any(ctx.counts.values()):
         finish = time.monotonic()

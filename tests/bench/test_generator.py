@@ -13,6 +13,7 @@ from apps.branches.validators import credit_code_problem
 from apps.complaints.choices import OPEN_STATUSES
 from apps.complaints.deadlines import answer_due_at
 from apps.complaints.models import Complaint, ComplaintReminder, ComplaintStep
+from apps.contracts.models import Contract, ContractCoverage, ContractStep
 from apps.members.choices import Education, Ethnicity, MemberStatus, PoliticalStatus, TransferStatus
 from apps.members.idnumbers import check_character, china_today, mask_id_number, validate_id_number
 from apps.members.models import Member, MembershipTransfer
@@ -21,7 +22,7 @@ from apps.members.services import member_create, workplace_problem
 
 SCALE = 0.005
 TODAY = china_today()
-MODELS = [OrgUnit, Enterprise, SubCommittee, Officer, Meeting, Rating, Member, MembershipTransfer, Complaint]
+MODELS = [OrgUnit, Enterprise, SubCommittee, Officer, Meeting, Rating, Member, MembershipTransfer, Complaint, Contract]
 
 # Natural columns only: no primary keys, no encrypted bytes (Fernet adds a random IV each time).
 FINGERPRINT = {
@@ -39,6 +40,10 @@ FINGERPRINT = {
                 "enterprise__credit_code", "complainant_name", "category", "satisfaction"],
     ComplaintStep: ["complaint__tracking_number", "from_status", "to_status", "at"],
     ComplaintReminder: ["complaint__tracking_number", "kind", "sent_at"],
+    Contract: ["number", "kind", "scope", "status", "union__path", "enterprise__credit_code", "requested_on",
+               "signed_on", "in_force_on", "term_end", "replaces__number", "workers_covered"],
+    ContractCoverage: ["contract__number", "enterprise__credit_code"],
+    ContractStep: ["contract__number", "kind", "happened_on", "voters_total", "voters_present", "votes_in_favour"],
 }  # fmt: skip
 
 
@@ -51,7 +56,7 @@ def fingerprint() -> str:
 
 
 def counts() -> dict[str, int]:
-    return {model.__name__: model.objects.count() for model in [*FINGERPRINT, ComplaintStep, ComplaintReminder]}
+    return {model.__name__: model.objects.count() for model in FINGERPRINT}
 
 
 @pytest.fixture
