@@ -17,6 +17,7 @@ from apps.core.history import acting_user
 from apps.core.milestones import Message, Milestone, milestones_sweep
 from apps.core.models import NotificationLevel
 from apps.core.serials import serial_next
+from apps.core.uploads import NOT_ALLOWED_MESSAGE, sniff_content_type
 
 from .choices import OPEN_STATUSES, TRANSITIONS, ReminderKind, Status
 from .deadlines import answer_due_at, last_day_to_answer
@@ -29,9 +30,6 @@ from .models import (
 )
 
 logger = logging.getLogger(__name__)
-
-# What an attachment may be, recognised by its first bytes (not by its name).
-ALLOWED_ATTACHMENTS = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png", b"%PDF-": "application/pdf"}
 
 
 def _next_tracking_number(year: int) -> str:
@@ -197,9 +195,9 @@ def attachment_add(*, user, complaint: Complaint, file_name: str, content: bytes
     if len(content) > settings.COMPLAINT_ATTACHMENT_MAX_BYTES:
         limit = settings.COMPLAINT_ATTACHMENT_MAX_BYTES // (1024 * 1024)
         raise ValidationError({"file": f"文件过大：每个附件不能超过 {limit} MB。"})
-    content_type = next((kind for magic, kind in ALLOWED_ATTACHMENTS.items() if content.startswith(magic)), None)
+    content_type = sniff_content_type(content)  # by its first bytes, not its name (apps.core.uploads)
     if content_type is None:
-        raise ValidationError({"file": "只能上传 JPG、PNG 图片或 PDF 文件。"})
+        raise ValidationError({"file": NOT_ALLOWED_MESSAGE})
     with acting_user(user):
         return ComplaintAttachment.objects.create(
             complaint=complaint,

@@ -357,3 +357,7 @@ COMPLAINT_ANSWER_DAYS = env.int("COMPLAINT_ANSWER_DAYS", default=7)
 # The handler and the township chair are warned this long before the deadline.
 COMPLAINT_WARNING_HOURS = env.int("COMPLAINT_WARNING_HOURS", default=48)
 COMPLAINT_ATTACHMENT_MAX_BYTES = env.int("COMPLAINT_ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024)
+
+# --- contracts ---------------------------------------------------------------------------------
+# A contract's documents (signed text, congress resolution, minutes: scans of many pages).
+CONTRACT_DOCUMENT_MAX_BYTES = env.int("CONTRACT_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
