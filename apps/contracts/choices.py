@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ContractKind(models.TextChoices):
@@ -35,7 +36,7 @@ class ContractStatus(models.TextChoices):
     IN_FORCE = "in_force", _("In force")  # 已生效 (art. 47)
     EXPIRED = "expired", _("Expired")  # 期满未续订
     RENEWED = "renewed", _("Renewed")  # 已由续订的合同接替 (art. 38)
-    CLOSED = "closed", _("Closed")  # 协商终止或作废，有原因
+    CLOSED = "closed", pgettext_lazy("contract status", "Closed")  # 协商终止或作废，有原因
 
 
 # Before it takes effect: the steps of the clock still ahead.
@@ -58,16 +59,16 @@ class StepKind(models.TextChoices):
     ANSWER = "answer", _("Answer to the request")  # 回应
     MEETING = "meeting", _("Negotiation meeting")  # 协商会议
     VOTE = "vote", _("Vote on the draft")  # 职代会或全体职工审议
-    SIGN = "sign", _("Signed")  # 签字
+    SIGN = "sign", pgettext_lazy("contract step", "Signed")  # 签字
     SEND = "send", _("Sent for review")  # 报送
     RECEIVE = "receive", _("Received by the labour administration")  # 收到
     OBJECTION = "objection", _("Review objection")  # 审查意见（有异议）
     APPROVAL = "approval", _("Review approved")  # 审查同意
-    IN_FORCE = "in_force", _("In force")  # 生效（含 15 日无异议自行生效）
+    IN_FORCE = "in_force", pgettext_lazy("contract step", "In force")  # 生效（含 15 日无异议自行生效）
     RENEWAL_REQUEST = "renewal_request", _("Renewal requested")  # 续订要求
-    EXPIRE = "expire", _("Expired")  # 期满
+    EXPIRE = "expire", pgettext_lazy("contract step", "Expired")  # 期满
     RENEW = "renew", _("Replaced by its renewal")  # 续订合同生效
-    CLOSE = "close", _("Closed")  # 终止协商或作废
+    CLOSE = "close", pgettext_lazy("contract step", "Closed")  # 终止协商或作废
     COVERAGE = "coverage", _("Coverage changed")  # 覆盖企业、职工人数调整
 
 

@@ -15,9 +15,11 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.core.dates import PlausibleDateValidator, plausible_date_constraint
 from apps.core.history import audited
+from apps.core.imports import ImportJob
 from apps.core.models import BaseModel
 
 from . import clock
@@ -277,9 +279,9 @@ class Contract(BaseModel):
     )
 
     # The clock, as it stands (each date also a step on the timeline).
-    requested_by = models.CharField(_("requested by"), max_length=20, choices=Party.choices)
+    requested_by = models.CharField(pgettext_lazy("contract", "requested by"), max_length=20, choices=Party.choices)
     requested_on = models.DateField(_("request received on"), validators=[STEP_RANGE])
-    answer_due_on = models.DateField(_("answer due by"), editable=False)
+    answer_due_on = models.DateField(pgettext_lazy("contract", "answer due by"), editable=False)
     answered_on = models.DateField(_("answered on"), null=True, blank=True, validators=[STEP_RANGE])
     signed_on = models.DateField(_("signed on"), null=True, blank=True, validators=[STEP_RANGE])
     send_due_on = models.DateField(_("to be sent by"), null=True, blank=True, editable=False)
@@ -292,8 +294,12 @@ class Contract(BaseModel):
     in_force_on = models.DateField(_("in force from"), null=True, blank=True, validators=[STEP_RANGE])
 
     # What the county reads.
-    term_start = models.DateField(_("term starts"), null=True, blank=True, validators=[TERM_START_RANGE])
-    term_end = models.DateField(_("term ends"), null=True, blank=True, validators=[TERM_END_RANGE])
+    term_start = models.DateField(
+        pgettext_lazy("contract", "term starts"), null=True, blank=True, validators=[TERM_START_RANGE]
+    )
+    term_end = models.DateField(
+        pgettext_lazy("contract", "term ends"), null=True, blank=True, validators=[TERM_END_RANGE]
+    )
     term_reason = models.CharField(_("why the term is outside the usual range"), max_length=300, blank=True)
     wage_increase_percent = models.DecimalField(
         _("wage increase (%)"), max_digits=5, decimal_places=2, null=True, blank=True
@@ -631,3 +637,26 @@ class ContractDocument(models.Model):
 
     def __str__(self):
         return self.file_name
+
+
+class ContractImport(ImportJob):
+    """An uploaded contract register (集体合同台账): checked (dry run) first, then imported
+    (apps.core.imports, apps.contracts.imports). Each row names its own signing union; the
+    import belongs to the unit of the user who uploaded it (its scope: a chair's township, the
+    county), and only unions in that scope are accepted."""
+
+    org_unit = models.ForeignKey(
+        "branches.OrgUnit",
+        verbose_name=_("imported for"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contract_imports",
+    )
+
+    class Meta(ImportJob.Meta):
+        verbose_name = _("contract register import")
+        verbose_name_plural = _("contract register imports")
+
+    def get_absolute_url(self):
+        return reverse("contracts:import_detail", kwargs={"pk": self.pk})
