@@ -384,7 +384,7 @@ class ContractDocumentAdmin(ContractRowAdmin):
 
 
 def contract_imports_in_scope(*, user):
-    from .imports import contract_import_list
+    from .selectors import contract_import_list
 
     return contract_import_list(user=user)
 

@@ -38,7 +38,7 @@ from django.utils import timezone
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
-from apps.branches.selectors import enterprise_list, orgunit_list, user_scope_path
+from apps.branches.selectors import enterprise_list, orgunit_list
 from apps.branches.validators import normalize_credit_code
 from apps.core.errors import ApplicationError
 from apps.core.imports import (
@@ -662,15 +662,6 @@ def write_rows(*, user, writes) -> list[Contract]:
 
 
 # --- the importer ------------------------------------------------------------------------------------
-
-
-def contract_import_list(*, user):
-    """The register imports the user may see: those of units in the user's subtree."""
-    prefix = user_scope_path(user)
-    queryset = ContractImport.objects.select_related("org_unit", "uploaded_by").defer("content", "report")
-    if prefix is None:
-        return queryset.none()
-    return queryset if prefix == "" else queryset.filter(org_unit__path__startswith=prefix)
 
 
 class ContractRegisterImporter(Importer):
