@@ -210,7 +210,6 @@ class StepInline(ReadOnlyInline):
 class CoverageInline(ReadOnlyInline):
     model = ContractCoverage
     fields = readonly_fields = ["enterprise", "added_at"]
-    verbose_name = _("enterprise covered")
 
 
 def document_download_link(document):
@@ -304,7 +303,12 @@ class ContractAdmin(ServiceAdminMixin, NoDeleteAdminMixin, ScopedAdminMixin, adm
         return False  # a contract starts with the bargaining request form (contract_request)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("rule_profile", "replaces", "recorded_by")
+        # Admin's change list skips list_select_related once the queryset selects anything: all here.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("union", "township", "enterprise", "rule_profile", "replaces", "recorded_by")
+        )
 
     @admin.display(description=_("employer side"))
     def parties(self, obj):
@@ -380,7 +384,7 @@ class ContractDocumentAdmin(ContractRowAdmin):
 
 
 def contract_imports_in_scope(*, user):
-    from .imports import contract_import_list
+    from .selectors import contract_import_list
 
     return contract_import_list(user=user)
 

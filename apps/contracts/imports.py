@@ -38,8 +38,9 @@ from django.utils import timezone
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
-from apps.branches.selectors import enterprise_list, orgunit_list, user_scope_path
+from apps.branches.selectors import enterprise_list, orgunit_list
 from apps.branches.validators import normalize_credit_code
+from apps.core.errors import ApplicationError
 from apps.core.imports import (
     BASE_ACTION_LABELS,
     Importer,
@@ -56,6 +57,7 @@ from apps.core.spreadsheets import UNREADABLE, SheetLimits, SpreadsheetTooLarge,
 from . import clock, rules
 from .choices import MULTI_ENTERPRISE_SCOPES, ContractKind, ContractScope, ContractStatus, Party
 from .models import Contract, ContractImport
+from .services.steps import _check_parties
 
 # --- the columns -----------------------------------------------------------------------------------
 
@@ -124,6 +126,7 @@ FIELD_COLUMNS = {
     "kind": "kind",
     "scope": "scope",
     "enterprise": "credit_code",
+    "covered_enterprises": "covered_codes",
     "employer_representative": "employer_representative",
     "signed_on": "signed_on",
     "requested_on": "signed_on",
@@ -300,6 +303,12 @@ def _number(value: object, *, integer: bool = False) -> tuple[Decimal | int | No
     return number.quantize(Decimal("0.01")), None
 
 
+def _name(value: object) -> str:
+    """A person's name: "张  伟" is padded to line up with three-character names; spaces between
+    Han characters go, single spaces elsewhere stay."""
+    return re.sub(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])", "", _text(value))
+
+
 def _word(value: object) -> str:
     return _compact(unicodedata.normalize("NFKC", _text(value)))
 
@@ -375,7 +384,7 @@ def read_row(item: dict) -> ImportRow:
         if problem:
             error(name, problem)
     for name, length in (("term_reason", 300), ("workers_negotiator", 50), ("employer_negotiator", 50)):
-        text = _text(cells.get(name))
+        text = _name(cells.get(name)) if name.endswith("negotiator") else _text(cells.get(name))
         if len(text) > length:
             error(name, f"内容过长（最多 {length} 个字），请精简。")
         values[name] = text[:length]
@@ -456,6 +465,24 @@ def _db_record(contract: Contract) -> dict:
     return record
 
 
+_DATE_ORDER = (
+    ("signed_on", "签订日期"),
+    ("sent_on", "报送日期"),
+    ("received_on", "收到日期"),
+    ("in_force_on", "生效日期"),
+)
+
+
+def _date_order_problem(values: dict) -> tuple[str, str] | None:
+    """(field, message) when the dates do not run signed ≤ sent ≤ received ≤ in force (the
+    register service's rule), else None."""
+    known = [(name, label, values[name]) for name, label in _DATE_ORDER if values.get(name)]
+    for (_n, before_label, before), (name, label, day) in zip(known, known[1:], strict=False):
+        if day < before:
+            return name, f"{label}（{day:%Y-%m-%d}）早于{before_label}（{before:%Y-%m-%d}），请核对。"
+    return None
+
+
 def _field_problem(labels: dict, field: str, messages) -> str:
     column = FIELD_COLUMNS.get(field)
     where = _label(labels, column) if column else "本行"
@@ -470,7 +497,7 @@ def plan_rows(*, user, rows: list[ImportRow], progress=lambda index: None) -> tu
     readable = [row for row in rows if not row.errors]
     names = {row.values["union_name"] for row in readable}
     unions: dict[str, list] = {}
-    for unit in orgunit_list(user=user).filter(name__in=names).only("pk", "name", "path", "depth", "kind"):
+    for unit in orgunit_list(user=user).filter(name__in=names):
         unions.setdefault(unit.name, []).append(unit)
     codes = {row.values["credit_code"] for row in readable if row.values["credit_code"]}
     codes |= {code for row in readable for code in row.values["covered_codes"]}
@@ -512,6 +539,18 @@ def plan_rows(*, user, rows: list[ImportRow], progress=lambda index: None) -> tu
                 f"{' 等' if len(unknown) > 5 else ''}不是您所辖范围内登记的企业，"
                 "请核对信用代码，或先在平台上登记这些企业。"
             )
+            continue
+        # The parties' rules of a contract entered in the portal (contract_request's): the union
+        # approved and of a kind that signs this scope, the enterprise covered by it, the covered
+        # enterprises in its area; each in the user's scope and not archived.
+        parties = _check_parties(
+            user=user, union=union, scope=values["scope"], enterprise=enterprise, covered=covered or [enterprise]
+        )
+        if parties:
+            row.errors.extend(_field_problem(labels, field, [message]) for field, message in parties.items())
+            continue
+        if chain := _date_order_problem(values):
+            row.errors.append(_field_problem(labels, chain[0], [chain[1]]))
             continue
         if union.pk not in profiles:
             profiles[union.pk] = rules.rule_profile_for(union)
@@ -591,7 +630,7 @@ def _row_labels(row: ImportRow) -> dict:
 
 def write_rows(*, user, writes) -> list[Contract]:
     """The planned rows as contracts on record (inside the import's transaction)."""
-    from .services import contract_coverage_set, contract_record_existing
+    from . import services  # looked up at call time (a test replaces the service)
 
     written = []
     for row, union, enterprise, covered, contract in writes:
@@ -612,29 +651,17 @@ def write_rows(*, user, writes) -> list[Contract]:
             "received_on": contract.received_on,
             **{name: values[name] for name in CONTENT_FIELDS},
         }
-        contract = contract_record_existing(**fields)
         if values["workers_covered"] is not None:
-            contract = contract_coverage_set(
-                user=user,
-                contract=contract,
-                enterprises=covered or [enterprise],
-                workers_covered=values["workers_covered"],
-                workers_covered_reason=values["workers_covered_reason"],
-            )
-        written.append(contract)
+            fields["workers_covered"] = values["workers_covered"]
+            fields["workers_covered_reason"] = values["workers_covered_reason"]
+        try:
+            written.append(services.contract_record_existing(**fields))
+        except (ValidationError, ApplicationError) as exc:
+            raise RowRefused(row.row, exc) from None
     return written
 
 
 # --- the importer ------------------------------------------------------------------------------------
-
-
-def contract_import_list(*, user):
-    """The register imports the user may see: those of units in the user's subtree."""
-    prefix = user_scope_path(user)
-    queryset = ContractImport.objects.select_related("org_unit", "uploaded_by").defer("content", "report")
-    if prefix is None:
-        return queryset.none()
-    return queryset if prefix == "" else queryset.filter(org_unit__path__startswith=prefix)
 
 
 class ContractRegisterImporter(Importer):
@@ -668,8 +695,22 @@ class ContractRegisterImporter(Importer):
     def write(self, job, plan):
         write_rows(user=_actor(job), writes=plan)
 
-    def write_lock_key(self, job):
-        return ""
+    def failure_message(self, exc):
+        if isinstance(exc, RowRefused):
+            return (
+                f"导入失败，未写入任何数据：第 {exc.row} 行在登记时被拒绝（{exc.text}）。"
+                "请修改该行后重新上传；如仍失败，请联系管理员。"
+            )
+        return super().failure_message(exc)
+
+
+class RowRefused(Exception):
+    """The register service refused a row the check passed: the import writes nothing."""
+
+    def __init__(self, row: int, exc: Exception):
+        self.row = row
+        self.text = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(getattr(exc, "message", exc))
+        super().__init__(f"row {row}")
 
 
 def _fresh(row: ImportRow) -> ImportRow:

@@ -14,6 +14,7 @@ from apps.core.forms import submit_helper
 from apps.core.mixins import ScopedPermissionMixin
 
 from .. import imports
+from ..selectors import contract_import_list
 
 
 class RegisterUploadForm(forms.Form):
@@ -29,7 +30,7 @@ class RegisterUploadForm(forms.Form):
 
 class RegisterImportViewMixin:
     permission_required = "contracts.add_contract"
-    selector = imports.contract_import_list
+    selector = contract_import_list
     importer = imports.REGISTER
     url_prefix = "contracts:import_"
 
@@ -47,7 +48,7 @@ class RegisterTemplateView(ScopedPermissionMixin, View):
     """下载台账模板: the header row, an example row and a sheet explaining each column (.xlsx)."""
 
     permission_required = "contracts.add_contract"
-    selector = imports.contract_import_list
+    selector = contract_import_list
     http_method_names = ["get"]
 
     def get(self, request, *args, **kwargs):
