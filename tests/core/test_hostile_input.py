@@ -250,6 +250,18 @@ def world(county_user, chair_a, chair_b, county_tree):
     roster = RosterImport.objects.create(
         union=county_tree["union_a"], uploaded_by=chair_a, file_name="花名册.xlsx", content=b"", commit=False
     )
+    # A contract of township A's union at 协商中 and one of its documents; a register import.
+    from apps.contracts.models import ContractImport
+    from apps.contracts.services import contract_document_upload
+    from tests.contracts.factories import make_contract
+
+    contract = make_contract(user=chair_a, union=county_tree["union_a"], enterprise=ent_a, step="negotiating")
+    document = contract_document_upload(
+        user=chair_a, contract=contract, kind="minutes", file_name="纪要.pdf", content=b"%PDF-1.4 test"
+    )
+    contract_import = ContractImport.objects.create(
+        org_unit=a, uploaded_by=chair_a, file_name="台账.xlsx", content=b"", commit=False
+    )
     users = {"county": county_user, "chair": chair_a}
     own = {}
     for role, user in users.items():
@@ -266,7 +278,10 @@ def world(county_user, chair_a, chair_b, county_tree):
             "MembershipTransfer": transfer.pk,
             "Complaint": complaint.pk,
             "RosterImport": roster.pk,
+            "Contract": contract.pk,
+            "ContractImport": contract_import.pk,
         },
+        "document": document.pk,
         "pending": pending.pk,
         "county": county_tree["county"].pk,
         "attachment": attachment.pk,
@@ -297,6 +312,8 @@ def _urls_for(role, world):
             kwarg_sets = [{"pk": pk}]
             if "attachment_pk" in groups:
                 kwarg_sets = [{"pk": pk, "attachment_pk": world["attachment"]}]
+            if "document_pk" in groups:
+                kwarg_sets = [{"pk": pk, "document_pk": world["document"]}]
             if "status" in groups:  # every status a complaint can be moved to
                 kwarg_sets = [
                     {"pk": world["transition_pks"][status], "status": status.value}
