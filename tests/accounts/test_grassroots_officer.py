@@ -25,6 +25,8 @@ OFFICER_MENU = [
     "branches:meeting_list",
     "members:member_list",
     "members:import_upload",
+    "contracts:contract_list",
+    "contracts:coverage",
     "core:notification_list",
 ]
 

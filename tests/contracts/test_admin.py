@@ -137,9 +137,9 @@ class TestContractsAdmin:
         signed = contracts["signed"]
         page = admin_client.get(url(Contract, "change", signed.pk)).content.decode()
         text = " ".join(visible(page).split())
-        assert "提出协商要约" in text and "签订" in text  # the steps, by their Chinese names
+        assert "协商要约" in text and "签订" in text  # the steps, by their Chinese names
         assert "合同文本.pdf" in text and "%PDF" not in page  # the document, not its bytes
-        assert "已签订待报送" in text and "期限起始" in text and "签订工会" in text
+        assert "已签订" in text and "期限起始" in text and "签订工会" in text
         assert "每一步都在平台上办理" in text
 
     def test_read_only_fields_cannot_be_changed_by_a_post(self, admin_client, contracts):

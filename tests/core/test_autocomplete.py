@@ -41,6 +41,7 @@ def test_the_walk_finds_every_autocomplete():
         "members:transfer_destination_autocomplete",
         "members:workplace_autocomplete",
         "complaints:handler_autocomplete",
+        "contracts:union_autocomplete",
     }
 
 

@@ -44,9 +44,13 @@ def rows(county_user, chair_a, county_tree):
         name="白塔化工建材厂",
         credit_code=demo_credit_code(301),
         ownership="private",
+        employee_count=80,
         union=county_tree["union_a"],
     )
     add_members(county_tree["union_a"], 2)
+    from tests.contracts.factories import make_contract
+
+    make_contract(user=chair_a, union=county_tree["union_a"], enterprise=enterprise, step="in_force")
     meeting_record(
         user=chair_a,
         org_unit=county_tree["union_a"],

@@ -65,12 +65,13 @@ def _group(html, key):
 
 def test_every_app_registers_its_kind_in_order():
     keys = [p.key for p in registered_search_providers()]
-    assert keys == ["members", "orgunits", "enterprises", "complaints"]
+    assert keys == ["members", "orgunits", "enterprises", "complaints", "contracts"]
     assert {p.key: p.permission for p in registered_search_providers()} == {
         "members": "members.view_member",
         "orgunits": "branches.view_orgunit",
         "enterprises": "branches.view_enterprise",
         "complaints": "complaints.view_complaint",
+        "contracts": "contracts.view_contract",
     }
 
 
@@ -284,7 +285,7 @@ def test_a_long_number_is_looked_up_by_index_only(county_user, people):
             groups = global_search(county_user, SearchTerm(term, "~0123456789abcdef"))
         assert len(captured.captured_queries) == asked, term
         assert all("LIKE '%" not in query["sql"] for query in captured.captured_queries), term
-        assert [g.count for g in groups] == [1, 0, 0, 0], term
+        assert [g.count for g in groups] == [1, 0, 0, 0, 0], term
 
 
 # --- input that cannot be searched --------------------------------------------------------------
