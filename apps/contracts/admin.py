@@ -37,21 +37,8 @@ from .models import (
     WageArea,
 )
 from .selectors.scoping import contract_in_scope_q, contract_list
+from .services.steps import CONTENT_FIELDS
 
-# What contract_update may change (the agreed service API); everything else is the clock's.
-CONTENT_FIELDS = [
-    "employer_representative",
-    "workers_negotiator",
-    "employer_negotiator",
-    "term_start",
-    "term_end",
-    "term_reason",
-    "wage_increase_percent",
-    "minimum_wage",
-    "working_hours",
-    "women_protections",
-    "main_terms",
-]
 CLOCK_FIELDS = [
     "number",
     "kind",

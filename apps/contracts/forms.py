@@ -12,24 +12,11 @@ from apps.core.widgets import Autocomplete, AutocompleteMultiple
 
 from .choices import MULTI_ENTERPRISE_SCOPES, ContractKind, ContractScope, Party
 from .models import Contract, ContractCoverage
+from .services.steps import CONTENT_FIELDS
 
 # The one script of these forms (static/js/contract_form.js): an enterprise contract shows the
 # enterprise, a regional or industry one the employers' representative and the enterprises covered.
 SCOPE_MEDIA = forms.Media(js=("js/contract_form.js",))
-
-CONTENT_FIELDS = (
-    "workers_negotiator",
-    "employer_negotiator",
-    "employer_representative",
-    "term_start",
-    "term_end",
-    "term_reason",
-    "wage_increase_percent",
-    "minimum_wage",
-    "working_hours",
-    "women_protections",
-    "main_terms",
-)
 
 
 def _model_field(name):

@@ -81,10 +81,12 @@ __all__ = [
 ADD_PERMISSION = "contracts.add_contract"
 CHANGE_PERMISSION = "contracts.change_contract"
 
-# The content a user edits (`contract_update`); never the clock, the parties or the scope.
+# The content a user edits (`contract_update`), in the content form's order (forms and admin read
+# it from here); never the clock, the parties or the scope.
 CONTENT_FIELDS = (
     "workers_negotiator",
     "employer_negotiator",
+    "employer_representative",
     "term_start",
     "term_end",
     "term_reason",
@@ -93,7 +95,6 @@ CONTENT_FIELDS = (
     "working_hours",
     "women_protections",
     "main_terms",
-    "employer_representative",
 )
 
 # The steps a user records on an existing contract, in the clock's order (the page's buttons).
