@@ -52,6 +52,17 @@ ROLE_PERMISSIONS = {
         *_crud("complaints.complaint"),
         "complaints.view_complainant",
         *_crud("contracts.contract"),
+        # Union funds: county staff see the county's ledger, record money paid directly to the
+        # county union, chase arrears and approve deferrals and write-offs. Importing the tax
+        # bureau's statements and entering finance transfers is county finance staff's
+        # (`dues.manage_funds`, given to those users, not to the role).
+        *_crud("dues.ledgerentry"),
+        *_crud("dues.payment", verbs=("view", "add")),
+        *_crud("dues.arrearsaction", verbs=("view", "add")),
+        "dues.approve_fund_relief",
+        "dues.view_sharerate",
+        "dues.view_refundrule",
+        *_crud("dues.duesrecord"),
     ],
     TOWNSHIP_STAFF: [
         "core.view_notification",
@@ -66,6 +77,14 @@ ROLE_PERMISSIONS = {
         *_crud("complaints.complaint"),
         "complaints.view_complainant",
         *_crud("contracts.contract"),
+        # Their township's enterprises' funds: see them, record money paid directly to the
+        # township union, chase the arrears (notices, the payment order draft).
+        *_crud("dues.ledgerentry"),
+        *_crud("dues.payment", verbs=("view", "add")),
+        *_crud("dues.arrearsaction", verbs=("view", "add")),
+        "dues.view_sharerate",
+        "dues.view_refundrule",
+        *_crud("dues.duesrecord"),
     ],
     GRASSROOTS_OFFICER: [
         "core.view_notification",
@@ -81,6 +100,10 @@ ROLE_PERMISSIONS = {
         # Their own union bargains and signs: they record its contract's steps (the scope is
         # the officer's union, so another union's contract is a 404).
         *_crud("contracts.contract"),
+        # Their own enterprise's fund ledger (read), and their members' dues (会费).
+        "dues.view_ledgerentry",
+        "dues.view_payment",
+        *_crud("dues.duesrecord"),
     ],
 }
 

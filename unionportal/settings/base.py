@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "apps.members",
     "apps.complaints",
     "apps.contracts",
+    "apps.dues",
     "apps.overview",
     "apps.bench",
 ]
@@ -361,3 +362,9 @@ COMPLAINT_ATTACHMENT_MAX_BYTES = env.int("COMPLAINT_ATTACHMENT_MAX_BYTES", defau
 # --- contracts ---------------------------------------------------------------------------------
 # A contract's documents (signed text, congress resolution, minutes: scans of many pages).
 CONTRACT_DOCUMENT_MAX_BYTES = env.int("CONTRACT_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+
+# --- dues --------------------------------------------------------------------------------------
+# A tax bureau statement of a city's size is a few MB; the reader's limits guard the rest.
+TAX_STATEMENT_MAX_BYTES = env.int("TAX_STATEMENT_MAX_BYTES", default=20 * 1024 * 1024)
+# Arrears older than this many days (after the period's end) remind the township chair.
+DUES_ARREARS_REMINDER_DAYS = env.int("DUES_ARREARS_REMINDER_DAYS", default=90)

@@ -1,0 +1,1 @@
+"""The dues app's writes. Import from the modules: `from apps.dues.services import ledger`."""
