@@ -22,6 +22,7 @@ urlpatterns = [
     path("members/", include("apps.members.urls")),
     path("complaints/", include("apps.complaints.urls")),
     path("contracts/", include("apps.contracts.urls")),
+    path("dues/", include("apps.dues.urls")),
     path("", include("apps.core.urls")),
     path("", include("apps.overview.urls")),
 ]

@@ -1,0 +1,3 @@
+"""The arrears part's URLs."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""The finance part's URLs."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""The ledger part's URLs."""
+
+urlpatterns = []

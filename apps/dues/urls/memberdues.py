@@ -1,0 +1,3 @@
+"""The memberdues part's URLs."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""The statements part's URLs."""
+
+urlpatterns = []

@@ -1,0 +1,1 @@
+"""The dues app's views, one module per part (see apps.dues.urls)."""

@@ -1,0 +1,58 @@
+"""Fixtures of the dues tests: `dues_world`, a small county with an enterprise on each channel in
+township A, one in township B, county finance staff, and a ledger helper."""
+
+import datetime
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth.models import Permission
+
+from apps.accounts.roles import COUNTY_STAFF
+from apps.branches.choices import Ownership
+from apps.dues.services import ledger
+from tests.factories import EnterpriseFactory, UserFactory
+
+JULY = datetime.date(2026, 7, 1)
+
+
+def make_entry(enterprise, start=JULY, payroll="100000.00", kind="month", **kwargs):
+    """The enterprise's ledger entry for the period containing `start`, through the service."""
+    return ledger.ledger_entry_ensure(enterprise, start, kind, payroll=Decimal(payroll), **kwargs)
+
+
+@pytest.fixture
+def dues_world(world):
+    """`world` (townships A and B, one user per role) plus, for the funds:
+
+    - tax_a: 白塔埠镇石英制品有限公司, private, covered by union_a → 税务代征, 工会经费;
+    - direct_a: 白塔埠镇供销合作社, collective, no union → 工会直收, 工会筹备金;
+    - finance_a: 白塔埠镇中心小学, a county-direct public institution → 财政划拨;
+    - tax_b: 平明镇水晶制品有限公司 in township B, covered by union_b → 税务代征;
+    - finance: county finance staff (county staff with `dues.manage_funds`).
+    """
+    tree = world.tree
+    finance = UserFactory(username="finance", org_unit=tree["county"], role=COUNTY_STAFF, real_name="县总工会财务")
+    finance.user_permissions.add(Permission.objects.get(codename="manage_funds", content_type__app_label="dues"))
+    return SimpleNamespace(
+        tree=tree,
+        users={**world.users, "finance": finance},
+        county=world.users["county"],
+        chair=world.users["chair"],
+        chair_b=world.users["chair_b"],
+        officer=world.users["officer"],
+        finance=finance,
+        tax_a=EnterpriseFactory(
+            township=tree["a"], union=tree["union_a"], name="白塔埠镇石英制品有限公司", ownership=Ownership.PRIVATE
+        ),
+        direct_a=EnterpriseFactory(township=tree["a"], name="白塔埠镇供销合作社", ownership=Ownership.COLLECTIVE),
+        finance_a=EnterpriseFactory(
+            township=tree["a"],
+            name="白塔埠镇中心小学",
+            ownership=Ownership.PUBLIC_INSTITUTION,
+            is_county_direct=True,
+        ),
+        tax_b=EnterpriseFactory(
+            township=tree["b"], union=tree["union_b"], name="平明镇水晶制品有限公司", ownership=Ownership.PRIVATE
+        ),
+    )
