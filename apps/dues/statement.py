@@ -30,7 +30,16 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, fr
 
 from apps.branches.validators import credit_code_problem, normalize_credit_code
 from apps.core.imports import ImportFileError
-from apps.core.spreadsheets import UNREADABLE, Sheet, SheetLimits, Source, SpreadsheetTooLarge, open_workbook
+from apps.core.spreadsheets import (
+    READ_ERROR,
+    UNREADABLE,
+    Sheet,
+    SheetLimits,
+    Source,
+    SpreadsheetTooLarge,
+    merge_sweep,
+    open_workbook,
+)
 
 from .money import CENT, DEFAULT_RATE, money_text, percent_of
 
@@ -217,8 +226,6 @@ def parse_statement(source: Source, *, limits: SheetLimits | None = None) -> Par
     except ImportFileError:
         raise
     except UNREADABLE as exc:  # a damaged sheet shows only when its cells are read
-        from apps.core.spreadsheets import READ_ERROR
-
         raise ImportFileError(READ_ERROR) from exc
     finally:
         book.close()
@@ -404,7 +411,9 @@ class _Dates:
 # --- amounts ------------------------------------------------------------------------------------
 
 _AMOUNT_TEXT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
-_AMOUNT_NOISE = str.maketrans("", "", ", _'\u00a0\u3000元¥￥")
+# Thousands separators only where they group by three: "12,34" could be a decimal comma.
+_GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+_AMOUNT_NOISE = str.maketrans("", "", " _'\u00a0\u3000元¥￥")
 _MINUSES = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-"})
 
 
@@ -427,6 +436,10 @@ def _amount(value: object) -> Decimal | None | Literal[False]:
     negative = text.startswith("(") and text.endswith(")")  # (1,234.00): an accountant's minus
     if negative:
         text = text[1:-1]
+    if "," in text:
+        if not _GROUPED.fullmatch(text):
+            return False
+        text = text.replace(",", "")
     if not _AMOUNT_TEXT.fullmatch(text):
         return False
     number = Decimal(text)
@@ -520,8 +533,38 @@ def _code_problem(code: str) -> str | None:
     return credit_code_problem(code)
 
 
+_SUB_TITLES = {
+    "起": "period_start",
+    "起始": "period_start",
+    "开始": "period_start",
+    "止": "period_end",
+    "终止": "period_end",
+}
+
+
+def _header_bottom(sheet: Sheet, header_row: int, columns: dict[str, tuple[int, str]]) -> int:
+    """The header's last row. A two-level header merges some titles down over a second row
+    ("纳税人识别号" over rows 3–4) while the second row holds sub-titles ("起", "止" under a
+    merged "所属期"); those are added to ``columns``. Data starts below."""
+    bottom = header_row
+    for _min_col, min_row, _max_col, max_row in sheet.merges:
+        if min_row == header_row and max_row > header_row:
+            bottom = max(bottom, min(max_row, header_row + 2))
+    for sub_row in range(header_row + 1, bottom + 1):
+        for column, value in enumerate(sheet.rows.get(sub_row, ()), start=1):
+            if not isinstance(value, str) or not value.strip():
+                continue
+            name = _SUB_TITLES.get(_header_key(value)) or _field_of(value)
+            if name and name not in columns:
+                columns[name] = (column, " ".join(value.split()))
+    if "period_start" in columns and "period_end" in columns:
+        columns.pop("period", None)  # the merged title over 起 and 止
+    return bottom
+
+
 def _parse_sheet(sheet: Sheet, header_row: int, columns: dict[str, tuple[int, str]], epoch) -> ParsedStatement:
     period_start, period_end = _find_period(sheet, header_row)
+    data_start = _header_bottom(sheet, header_row, columns) + 1
     parsed = ParsedStatement(
         period_start=period_start,
         period_end=period_end,
@@ -536,10 +579,13 @@ def _parse_sheet(sheet: Sheet, header_row: int, columns: dict[str, tuple[int, st
     # statement does not have point: each cell is then values[at[name]], with no bounds checks.
     width = max(column for column, _title in columns.values())
     at = {name: columns[name][0] - 1 if name in columns else width for name in HEADER_SYNONYMS}
-    seq = at["seq"]
+    seq, code_title = at["seq"], sheet.value(header_row, columns["credit_code"][0])
     context = _RowContext(labels=labels, at=at, parsed=parsed, dates=_Dates(epoch))
+    # Only a merge's top-left cell holds its value: a 纳税人识别号 merged down over a payer's
+    # three months means that code for all three.
+    tops = {(min_row, min_col): sheet.value(min_row, min_col) for min_col, min_row, _c, _r in sheet.merges}
     append = parsed.rows.append
-    for row in sorted(r for r in sheet.rows if r > header_row):
+    for row, merges in merge_sweep(sheet.merges, sorted(r for r in sheet.rows if r >= data_start)):
         values = sheet.rows[row]
         kind = _row_kind(values, seq)
         if kind is _SUMMARY:
@@ -551,6 +597,11 @@ def _parse_sheet(sheet: Sheet, header_row: int, columns: dict[str, tuple[int, st
             values = [*values, *([""] * (width - len(values))), None]
         else:
             values = [*values[:width], None]
+        if code_title and values[at["credit_code"]] == code_title:
+            continue  # the header again, as a statement printed page by page repeats it
+        for min_col, min_row, max_col, _max_row in merges:
+            for column in range(min_col, min(max_col, width) + 1):
+                values[column - 1] = tops[(min_row, min_col)]
         append(_check_row(row, values, context))
     return parsed
 

@@ -382,3 +382,67 @@ def test_fast_credit_code_check_agrees_with_the_validators():
     codes += [code[:17] for code in codes[:20]] + [code + "0" for code in codes[:20]]
     assert sum(credit_code_problem(code) is None for code in codes) == 300
     assert [_code_problem(code) for code in codes] == [credit_code_problem(code) for code in codes]
+
+
+def test_code_merged_down_over_a_payers_months_counts_for_each():
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["代征工会经费明细表"])
+    sheet.append(["所属期：2026年7月1日至2026年9月30日"])
+    sheet.append(HEADER)
+    for index, (start, end) in enumerate(MONTHS):
+        sheet.append([index + 1, A if index == 0 else None, "甲", start, end, 1000, "2%", 20])
+    sheet.merge_cells("B4:B6")
+    parsed = _parse_book(book)
+    assert [(r.status, r.credit_code) for r in parsed.rows] == [("ok", A)] * 3
+    assert verdicts_by_code(parsed, [A])[A].paid == Decimal("60.00")
+
+
+def test_two_level_header_with_the_period_over_start_and_end():
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["代征工会经费明细表"])
+    sheet.append(["所属期：2026年7月1日至2026年9月30日"])
+    sheet.append(["序号", "统一社会信用代码", "纳税人名称", "所属期", None, "计征依据", "实缴金额"])
+    sheet.append([None, None, None, "起", "止"])
+    for column in "ABCFG":
+        sheet.merge_cells(f"{column}3:{column}4")
+    sheet.merge_cells("D3:E3")
+    sheet.append([1, A, "甲", "2026-08-01", "2026-08-31", 1000, 20])
+    parsed = _parse_book(book)
+    assert [r.row for r in parsed.rows] == [5]
+    assert (parsed.rows[0].status, parsed.rows[0].period_kind) == ("ok", "month")
+    assert parsed.rows[0].period_start == dt.date(2026, 8, 1)
+
+
+def test_period_in_one_column_and_the_header_repeated_on_a_new_page():
+    header = ["序号", "纳税人识别号", "所属期", "计征依据", "实缴金额"]
+    rows = [
+        [1, A, "2026-07-01至2026-07-31", 1000, 20],
+        header,  # printed page by page: the header again
+        [2, B, "2026年7月1日—2026年9月30日", 1000, 20],
+        [3, C, "七月份", 1000, 20],
+    ]
+    parsed = parse_statement(statement_file(rows, header=header))
+    assert [(r.row, r.status, r.period_kind) for r in parsed.rows] == [
+        (4, "ok", "month"),
+        (6, "ok", "quarter"),
+        (7, "error", None),
+    ]
+    assert parsed.rows[2].reason == "bad_period"
+
+
+@pytest.mark.parametrize(
+    ("rate", "due"),
+    [("2%", "20.00"), (0.02, "20.00"), ("0.02", "20.00"), (2, "20.00"), (None, "20.00"), ("1.5%", "15.00")],
+)
+def test_rate_as_the_statement_writes_it(rate, due):
+    parsed = parse_statement(statement_file([row(A, 1000, due, rate=rate)]))
+    assert parsed.rows[0].status == "ok" and parsed.rows[0].due == Decimal(due)
+
+
+def test_separators_that_do_not_group_by_three_are_no_amount():
+    # "12,34" may be a decimal comma: it is refused rather than read as 1,234.
+    parsed = parse_statement(statement_file([row(A, 1000, "12,34"), row(A, "1,0000", 20), row(A, 1000, "-1,234.50")]))
+    assert [r.reason for r in parsed.rows] == ["bad_amount", "bad_amount", None]
+    assert parsed.rows[2].paid == Decimal("-1234.50") and parsed.rows[2].is_refund
