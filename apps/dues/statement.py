@@ -101,6 +101,9 @@ _HEADER_LOOKUP = {name: key for key, names in HEADER_SYNONYMS.items() for name i
 HEADER_SEARCH_ROWS = 30
 # A statement of a city's size: 50,000 rows and the title, header and 合计 rows around them.
 STATEMENT_MAX_ROWS = 60_000
+# No payroll or payment reaches a trillion yuan; a bigger number is a typing slip, and would
+# overflow the decimal context when rounded to the cent.
+TOO_LARGE = Decimal("1e12")
 _SUMMARY_PREFIXES = ("合计", "总计")
 _SUBTOTAL_PREFIX = "小计"
 REFUND_MARK = "退库"
@@ -299,6 +302,11 @@ _DATE_TOKEN = re.compile(
     r"(?<!\d)(\d{4})\s*[-/.年]\s*(\d{1,2})(?!\d)(?:\s*[-/.月]\s*(\d{1,2})(?!\d)\s*[日号]?|\s*月)?"
     r"|(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)"
 )
+# "2026年7月至9月", "2026年7月1日至9月30日": the year written once.
+_SAME_YEAR_RANGE = re.compile(
+    r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月\s*(?:(\d{1,2})\s*[日号])?\s*[至到~—–-]\s*"
+    r"(\d{1,2})\s*月\s*(?:(\d{1,2})\s*[日号])?"
+)
 _QUARTER_TOKEN = re.compile(r"(\d{4})\s*年\s*第?\s*([1-4一二三四])\s*季度?")
 _QUARTER_NUMBERS = {"1": 1, "2": 2, "3": 3, "4": 4, "一": 1, "二": 2, "三": 3, "四": 4}
 _TIME_TAIL = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
@@ -323,10 +331,17 @@ def _token_dates(match: re.Match) -> tuple[dt.date, dt.date]:
 
 
 def _date_range(text: str) -> tuple[dt.date, dt.date] | None:
-    """(start, end) of "2026年7月1日至2026年9月30日", "2026-07-01—2026-09-30", "2026年7月至9月"
-    is not read (a year on each side is), "2026年第3季度", "2026年9月"; None when none is found."""
+    """(start, end) of "2026年7月1日至2026年9月30日", "2026-07-01—2026-09-30", "2026年7月至9月",
+    "2026年第3季度", "2026年9月"; None when none is found."""
     text = unicodedata.normalize("NFKC", text)
     try:
+        same_year = _SAME_YEAR_RANGE.search(text)
+        if same_year:
+            year, first_month, first_day, last_month, last_day = same_year.groups()
+            year, first_month, last_month = int(year), int(first_month), int(last_month)
+            start = dt.date(year, first_month, int(first_day or 1))
+            end = dt.date(year, last_month, int(last_day)) if last_day else _month_end(year, last_month)
+            return start, end
         tokens = list(_DATE_TOKEN.finditer(text))
         if len(tokens) >= 2:
             start, _ = _token_dates(tokens[0])
@@ -692,6 +707,8 @@ def _check_row(row: int, values: list[object], context: _RowContext) -> Statemen
         refuse(BAD_AMOUNT, "paid", "为空。请填写实缴金额（元，到分）。")
     elif paid is False:
         refuse(BAD_AMOUNT, "paid", f"“{_shown(paid_cell)}”不是金额。请填写阿拉伯数字（如 10000.00）。")
+    elif abs(paid) >= TOO_LARGE:
+        refuse(BAD_AMOUNT, "paid", f"“{_shown(paid_cell)}”超出合理范围。请核对金额。")
     elif paid != paid.quantize(CENT):
         refuse(BAD_AMOUNT, "paid", f"“{_shown(paid_cell)}”超过两位小数。金额应精确到分。")
     is_refund = REFUND_MARK in notes or REFUND_MARK in item or (isinstance(paid, Decimal) and paid < 0)
@@ -706,6 +723,8 @@ def _check_row(row: int, values: list[object], context: _RowContext) -> Statemen
         refuse(BAD_AMOUNT, "basis", "为空。请填写计征依据（工资总额，元）。")
     elif basis is False:
         refuse(BAD_AMOUNT, "basis", f"“{_shown(basis_cell)}”不是金额。请填写阿拉伯数字（如 500000.00）。")
+    elif basis >= TOO_LARGE:
+        refuse(BAD_AMOUNT, "basis", f"“{_shown(basis_cell)}”超出合理范围。请核对金额。")
     elif basis < 0:
         refuse(BAD_AMOUNT, "basis", f"“{_shown(basis_cell)}”为负数。工资总额不能为负。")
     elif basis != basis.quantize(CENT):

@@ -446,3 +446,39 @@ def test_separators_that_do_not_group_by_three_are_no_amount():
     parsed = parse_statement(statement_file([row(A, 1000, "12,34"), row(A, "1,0000", 20), row(A, 1000, "-1,234.50")]))
     assert [r.reason for r in parsed.rows] == ["bad_amount", "bad_amount", None]
     assert parsed.rows[2].paid == Decimal("-1234.50") and parsed.rows[2].is_refund
+
+
+def test_absurd_numbers_are_bad_amounts_not_a_crash():
+    rows = [row(A, 1000, "9" * 40), row(A, 1e300, 20), row(A, 1000, "nan"), row(A, "Infinity", 20), row(A, 1000, "1e5")]
+    parsed = parse_statement(statement_file(rows))
+    assert [r.reason for r in parsed.rows] == ["bad_amount"] * 5
+    assert "超出合理范围" in parsed.rows[0].messages[0] and "超出合理范围" in parsed.rows[1].messages[0]
+
+
+def test_the_safe_readers_limits_hold_and_leave_room_for_a_citys_statement():
+    from apps.core.spreadsheets import SheetLimits
+    from apps.dues.statement import statement_limits
+
+    content = statement_file([row(credit_code(seed), 1000, 20) for seed in range(10)])
+    with pytest.raises(ImportFileError, match="超过每次导入的上限 5 行"):
+        parse_statement(content, limits=SheetLimits(rows=5))
+    assert statement_limits().rows >= 50_000 + 10  # 50,000 payments and the rows around them
+
+
+@pytest.mark.parametrize(
+    ("line", "start", "end"),
+    [
+        ("所属期：2026年7月1日至2026年9月30日", "2026-07-01", "2026-09-30"),
+        ("所属期:2026-07-01 至 2026-09-30", "2026-07-01", "2026-09-30"),
+        ("所属期：2026.07.01-2026.09.30", "2026-07-01", "2026-09-30"),
+        ("税款所属期：2026年7月至9月", "2026-07-01", "2026-09-30"),
+        ("所属期：2026年7月至2026年9月", "2026-07-01", "2026-09-30"),
+        ("所属期：2026年第3季度", "2026-07-01", "2026-09-30"),
+        ("所属期：2026年三季度", "2026-07-01", "2026-09-30"),
+        ("所属期：2026年8月", "2026-08-01", "2026-08-31"),
+        ("代征工会经费明细表（所属期：20260701-20260930）", "2026-07-01", "2026-09-30"),
+    ],
+)
+def test_period_line_as_bureaus_write_it(line, start, end):
+    parsed = parse_statement(statement_file([row(A, 1000, 20, period=(None, None))], period_line=line))
+    assert (parsed.period_start.isoformat(), parsed.period_end.isoformat()) == (start, end)
