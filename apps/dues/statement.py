@@ -497,6 +497,10 @@ def _text(value: object) -> str:
     return " ".join(str(value).split())
 
 
+def _blank(value: object) -> bool:
+    return value is None or (value.__class__ is str and not value.strip())
+
+
 def _shown(value: object) -> str:
     """A cell's value quoted in a message, cut short."""
     text = _text(value)
@@ -617,6 +621,8 @@ def _parse_sheet(sheet: Sheet, header_row: int, columns: dict[str, tuple[int, st
         for min_col, min_row, max_col, _max_row in merges:
             for column in range(min_col, min(max_col, width) + 1):
                 values[column - 1] = tops[(min_row, min_col)]
+        if all(_blank(values[at[name]]) for name in REQUIRED_FIELDS):
+            continue  # no code and no amount: a note ("制表人：…", "说明：…"), not a payment
         append(_check_row(row, values, context))
     return parsed
 

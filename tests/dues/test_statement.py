@@ -482,3 +482,12 @@ def test_the_safe_readers_limits_hold_and_leave_room_for_a_citys_statement():
 def test_period_line_as_bureaus_write_it(line, start, end):
     parsed = parse_statement(statement_file([row(A, 1000, 20, period=(None, None))], period_line=line))
     assert (parsed.period_start.isoformat(), parsed.period_end.isoformat()) == (start, end)
+
+
+def test_notes_below_the_rows_without_a_summary_row_are_no_payments():
+    rows = [row(A, 1000, 20)]
+    parsed = parse_statement(statement_file(rows, summary=False, footnotes=("制表人：张三", "说明：单位为元")))
+    assert [r.row for r in parsed.rows] == [4] and parsed.summary_row is None
+    # A row with a name and amounts but no code is still reported, as a missing code.
+    parsed = parse_statement(statement_file([row(None, 1000, 20)], summary=False))
+    assert [(r.row, r.reason) for r in parsed.rows] == [(4, "missing_code")]
