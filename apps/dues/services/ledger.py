@@ -7,6 +7,7 @@ for any number of entries, so an import of 50,000 rows recomputes in one stateme
 
 import calendar
 import datetime
+from contextlib import nullcontext
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -14,6 +15,8 @@ from django.db import transaction
 from django.db.models import Case, DecimalField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThan
+
+from apps.core.history import acting_user
 
 from ..channels import channel_of, fund_kind_of
 from ..choices import EntryStatus, PaymentSource, PeriodKind
@@ -80,6 +83,7 @@ def ledger_entry_ensure(
     payroll: Decimal | None = None,
     rate: Decimal | None = None,
     channel: str | None = None,
+    user=None,
 ) -> LedgerEntry:
     """The enterprise's entry for the period containing `start`, made if missing (channel and fund
     from the enterprise's rules). A payroll given sets the due: rate × payroll to the cent."""
@@ -104,8 +108,10 @@ def ledger_entry_ensure(
         entry.payroll = to_cents(payroll)
         entry.due = percent_of(entry.payroll, entry.rate)
     entry.full_clean(validate_unique=False)
-    entry.save()
-    entries_recompute([entry.pk])
+    # `user` None inside a request or an import keeps the context already open (who acted).
+    with acting_user(user) if user is not None else nullcontext():
+        entry.save()
+        entries_recompute([entry.pk])
     entry.refresh_from_db()
     return entry
 
@@ -169,8 +175,9 @@ def payment_add(
         recorded_by=user,
     )
     payment.full_clean()
-    payment.save()
-    entries_recompute([entry.pk])
+    with acting_user(user):
+        payment.save()
+        entries_recompute([entry.pk])
     return payment
 
 
@@ -199,8 +206,9 @@ def payment_reverse(payment: Payment, *, user, reason: str, on: datetime.date) -
         recorded_by=user,
     )
     reversal.full_clean()
-    reversal.save()
-    entries_recompute([original.entry_id])
+    with acting_user(user):
+        reversal.save()
+        entries_recompute([original.entry_id])
     return reversal
 
 
@@ -228,7 +236,8 @@ def entry_defer(entry: LedgerEntry, *, until: datetime.date, reason: str, user, 
     entry.approved_by = user
     entry.approved_on = on
     entry.full_clean(validate_unique=False)
-    entry.save()
+    with acting_user(user):
+        entry.save()
     return entry
 
 
@@ -243,5 +252,6 @@ def entry_write_off(entry: LedgerEntry, *, reason: str, user, on: datetime.date)
     entry.approved_by = user
     entry.approved_on = on
     entry.full_clean(validate_unique=False)
-    entry.save()
+    with acting_user(user):
+        entry.save()
     return entry
