@@ -32,7 +32,7 @@ class CountColumn(tables.Column):
 class DuesSummaryTable(tables.Table):
     name = tables.Column(verbose_name=_("Union"))
     township_name = tables.Column(verbose_name=_("Township"), order_by=("path",))
-    members_active = CountColumn(verbose_name=_("Members"))
+    members_active = CountColumn(verbose_name=_("Number of members"))
     members_exempt = CountColumn(verbose_name=_("Exempt"))
     members_liable = CountColumn(verbose_name=_("Liable"), empty_values=(), orderable=False)
     records_made = CountColumn(verbose_name=_("Recorded"))
@@ -52,14 +52,16 @@ class DuesSummaryTable(tables.Table):
 
     def render_name(self, record, value):
         url = reverse("dues:member_dues_sheet", kwargs={"pk": record.pk})
-        return format_html('<a href="{}?month={:%Y-%m}">{}</a>', url, self.month, value)
+        return format_html('<a href="{}?month={}">{}</a>', url, f"{self.month:%Y-%m}", value)
 
     def render_members_liable(self, record):
         return max(record.members_active - record.members_exempt, 0)
 
 
 class DuesOverdueTable(tables.Table):
-    real_name = tables.Column(verbose_name=_("Name"), linkify=("members:member_detail", {"pk": tables.A("pk")}))
+    real_name = tables.Column(
+        verbose_name=_("Member's name"), linkify=("members:member_detail", {"pk": tables.A("pk")})
+    )
     card_number = tables.Column(verbose_name=_("Member card number"))
     union = tables.Column(verbose_name=_("Union"), order_by=("union__path",))
     join_date = IsoDateColumn(verbose_name=_("Join date"))

@@ -71,7 +71,7 @@ class DuesSummaryExportView(XlsxExportMixin, DuesSummaryView):
     export_columns = [
         (_("Union"), lambda u: u.name),
         (_("Township"), lambda u: u.township_name or ""),
-        (_("Members"), lambda u: u.members_active),
+        (_("Number of members"), lambda u: u.members_active),
         (_("Exempt"), lambda u: u.members_exempt),
         (_("Liable"), lambda u: max(u.members_active - u.members_exempt, 0)),
         (_("Recorded"), lambda u: u.records_made),
