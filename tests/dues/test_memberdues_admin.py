@@ -54,7 +54,7 @@ def rows(dues_world):
     )
     TaxStatementImport.objects.create(uploaded_by=w.finance, file_name="明细.xlsx", content=b"")
     members = {where: MemberFactory(union=w.tree[f"union_{where}"], real_name=f"会员{where}") for where in "ab"}
-    for where, member in members.items():
+    for member in members.values():
         dues_month_save(
             user=w.county,
             union=member.union,

@@ -241,3 +241,19 @@ def test_the_sheet_and_the_summary_cost_the_same_queries_for_few_and_many(client
         rows=[DuesRow(m.pk, basic_wage=Decimal("3000"), collected=Decimal("15")) for m in members],
     )
     assert (_queries(client, sheet), _queries(client, summary)) == counts
+
+
+@pytest.mark.django_db
+def test_a_branch_of_hundreds_is_saved_in_one_form(client_for, world):
+    """Five fields a row: past Django's default of 1,000 fields a request at 200 members."""
+    from apps.members.models import Member
+
+    union = world.tree["union_a"]
+    template = MemberFactory(union=union)
+    for serial in range(249):
+        MemberFactory(union=union, real_name=f"会员{serial:03d}")
+    members = list(Member.objects.filter(union=union).order_by("real_name", "id"))
+    assert len(members) == 250 and template in members
+    response = client_for(world.users["officer"]).post(_sheet_url(union), _sheet_data(members))
+    assert response.status_code == 302
+    assert DuesRecord.objects.filter(union=union, month=JULY, due=Decimal("15.00")).count() == 250

@@ -27,7 +27,7 @@ def _townships(user):
 class DuesSummaryFilter(django_filters.FilterSet):
     """The branches' figures for one month (empty: the current month), in a township."""
 
-    month = MonthFilter(label=_("Month"))
+    month = MonthFilter(label=_("month"))
     township = django_filters.ModelChoiceFilter(
         widget=QuickSelect, queryset=OrgUnit.objects.none(), label=_("Township"), empty_label="全部", method="in_unit"
     )

@@ -8,6 +8,7 @@ import datetime
 import re
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -50,7 +51,7 @@ class MonthField(forms.Field):
 class SheetMonthForm(forms.Form):
     """The month of a branch's sheet (the query string's `month`; empty: the current month)."""
 
-    month = MonthField(label=_("Month"), required=False)
+    month = MonthField(label=_("month"), required=False)
 
     def clean_month(self):
         month = self.cleaned_data.get("month")
@@ -100,5 +101,10 @@ class BaseDuesSheetFormSet(forms.BaseFormSet):
 
 
 DuesSheetFormSet = forms.formset_factory(
-    DuesRowForm, formset=BaseDuesSheetFormSet, extra=0, max_num=5000, absolute_max=5000, validate_max=True
+    DuesRowForm,
+    formset=BaseDuesSheetFormSet,
+    extra=0,
+    max_num=settings.DUES_SHEET_MAX_ROWS,
+    absolute_max=settings.DUES_SHEET_MAX_ROWS,
+    validate_max=True,
 )
