@@ -119,6 +119,15 @@ class TestSheet:
         assert message in response.content.decode()
         assert not DuesRecord.objects.exists()
 
+    def test_every_mistake_of_the_sheet_shows_at_once(self, client_for, world, branch):
+        union, members = branch
+        changes = {"rows-0-basic_wage": "abc", "rows-1-basic_wage": "-5", "rows-2-exemption": "other"}
+        changes |= {"rows-2-basic_wage": "", "rows-2-collected": ""}
+        content = client_for(world.users["officer"]).post(_sheet_url(union), _sheet_data(members, **changes))
+        text = content.content.decode()
+        assert "输入一个数字。" in text and "基本工资不能为负数。" in text and "“其他”免缴须写明原因。" in text
+        assert not DuesRecord.objects.exists()
+
     def test_a_bad_month_is_said_and_no_sheet_is_shown(self, client_for, world, branch):
         union, members = branch
         client = client_for(world.users["chair"])

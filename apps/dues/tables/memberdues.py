@@ -15,18 +15,13 @@ def month_label(month) -> str:
 
 
 class MoneyColumn(tables.Column):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("attrs", {"td": {"class": "text-end"}, "th": {"class": "text-end"}})
-        super().__init__(*args, **kwargs)
+    """Two decimals with thousands separators (the portal's row renderer writes plain cells)."""
 
     def render(self, value):
         return f"{value:,.2f}"
 
 
-class CountColumn(tables.Column):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("attrs", {"td": {"class": "text-end"}, "th": {"class": "text-end"}})
-        super().__init__(*args, **kwargs)
+CountColumn = tables.Column
 
 
 class DuesSummaryTable(tables.Table):

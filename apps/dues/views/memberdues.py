@@ -24,7 +24,7 @@ from ..selectors.memberdues import (
     dues_sheet,
     dues_union_list,
 )
-from ..services.memberdues import DuesSheetRefused, dues_month_save
+from ..services.memberdues import DuesSheetRefused, dues_month_save, dues_row_problems
 from ..tables.memberdues import DuesOverdueTable, DuesSummaryTable, month_label
 
 VIEW = "dues.view_duesrecord"
@@ -142,6 +142,11 @@ class DuesSheetView(SheetMixin, TemplateView):
                 messages.success(request, f"已保存{month_label(self.month)}的会费，写入 {saved} 条记录。")
                 return redirect(self.sheet_url())
         else:
+            # The rows that were read still get the sheet's rules, so every mistake shows at once.
+            for form in formset.forms:
+                if form.is_valid():
+                    for field, message in dues_row_problems(form.dues_row()).items():
+                        form.add_error(field, message)
             messages.error(request, "有填写有误的行，整张表没有保存，请改正标出的行后再保存。")
         return self.render_to_response(self.get_context_data(formset=formset), status=200)
 
