@@ -20,9 +20,23 @@ from apps.core.permissions import name_permissions_in_chinese
 from apps.core.schedules import describe_crontab, describe_interval, describe_schedule
 from tests.factories import ComplaintFactory, EnterpriseFactory, MemberFactory, NotificationFactory, valid_id_number
 
-PORTAL_APPS = ["branches", "members", "complaints", "accounts", "core"]
+PORTAL_APPS = ["branches", "members", "complaints", "contracts", "dues", "accounts", "core"]
 # Codes and proper names that are not English prose: they may appear in a label.
-ALLOWED_WORDS = {"IP", "SHA", "Excel", "Celery", "Control", "Command", "Mac", "LDAP", "AMQP", "JSON", "TS", "DH"}
+ALLOWED_WORDS = {
+    "IP",
+    "SHA",
+    "Excel",
+    "Celery",
+    "Control",
+    "Command",
+    "Mac",
+    "LDAP",
+    "AMQP",
+    "JSON",
+    "TS",
+    "DH",
+    "JTHT",
+}
 WORD = re.compile(r"[A-Za-z]{3,}")
 
 
@@ -64,7 +78,27 @@ def filled(world, county_tree, chair_a):
     complaint = ComplaintFactory(user=chair_a, enterprise=enterprise)
     complaint = complaint_transition(user=chair_a, complaint=complaint, to_status="investigating")
     NotificationFactory(recipient=chair_a)
+    _contract_and_dues(chair_a, county_tree, enterprise, member)
     return {"member": member, "complaint": complaint, "enterprise": enterprise}
+
+
+def _contract_and_dues(chair, tree, enterprise, member):
+    """A contract, and a row of each of the dues app's tables, for their admin pages."""
+    from decimal import Decimal
+
+    from apps.dues.models import RefundRule, ShareRate
+    from apps.dues.services.ledger import ledger_entry_ensure, payment_add
+    from apps.dues.services.memberdues import DuesRow, dues_month_save
+    from tests.contracts.factories import make_contract
+
+    union_enterprise = EnterpriseFactory(township=tree["a"], union=tree["union_a"])
+    make_contract(user=chair, union=tree["union_a"], enterprise=union_enterprise, step="negotiating")
+    entry = ledger_entry_ensure(enterprise, datetime.date(2026, 7, 1), "month", payroll=Decimal("80000.00"))
+    payment_add(entry, amount=Decimal("1600.00"), paid_on=datetime.date(2026, 8, 10), user=chair)
+    ShareRate.objects.create(year=2026, flow="upward", level="county", share=Decimal("0.1000"))
+    RefundRule.objects.create(year=2026, basis="employees", max_employees=25, share=Decimal("1.0000"))
+    row = DuesRow(member.pk, basic_wage=Decimal("3000.00"), collected=Decimal("15.00"))
+    dues_month_save(user=chair, union=tree["union_a"], month=datetime.date(2026, 7, 1), rows=[row])
 
 
 def test_the_index_is_chinese_with_the_portals_apps_first(admin_client):

@@ -368,3 +368,7 @@ CONTRACT_DOCUMENT_MAX_BYTES = env.int("CONTRACT_DOCUMENT_MAX_BYTES", default=10 
 TAX_STATEMENT_MAX_BYTES = env.int("TAX_STATEMENT_MAX_BYTES", default=20 * 1024 * 1024)
 # Arrears older than this many days (after the period's end) remind the township chair.
 DUES_ARREARS_REMINDER_DAYS = env.int("DUES_ARREARS_REMINDER_DAYS", default=90)
+# A branch's dues sheet is one form for all its members (five fields a row): Django's default of
+# 1,000 fields would refuse a branch of 200. Room for the sheet's 2,000 rows (apps.dues.forms).
+DUES_SHEET_MAX_ROWS = 2000
+DATA_UPLOAD_MAX_NUMBER_FIELDS = DUES_SHEET_MAX_ROWS * 5 + 100
