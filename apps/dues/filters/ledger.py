@@ -24,15 +24,11 @@ class MonthField(forms.CharField):
 
     widget = forms.TextInput(attrs={"type": "month", "placeholder": "2026-07"})
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 7)
-        super().__init__(*args, **kwargs)
-
     def to_python(self, value):
         value = super().to_python(value)
         if value in self.empty_values:
             return None
-        match = MONTH_PATTERN.match(value)
+        match = MONTH_PATTERN.match(value) if len(value) <= len("2026-07") else None
         if match is not None:
             year, month = int(match[1]), int(match[2])
             if 1992 <= year <= 2099 and 1 <= month <= 12:

@@ -26,14 +26,15 @@ ARREARS_EXPRESSION = Case(
 
 def ledger_entry_totals(queryset) -> dict:
     """Payroll, due, received and arrears summed by the database over the (filtered) rows; one query."""
+    # Named apart from the columns: an aggregate may not take a field's name.
     sums = queryset.order_by().aggregate(
-        rows=Count("pk"),
-        payroll=Coalesce(Sum("payroll"), Value(ZERO), output_field=MONEY_FIELD),
-        due=Coalesce(Sum("due"), Value(ZERO), output_field=MONEY_FIELD),
-        received=Coalesce(Sum("received"), Value(ZERO), output_field=MONEY_FIELD),
-        arrears=Coalesce(Sum(ARREARS_EXPRESSION), Value(ZERO), output_field=MONEY_FIELD),
+        total_rows=Count("pk"),
+        total_payroll=Coalesce(Sum("payroll"), Value(ZERO), output_field=MONEY_FIELD),
+        total_due=Coalesce(Sum("due"), Value(ZERO), output_field=MONEY_FIELD),
+        total_received=Coalesce(Sum("received"), Value(ZERO), output_field=MONEY_FIELD),
+        total_arrears=Coalesce(Sum(ARREARS_EXPRESSION), Value(ZERO), output_field=MONEY_FIELD),
     )
-    return sums
+    return {key.removeprefix("total_"): value for key, value in sums.items()}
 
 
 def entry_payments(entry: LedgerEntry) -> list[Payment]:
@@ -74,7 +75,12 @@ def enterprise_fund_summary(*, user, enterprise, rows: int = 12) -> dict:
     entries = ledger_entry_list(user=user).filter(enterprise=enterprise)
     latest = list(entries.select_related(None)[: rows + 1])
     totals = entries.aggregate(
-        arrears=Coalesce(Sum(ARREARS_EXPRESSION), Value(ZERO), output_field=MONEY_FIELD),
-        owing=Count("pk", filter=Q(status__in=OWING_STATUSES)),
+        total_arrears=Coalesce(Sum(ARREARS_EXPRESSION), Value(ZERO), output_field=MONEY_FIELD),
+        owing_count=Count("pk", filter=Q(status__in=OWING_STATUSES)),
     )
-    return {"entries": latest[:rows], "more": len(latest) > rows, **totals}
+    return {
+        "entries": latest[:rows],
+        "more": len(latest) > rows,
+        "arrears": totals["total_arrears"],
+        "owing": totals["owing_count"],
+    }
