@@ -37,7 +37,7 @@ def _rate_field():
         max_digits=6,
         decimal_places=2,
         initial=DEFAULT_FUND_RATE * HUNDRED,
-        help_text=_("2% of the payroll by law (工会法 art. 43), unless the period says otherwise."),
+        help_text=_("By law (工会法 art. 43) the rate is 2 percent of the payroll, unless the period says otherwise."),
     )
 
 
