@@ -8,6 +8,7 @@ import re
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.branches.choices import OrgUnitKind
 from apps.branches.models import OrgUnit
@@ -52,7 +53,9 @@ class LedgerEntryFilter(django_filters.FilterSet):
     period_from = MonthFilter(field_name="period_start", lookup_expr="gte", label=_("Period from"))
     period_to = MonthFilter(field_name="period_start", lookup_expr="lte", label=_("Period to"))
     period_kind = django_filters.ChoiceFilter(choices=PeriodKind.choices, label=_("Period kind"), empty_label=_("All"))
-    channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("Channel"), empty_label=_("All"))
+    channel = django_filters.ChoiceFilter(
+        choices=Channel.choices, label=pgettext_lazy("fund", "Channel"), empty_label=_("All")
+    )
     fund_kind = django_filters.ChoiceFilter(choices=FundKind.choices, label=_("Fund"), empty_label=_("All"))
     status = django_filters.ChoiceFilter(choices=EntryStatus.choices, label=_("Status"), empty_label=_("All"))
     owing = django_filters.BooleanFilter(method="filter_owing", label=_("Owing only"), widget=forms.CheckboxInput)

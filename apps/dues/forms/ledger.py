@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.branches.models import Enterprise
 from apps.core.forms import DATE_INPUT, EMPTY_LABEL, empty_labels, submit_helper, with_empty_choice
@@ -36,7 +37,7 @@ def _rate_field():
         max_value=HUNDRED,
         max_digits=6,
         decimal_places=2,
-        initial=DEFAULT_FUND_RATE * HUNDRED,
+        initial=f"{(DEFAULT_FUND_RATE * HUNDRED).normalize():f}",
         help_text=_("By law (工会法 art. 43) the rate is 2 percent of the payroll, unless the period says otherwise."),
     )
 
@@ -126,7 +127,7 @@ class EntryWriteOffForm(forms.Form):
 
 
 class ChannelOverrideForm(forms.Form):
-    channel = forms.ChoiceField(label=_("Channel"), choices=with_empty_choice(Channel.choices))
+    channel = forms.ChoiceField(label=pgettext_lazy("fund", "Channel"), choices=with_empty_choice(Channel.choices))
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
     def __init__(self, *args, **kwargs):

@@ -1,5 +1,6 @@
 """The ledger pages' writes of an entry: a new period for an enterprise, a payroll corrected.
-Both go through `ledger_entry_ensure` (the overlap rule, rate × payroll to the cent)."""
+Both go through `ledger_entry_ensure` (the overlap rule, rate × payroll to the cent); and whether
+an entry may be deferred or written off, for the forms and their buttons."""
 
 import datetime
 from decimal import Decimal
@@ -7,8 +8,20 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from ..choices import EntryStatus
 from ..models import LedgerEntry
 from .ledger import ledger_entry_ensure, period_bounds
+
+# What may be deferred (缓缴) or written off (核销): what is still owed, or already deferred.
+RELIEF_STATUSES = frozenset({EntryStatus.UNPAID, EntryStatus.PARTIAL, EntryStatus.DEFERRED})
+
+
+def entry_relief_problem(entry: LedgerEntry) -> str | None:
+    """Why the entry cannot be deferred or written off (Chinese), or None: the forms and their
+    buttons ask here; `entry_defer` and `entry_write_off` refuse the same at write time."""
+    if entry.status not in RELIEF_STATUSES:
+        return f"这笔经费{entry.get_status_display()}，只有未缴或部分缴纳的经费可以批准缓缴或核销。"
+    return None
 
 
 @transaction.atomic

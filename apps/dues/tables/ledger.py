@@ -3,6 +3,7 @@
 import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.core.tables import detail_link
 
@@ -20,7 +21,9 @@ STATUS_COLOURS = {
     EntryStatus.WRITTEN_OFF: "dark",
 }
 
-MONEY_CELL = {"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}, "tf": {"class": "text-end"}}
+# The portal's rows carry no per-cell attributes (apps.core.tables): a money cell aligns its own text.
+MONEY_CELL = {"th": {"class": "text-end"}, "tf": {"class": "text-end text-nowrap"}}
+MONEY_SPAN = '<span class="d-block text-end text-nowrap">{}</span>'
 
 
 def money(value) -> str:
@@ -45,7 +48,7 @@ class LedgerEntryTable(tables.Table):
         footer=_("Total"),
     )
     fund_kind = tables.Column(verbose_name=_("Fund"))
-    channel = tables.Column(verbose_name=_("Channel"))
+    channel = tables.Column(verbose_name=pgettext_lazy("fund", "Channel"))
     payroll = tables.Column(verbose_name=_("Total payroll"), attrs=MONEY_CELL, footer=_total("payroll"))
     due = tables.Column(verbose_name=_("Amount due"), attrs=MONEY_CELL, footer=_total("due"))
     received = tables.Column(verbose_name=_("Amount received"), attrs=MONEY_CELL, footer=_total("received"))
@@ -104,19 +107,19 @@ class LedgerEntryTable(tables.Table):
         return record.period_label
 
     def render_payroll(self, value):
-        return money(value)
+        return format_html(MONEY_SPAN, money(value))
 
     def render_due(self, value):
-        return money(value)
+        return format_html(MONEY_SPAN, money(value))
 
     def render_received(self, value):
-        return money(value)
+        return format_html(MONEY_SPAN, money(value))
 
     def render_arrears(self, record):
         arrears = record.arrears
         if not arrears:
-            return "—"
-        return format_html('<span class="text-danger">{}</span>', money(arrears))
+            return format_html(MONEY_SPAN, "—")
+        return format_html('<span class="d-block text-end text-nowrap text-danger">{}</span>', money(arrears))
 
     def render_status(self, record):
         badge = self.status_badges.get(record.status, record.status)

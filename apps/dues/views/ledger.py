@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.generic import DetailView, FormView
 
 from apps.core.exports import XlsxExportMixin
@@ -16,7 +16,7 @@ from apps.core.forms import int_param
 from apps.core.mixins import ScopedListView, ScopedPermissionMixin, ServiceFormMixin
 
 from .. import selectors
-from ..choices import Channel, EntryStatus
+from ..choices import Channel
 from ..filters.ledger import LedgerEntryFilter
 from ..forms.ledger import (
     ChannelOverrideForm,
@@ -29,9 +29,12 @@ from ..forms.ledger import (
 )
 from ..selectors import ledger as ledger_selectors
 from ..services import channel_overrides, entries, ledger, receipts
-from ..tables.ledger import LedgerEntryTable
+from ..tables.ledger import STATUS_COLOURS, LedgerEntryTable, money
 
-RELIEF_STATUSES = (EntryStatus.UNPAID, EntryStatus.PARTIAL, EntryStatus.DEFERRED)
+
+def percent_text(rate) -> str:
+    """0.0200 → "2", 0.0150 → "1.5": a rate as the percentage a form shows."""
+    return f"{(rate * 100).normalize():f}"
 
 
 class EntryListView(ScopedListView):
@@ -69,7 +72,7 @@ class EntryExportView(XlsxExportMixin, EntryListView):
             (_("Period start"), lambda e: e.period_start),
             (_("Period end"), lambda e: e.period_end),
             (_("Fund"), lambda e: e.get_fund_kind_display()),
-            (_("Channel"), lambda e: e.get_channel_display()),
+            (pgettext("fund", "Channel"), lambda e: e.get_channel_display()),
             (_("Total payroll"), lambda e: e.payroll),
             (_("Rate"), lambda e: e.rate),
             (_("Amount due"), lambda e: e.due),
@@ -127,12 +130,13 @@ class EntryDetailView(EntryMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         entry, user = self.entry, self.request.user
-        may_relieve = user.has_perm("dues.approve_fund_relief") and entry.status in RELIEF_STATUSES
+        may_relieve = user.has_perm("dues.approve_fund_relief") and entries.entry_relief_problem(entry) is None
         return super().get_context_data(
             payments=ledger_selectors.entry_payments(entry),
             arrears_actions=ledger_selectors.entry_arrears_actions(entry),
             history=ledger_selectors.entry_history(entry),
-            rate_percent=(entry.rate * 100).normalize(),
+            rate_percent=percent_text(entry.rate),
+            status_colour=STATUS_COLOURS.get(entry.status, "secondary"),
             may_edit=user.has_perm("dues.change_ledgerentry"),
             may_pay=user.has_perm("dues.add_payment") and receipts.direct_payment_problem(entry) is None,
             may_reverse=user.has_perm("dues.add_payment"),
@@ -197,7 +201,7 @@ class EntryUpdateView(EntryMixin, LedgerFormView):
     success_message = gettext_lazy("Payroll saved; the amount due follows.")
 
     def get_initial(self):
-        return {"payroll": self.entry.payroll, "rate_percent": self.entry.rate * 100}
+        return {"payroll": self.entry.payroll, "rate_percent": percent_text(self.entry.rate)}
 
     def save(self, form):
         return entries.ledger_entry_payroll_set(self.entry, payroll=form.cleaned_data["payroll"], rate=form.rate())
@@ -242,6 +246,7 @@ class ReceiptPrintView(ScopedPermissionMixin, DetailView):
         return super().get_context_data(
             entry=payment.entry,
             amount_in_capitals=receipts.amount_in_chinese_capitals(payment.amount),
+            amount_in_figures=money(payment.amount),
             reversed=hasattr(payment, "reversed_by"),
             paper="a4" if self.request.GET.get("paper") == "a4" else "half",
             **kwargs,
@@ -278,7 +283,7 @@ class PaymentReverseView(PaymentMixin, LedgerFormView):
         return self.entry
 
 
-class EntryDeferView(EntryMixin, LedgerFormView):
+class EntryDeferView(EntryMixin, RefusedFormMixin, LedgerFormView):
     """缓缴: an approved deferral until a date (county staff who approve fund relief)."""
 
     permission_required = "dues.approve_fund_relief"
@@ -287,6 +292,9 @@ class EntryDeferView(EntryMixin, LedgerFormView):
     form_intro = gettext_lazy("No arrears reminders are sent for the entry until the date.")
     success_message = gettext_lazy("Deferral approved.")
 
+    def refusal(self):
+        return entries.entry_relief_problem(self.entry)
+
     def save(self, form):
         data = form.cleaned_data
         return ledger.entry_defer(
@@ -294,7 +302,7 @@ class EntryDeferView(EntryMixin, LedgerFormView):
         )
 
 
-class EntryWriteOffView(EntryMixin, LedgerFormView):
+class EntryWriteOffView(EntryMixin, RefusedFormMixin, LedgerFormView):
     """核销: the arrears end (e.g. the enterprise was deregistered)."""
 
     permission_required = "dues.approve_fund_relief"
@@ -302,6 +310,9 @@ class EntryWriteOffView(EntryMixin, LedgerFormView):
     form_title = gettext_lazy("Approve a write-off")
     form_intro = gettext_lazy("A written-off entry owes nothing more and leaves the arrears lists.")
     success_message = gettext_lazy("Write-off approved.")
+
+    def refusal(self):
+        return entries.entry_relief_problem(self.entry)
 
     def save(self, form):
         return ledger.entry_write_off(
