@@ -60,6 +60,9 @@ ROLE_PERMISSIONS = {
         *_crud("dues.payment", verbs=("view", "add")),
         *_crud("dues.arrearsaction", verbs=("view", "add")),
         "dues.approve_fund_relief",
+        # An enterprise that pays by another channel than its kind says (ChannelOverride): the
+        # county decides, with a reason.
+        *_crud("dues.channeloverride", verbs=("view", "add", "change")),
         "dues.view_sharerate",
         "dues.view_refundrule",
         *_crud("dues.duesrecord"),

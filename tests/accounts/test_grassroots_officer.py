@@ -27,6 +27,7 @@ OFFICER_MENU = [
     "members:import_upload",
     "contracts:contract_list",
     "contracts:coverage",
+    "dues:entry_list",
     "dues:member_dues",
     "core:notification_list",
 ]

@@ -51,6 +51,11 @@ def rows(county_user, chair_a, county_tree):
     from tests.contracts.factories import make_contract
 
     make_contract(user=chair_a, union=county_tree["union_a"], enterprise=enterprise, step="in_force")
+    from decimal import Decimal
+
+    from apps.dues.services.ledger import ledger_entry_ensure
+
+    ledger_entry_ensure(enterprise, datetime.date(2026, 7, 1), payroll=Decimal("100000.00"))
     meeting_record(
         user=chair_a,
         org_unit=county_tree["union_a"],

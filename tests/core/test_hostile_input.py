@@ -262,6 +262,17 @@ def world(county_user, chair_a, chair_b, county_tree):
     contract_import = ContractImport.objects.create(
         org_unit=a, uploaded_by=chair_a, file_name="台账.xlsx", content=b"", commit=False
     )
+    # A fund ledger period of township A paid directly to the union, partly paid with a receipt.
+    from decimal import Decimal
+
+    from apps.dues.services.ledger import ledger_entry_ensure
+    from apps.dues.services.receipts import direct_payment_record
+
+    collective = enterprise_register(
+        user=chair_a, township=a, name="白塔埠供销社", credit_code=demo_credit_code(305), ownership="collective"
+    )
+    fund_entry = ledger_entry_ensure(collective, datetime.date(2026, 7, 1), payroll=Decimal("100000.00"))
+    fund_payment = direct_payment_record(fund_entry, amount=Decimal("100.00"), paid_on=today, user=chair_a)
     users = {"county": county_user, "chair": chair_a}
     own = {}
     for role, user in users.items():
@@ -280,6 +291,8 @@ def world(county_user, chair_a, chair_b, county_tree):
             "RosterImport": roster.pk,
             "Contract": contract.pk,
             "ContractImport": contract_import.pk,
+            "LedgerEntry": fund_entry.pk,
+            "Payment": fund_payment.pk,
         },
         "document": document.pk,
         "pending": pending.pk,
