@@ -112,9 +112,13 @@ class FinanceTransferView(ScopedPermissionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["period_form"] = PeriodForm(kinds=self.kinds)
-        formset = context.get("formset")
-        if formset is not None:
-            context["unit_rows"] = list(zip(context["units"], formset.forms, strict=True))
+        units, formset = context["units"], context["formset"]
+        by_unit = {str(form["enterprise"].value()): form for form in formset.forms}
+        if any(str(unit.pk) not in by_unit for unit in units) or len(by_unit) != len(units):
+            # Rows posted for another list of units (it changed meanwhile): show today's list afresh.
+            formset = context["formset"] = TransferRowFormSet(initial=transfer_initial(units))
+            by_unit = {str(form["enterprise"].value()): form for form in formset.forms}
+        context["unit_rows"] = [(unit, by_unit[str(unit.pk)]) for unit in units]
         return context
 
 
