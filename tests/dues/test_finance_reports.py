@@ -36,7 +36,9 @@ PAID_ON = datetime.date(2026, 8, 10)
 
 
 def pay(entry, amount, user):
-    return ledger.payment_add(entry, amount=Decimal(amount), paid_on=PAID_ON, user=user, source=PaymentSource.HAND_ENTRY)
+    return ledger.payment_add(
+        entry, amount=Decimal(amount), paid_on=PAID_ON, user=user, source=PaymentSource.HAND_ENTRY
+    )
 
 
 # --- periods ------------------------------------------------------------------------------------
@@ -44,7 +46,11 @@ def pay(entry, amount, user):
 
 @pytest.mark.parametrize(
     ("key", "start", "end"),
-    [("2026-07", "2026-07-01", "2026-07-31"), ("2026-Q1", "2026-01-01", "2026-03-31"), ("2024", "2024-01-01", "2024-12-31")],
+    [
+        ("2026-07", "2026-07-01", "2026-07-31"),
+        ("2026-Q1", "2026-01-01", "2026-03-31"),
+        ("2024", "2024-01-01", "2024-12-31"),
+    ],
 )
 def test_a_period_key_names_its_month_quarter_or_year(key, start, end):
     period = period_from_key(key)
@@ -63,7 +69,9 @@ def test_a_split_that_rounding_would_not_add_up_gives_the_last_cent_to_the_resid
     # 0.05 split 60/40 → 0.03 + 0.02 (0.02 rounded half up is 0.02): adds up.
     # 1.01 split 1/3 each: 0.34 + 0.34 rounded, the residual takes 0.33 → 1.01.
     third = Decimal(1) / 3
-    parts = split_cents(Decimal("1.01"), {"grassroots": third, "township": third, "county": third}, residual="grassroots")
+    parts = split_cents(
+        Decimal("1.01"), {"grassroots": third, "township": third, "county": third}, residual="grassroots"
+    )
     assert parts == {"grassroots": Decimal("0.33"), "township": Decimal("0.34"), "county": Decimal("0.34")}
     assert sum(parts.values()) == Decimal("1.01")
     # 0.25 split 0.5/0.3/0.2: 0.075 → 0.08 and 0.05 rounded, the grassroots takes 0.12, not 0.13.
@@ -76,7 +84,9 @@ def test_a_split_that_rounding_would_not_add_up_gives_the_last_cent_to_the_resid
 
 
 def test_shares_short_of_100_percent_leave_the_rest_unallocated():
-    parts = split_cents(Decimal("100.00"), {"grassroots": Decimal("0.6"), "county": Decimal("0.3")}, residual="grassroots")
+    parts = split_cents(
+        Decimal("100.00"), {"grassroots": Decimal("0.6"), "county": Decimal("0.3")}, residual="grassroots"
+    )
     assert parts == {"grassroots": Decimal("60.00"), "county": Decimal("30.00")}
 
 
@@ -302,9 +312,7 @@ def test_the_indicator_is_the_years_collection_rate_and_not_a_grassroots_units(d
 
 
 def test_the_ledger_link_is_reversed_when_asked_and_absent_while_the_ledger_list_is_not(settings):
-    from django.urls import clear_url_caches
-
-    from django.urls import NoReverseMatch
+    from django.urls import NoReverseMatch, clear_url_caches
 
     period = JULY
     try:

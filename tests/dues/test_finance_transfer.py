@@ -38,7 +38,9 @@ def units(dues_world):
 def _save(text, world, period=JULY):
     lines = transfers.transfer_lines_parse(text)
     transfers.transfer_lines_match(lines, user=world.finance, period=period)
-    return transfers.finance_transfer_save(lines, user=world.finance, period=period, paid_on=PAID_ON, reference="财拨2026-118")
+    return transfers.finance_transfer_save(
+        lines, user=world.finance, period=period, paid_on=PAID_ON, reference="财拨2026-118"
+    )
 
 
 def _written():
@@ -72,7 +74,10 @@ def test_a_pasted_list_is_read_with_tabs_spaces_separators_a_header_and_a_total(
         ("东海县人民医院\t300000\t12,34", "划拨金额「12,34」不是数字。"),
         ("东海县人民医院\t300000\t-5", "划拨金额不能为负数；退库或冲销请在经费台账中登记。"),
         ("东海县人民医院\t300000\t6000.001", "划拨金额「6000.001」最多两位小数。"),
-        ("东海县人民医院\t300000", "每行应为三项：统一社会信用代码或单位名称、工资总额、划拨金额（以 Tab 或空格分隔）。"),
+        (
+            "东海县人民医院\t300000",
+            "每行应为三项：统一社会信用代码或单位名称、工资总额、划拨金额（以 Tab 或空格分隔）。",
+        ),
     ],
 )
 def test_a_line_that_is_no_number_is_refused_with_its_reason(line, message):
@@ -91,7 +96,9 @@ def test_a_pasted_list_writes_each_units_entry_and_transfer_in_one_go(dues_world
     )
     assert (result.units, result.payments, result.amount, result.unchanged) == (3, 2, Decimal("7000.00"), 0)
     entries = {e.enterprise_id: e for e in LedgerEntry.objects.filter(period_start=JULY.start)}
-    assert [(entries[u.pk].payroll, entries[u.pk].due, entries[u.pk].received, entries[u.pk].status) for u in units] == [
+    assert [
+        (entries[u.pk].payroll, entries[u.pk].due, entries[u.pk].received, entries[u.pk].status) for u in units
+    ] == [
         (Decimal("100000.00"), Decimal("2000.00"), Decimal("2000.00"), EntryStatus.PAID),
         (Decimal("300000.00"), Decimal("6000.00"), Decimal("5000.00"), EntryStatus.PARTIAL),
         (Decimal("50000.00"), Decimal("1000.00"), Decimal("0.00"), EntryStatus.UNPAID),
@@ -186,13 +193,20 @@ def test_a_period_overlapping_the_units_quarter_is_refused(dues_world, units):
 
 def test_the_list_of_units_is_the_finance_channel_and_carries_the_periods_figures(dues_world, units):
     school, hospital, bureau = units
-    ChannelOverride.objects.create(enterprise=bureau, channel=Channel.TAX, reason="改由税务代征", set_by=dues_world.finance)
+    ChannelOverride.objects.create(
+        enterprise=bureau, channel=Channel.TAX, reason="改由税务代征", set_by=dues_world.finance
+    )
     moved_in = EnterpriseFactory(township=dues_world.tree["a"], ownership=Ownership.PRIVATE)
-    ChannelOverride.objects.create(enterprise=moved_in, channel=Channel.FINANCE, reason="财政代缴", set_by=dues_world.finance)
+    ChannelOverride.objects.create(
+        enterprise=moved_in, channel=Channel.FINANCE, reason="财政代缴", set_by=dues_world.finance
+    )
     _save(f"{school.credit_code}\t100000\t1500", dues_world)
     listed = {unit.pk: unit for unit in finance_transfer_units(user=dues_world.finance, period=JULY)}
     assert set(listed) == {school.pk, hospital.pk, moved_in.pk}
-    assert (listed[school.pk].entry_payroll, listed[school.pk].transferred) == (Decimal("100000.00"), Decimal("1500.00"))
+    assert (listed[school.pk].entry_payroll, listed[school.pk].transferred) == (
+        Decimal("100000.00"),
+        Decimal("1500.00"),
+    )
     assert (listed[hospital.pk].entry_id, listed[hospital.pk].transferred) == (None, Decimal("0.00"))
 
 
@@ -222,7 +236,9 @@ def test_the_page_saves_its_rows_and_leaves_blank_rows_alone(client, dues_world,
     assert set(LedgerEntry.objects.values_list("enterprise_id", flat=True)) == {units[0].pk, units[2].pk}
     page = client.get(response["Location"])
     assert "1 笔" in page.content.decode()
-    again = client.post(URL, _rows_post([(units[0], "100000.00", "2000.00"), (units[1], "", ""), (units[2], "5000", "0")]))
+    again = client.post(
+        URL, _rows_post([(units[0], "100000.00", "2000.00"), (units[1], "", ""), (units[2], "5000", "0")])
+    )
     assert again.status_code == 302
     assert Payment.objects.count() == 1
 
@@ -271,7 +287,7 @@ def test_the_page_costs_the_same_queries_at_two_sizes(client, dues_world, django
             assert client.get(f"{URL}?period={JULY.key}").status_code == 200
         return len(queries)
 
-    for index in range(2):
+    for _index in range(2):
         make_entry(EnterpriseFactory(township=dues_world.tree["a"], ownership=Ownership.STATE, is_county_direct=True))
     small = count()
     for index in range(20):

@@ -68,9 +68,7 @@ def _paid_entry(world, where, user):
         township=world.tree[where], union=world.tree[f"union_{where}"], ownership=Ownership.PRIVATE
     )
     entry = make_entry(enterprise, start=datetime.date(2026, 7, 1))
-    ledger.payment_add(
-        entry, amount=Decimal("1500.00"), paid_on=datetime.date(2026, 8, 1), user=world.users["county"]
-    )
+    ledger.payment_add(entry, amount=Decimal("1500.00"), paid_on=datetime.date(2026, 8, 1), user=world.users["county"])
     return entry
 
 

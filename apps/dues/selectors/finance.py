@@ -128,8 +128,10 @@ def default_period(*, kind=PeriodKind.MONTH, today=None) -> ReportPeriod:
         return report_period(PeriodKind.MONTH, year, month)
     if kind == PeriodKind.QUARTER:
         quarter = (today.month - 1) // 3
-        return report_period(PeriodKind.QUARTER, today.year, quarter) if quarter else report_period(
-            PeriodKind.QUARTER, today.year - 1, 4
+        return (
+            report_period(PeriodKind.QUARTER, today.year, quarter)
+            if quarter
+            else report_period(PeriodKind.QUARTER, today.year - 1, 4)
         )
     return report_period(YEAR, today.year - 1)
 
@@ -150,7 +152,9 @@ def finance_transfer_units(*, user, period: ReportPeriod):
     `entry_received` and `transferred` (the finance transfers recorded) for the period: one query."""
     entries = LedgerEntry.objects.filter(enterprise=OuterRef("pk"), period_start=period.start)
     transferred = (
-        Payment.objects.filter(finance_transfers_q(), entry__enterprise=OuterRef("pk"), entry__period_start=period.start)
+        Payment.objects.filter(
+            finance_transfers_q(), entry__enterprise=OuterRef("pk"), entry__period_start=period.start
+        )
         .order_by()
         .values("entry__enterprise")
         .annotate(total=Sum("amount"))
