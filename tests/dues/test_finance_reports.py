@@ -133,7 +133,7 @@ def test_the_share_out_splits_each_unions_receipts_and_sums_the_townships_upward
     assert report["table_year"] == 2026
     a, b = report["townships"]
     union_a, preparatory_a = a.rows
-    assert (union_a.union, union_a.received, union_a.enterprises) == (world.tree["union_a"], Decimal("2020.01"), 2)
+    assert (union_a.union, union_a.received, union_a.enterprises) == (world.tree["union_a"], Decimal("2020.01"), 1)
     # Township A's unit row: 0 %; 30 % county (level row) = 606.003 → 606.00; 70 % kept takes the rest.
     assert (union_a.kept, union_a.parts["township"], union_a.parts["county"]) == (
         Decimal("1414.01"),

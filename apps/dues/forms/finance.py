@@ -41,7 +41,7 @@ class TransferListForm(forms.Form):
     paste = forms.CharField(
         label="粘贴财政局清单",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false", "class": "form-control font-monospace"}),
+        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false", "class": "form-control font-monospace"}),
         help_text="每行一个单位：统一社会信用代码或单位名称、工资总额、划拨金额，以 Tab（从 Excel 复制）或空格分隔；"
         "金额可带千分位逗号。表头行和合计行会被跳过。",
     )

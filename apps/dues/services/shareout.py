@@ -119,6 +119,7 @@ class ShareRow:
     received: Decimal
     parts: dict  # {level: amount}
     shares: dict  # {level: share}
+    shown: tuple = UPPER_LEVELS  # the levels above the grassroots the report has columns for
 
     @property
     def kept(self) -> Decimal:
@@ -134,13 +135,14 @@ class ShareRow:
 
     @property
     def upward_parts(self) -> list[Decimal]:
-        return [self.parts[level] for level in UPPER_LEVELS]
+        return [self.parts[level] for level in self.shown]
 
 
 @dataclass
 class TownshipShare:
     township: OrgUnit | None
     rows: list = field(default_factory=list)
+    shown: tuple = UPPER_LEVELS
 
     def _sum(self, name):
         return sum((getattr(row, name) for row in self.rows), ZERO)
@@ -159,7 +161,7 @@ class TownshipShare:
 
     @property
     def upward_parts(self):
-        return [sum((row.parts[level] for row in self.rows), ZERO) for level in UPPER_LEVELS]
+        return [sum((row.parts[level] for row in self.rows), ZERO) for level in self.shown]
 
 
 def _ancestors_by_kind(unit_path: str, units_by_path: dict, steplen: int) -> dict:
@@ -180,7 +182,10 @@ def share_out_report(*, user, period: ReportPeriod) -> dict:
         LedgerEntry.objects.filter(entry_in_scope_q(user), period.entries_q(), received__gt=0)
         .order_by()
         .values("fund_kind", "enterprise__union_id", "enterprise__township_id")
-        .annotate(received=Coalesce(Sum("received"), Value(ZERO), output_field=_MONEY), enterprises=Count("pk"))
+        .annotate(
+            received=Coalesce(Sum("received"), Value(ZERO), output_field=_MONEY),
+            enterprises=Count("enterprise_id", distinct=True),
+        )
     )
     unit_ids = {row["enterprise__union_id"] for row in sums} | {row["enterprise__township_id"] for row in sums}
     units = {unit.pk: unit for unit in OrgUnit.objects.filter(pk__in=unit_ids - {None})}
@@ -230,14 +235,20 @@ def share_out_report(*, user, period: ReportPeriod) -> dict:
     ordered = sorted(townships.values(), key=lambda t: t.township.path if t.township else "~")
     for township in ordered:
         township.rows.sort(key=lambda r: (r.kind != FundKind.FUND, r.union.path if r.union else ""))
-    total = TownshipShare(None, [row for township in ordered for row in township.rows])
+    all_rows = [row for township in ordered for row in township.rows]
+    # Columns for the levels that receive a share (the levels above the county rarely do in a
+    # county's table); a level left out has 0.00 in every row, so the parts still add up.
+    shown = tuple(level for level in UPPER_LEVELS if any(row.shares[level] for row in all_rows)) or (ShareLevel.COUNTY,)
+    for item in (*all_rows, *ordered):
+        item.shown = shown
+    total = TownshipShare(None, all_rows, shown)
     return {
         "period": period,
         "table_year": table.year,
         "townships": ordered,
         "total": total,
         "problems": sorted(problems),
-        "levels": UPPER_LEVELS,
+        "levels": shown,
     }
 
 
