@@ -25,8 +25,8 @@ def collection_rate(*, user, unit=None, year: int | None = None) -> Rate | None:
     return Rate(
         numerator=counts["all"]["counted"],
         denominator=counts["all"]["due"],
-        numerator_label="实收经费（元）",
-        denominator_label="应收经费（元）",
+        numerator_label="实收（元）",
+        denominator_label="应收（元）",
         url=f"{reverse('dues:collection_rate')}?{urlencode({'period': period.key})}",
         numerator_url=None,
         denominator_url=entry_list_url(period=period, township=township),
