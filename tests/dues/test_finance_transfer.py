@@ -210,6 +210,12 @@ def test_the_list_of_units_is_the_finance_channel_and_carries_the_periods_figure
     assert (listed[hospital.pk].entry_id, listed[hospital.pk].transferred) == (None, Decimal("0.00"))
 
 
+def test_a_quarters_list_does_not_show_its_first_months_entry(dues_world, units):
+    _save(f"{units[0].credit_code}\t100000\t1500", dues_world)
+    listed = {unit.pk: unit for unit in finance_transfer_units(user=dues_world.finance, period=Q3)}
+    assert (listed[units[0].pk].entry_id, listed[units[0].pk].transferred) == (None, Decimal("0.00"))
+
+
 # --- the page -------------------------------------------------------------------------------------
 
 

@@ -150,10 +150,14 @@ def finance_transfer_units(*, user, period: ReportPeriod):
     """The county-direct units (财政划拨 by `channel_expression`, an override included) in the user's
     area, not archived, in name order, each with its entry's `entry_id`, `entry_payroll`,
     `entry_received` and `transferred` (the finance transfers recorded) for the period: one query."""
-    entries = LedgerEntry.objects.filter(enterprise=OuterRef("pk"), period_start=period.start)
+    # The entry of exactly this period: a quarter's page does not show its first month's entry.
+    entries = LedgerEntry.objects.filter(enterprise=OuterRef("pk"), period_start=period.start, period_end=period.end)
     transferred = (
         Payment.objects.filter(
-            finance_transfers_q(), entry__enterprise=OuterRef("pk"), entry__period_start=period.start
+            finance_transfers_q(),
+            entry__enterprise=OuterRef("pk"),
+            entry__period_start=period.start,
+            entry__period_end=period.end,
         )
         .order_by()
         .values("entry__enterprise")

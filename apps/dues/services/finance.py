@@ -208,7 +208,7 @@ def finance_transfer_save(
     existing = {
         entry.enterprise_id: entry
         for entry in LedgerEntry.objects.select_for_update().filter(
-            enterprise_id__in=enterprise_ids, period_start=period.start
+            enterprise_id__in=enterprise_ids, period_start=period.start, period_end=period.end
         )
     }
     recorded = _transferred([entry.pk for entry in existing.values()])
