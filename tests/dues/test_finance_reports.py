@@ -206,7 +206,7 @@ def test_a_periods_refund_is_the_years_refund_through_its_end_less_before_it():
     assert sum(quarters) == cap
 
 
-def test_the_refund_list_follows_the_years_rule_by_employees(dues_world):
+def test_the_refund_list_follows_the_years_rule_by_employees(dues_world, client):
     world = dues_world
     small = EnterpriseFactory(township=world.tree["a"], union=_union(world, "小微"), employee_count=20)
     big = EnterpriseFactory(township=world.tree["a"], union=_union(world, "大厂"), employee_count=300)
@@ -216,6 +216,10 @@ def test_the_refund_list_follows_the_years_rule_by_employees(dues_world):
     pay(make_entry(big), "2000.00", world.finance)
     pay(make_entry(world.direct_a, payroll="10000.00"), "200.00", world.finance)  # 筹备金: no refund
     refunds = refund_list(user=world.county, period=AUGUST)
+    client.force_login(world.chair)
+    sheet = client.get(reverse("dues:refund_export"), {"period": "2026"})
+    rows = list(load_workbook(BytesIO(sheet.content)).active.iter_rows(values_only=True))
+    assert [row[-1] for row in rows] == ["本期应返还", 240, 240]
     assert [(row.enterprise_id, row.paid_period, row.paid_year, row.refund) for row in refunds["rows"]] == [
         (small.pk, Decimal("200.00"), Decimal("400.00"), Decimal("120.00"))
     ]

@@ -89,4 +89,5 @@ class TestShareOutViews(ViewChecks):
     routes = (
         page("dues:share_out", "list", STAFF, query="?period=2026", shows=lambda entry: entry.enterprise.union.name),
         page("dues:share_out_export", "export", STAFF, query="?period=2026-07"),
+        page("dues:refund_export", "export", STAFF, query="?period=2026-Q3"),
     )

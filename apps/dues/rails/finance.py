@@ -60,7 +60,7 @@ def register() -> None:
             permission="dues.view_sharerate",
             order=460,
             section=section,
-            active_for=("dues:share_out_export",),
+            active_for=("dues:share_out_export", "dues:refund_export"),
         ),
     )
     register_indicator(

@@ -10,4 +10,5 @@ urlpatterns = [
     path("collection-rate/export/", views.CollectionRateExportView.as_view(), name="collection_rate_export"),
     path("share-out/", views.ShareOutView.as_view(), name="share_out"),
     path("share-out/export/", views.ShareOutExportView.as_view(), name="share_out_export"),
+    path("share-out/refunds/export/", views.RefundExportView.as_view(), name="refund_export"),
 ]

@@ -252,3 +252,23 @@ class ShareOutExportView(ShareOutView):
             rows=rows,
             sheet_title=f"经费分成{report['period'].label}",
         )
+
+
+class RefundExportView(ShareOutView):
+    """The period's small-enterprise refunds (小微企业工会经费返还) as a sheet."""
+
+    def get(self, request, *args, **kwargs):
+        period = PeriodForm(self.request.GET).chosen()
+        refunds = shareout.refund_list(user=request.user, period=period)
+        headers = ["企业", "所属乡镇", "所在工会", "职工人数", "本期实收", "全年实收", "本期应返还"]
+        rows = [
+            [r.name, r.township, r.union, r.employees, r.paid_period, r.paid_year, r.refund] for r in refunds["rows"]
+        ]
+        if rows:
+            rows.append(["合计", "", "", "", "", "", refunds["total"]])
+        return xlsx_response(
+            filename=f"small-enterprise-refunds-{period.key}",
+            headers=headers,
+            rows=rows,
+            sheet_title=f"小微企业经费返还{period.label}",
+        )
