@@ -28,6 +28,7 @@ OFFICER_MENU = [
     "contracts:contract_list",
     "contracts:coverage",
     "dues:entry_list",
+    "dues:collection_rate",  # their own enterprises' total (the ledger's view permission)
     "dues:member_dues",
     "core:notification_list",
 ]

@@ -255,6 +255,7 @@ EXISTING_RATES = [
     "members.enrolment_rate",
     "contracts.coverage",
     "complaints.answered_on_time",
+    "dues.collection_rate",
 ]
 
 
