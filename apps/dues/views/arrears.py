@@ -17,7 +17,6 @@ from django.views.generic import FormView, TemplateView
 from apps.branches.choices import OrgUnitKind
 from apps.branches.selectors import orgunit_list
 from apps.core.exports import XlsxExportMixin
-from apps.core.forms import int_param
 from apps.core.mixins import ScopedListView, ScopedPermissionMixin, ServiceFormMixin, form_add_service_error
 
 from ..choices import ArrearsStage
@@ -53,13 +52,17 @@ class ArrearsListView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         data = self.request.GET
-        township = int_param(data.get("township"))
-        print_query = urlencode({key: data[key] for key in ("township", "period") if data.get(key)})
-        return super().get_context_data(
-            may_record=self.request.user.has_perm(ADD_PERMISSION),
-            print_query=print_query if township is not None else "",
-            **kwargs,
-        )
+        context = super().get_context_data(may_record=self.request.user.has_perm(ADD_PERMISSION), **kwargs)
+        # The prints of a township's notices and orders, once the list is filtered to one township.
+        filterset = context["filter"]
+        township = filterset.form.cleaned_data.get("township") if filterset.is_valid() else None
+        if township is not None:
+            period = filterset.form.cleaned_data.get("period")
+            query = f"?period={period:%Y-%m}" if period else ""
+            for kind in ("notice", "order"):
+                url = reverse(f"dues:arrears_{kind}_batch_print", kwargs={"township": township.pk})
+                context[f"{kind}_print_url"] = url + query
+        return context
 
 
 class ArrearsExportView(XlsxExportMixin, ArrearsListView):
@@ -212,12 +215,12 @@ class ArrearsEntryPrintMixin(ArrearsPrintMixin, ArrearsEntryMixin):
 
 
 class ArrearsTownshipPrintMixin(ArrearsPrintMixin):
-    """The print of a township's enterprises (`?township=`, optionally `&period=2026-07`)."""
+    """The print of a township's enterprises (optionally `?period=2026-07`); a township outside
+    the user's area is a 404."""
 
     def print_entries(self):
-        township = int_param(self.request.GET.get("township"))
-        units = orgunit_list(user=self.request.user).filter(kind=OrgUnitKind.TOWNSHIP)
-        if township is None or not units.filter(pk=township).exists():
+        township = self.kwargs["township"]
+        if not orgunit_list(user=self.request.user).filter(kind=OrgUnitKind.TOWNSHIP, pk=township).exists():
             raise Http404
         try:
             period = MonthField(required=False).clean(self.request.GET.get("period", ""))
