@@ -51,7 +51,6 @@ class ArrearsListView(ScopedListView):
     export_url = "dues:arrears_export"
 
     def get_context_data(self, **kwargs):
-        data = self.request.GET
         context = super().get_context_data(may_record=self.request.user.has_perm(ADD_PERMISSION), **kwargs)
         # The prints of a township's notices and orders, once the list is filtered to one township.
         filterset = context["filter"]
