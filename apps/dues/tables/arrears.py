@@ -35,7 +35,8 @@ class ArrearsTable(tables.Table):
     received = tables.Column(verbose_name=_("Amount received"), attrs=MONEY_CELL)
     owed = tables.Column(verbose_name=_("Amount owed"), attrs=MONEY_CELL)
     age = tables.Column(verbose_name=_("Months since the period's end"), accessor="period_end", attrs=MONEY_CELL)
-    stage_now = tables.Column(verbose_name=_("Arrears stage"))
+    # "" is a stage too (not chased yet): rendered, not replaced by the table's default.
+    stage_now = tables.Column(verbose_name=_("Arrears stage"), empty_values=())
     actions = tables.Column(verbose_name="", accessor="pk", orderable=False)
 
     class Meta:
