@@ -21,6 +21,7 @@ import datetime
 import html.parser
 import itertools
 from collections import defaultdict
+from decimal import Decimal
 
 import pytest
 from django import forms
@@ -262,6 +263,10 @@ def world(county_user, chair_a, chair_b, county_tree):
     contract_import = ContractImport.objects.create(
         org_unit=a, uploaded_by=chair_a, file_name="台账.xlsx", content=b"", commit=False
     )
+    # A ledger entry of township A's enterprise, owing (the arrears pages open it).
+    from apps.dues.services.ledger import ledger_entry_ensure
+
+    ledger_entry = ledger_entry_ensure(ent_a, datetime.date(2026, 7, 1), payroll=Decimal("100000.00"))
     users = {"county": county_user, "chair": chair_a}
     own = {}
     for role, user in users.items():
@@ -280,7 +285,9 @@ def world(county_user, chair_a, chair_b, county_tree):
             "RosterImport": roster.pk,
             "Contract": contract.pk,
             "ContractImport": contract_import.pk,
+            "LedgerEntry": ledger_entry.pk,
         },
+        "township": a.pk,
         "document": document.pk,
         "pending": pending.pk,
         "county": county_tree["county"].pk,
@@ -310,6 +317,8 @@ def _urls_for(role, world):
                 model = view_class.selector(user=user).model.__name__
                 pk = world["pks"][model]
             kwarg_sets = [{"pk": pk}]
+            if groups == ["township"]:  # a township's prints (dues arrears)
+                kwarg_sets = [{"township": world["township"]}]
             if "attachment_pk" in groups:
                 kwarg_sets = [{"pk": pk, "attachment_pk": world["attachment"]}]
             if "document_pk" in groups:
