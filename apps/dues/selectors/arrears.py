@@ -2,8 +2,8 @@
 reminder, the ageing report and what the prints read. The one place for these rules: the list's
 filters, the to-do, the milestone and the report all build on the Q objects here.
 
-"Owing" means money still owed that may be chased today: unpaid or partly paid, or deferred
-(缓缴) with its until-date passed. A deferral not yet passed and a write-off (核销) are not chased.
+"Owing" means money still owed after the period's end that may be chased today: unpaid or partly
+paid, or deferred (缓缴) with its until-date passed. A deferral not yet passed and a write-off (核销) are not chased.
 An entry's age is counted from its period's end (Shanghai calendar days and months).
 """
 
@@ -76,8 +76,9 @@ def owed_expression():
 
 
 def owing_q(today: datetime.date) -> Q:
-    """Entries with money owed that may be chased today (not a deferral still running)."""
-    return Q(due__gt=F("received")) & (
+    """Entries with money owed after their period's end that may be chased today (not a deferral
+    still running). The period still running is not in arrears yet."""
+    return Q(due__gt=F("received"), period_end__lt=today) & (
         Q(status__in=[EntryStatus.UNPAID, EntryStatus.PARTIAL])
         | Q(status=EntryStatus.DEFERRED, deferred_until__lt=today)
     )
