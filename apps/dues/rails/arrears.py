@@ -81,14 +81,22 @@ def arrears_list_url(**query) -> str:
     return f"{reverse('dues:arrears_list')}?{urlencode({'due': 'remind', **query})}"
 
 
+# What the reminder asks for next, as the chair would say it.
+NEXT_STEP = {
+    ArrearsStage.NOTICE: "请发出催缴通知书",
+    ArrearsStage.SECOND_NOTICE: "请再次催缴",
+    ArrearsStage.PAYMENT_ORDER: "请准备支付令申请书，向企业所在地的基层人民法院申请支付令",
+}
+
+
 def _arrears_message(entry: LedgerEntry, run: MilestoneRun) -> Message:
     owed = max(entry.due - entry.received, Decimal("0.00"))
     following = stage_next(entry.arrears_stage)
-    step = ArrearsStage(following).label if following else ""
-    done = f"已{ArrearsStage(entry.arrears_stage).label}，" if entry.arrears_stage else "尚未催缴，"
+    done = f"{ArrearsStage(entry.arrears_stage).label}，" if entry.arrears_stage else "尚未催缴，"
+    step = NEXT_STEP[following] if following else "请跟进人民法院对支付令申请的处理"
     return Message(
         title=f"欠缴工会经费待催缴：{entry.enterprise.name} {entry.period_label} 欠缴 {owed} 元",
-        body=f"所属期结束已超过{reminder_days()}日，{done}下一步：{step}（工会法第四十四条）。",
+        body=f"所属期结束已超过{reminder_days()}日，{done}{step}（工会法第四十四条）。",
         link=arrears_list_url(township=entry.enterprise.township_id, period=f"{entry.period_start:%Y-%m}"),
         level=NotificationLevel.WARNING,
     )

@@ -116,7 +116,6 @@ def _stage_record(entry, stage, done_on, user, delivery, court, note, today) -> 
     return action
 
 
-@transaction.atomic
 def arrears_notice_batch(
     *,
     entries,
@@ -135,7 +134,14 @@ def arrears_notice_batch(
     if done_on is None or done_on > today:
         raise ValidationError({"done_on": "日期不能晚于今天。"})
     chosen = list(entries.order_by().values_list("pk", flat=True))
+    # Cases paid or written off since are closed first, in their own transaction (kept if the
+    # batch is refused), as for one entry.
     arrears_close_finished(chosen)
+    with transaction.atomic():
+        return _notice_batch(chosen, done_on, delivery, user, note, today)
+
+
+def _notice_batch(chosen, done_on, delivery, user, note, today) -> dict:
     candidates = LedgerEntry.objects.select_for_update().filter(pk__in=chosen).filter(owing_q(today)).order_by("pk")
     rows = list(candidates.only("pk", "arrears_stage", "period_end", "period_start", "period_kind"))
     to_notify = [row for row in rows if row.arrears_stage == ""]
