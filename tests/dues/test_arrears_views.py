@@ -154,6 +154,8 @@ def test_a_stage_out_of_order_is_refused_on_the_form_in_chinese(owing, dues_worl
 
 @pytest.mark.django_db
 def test_a_townships_notices_at_once_from_the_form(owing, dues_world, client_for):
+    shown = client_for(dues_world.chair).get(reverse("dues:arrears_notice_batch"))
+    assert shown.context["form"].initial["township"] == dues_world.tree["a"].pk  # the chair's own
     response = client_for(dues_world.chair).post(
         reverse("dues:arrears_notice_batch"),
         {"township": dues_world.tree["a"].pk, "period": "2026-07", "done_on": "2026-09-15", "delivery": "post"},

@@ -52,6 +52,10 @@ class ArrearsNoticeBatchForm(forms.Form):
         super().__init__(*args, **kwargs)
         from apps.branches.selectors import orgunit_list
 
-        self.fields["township"].queryset = orgunit_list(user=user).filter(kind=OrgUnitKind.TOWNSHIP)
+        townships = orgunit_list(user=user).filter(kind=OrgUnitKind.TOWNSHIP)
+        self.fields["township"].queryset = townships
+        own = list(townships.values_list("pk", flat=True)[:2])
+        if len(own) == 1:  # a township's chair: their own township, chosen already
+            self.initial.setdefault("township", own[0])
         self.initial.setdefault("done_on", timezone.localdate())
         self.helper = submit_helper(_("Record the notices"))
