@@ -6,6 +6,7 @@ of the URL conf is checked, with an invalid value for each of its filters.
 """
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -72,6 +73,9 @@ def rows(county_user, chair_a, county_tree):
         description="迟到被扣全勤奖",
         complainant_name="王强",
     )
+    from apps.dues.services.ledger import ledger_entry_ensure
+
+    ledger_entry_ensure(enterprise, datetime.date(2026, 7, 1), payroll=Decimal("100000.00"))  # owing: an arrears row
 
 
 def _invalid_values(view_class, url, user):

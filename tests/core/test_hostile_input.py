@@ -21,6 +21,7 @@ import datetime
 import html.parser
 import itertools
 from collections import defaultdict
+from decimal import Decimal
 
 import pytest
 from django import forms
@@ -294,6 +295,7 @@ def world(county_user, chair_a, chair_b, county_tree):
             "LedgerEntry": fund_entry.pk,
             "Payment": fund_payment.pk,
         },
+        "township": a.pk,
         "document": document.pk,
         "pending": pending.pk,
         "county": county_tree["county"].pk,
@@ -323,6 +325,8 @@ def _urls_for(role, world):
                 model = view_class.selector(user=user).model.__name__
                 pk = world["pks"][model]
             kwarg_sets = [{"pk": pk}]
+            if groups == ["township"]:  # a township's prints (dues arrears)
+                kwarg_sets = [{"township": world["township"]}]
             if "attachment_pk" in groups:
                 kwarg_sets = [{"pk": pk, "attachment_pk": world["attachment"]}]
             if "document_pk" in groups:
