@@ -52,10 +52,10 @@ def rows(county_user, chair_a, county_tree):
     from tests.contracts.factories import make_contract
 
     make_contract(user=chair_a, union=county_tree["union_a"], enterprise=enterprise, step="in_force")
-    from decimal import Decimal
 
     from apps.dues.services.ledger import ledger_entry_ensure
 
+    # Owing: a ledger row and an arrears row.
     ledger_entry_ensure(enterprise, datetime.date(2026, 7, 1), payroll=Decimal("100000.00"))
     meeting_record(
         user=chair_a,
@@ -73,9 +73,6 @@ def rows(county_user, chair_a, county_tree):
         description="迟到被扣全勤奖",
         complainant_name="王强",
     )
-    from apps.dues.services.ledger import ledger_entry_ensure
-
-    ledger_entry_ensure(enterprise, datetime.date(2026, 7, 1), payroll=Decimal("100000.00"))  # owing: an arrears row
 
 
 def _invalid_values(view_class, url, user):

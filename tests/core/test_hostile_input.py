@@ -264,7 +264,6 @@ def world(county_user, chair_a, chair_b, county_tree):
         org_unit=a, uploaded_by=chair_a, file_name="台账.xlsx", content=b"", commit=False
     )
     # A fund ledger period of township A paid directly to the union, partly paid with a receipt.
-    from decimal import Decimal
 
     from apps.dues.services.ledger import ledger_entry_ensure
     from apps.dues.services.receipts import direct_payment_record
