@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.core.dates import PlausibleDateValidator, plausible_date_constraint
 from apps.core.history import audited
@@ -58,7 +59,7 @@ class ChannelOverride(BaseModel):
     enterprise = models.OneToOneField(
         "branches.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="fund_channel"
     )
-    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    channel = models.CharField(pgettext_lazy("fund", "Channel"), max_length=20, choices=Channel.choices)
     reason = models.CharField(_("reason"), max_length=200)
     set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("set by"), on_delete=models.PROTECT, related_name="+"
@@ -95,7 +96,7 @@ class LedgerEntry(BaseModel):
     period_start = models.DateField(_("period start"), validators=[PERIOD_RANGE])
     period_end = models.DateField(_("period end"), validators=[PERIOD_RANGE])
     fund_kind = models.CharField(_("fund"), max_length=20, choices=FundKind.choices, default=FundKind.FUND)
-    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    channel = models.CharField(pgettext_lazy("fund", "Channel"), max_length=20, choices=Channel.choices)
     payroll = _money(_("total payroll"), default=Decimal("0.00"))
     rate = models.DecimalField(_("rate"), **RATE, default=DEFAULT_FUND_RATE)
     due = _money(_("amount due"), default=Decimal("0.00"))
@@ -233,7 +234,7 @@ class Payment(BaseModel):
     )
     paid_on = models.DateField(_("paid on"), validators=[PAID_RANGE])
     amount = _money(_("amount"))
-    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    channel = models.CharField(pgettext_lazy("fund", "Channel"), max_length=20, choices=Channel.choices)
     source = models.CharField(_("source"), max_length=20, choices=PaymentSource.choices)
     reference = models.CharField(_("voucher or receipt number"), max_length=60, blank=True)
     is_refund = models.BooleanField(_("refund (退库)"), default=False)
