@@ -2295,6 +2295,9 @@ def _stage_dues(ctx: _Context, plan: CountyPlan, county: OrgUnit) -> int:
 
         payments = _copy(cursor, "dues_payment", PAYMENT_COLUMNS, payment_rows())
         ctx.add(Payment, payments)
+        # The recompute completes the load, it edits nothing: no update events (the created
+        # events below are backfilled after it, with the final sums). The inserts are done.
+        ignore_triggers(cursor, name_like="pgtrigger_update_update_%", table="dues_ledgerentry")
         entries_recompute(entry_ids.values())
         for model in (LedgerEntry, Payment):
             ctx.add(_event_model(model), _backfill_history(cursor, model, before[model]))
