@@ -40,6 +40,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.apps import apps as django_apps
 from django.conf import settings
@@ -70,6 +71,11 @@ from apps.contracts import clock
 from apps.contracts.choices import ContractKind, ContractScope, ContractStatus, Party, StepKind, VoteBody
 from apps.contracts.models import Contract, ContractCoverage, ContractStep
 from apps.contracts.rules import NATIONAL_RULES, rule_profile_default
+from apps.dues.channels import TAX_CHANNEL_OWNERSHIPS
+from apps.dues.choices import Channel as FundChannel
+from apps.dues.choices import EntryStatus, FundKind, PaymentSource, PeriodKind
+from apps.dues.models import DEFAULT_FUND_RATE, LedgerEntry, Payment
+from apps.dues.money import percent_of, to_cents
 from apps.members.choices import EmploymentForm, MemberStatus, TransferStatus
 from apps.members.idnumbers import check_character, china_today, mask_id_number, region_name
 from apps.members.models import Member, MembershipTransfer
@@ -2051,6 +2057,309 @@ def _stage_contracts(ctx: _Context, plan: CountyPlan, county: OrgUnit) -> int:
     return rows
 
 
+# --- union funds (工会经费): the ledger, on every channel ------------------------------------------------
+
+DUES_MONTHS = 24
+DUES_WAGE_RANGE = (4000, 9000)
+# Receipts of money paid directly (工会经费收入专用收据): SJ-<year>-<serial>, serials from 10,000,000
+# (the portal's own receipts are SJ-<year>-000001 on), 100,000 a year per county.
+RECEIPT_SERIAL_BASE = 10_000_000
+RECEIPT_SERIALS_PER_COUNTY = 100_000
+# How enterprises pay (share of enterprises): on time in full; short some months; stopped paying
+# some months ago (arrears); a month overpaid and the excess refunded (tax) or kept (others).
+PAYER_KINDS = {"good": 80, "short": 11, "stopped": 6, "over": 3}
+
+ENTRY_COLUMNS = [
+    "created_at",
+    "updated_at",
+    "enterprise_id",
+    "period_kind",
+    "period_start",
+    "period_end",
+    "fund_kind",
+    "channel",
+    "payroll",
+    "rate",
+    "due",
+    "received",
+    "status",
+    "deferred_until",
+    "approval_reason",
+    "approved_by_id",
+    "approved_on",
+    "arrears_stage",
+]
+PAYMENT_COLUMNS = [
+    "created_at",
+    "updated_at",
+    "entry_id",
+    "paid_on",
+    "amount",
+    "channel",
+    "source",
+    "reference",
+    "is_refund",
+    "reverses_id",
+    "statement_id",
+    "source_key",
+    "receipt_number",
+    "note",
+    "recorded_by_id",
+]
+
+
+def _month_add(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def _month_end(day: dt.date) -> dt.date:
+    return _month_add(day, 1) - dt.timedelta(days=1)
+
+
+def dues_statement_quarter(today: dt.date) -> dt.date:
+    """The first month of the last complete quarter: the generator leaves its tax payments to the
+    bench's statement (`tax_statement_xlsx`), as a county has them before the import."""
+    this_quarter = dt.date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
+    return _month_add(this_quarter, -3)
+
+
+@dataclass
+class DuesEntryPlan:
+    enterprise: int  # index into CountyPlan.enterprises
+    period_start: dt.date
+    channel: str
+    fund_kind: str
+    payroll: Decimal
+    due: Decimal
+    # (paid_on, amount, is_refund); the statement's rows for the quarter awaiting import
+    payments: list[tuple[dt.date, Decimal, bool]] = field(default_factory=list)
+    statement_rows: list[tuple[dt.date, Decimal, bool]] = field(default_factory=list)
+    relief: str = ""  # "deferred" or "written_off"
+
+
+def _fund_channel(e: EnterprisePlan) -> str:
+    if e.county_direct:
+        return FundChannel.FINANCE
+    if e.ownership in TAX_CHANNEL_OWNERSHIPS:
+        return FundChannel.TAX
+    return FundChannel.DIRECT
+
+
+def dues_plans(seed: int, plan: CountyPlan, today: dt.date) -> list[DuesEntryPlan]:
+    """The county's ledger for the last DUES_MONTHS months (pure, like county_plan): one entry per
+    enterprise and month, 2 % of employees × a wage, paid by the enterprise's habit."""
+    rng = _rng(seed, "dues", plan.spec)
+    first = _month_add(today.replace(day=1), -DUES_MONTHS)
+    months = [_month_add(first, n) for n in range(DUES_MONTHS)]
+    awaiting = dues_statement_quarter(today)
+    kinds, weights = list(PAYER_KINDS), list(PAYER_KINDS.values())
+    entries: list[DuesEntryPlan] = []
+    relieved = 0
+    for index, e in enumerate(plan.enterprises):
+        if e.archived:
+            continue
+        channel = _fund_channel(e)
+        union = plan.unions[e.union] if e.union is not None else None
+        approved = union is not None and union.status == UnionStatus.APPROVED
+        fund_kind = FundKind.FUND if approved else FundKind.PREPARATORY
+        wage = rng.uniform(*DUES_WAGE_RANGE)
+        kind = rng.choices(kinds, weights)[0]
+        stopped_from = len(months) - rng.randint(3, 12) if kind == "stopped" else len(months)
+        over_month = rng.randrange(len(months)) if kind == "over" else -1
+        relief_month, relief = -1, ""
+        if kind == "stopped" and rng.random() < 0.5:
+            # Half the stopped payers got relief for their first unpaid month: 核销 or 缓缴, in turn.
+            relieved += 1
+            relief_month, relief = stopped_from, ("written_off" if relieved % 2 else "deferred")
+        for m, month in enumerate(months):
+            payroll = to_cents(Decimal(str(round(e.employees * wage * rng.uniform(0.95, 1.05), 2))))
+            due = percent_of(payroll)
+            entry = DuesEntryPlan(index, month, channel, fund_kind, payroll, due)
+            entries.append(entry)
+            if m >= stopped_from:
+                if m == relief_month:
+                    entry.relief = relief
+                continue
+            share = Decimal("1")
+            if kind == "short" and rng.random() < 0.3:
+                share = Decimal(rng.randrange(30, 95)) / 100
+            paid = percent_of(due, share)
+            if paid <= 0:
+                continue
+            paid_on = _month_add(month, 1) + dt.timedelta(days=rng.randint(7, 24))
+            if paid_on > today:
+                continue  # not yet due: the month's money comes next month
+            rows = entry.statement_rows if channel == FundChannel.TAX and awaiting <= month else entry.payments
+            if channel == FundChannel.TAX and month >= _month_add(awaiting, 3):
+                continue  # the tax bureau's next statement
+            if m == over_month:
+                excess = percent_of(due, Decimal(rng.randrange(5, 30)) / 100)
+                rows.append((paid_on, paid + excess, False))
+                if channel == FundChannel.TAX:
+                    rows.append((min(today, paid_on + dt.timedelta(days=rng.randint(5, 20))), -excess, True))
+            else:
+                rows.append((paid_on, paid, False))
+    return entries
+
+
+def _stage_dues(ctx: _Context, plan: CountyPlan, county: OrgUnit) -> int:
+    """The county's fund ledger with its payments; received and status by the services' own rule
+    (entries_recompute, one UPDATE)."""
+    from apps.dues.services.ledger import entries_recompute
+
+    today = ctx.today
+    plans = dues_plans(ctx.seed, plan, today)
+    county_user = User.objects.get(username=_county_username(plan.spec))
+    receipts: Counter = Counter()
+    with connection.cursor() as cursor:
+        _skip_insert_triggers(cursor)
+        before = {m: _max_id(cursor, m._meta.db_table) for m in (LedgerEntry, Payment)}
+        enterprise_ids = _ids_by(
+            cursor,
+            "SELECT credit_code, id FROM branches_enterprise WHERE credit_code = ANY(%s)",
+            [[e.credit_code for e in plan.enterprises]],
+        )
+
+        def entry_row(p: DuesEntryPlan):
+            created = _noon(_month_end(p.period_start) + dt.timedelta(days=1))
+            relief = p.relief
+            approved_on = min(today, _month_end(p.period_start) + dt.timedelta(days=60)) if relief else None
+            return (
+                created,
+                created,
+                enterprise_ids[plan.enterprises[p.enterprise].credit_code],
+                PeriodKind.MONTH,
+                p.period_start,
+                _month_end(p.period_start),
+                p.fund_kind,
+                p.channel,
+                p.payroll,
+                DEFAULT_FUND_RATE,
+                p.due,
+                Decimal("0.00"),
+                {"deferred": EntryStatus.DEFERRED, "written_off": EntryStatus.WRITTEN_OFF}.get(
+                    relief, EntryStatus.UNPAID
+                ),
+                today + dt.timedelta(days=90) if relief == "deferred" else None,
+                {"deferred": "企业经营困难，经批准缓缴", "written_off": "企业停产，经审查核销"}.get(relief, ""),
+                county_user.pk if relief else None,
+                approved_on,
+                "",
+            )
+
+        rows = _copy(cursor, "dues_ledgerentry", ENTRY_COLUMNS, (entry_row(p) for p in plans))
+        ctx.add(LedgerEntry, rows)
+        cursor.execute(
+            "SELECT enterprise_id, period_start, id FROM dues_ledgerentry WHERE id > %s", [before[LedgerEntry]]
+        )
+        entry_ids = {(e_id, start): pk for e_id, start, pk in cursor.fetchall()}
+
+        def payment_rows():
+            for p in plans:
+                e = plan.enterprises[p.enterprise]
+                entry_id = entry_ids[(enterprise_ids[e.credit_code], p.period_start)]
+                for paid_on, amount, is_refund in p.payments:
+                    created = _noon(paid_on)
+                    reference, receipt = "", ""
+                    if p.channel == FundChannel.TAX:
+                        source = PaymentSource.TAX_STATEMENT
+                        reference = "退库" if is_refund else f"税务代征{paid_on:%Y%m}"
+                    elif p.channel == FundChannel.FINANCE:
+                        source, reference = PaymentSource.FINANCE_TRANSFER, f"财拨{paid_on:%Y%m}-{p.enterprise:05d}"
+                    else:
+                        source = PaymentSource.HAND_ENTRY
+                        receipts[paid_on.year] += 1
+                        serial = receipts[paid_on.year]
+                        if serial >= RECEIPT_SERIALS_PER_COUNTY:
+                            raise DatasetRefused("Too many receipts in one county for its receipt number range.")
+                        number = RECEIPT_SERIAL_BASE + plan.spec.index * RECEIPT_SERIALS_PER_COUNTY + serial
+                        receipt = f"SJ-{paid_on.year}-{number}"
+                    yield (
+                        created,
+                        created,
+                        entry_id,
+                        paid_on,
+                        amount,
+                        p.channel,
+                        source,
+                        reference,
+                        is_refund,
+                        None,
+                        None,
+                        "",
+                        receipt,
+                        "",
+                        county_user.pk,
+                    )
+
+        payments = _copy(cursor, "dues_payment", PAYMENT_COLUMNS, payment_rows())
+        ctx.add(Payment, payments)
+        # The recompute completes the load, it edits nothing: no update events (the created
+        # events below are backfilled after it, with the final sums). The inserts are done.
+        ignore_triggers(cursor, name_like="pgtrigger_update_update_%", table="dues_ledgerentry")
+        entries_recompute(entry_ids.values())
+        for model in (LedgerEntry, Payment):
+            ctx.add(_event_model(model), _backfill_history(cursor, model, before[model]))
+    return rows + payments
+
+
+def tax_statement_rows(seed: int, plan: CountyPlan, today: dt.date):
+    """The statement rows of the quarter awaiting import, for one county, in the bureau's columns."""
+    for p in dues_plans(seed, plan, today):
+        e = plan.enterprises[p.enterprise]
+        for paid_on, amount, is_refund in p.statement_rows:
+            yield [
+                e.credit_code,
+                e.name,
+                p.period_start.isoformat(),
+                _month_end(p.period_start).isoformat(),
+                0 if is_refund else float(p.payroll),
+                "2%",
+                float(amount),
+                paid_on.isoformat(),
+                "税务局",
+                "退库" if is_refund else None,
+            ]
+
+
+def tax_statement_xlsx(*, scale: str | float, seed: int, today: dt.date | None = None, rows: int = 50_000):
+    """The tax bureau's statement of the quarter the generated ledger awaits (the last complete
+    one), for the dataset's counties in order, at most `rows` data rows (50,000: a city's size),
+    laid out as the bureau sends it. Returns (the .xlsx bytes, the data rows written). Pure: the
+    plans are drawn again from the seed; importing it completes the tax channel's quarter."""
+    from openpyxl import Workbook
+
+    today = today or china_today()
+    factor = parse_scale(scale)
+    start = dues_statement_quarter(today)
+    end = _month_end(_month_add(start, 2))
+    root = OrgUnit.objects.get(depth=1, code=marker_code(factor, seed))
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("代征明细")
+    sheet.append(["国家税务总局连云港市税务局 代征工会经费明细表"])
+    period = f"所属期：{start.year}年{start.month}月{start.day}日至{end.year}年{end.month}月{end.day}日"
+    sheet.append([period, None, None, None, None, None, None, "单位：元"])
+    sheet.append(
+        ["序号", "纳税人识别号", "纳税人名称", "所属期起", "所属期止", "计征依据（工资总额）", "征收率", "实缴金额",
+         "入库日期", "征收机关", "备注"]
+    )  # fmt: skip
+    written = 0
+    for spec, county in zip(county_specs(factor), _counties(root), strict=True):
+        plan = county_plan(seed, spec, _townships(county), today)
+        for values in tax_statement_rows(seed, plan, today):
+            if written >= rows:
+                break
+            written += 1
+            sheet.append([written, *values])
+        if written >= rows:
+            break
+    sheet.append([None, "合计"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue(), written
+
+
 # --- orchestration --------------------------------------------------------------------------------------
 
 LOADED_TABLES = [
@@ -2068,6 +2377,8 @@ LOADED_TABLES = [
     Contract,
     ContractCoverage,
     ContractStep,
+    LedgerEntry,
+    Payment,
 ]
 
 
@@ -2200,6 +2511,16 @@ def generate_dataset(
                 like,
             ),
             lambda plan=plan, county=county: _stage_contracts(ctx, plan, county),
+        )
+        _stage(
+            ctx,
+            f"{spec.name}: union funds",
+            _exists(
+                "SELECT 1 FROM dues_ledgerentry l JOIN branches_enterprise e ON e.id = l.enterprise_id "
+                "JOIN branches_orgunit t ON t.id = e.township_id WHERE t.path LIKE %s",
+                like,
+            ),
+            lambda plan=plan, county=county: _stage_dues(ctx, plan, county),
         )
     if any(ctx.counts.values()):
         finish = time.monotonic()
