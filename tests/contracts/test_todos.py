@@ -1,7 +1,7 @@
 """The contracts' four to-dos on the shared to-do list (apps.contracts.todos): for a township
 chair, a grassroots officer and county staff, the exact number of contracts each to-do counts,
 on the right side of each deadline (Shanghai days), never another township's; its link lists
-exactly those contracts; and the to-dos cost the same queries with 10 or 40 contracts.
+exactly those contracts; and the to-dos cost the same two queries with 10 or 40 more contracts.
 
 The clock stands at 00:30 on 15 June 2026 in Shanghai, which is still 14 June in UTC: a to-do that
 counted UTC days would take the request due yesterday for one due today.
