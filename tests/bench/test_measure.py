@@ -152,3 +152,103 @@ def test_percentile_is_nearest_rank():
     assert measure.percentile(samples, 0.95) == 19.0
     assert measure.percentile(samples, 0.5) == 10.0
     assert measure.percentile([7.0], 0.95) == 7.0
+
+
+# --- the collective contracts (issue 13) ---------------------------------------------------------
+
+CONTRACT_PAGES = {"contract list", "contract detail", "contract coverage"}
+
+
+def add_contracts(county_tree, start, count):
+    """`count` enterprise contracts in force (signed before the portal, through the register's
+    service), half in each township, each for an enterprise of its own."""
+    from tests.contracts.factories import make_existing_contract
+    from tests.factories import EnterpriseFactory
+
+    for serial in range(start, start + count):
+        township, union = (
+            (county_tree["a"], county_tree["union_a"]) if serial % 2 else (county_tree["b"], county_tree["union_b"])
+        )
+        enterprise = EnterpriseFactory(township=township, union=union, name=f"测试合同企业{serial:03d}有限公司")
+        signed_on = timezone.localdate() - datetime.timedelta(days=100 + serial)
+        make_existing_contract(user=None, union=union, enterprise=enterprise, signed_on=signed_on)
+
+
+def contract_pages(users, admin):
+    results = measure.measure_pages(users=users, admin_user=admin, repeats=1, only=CONTRACT_PAGES, log=lambda *_: None)
+    return {(r.name, r.role): r for r in results if r.name in CONTRACT_PAGES}
+
+
+def test_the_contract_pages_are_measured_as_every_role_and_their_queries_do_not_grow(users, admin, county_tree):
+    add_contracts(county_tree, 0, 3)
+    small = contract_pages(users, admin)
+    add_contracts(county_tree, 3, 60)  # more than a page (50 rows) in each scope
+    big = contract_pages(users, admin)
+    roles = {"county_staff", "township_staff", "grassroots_officer"}
+    assert set(big) == set(small) == {(name, role) for name in CONTRACT_PAGES for role in roles}
+    for key, result in big.items():
+        assert small[key].status == result.status == 200, key
+        sizes = (small[key].queries, result.queries)
+        if result.kind == "list":
+            assert sizes[0] <= sizes[1] <= sizes[0] + 1, (key, sizes)  # the first page became full
+        else:
+            assert sizes[0] == sizes[1], (key, sizes)
+        if result.name != "contract detail":
+            assert result.queries <= MAX_QUERIES, key
+        assert result.baseline_ratio is not None and result.baseline_ratio > 0
+    # The contract list is paired with Django admin's change list of contracts.
+    assert big[("contract list", "county_staff")].admin_ratio is not None
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the page asks once per step whether the contract was renewed (contract_steps_allowed in "
+    "apps.contracts.services: 11 queries); remove this mark when that is one query",
+)
+def test_the_contract_page_is_within_the_query_budget(users, admin, county_tree):
+    add_contracts(county_tree, 0, 2)
+    for key, result in contract_pages(users, admin).items():
+        if result.name == "contract detail":
+            assert result.queries <= MAX_QUERIES, key
+
+
+def test_the_contract_sweep_measurement_finds_the_backlog_then_nothing_and_leaves_nothing_behind(county_tree, chair_a):
+    from apps.contracts.choices import ContractStatus
+    from apps.contracts.models import Contract, ContractStep
+    from apps.core.models import MilestoneClaim, Notification
+    from tests.contracts.factories import make_contract
+    from tests.factories import EnterpriseFactory
+
+    long_ago = timezone.localdate() - datetime.timedelta(days=200)
+    union = county_tree["union_a"]
+    unanswered = make_contract(
+        user=chair_a, union=union, enterprise=EnterpriseFactory(township=county_tree["a"], union=union), on=long_ago
+    )
+    reviewed = make_contract(
+        user=chair_a,
+        union=union,
+        enterprise=EnterpriseFactory(township=county_tree["a"], union=union),
+        step="received",
+        on=long_ago,
+    )
+    before = (
+        list(Contract.objects.order_by("pk").values_list("pk", "status")),
+        ContractStep.objects.count(),
+        MilestoneClaim.objects.count(),
+        Notification.objects.count(),
+    )
+    timings = measure.measure_contract_sweep(idle_runs=2, log=lambda *_: None)
+    assert timings["contract_sweep_contracts"] == 2
+    assert timings["contract_sweep_backlog"]["contracts:answer_overdue"] == 1  # `unanswered`
+    assert timings["contract_sweep_backlog"]["contracts:in_force"] == 1  # `reviewed`, deemed in force
+    assert set(timings["contract_sweep_second_run"].values()) == {0}
+    assert timings["contract_sweep_idle_s"] >= 0 and timings["contract_sweep_idle_queries"] > 0
+    after = (
+        list(Contract.objects.order_by("pk").values_list("pk", "status")),
+        ContractStep.objects.count(),
+        MilestoneClaim.objects.count(),
+        Notification.objects.count(),
+    )
+    assert after == before
+    statuses = dict(before[0])
+    assert statuses == {unanswered.pk: ContractStatus.REQUESTED, reviewed.pk: ContractStatus.SUBMITTED}
