@@ -236,6 +236,24 @@ def test_the_detail_costs_the_same_queries_at_any_size(contract_world, client_fo
         assert shown.count("纪要.png") == 2 * contract.steps.count()  # in the timeline and the section
 
 
+def test_a_closed_contract_reads_as_terminated_and_its_step_as_the_closing(contract_world, client_for):
+    """The status CLOSED and the step CLOSE share the English "Closed": each has its own context,
+    so the list and the detail say 已终止 for the status and 终止 for the step, never 已办结 (a
+    complaint's closing)."""
+    w = contract_world
+    contract = make_contract(user=w.chair, union=w.tree["union_a"], enterprise=w.ent_a, step="signed", closed=True)
+    client = client_for(w.chair)
+    listed = client.get(reverse("contracts:contract_list")).content.decode()
+    assert "已终止" in listed and "已办结" not in listed
+    detail = client.get(contract.get_absolute_url())
+    shown = detail.content.decode()
+    assert "已终止" in shown and "已办结" not in shown
+    closing = next(step for step in detail.context["timeline"] if step.kind == "close")
+    assert closing.get_kind_display() == "终止"
+    timeline = shown[shown.index('data-testid="step-close"') :]
+    assert "<strong>终止</strong>" in timeline[:200]
+
+
 # --- the request form ------------------------------------------------------------------------------
 
 
