@@ -27,6 +27,7 @@ OFFICER_MENU = [
     "members:import_upload",
     "contracts:contract_list",
     "contracts:coverage",
+    "contracts:import_upload",
     "core:notification_list",
 ]
 

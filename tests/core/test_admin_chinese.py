@@ -20,7 +20,7 @@ from apps.core.permissions import name_permissions_in_chinese
 from apps.core.schedules import describe_crontab, describe_interval, describe_schedule
 from tests.factories import ComplaintFactory, EnterpriseFactory, MemberFactory, NotificationFactory, valid_id_number
 
-PORTAL_APPS = ["branches", "members", "complaints", "accounts", "core"]
+PORTAL_APPS = ["branches", "members", "complaints", "contracts", "accounts", "core"]
 # Codes and proper names that are not English prose: they may appear in a label.
 ALLOWED_WORDS = {"IP", "SHA", "Excel", "Celery", "Control", "Command", "Mac", "LDAP", "AMQP", "JSON", "TS", "DH"}
 WORD = re.compile(r"[A-Za-z]{3,}")

@@ -364,3 +364,11 @@ COMPLAINT_ATTACHMENT_MAX_BYTES = env.int("COMPLAINT_ATTACHMENT_MAX_BYTES", defau
 # --- contracts ---------------------------------------------------------------------------------
 # A contract's documents (signed text, congress resolution, minutes: scans of many pages).
 CONTRACT_DOCUMENT_MAX_BYTES = env.int("CONTRACT_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# How many days before a contract's date the reminder goes out (apps.contracts.deadlines: the
+# milestone sweep, the home page's to-dos and the list's ?due= filter read these, nothing else
+# holds a default): an unanswered bargaining request before its last day to answer, a signed
+# contract not yet sent before its last day to send, a contract in force before its term ends.
+# The legal periods themselves are the rule profile's, not settings.
+CONTRACT_ANSWER_REMINDER_DAYS = env.int("CONTRACT_ANSWER_REMINDER_DAYS", default=5)
+CONTRACT_SEND_REMINDER_DAYS = env.int("CONTRACT_SEND_REMINDER_DAYS", default=3)
+CONTRACT_EXPIRY_REMINDER_DAYS = env.int("CONTRACT_EXPIRY_REMINDER_DAYS", default=30)
