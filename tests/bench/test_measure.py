@@ -216,12 +216,6 @@ def test_the_contract_pages_are_measured_as_every_role_and_their_queries_do_not_
     assert big[("contract list", "county_staff")].admin_ratio is not None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="the page asks once per step whether the contract was renewed (contract_steps_allowed in "
-    "apps.contracts.services: 11 queries); remove this mark when that is one query",
-)
 def test_the_contract_page_is_within_the_query_budget(users, admin, county_tree, joint_unions):
     add_contracts(users["county_staff"], county_tree, joint_unions, 0, 2)
     details = {key: result for key, result in contract_pages(users, admin).items() if key[0] == "contract detail"}
