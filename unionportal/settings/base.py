@@ -25,7 +25,8 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # The portal's queries are short: PostgreSQL's JIT compiles a big aggregate (the county's 签订率
 # over every township) for ~130 ms to save ~10 ms of execution (issue 13's benchmark). Off.
-DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+DATABASE_OPTIONS = {"options": "-c jit=off"}
+DATABASES["default"]["OPTIONS"] = dict(DATABASE_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
