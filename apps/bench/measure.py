@@ -152,14 +152,20 @@ def baseline_url(rows: int) -> str:
 def _scope_samples(user) -> dict:
     """Real objects in the user's scope to open and search for: found once, before timing."""
     from apps.complaints.selectors import complaint_list
+    from apps.contracts.choices import ContractStatus
+    from apps.contracts.selectors import contract_list
     from apps.members.selectors import member_list
 
     members = member_list(user=user).order_by("pk")
     member = members.first()
     complaint = complaint_list(user=user).order_by("pk").first()
+    # A contract in force: the most common kind, and the fullest page (every step of the clock on
+    # its timeline, its covered enterprises, the renewal chain); any contract if none is in force.
+    contracts = contract_list(user=user).order_by("pk")
+    contract = contracts.filter(status=ContractStatus.IN_FORCE).first() or contracts.first()
     # The export covers the latest joiners, as many as EXPORT_ROWS (or all the user may see).
     cutoff = members.order_by("-join_date").values_list("join_date", flat=True)[EXPORT_ROWS - 1 : EXPORT_ROWS].first()
-    return {"member": member, "complaint": complaint, "export_from": cutoff}
+    return {"member": member, "complaint": complaint, "contract": contract, "export_from": cutoff}
 
 
 # The permission each page needs: a role sees only the pages its menu offers it.
@@ -170,6 +176,9 @@ PAGE_PERMISSIONS = {
     "complaint list (by urgency)": "complaints.view_complaint",
     "complaint detail": "complaints.view_complaint",
     "header search: tracking number": "complaints.view_complaint",
+    "contract list": "contracts.view_contract",
+    "contract detail": "contracts.view_contract",
+    "contract coverage": "contracts.view_contract",
 }
 MEMBER_PERMISSION = "members.view_member"
 
@@ -179,7 +188,7 @@ def page_specs(users: dict) -> list[PageSpec]:
     specs = []
     for role, user in users.items():
         sample = _scope_samples(user)
-        member, complaint = sample["member"], sample["complaint"]
+        member, complaint, contract = sample["member"], sample["complaint"], sample["contract"]
         candidates = [
             PageSpec("dashboard", role, reverse("overview:home"), 0, "dashboard"),
             PageSpec("union list", role, reverse("branches:union_list"), LIST_ROWS),
@@ -187,6 +196,9 @@ def page_specs(users: dict) -> list[PageSpec]:
             PageSpec("member list", role, reverse("members:member_list"), LIST_ROWS),
             PageSpec("complaint list (by urgency)", role, reverse("complaints:complaint_list"), LIST_ROWS),
             PageSpec("formation rate", role, reverse("branches:formation_rate"), LIST_ROWS, "dashboard"),
+            PageSpec("contract list", role, reverse("contracts:contract_list"), LIST_ROWS),
+            # Like the formation rate: a table per township (one row for a chair), not a paged list.
+            PageSpec("contract coverage", role, reverse("contracts:coverage"), LIST_ROWS, "dashboard"),
         ]
         if member is not None:
             search = reverse("members:member_list")
@@ -198,6 +210,8 @@ def page_specs(users: dict) -> list[PageSpec]:
             ]
         if complaint is not None:
             candidates.append(PageSpec("complaint detail", role, complaint.get_absolute_url(), 1, "detail"))
+        if contract is not None:
+            candidates.append(PageSpec("contract detail", role, contract.get_absolute_url(), 1, "detail"))
         candidates += header_search_specs(role, member, complaint)
         # Fewer than EXPORT_ROWS in scope (a small union, or the tests): the export takes them all.
         query = urlencode({"joined_from": sample["export_from"].isoformat()}) if sample["export_from"] else ""
@@ -244,6 +258,7 @@ ADMIN_CHANGELISTS = {
     "union list": ("admin union changelist", "admin:branches_orgunit_changelist"),
     "enterprise list": ("admin enterprise changelist", "admin:branches_enterprise_changelist"),
     "complaint list (by urgency)": ("admin complaint changelist", "admin:complaints_complaint_changelist"),
+    "contract list": ("admin contract changelist", "admin:contracts_contract_changelist"),
 }
 ADMIN_ROWS = 100
 
@@ -411,6 +426,54 @@ def _add_open_complaints(Complaint, count: int, due: int, now):
     Complaint.objects.bulk_create(batch)
 
 
+CONTRACT_SWEEP_IDLE_RUNS = 5
+
+
+def measure_contract_sweep(*, idle_runs: int = CONTRACT_SWEEP_IDLE_RUNS, log=print) -> dict:
+    """The contracts' milestone sweep (`apps.contracts.tasks.contracts_sweep`: the eight milestones
+    of apps.contracts.milestones) over every contract in the database, as beat runs it.
+
+    The first run finds the generated dataset's backlog (every answer and sending overdue, every
+    review ended, every term in its renewal window or over: nothing has swept this dataset yet)
+    and claims it; the runs after it find nothing new due, which is what almost every run of the
+    sweep finds. Those are the figure (`contract_sweep_idle_s`, the median), with the queries one
+    of them runs. Everything happens in one transaction that is rolled back, so the contracts
+    deemed in force or expired, the claims and the notifications are gone afterwards and a rerun
+    starts from the same state (the idle runs see the backlog's claims as the transaction's own
+    rows, which PostgreSQL checks no slower than committed ones).
+    """
+    from apps.contracts.milestones import MILESTONE_KINDS
+    from apps.contracts.models import Contract
+    from apps.core.milestones import milestones_sweep
+
+    now = timezone.now()
+    reverse("contracts:contract_list")  # a worker's URL conf is loaded once, not per sweep
+    timings = {"contract_sweep_contracts": Contract.objects.count()}
+    with transaction.atomic():
+        started = time.perf_counter()
+        backlog = milestones_sweep(now=now, kinds=MILESTONE_KINDS)
+        timings["contract_sweep_backlog_s"] = round(time.perf_counter() - started, 3)
+        timings["contract_sweep_backlog"] = backlog
+        idle = []
+        for _ in range(idle_runs):
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                reached = milestones_sweep(now=now, kinds=MILESTONE_KINDS)
+                idle.append(time.perf_counter() - started)
+        timings["contract_sweep_idle_s"] = round(statistics.median(idle), 3)
+        timings["contract_sweep_idle_max_s"] = round(max(idle), 3)
+        timings["contract_sweep_idle_queries"] = len(captured.captured_queries)
+        timings["contract_sweep_second_run"] = reached
+        transaction.set_rollback(True)  # the benchmark database keeps its generated contracts
+    log(
+        f"contract milestone sweep over {timings['contract_sweep_contracts']:,} contracts: "
+        f"{timings['contract_sweep_idle_s']:.3f} s with nothing due ({timings['contract_sweep_idle_queries']} queries; "
+        f"max {timings['contract_sweep_idle_max_s']:.3f} s of {idle_runs}), "
+        f"{timings['contract_sweep_backlog_s']:.3f} s for the dataset's backlog of {sum(backlog.values()):,}"
+    )
+    return timings
+
+
 # --- the report ----------------------------------------------------------------------------------
 
 
@@ -519,7 +582,9 @@ def machine() -> dict:
     }
 
 
-def results_document(*, scale, pages: list[PageResult], import_result: dict | None, sweep: dict | None, extra=None):
+def results_document(
+    *, scale, pages: list[PageResult], import_result: dict | None, sweep: dict | None, contract_sweep=None, extra=None
+):
     document = {
         "scale": scale,
         "machine": machine(),
@@ -530,7 +595,11 @@ def results_document(*, scale, pages: list[PageResult], import_result: dict | No
         "sweep_s": sweep.get("sweep_s") if sweep else None,
         "sweep_idle_s": sweep.get("sweep_idle_s") if sweep else None,
         "sweep_open_complaints": sweep.get("sweep_open_complaints") if sweep else None,
+        "contract_sweep_idle_s": contract_sweep.get("contract_sweep_idle_s") if contract_sweep else None,
+        "contract_sweep_contracts": contract_sweep.get("contract_sweep_contracts") if contract_sweep else None,
     }
+    if contract_sweep:
+        document["contract_sweep"] = contract_sweep
     document.update(extra or {})
     return document
 

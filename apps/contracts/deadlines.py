@@ -7,8 +7,8 @@ list. `today` is the Asia/Shanghai calendar date (`clock.shanghai_date(now)`).
 
 The legal periods are not here: they come from the contract's rule profile and are stored as
 due dates on the row when the step is recorded (answer_due_on, send_due_on, review_ends_on,
-term_end). What is here are the reminder lead times, how long before a date the reminder goes
-out (settings may override each, e.g. CONTRACT_ANSWER_REMINDER_DAYS = 7):
+term_end). What is read here are the reminder lead times, how long before a date the reminder
+goes out, from settings (declared with their defaults in unionportal/settings/base.py):
 
 - CONTRACT_ANSWER_REMINDER_DAYS (5): the answer to a bargaining request is due within 5 days;
 - CONTRACT_SEND_REMINDER_DAYS (3): the signed contract is to be sent within 3 days;
@@ -28,14 +28,7 @@ from django.db.models.lookups import LessThan
 
 from .choices import ContractStatus
 
-ANSWER_REMINDER_DAYS = 5
-SEND_REMINDER_DAYS = 3
-EXPIRY_REMINDER_DAYS = 30
-
 __all__ = [
-    "ANSWER_REMINDER_DAYS",
-    "EXPIRY_REMINDER_DAYS",
-    "SEND_REMINDER_DAYS",
     "answer_due_soon_q",
     "answer_overdue_q",
     "answer_reminder_days",
@@ -55,15 +48,15 @@ __all__ = [
 
 
 def answer_reminder_days() -> int:
-    return getattr(settings, "CONTRACT_ANSWER_REMINDER_DAYS", ANSWER_REMINDER_DAYS)
+    return settings.CONTRACT_ANSWER_REMINDER_DAYS
 
 
 def send_reminder_days() -> int:
-    return getattr(settings, "CONTRACT_SEND_REMINDER_DAYS", SEND_REMINDER_DAYS)
+    return settings.CONTRACT_SEND_REMINDER_DAYS
 
 
 def expiry_reminder_days() -> int:
-    return getattr(settings, "CONTRACT_EXPIRY_REMINDER_DAYS", EXPIRY_REMINDER_DAYS)
+    return settings.CONTRACT_EXPIRY_REMINDER_DAYS
 
 
 def _days(n: int) -> datetime.timedelta:

@@ -78,6 +78,20 @@ def _day(today: datetime.date, days_ago: int) -> datetime.date:
     return today - datetime.timedelta(days=days_ago)
 
 
+def _days_before(start: datetime.date, **days: int | list[int]) -> dict:
+    """`_bargain`'s step dates as so many days before the term's start (`meetings`: a list):
+    _days_before(start, requested=60, meetings=[40, 30]) == {"requested": start - 60 days,
+    "meetings": [start - 40 days, start - 30 days]}."""
+
+    def before(n: int) -> datetime.date:
+        return start - datetime.timedelta(days=n)
+
+    return {
+        name: [before(n) for n in n_or_list] if isinstance(n_or_list, list) else before(n_or_list)
+        for name, n_or_list in days.items()
+    }
+
+
 def _term(start: datetime.date, months: int = 36) -> tuple[datetime.date, datetime.date]:
     return start, clock.add_months(start, months) - datetime.timedelta(days=1)
 
@@ -297,17 +311,12 @@ def _contracts(today: datetime.date) -> None:
         union=dairy.union,
         enterprise=dairy,
         negotiators=("周建国", "刘海燕"),
-        requested=start - datetime.timedelta(days=75),
-        answered=start - datetime.timedelta(days=66),
-        meetings=[start - datetime.timedelta(days=55), start - datetime.timedelta(days=45)],
-        voted=start - datetime.timedelta(days=30),
+        **_days_before(
+            start, requested=75, answered=66, meetings=[55, 45], voted=30, signed=25, sent=20, received=18, approved=8
+        ),
         vote=(VoteBody.CONGRESS, 60, 52, 49),
-        signed=start - datetime.timedelta(days=25),
         term=(start, end),
         content={"working_hours": WORKING_HOURS, "main_terms": MAIN_TERMS, "minimum_wage": Decimal("2300.00")},
-        sent=start - datetime.timedelta(days=20),
-        received=start - datetime.timedelta(days=18),
-        approved=start - datetime.timedelta(days=8),
     )
     _documents(chair("niushan"), comprehensive, DocumentKind.SIGNED_TEXT, DocumentKind.CONGRESS_RESOLUTION)
     start, end = _term(clock.add_months(today.replace(day=1), -9), 24)
@@ -317,21 +326,16 @@ def _contracts(today: datetime.date) -> None:
         kind=ContractKind.WAGE,
         enterprise=dairy,
         negotiators=("周建国", "刘海燕"),
-        requested=start - datetime.timedelta(days=60),
-        answered=start - datetime.timedelta(days=50),
-        meetings=[start - datetime.timedelta(days=40)],
-        voted=start - datetime.timedelta(days=30),
+        **_days_before(
+            start, requested=60, answered=50, meetings=[40], voted=30, signed=28, sent=25, received=24, approved=9
+        ),
         vote=(VoteBody.CONGRESS, 60, 55, 51),
-        signed=start - datetime.timedelta(days=28),
         term=(start, end),
         content={
             "wage_increase_percent": Decimal("6.00"),
             "minimum_wage": Decimal("2400.00"),
             "main_terms": WAGE_TERMS,
         },
-        sent=start - datetime.timedelta(days=25),
-        received=start - datetime.timedelta(days=24),
-        approved=start - datetime.timedelta(days=9),
     )
 
     # 白塔埠镇 · 白塔化工建材厂: a contract signed before the portal that expired 40 days ago, and its
@@ -400,17 +404,12 @@ def _contracts(today: datetime.date) -> None:
         representative="白塔埠镇工业集中区企业联合会",
         covered=covered,
         negotiators=("白塔埠镇工会主席", "陈永兴"),
-        requested=start - datetime.timedelta(days=70),
-        answered=start - datetime.timedelta(days=60),
-        meetings=[start - datetime.timedelta(days=50), start - datetime.timedelta(days=40)],
-        voted=start - datetime.timedelta(days=30),
+        **_days_before(
+            start, requested=70, answered=60, meetings=[50, 40], voted=30, signed=26, sent=22, received=21, approved=10
+        ),
         vote=(VoteBody.CONGRESS, 45, 40, 37),
-        signed=start - datetime.timedelta(days=26),
         term=(start, end),
         content={"working_hours": WORKING_HOURS, "main_terms": MAIN_TERMS, "minimum_wage": Decimal("1900.00")},
-        sent=start - datetime.timedelta(days=22),
-        received=start - datetime.timedelta(days=21),
-        approved=start - datetime.timedelta(days=10),
     )
 
     # The county's crystal industry (水晶行业): an industry contract signed by the county union for
@@ -424,21 +423,16 @@ def _contracts(today: datetime.date) -> None:
         representative="东海县水晶行业协会",
         covered=[enterprise(n) for n in ["安峰镇晶艺水晶加工厂", "房山镇东方水晶制品厂", "东海县晶华石英砂厂"]],
         negotiators=("县总工会 王组织", "东海县水晶行业协会 张明"),
-        requested=start - datetime.timedelta(days=65),
-        answered=start - datetime.timedelta(days=50),
-        meetings=[start - datetime.timedelta(days=40)],
-        voted=start - datetime.timedelta(days=30),
+        **_days_before(
+            start, requested=65, answered=50, meetings=[40], voted=30, signed=25, sent=20, received=19, approved=6
+        ),
         vote=(VoteBody.CONGRESS, 40, 31, 28),
-        signed=start - datetime.timedelta(days=25),
         term=(start, end),
         content={
             "wage_increase_percent": Decimal("4.50"),
             "minimum_wage": Decimal("1800.00"),
             "main_terms": WAGE_TERMS,
         },
-        sent=start - datetime.timedelta(days=20),
-        received=start - datetime.timedelta(days=19),
-        approved=start - datetime.timedelta(days=6),
     )
 
     # 平明镇 · 平明太平洋石英制品有限公司: its comprehensive contract in its renewal window (the term
@@ -472,17 +466,12 @@ def _contracts(today: datetime.date) -> None:
         kind=ContractKind.WOMEN,
         enterprise=quartz,
         negotiators=("林秀英", "黄志明"),
-        requested=start - datetime.timedelta(days=60),
-        answered=start - datetime.timedelta(days=52),
-        meetings=[start - datetime.timedelta(days=45)],
-        voted=start - datetime.timedelta(days=35),
+        **_days_before(
+            start, requested=60, answered=52, meetings=[45], voted=35, signed=30, sent=26, received=25, approved=12
+        ),
         vote=(VoteBody.CONGRESS, 90, 81, 77),
-        signed=start - datetime.timedelta(days=30),
         term=(start, end),
         content={"women_protections": WOMEN_PROTECTIONS},
-        sent=start - datetime.timedelta(days=26),
-        received=start - datetime.timedelta(days=25),
-        approved=start - datetime.timedelta(days=12),
     )
     _documents(chair("pingming"), women, DocumentKind.SIGNED_TEXT)
 

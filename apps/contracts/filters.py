@@ -127,8 +127,8 @@ class ContractFilter(django_filters.FilterSet):
             "renewal": deadlines.renewal_window_q,
         }
         if value == "expiring":
-            # The reminder's lead time (CONTRACT_EXPIRY_REMINDER_DAYS, 30): what the to-do counts.
-            return queryset.filter(deadlines.expiring_q(today, deadlines.expiry_reminder_days()))
+            # Within the reminder's lead time (expiring_q's default): what the to-do counts.
+            return queryset.filter(deadlines.expiring_q(today))
         return queryset.filter(conditions[value](today)) if value in conditions else queryset
 
     @staticmethod

@@ -57,7 +57,7 @@ from apps.core.spreadsheets import UNREADABLE, SheetLimits, SpreadsheetTooLarge,
 from . import clock, rules
 from .choices import MULTI_ENTERPRISE_SCOPES, ContractKind, ContractScope, ContractStatus, Party
 from .models import Contract, ContractImport
-from .services.steps import _check_parties
+from .services import contract_parties_problems
 
 # --- the columns -----------------------------------------------------------------------------------
 
@@ -543,7 +543,7 @@ def plan_rows(*, user, rows: list[ImportRow], progress=lambda index: None) -> tu
         # The parties' rules of a contract entered in the portal (contract_request's): the union
         # approved and of a kind that signs this scope, the enterprise covered by it, the covered
         # enterprises in its area; each in the user's scope and not archived.
-        parties = _check_parties(
+        parties = contract_parties_problems(
             user=user, union=union, scope=values["scope"], enterprise=enterprise, covered=covered or [enterprise]
         )
         if parties:

@@ -85,9 +85,12 @@ def contracts_to_renew(user) -> TodoQuery | None:
 def contracts_expiring(user) -> TodoQuery | None:
     """Contracts in force whose term ends within CONTRACT_EXPIRY_REMINDER_DAYS (30) days."""
     today = clock.shanghai_date(timezone.now())
-    days = deadlines.expiry_reminder_days()
     return _todo(
-        user, due="expiring", q=deadlines.expiring_q(today, days), label=f"{days}天内期满的集体合同", urgency="soon"
+        user,
+        due="expiring",
+        q=deadlines.expiring_q(today),
+        label=f"{deadlines.expiry_reminder_days()}天内期满的集体合同",
+        urgency="soon",
     )
 
 

@@ -27,6 +27,7 @@ OFFICER_MENU = [
     "members:import_upload",
     "contracts:contract_list",
     "contracts:coverage",
+    "contracts:import_upload",
     "dues:entry_list",
     "dues:collection_rate",  # their own enterprises' total (the ledger's view permission)
     "dues:member_dues",

@@ -35,11 +35,16 @@ def test_bench_on_a_tiny_county_writes_every_page_and_the_background_work(settin
     assert ("member list", "township_staff") in pages
     assert ("complaint list (by urgency)", "county_staff") in pages
     assert ("admin member changelist", "admin") in pages
+    for name in ("contract list", "contract detail", "contract coverage"):
+        assert (name, "county_staff") in pages and (name, "township_staff") in pages
+    assert ("admin contract changelist", "admin") in pages
     for page in document["pages"]:
         assert page["status"] == 200, page
         assert page["kind"] in {"baseline", "admin"} or page["queries"] <= 12, page
     assert document["import"]["rows"] == 40 and document["import_rows_per_s"] > 0
     assert document["sweep_open_complaints"] >= 200 and document["sweep_s"] >= 0
     assert document["summary_refresh_s"] >= 0
+    assert document["contract_sweep_contracts"] > 0 and document["contract_sweep_idle_s"] >= 0
+    assert set(document["contract_sweep"]["contract_sweep_second_run"].values()) == {0}
     printed = out.getvalue()
     assert "member list" in printed and "| page | role |" in printed

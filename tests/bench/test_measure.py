@@ -152,3 +152,117 @@ def test_percentile_is_nearest_rank():
     assert measure.percentile(samples, 0.95) == 19.0
     assert measure.percentile(samples, 0.5) == 10.0
     assert measure.percentile([7.0], 0.95) == 7.0
+
+
+# --- the collective contracts (issue 13) ---------------------------------------------------------
+
+CONTRACT_PAGES = {"contract list", "contract detail", "contract coverage"}
+
+
+@pytest.fixture
+def joint_unions(county_tree):
+    """A joint union (联合工会) in each township: an enterprise union covers one enterprise only."""
+    from apps.branches.choices import OrgUnitKind
+    from apps.branches.services import orgunit_create
+
+    return {
+        key: orgunit_create(
+            user=None, parent=county_tree[key], name=f"{county_tree[key].name}联合工会", kind=OrgUnitKind.JOINT
+        )
+        for key in ("a", "b")
+    }
+
+
+def add_contracts(user, county_tree, joint_unions, start, count):
+    """`count` enterprise contracts in force, entered by `user` as signed before the portal
+    (through the register's service), half in each township, each for an enterprise of its own; the first one is the
+    grassroots officer's union's (union_a), the others its township's joint union's."""
+    from tests.contracts.factories import make_existing_contract
+    from tests.factories import EnterpriseFactory
+
+    for serial in range(start, start + count):
+        key = "a" if serial % 2 == 0 else "b"
+        union = county_tree["union_a"] if serial == 0 else joint_unions[key]
+        enterprise = EnterpriseFactory(township=county_tree[key], union=union, name=f"测试合同企业{serial:03d}有限公司")
+        signed_on = timezone.localdate() - datetime.timedelta(days=100 + serial)
+        make_existing_contract(user=user, union=union, enterprise=enterprise, signed_on=signed_on)
+
+
+def contract_pages(users, admin):
+    results = measure.measure_pages(users=users, admin_user=admin, repeats=1, only=CONTRACT_PAGES, log=lambda *_: None)
+    return {(r.name, r.role): r for r in results if r.name in CONTRACT_PAGES}
+
+
+def test_the_contract_pages_are_measured_as_every_role_and_their_queries_do_not_grow(
+    users, admin, county_tree, joint_unions
+):
+    add_contracts(users["county_staff"], county_tree, joint_unions, 0, 3)
+    small = contract_pages(users, admin)
+    add_contracts(users["county_staff"], county_tree, joint_unions, 3, 120)  # more than a page (50 rows) in each scope
+    big = contract_pages(users, admin)
+    roles = {"county_staff", "township_staff", "grassroots_officer"}
+    assert set(big) == set(small) == {(name, role) for name in CONTRACT_PAGES for role in roles}
+    for key, result in big.items():
+        assert small[key].status == result.status == 200, key
+        sizes = (small[key].queries, result.queries)
+        if result.kind == "list":
+            assert sizes[0] <= sizes[1] <= sizes[0] + 1, (key, sizes)  # the first page became full
+        else:
+            assert sizes[0] == sizes[1], (key, sizes)
+        if result.name != "contract detail":
+            assert result.queries <= MAX_QUERIES, key
+        assert result.baseline_ratio is not None and result.baseline_ratio > 0
+    # The contract list is paired with Django admin's change list of contracts.
+    assert big[("contract list", "county_staff")].admin_ratio is not None
+
+
+def test_the_contract_page_is_within_the_query_budget(users, admin, county_tree, joint_unions):
+    add_contracts(users["county_staff"], county_tree, joint_unions, 0, 2)
+    details = {key: result for key, result in contract_pages(users, admin).items() if key[0] == "contract detail"}
+    assert len(details) == 3
+    for key, result in details.items():
+        assert result.queries <= MAX_QUERIES, key
+
+
+def test_the_contract_sweep_measurement_finds_the_backlog_then_nothing_and_leaves_nothing_behind(
+    county_tree, joint_unions, chair_a
+):
+    from apps.contracts.choices import ContractStatus
+    from apps.contracts.models import Contract, ContractStep
+    from apps.core.models import MilestoneClaim, Notification
+    from tests.contracts.factories import make_contract
+    from tests.factories import EnterpriseFactory
+
+    long_ago = timezone.localdate() - datetime.timedelta(days=200)
+    union = joint_unions["a"]
+    unanswered = make_contract(
+        user=chair_a, union=union, enterprise=EnterpriseFactory(township=county_tree["a"], union=union), on=long_ago
+    )
+    reviewed = make_contract(
+        user=chair_a,
+        union=union,
+        enterprise=EnterpriseFactory(township=county_tree["a"], union=union),
+        step="received",
+        on=long_ago,
+    )
+    before = (
+        list(Contract.objects.order_by("pk").values_list("pk", "status")),
+        ContractStep.objects.count(),
+        MilestoneClaim.objects.count(),
+        Notification.objects.count(),
+    )
+    timings = measure.measure_contract_sweep(idle_runs=2, log=lambda *_: None)
+    assert timings["contract_sweep_contracts"] == 2
+    assert timings["contract_sweep_backlog"]["contracts:answer_overdue"] == 1  # `unanswered`
+    assert timings["contract_sweep_backlog"]["contracts:in_force"] == 1  # `reviewed`, deemed in force
+    assert set(timings["contract_sweep_second_run"].values()) == {0}
+    assert timings["contract_sweep_idle_s"] >= 0 and timings["contract_sweep_idle_queries"] > 0
+    after = (
+        list(Contract.objects.order_by("pk").values_list("pk", "status")),
+        ContractStep.objects.count(),
+        MilestoneClaim.objects.count(),
+        Notification.objects.count(),
+    )
+    assert after == before
+    statuses = dict(before[0])
+    assert statuses == {unanswered.pk: ContractStatus.REQUESTED, reviewed.pk: ContractStatus.SUBMITTED}

@@ -52,6 +52,15 @@ def default_term(signed_on: datetime.date, months: int = 36) -> tuple[datetime.d
     return signed_on, clock.add_months(signed_on, months) - datetime.timedelta(days=1)
 
 
+def _scope_and_representative(union, enterprise, scope, employer_representative) -> tuple[str, str]:
+    """An enterprise contract when an enterprise is given, else regional; a contract without an
+    enterprise is signed by "<union> 企业方代表" unless a representative is given."""
+    scope = scope or (ContractScope.ENTERPRISE if enterprise is not None else ContractScope.REGIONAL)
+    if scope != ContractScope.ENTERPRISE and not employer_representative:
+        employer_representative = f"{union.name}企业方代表"
+    return scope, employer_representative
+
+
 def make_contract(
     *,
     user,
@@ -78,9 +87,7 @@ def make_contract(
     if step not in STEP_OFFSETS:
         raise ValueError(f"unknown step {step!r}; one of {', '.join(STEPS)}")
     on = on or timezone.localdate() - datetime.timedelta(days=120)
-    scope = scope or (ContractScope.ENTERPRISE if enterprise is not None else ContractScope.REGIONAL)
-    if scope != ContractScope.ENTERPRISE and not employer_representative:
-        employer_representative = f"{union.name}企业方代表"
+    scope, employer_representative = _scope_and_representative(union, enterprise, scope, employer_representative)
     contract = contract_request(
         user=user,
         union=union,
@@ -150,9 +157,7 @@ def make_existing_contract(
 ):
     """A contract signed before the portal (`contract_record_existing`): sent 3 days after
     signing, received 2 days later, in force when the 15-day review ended."""
-    scope = scope or (ContractScope.ENTERPRISE if enterprise is not None else ContractScope.REGIONAL)
-    if scope != ContractScope.ENTERPRISE and not employer_representative:
-        employer_representative = f"{union.name}企业方代表"
+    scope, employer_representative = _scope_and_representative(union, enterprise, scope, employer_representative)
     term_start, term_end = default_term(signed_on, term_months)
     sent_on = signed_on + datetime.timedelta(days=3)
     received_on = sent_on + datetime.timedelta(days=2)

@@ -58,6 +58,8 @@ def test_the_page_shows_the_known_answer_per_township(coverage_county, client_fo
     assert total["rate"] == "50%"
     assert "集体合同签订率" in page
     assert "签订率 = 2026-06-15 有生效集体合同覆盖的已建会企业数" in page  # how it is counted
+    # The workers' cell is two numbers ("80 / 140"): the header and its tooltip say which.
+    assert "覆盖职工 / 职工总数" in page and 'title="已覆盖企业的职工人数 / 已建会企业的职工总数"' in page
 
 
 @pytest.mark.parametrize("role", ["county", "chair"])

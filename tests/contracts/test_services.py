@@ -66,6 +66,19 @@ def steps_of(contract):
     return list(ContractStep.objects.filter(contract=contract).values_list("kind", flat=True))
 
 
+def record_vote(w, contract, total, present, in_favour, *, body=VoteBody.CONGRESS, on=TODAY):
+    """The vote on the draft by township A's chair: (delegates or workers in all, present, in favour)."""
+    return contract_vote_record(
+        user=w.chair,
+        contract=contract,
+        voted_on=on,
+        vote_body=body,
+        voters_total=total,
+        voters_present=present,
+        votes_in_favour=in_favour,
+    )
+
+
 # --- the request ---------------------------------------------------------------------------------
 
 
@@ -108,24 +121,19 @@ def test_numbers_run_on_within_a_year(w):
 
 
 def test_a_request_received_at_0001_is_due_a_day_later_than_one_at_2359(w):
-    at_2359 = contract_request(
-        user=w.chair,
-        union=w.tree["union_a"],
-        kind=ContractKind.WAGE,
-        scope=ContractScope.ENTERPRISE,
-        enterprise=w.ent_a,
-        requested_by=Party.WORKERS,
-        requested_on=datetime.datetime(2026, 10, 9, 23, 59, tzinfo=SH),
-    )
-    at_0001 = contract_request(
-        user=w.chair,
-        union=w.tree["union_a"],
-        kind=ContractKind.WAGE,
-        scope=ContractScope.ENTERPRISE,
-        enterprise=w.ent_a,
-        requested_by=Party.WORKERS,
-        requested_on=datetime.datetime(2026, 10, 10, 0, 1, tzinfo=SH),
-    )
+    def requested_at(when):
+        return contract_request(
+            user=w.chair,
+            union=w.tree["union_a"],
+            kind=ContractKind.WAGE,
+            scope=ContractScope.ENTERPRISE,
+            enterprise=w.ent_a,
+            requested_by=Party.WORKERS,
+            requested_on=when,
+        )
+
+    at_2359 = requested_at(datetime.datetime(2026, 10, 9, 23, 59, tzinfo=SH))
+    at_0001 = requested_at(datetime.datetime(2026, 10, 10, 0, 1, tzinfo=SH))
     assert (at_2359.requested_on, at_2359.answer_due_on) == (D(2026, 10, 9), D(2026, 10, 29))
     assert (at_0001.requested_on, at_0001.answer_due_on) == (D(2026, 10, 10), D(2026, 10, 30))
 
@@ -307,28 +315,12 @@ def test_a_meeting_needs_a_place_and_may_follow_the_passed_vote(w):
 
 def test_a_failed_vote_stays_negotiating_and_keeps_the_counts(w):
     contract = enterprise_contract(w, step="negotiating")
-    contract = contract_vote_record(
-        user=w.chair,
-        contract=contract,
-        voted_on=TODAY,
-        vote_body=VoteBody.CONGRESS,
-        voters_total=30,
-        voters_present=19,
-        votes_in_favour=19,
-    )
+    contract = record_vote(w, contract, 30, 19, 19)
     assert contract.status == ContractStatus.NEGOTIATING
     vote = contract.steps.get(kind=StepKind.VOTE)
     assert (vote.voters_total, vote.voters_present, vote.votes_in_favour, vote.vote_passed) == (30, 19, 19, False)
     # Voted again, with 20 of 30 present and 15 in favour (exactly two thirds, exactly half): passed.
-    contract = contract_vote_record(
-        user=w.chair,
-        contract=contract,
-        voted_on=TODAY,
-        vote_body=VoteBody.CONGRESS,
-        voters_total=30,
-        voters_present=20,
-        votes_in_favour=15,
-    )
+    contract = record_vote(w, contract, 30, 20, 15)
     assert contract.status == ContractStatus.PASSED
 
 
@@ -348,30 +340,14 @@ def test_a_failed_vote_stays_negotiating_and_keeps_the_counts(w):
 )
 def test_the_vote_verdict_around_two_thirds_and_half(w, total, present, in_favour, passed):
     contract = enterprise_contract(w, step="negotiating")
-    contract = contract_vote_record(
-        user=w.chair,
-        contract=contract,
-        voted_on=TODAY,
-        vote_body=VoteBody.CONGRESS,
-        voters_total=total,
-        voters_present=present,
-        votes_in_favour=in_favour,
-    )
+    contract = record_vote(w, contract, total, present, in_favour)
     assert contract.steps.get(kind=StepKind.VOTE).vote_passed is passed
     assert (contract.status == ContractStatus.PASSED) is passed
 
 
 def test_an_all_workers_vote_uses_the_same_thresholds_over_all_workers(w):
     contract = enterprise_contract(w, step="negotiating")
-    contract = contract_vote_record(
-        user=w.chair,
-        contract=contract,
-        voted_on=TODAY,
-        vote_body=VoteBody.ALL_WORKERS,
-        voters_total=80,
-        voters_present=54,
-        votes_in_favour=40,
-    )
+    contract = record_vote(w, contract, 80, 54, 40, body=VoteBody.ALL_WORKERS)
     assert contract.status == ContractStatus.PASSED
     assert contract.steps.get(kind=StepKind.VOTE).vote_body == VoteBody.ALL_WORKERS
 
@@ -386,15 +362,7 @@ def test_a_profile_that_is_not_inclusive_fails_exactly_two_thirds(w):
     strict.units.add(w.tree["county"])
     contract = enterprise_contract(w, step="negotiating")
     assert contract.rule_profile == strict
-    contract = contract_vote_record(
-        user=w.chair,
-        contract=contract,
-        voted_on=TODAY,
-        vote_body=VoteBody.CONGRESS,
-        voters_total=30,
-        voters_present=20,
-        votes_in_favour=16,
-    )
+    contract = record_vote(w, contract, 30, 20, 16)
     assert contract.status == ContractStatus.NEGOTIATING
 
 
@@ -406,15 +374,7 @@ def test_illegal_counts_are_refused_and_nothing_is_written(w, counts, field):
     contract = enterprise_contract(w, step="negotiating")
     total, present, in_favour = counts
     with pytest.raises(ValidationError) as caught:
-        contract_vote_record(
-            user=w.chair,
-            contract=contract,
-            voted_on=TODAY,
-            vote_body=VoteBody.CONGRESS,
-            voters_total=total,
-            voters_present=present,
-            votes_in_favour=in_favour,
-        )
+        record_vote(w, contract, total, present, in_favour)
     assert field in caught.value.message_dict
     assert not contract.steps.filter(kind=StepKind.VOTE).exists()
     contract.refresh_from_db()
@@ -522,15 +482,7 @@ def test_an_objection_sends_it_back_to_negotiation_and_the_timeline_keeps_the_da
     assert contract.steps.get(kind=StepKind.OBJECTION).note == "第十条工资条款低于最低工资标准"
     # Negotiated again: a new vote, a new signing, sent again.
     contract_meeting_record(user=w.chair, contract=contract, held_on=D(2026, 11, 8), place="镇工会")
-    contract = contract_vote_record(
-        user=w.chair,
-        contract=contract,
-        voted_on=D(2026, 11, 10),
-        vote_body=VoteBody.CONGRESS,
-        voters_total=30,
-        voters_present=28,
-        votes_in_favour=27,
-    )
+    contract = record_vote(w, contract, 30, 28, 27, on=D(2026, 11, 10))
     contract = contract_sign(
         user=w.chair, contract=contract, signed_on=D(2026, 11, 12), term_start=D(2026, 12, 1), term_end=D(2029, 11, 30)
     )

@@ -13,6 +13,7 @@ from apps.contracts.choices import ContractScope, ContractStatus, Party
 from apps.contracts.forms import ContractContentForm
 from apps.contracts.models import Contract
 from tests.contracts.factories import make_contract
+from tests.contracts.stepforms import PNG
 from tests.factories import EnterpriseFactory
 from tests.viewchecks import EVERYONE, ViewChecks, form, page, search
 from tests.viewchecks import Route as R
@@ -204,14 +205,53 @@ def test_the_renewal_chain_reads_both_ways(contract_world, client_for):
     assert [c.pk for c in client.get(alone.get_absolute_url()).context["chain"]] == [alone.pk]
 
 
-def test_the_detail_costs_a_bounded_number_of_queries(contract_world, client_for, django_assert_max_num_queries):
+@pytest.mark.parametrize("size", ["few", "many"])
+def test_the_detail_costs_the_same_queries_at_any_size(contract_world, client_for, django_assert_num_queries, size):
+    """The detail page reads each part once, whatever the number of steps, documents and covered
+    enterprises: the session, the user and their permissions, the contract, the renewal check
+    (asked once for all the buttons), the steps, the documents (the timeline's and the section's),
+    the renewal chain, the history and its actors, the covered enterprises, and the bell."""
     w = contract_world
-    contract = make_contract(user=w.chair, union=w.regional_a, covered=[w.small_a1, w.small_a2], step="in_force")
+    if size == "few":
+        contract = make_contract(user=w.chair, union=w.tree["union_a"], enterprise=w.ent_a, step="in_force")
+    else:
+        covered = [w.small_a1, w.small_a2, *(EnterpriseFactory(township=w.tree["a"]) for _ in range(5))]
+        contract = make_contract(user=w.chair, union=w.regional_a, covered=covered, step="in_force")
+        for step in contract.steps.all():
+            services.contract_document_upload(
+                user=w.chair, contract=contract, kind="minutes", file_name="纪要.png", content=PNG, step=step
+            )
+        services.contract_document_upload(
+            user=w.chair, contract=contract, kind="signed_text", file_name="文本.png", content=PNG
+        )
     client = client_for(w.chair)
     client.get(reverse("overview:home"))
-    # 11 of these are services.contract_steps_allowed (the renewal check once per step, see the report).
-    with django_assert_max_num_queries(25):
-        assert client.get(contract.get_absolute_url()).status_code == 200
+    with django_assert_num_queries(12):
+        response = client.get(contract.get_absolute_url())
+    assert response.status_code == 200
+    shown = response.content.decode()
+    if size == "many":
+        assert len(response.context["timeline"]) >= 8
+        assert shown.count('data-testid="document-row"') == contract.steps.count() + 1
+        assert shown.count("纪要.png") == 2 * contract.steps.count()  # in the timeline and the section
+
+
+def test_a_closed_contract_reads_as_terminated_and_its_step_as_the_closing(contract_world, client_for):
+    """The status CLOSED and the step CLOSE share the English "Closed": each has its own context,
+    so the list and the detail say 已终止 for the status and 终止 for the step, never 已办结 (a
+    complaint's closing)."""
+    w = contract_world
+    contract = make_contract(user=w.chair, union=w.tree["union_a"], enterprise=w.ent_a, step="signed", closed=True)
+    client = client_for(w.chair)
+    listed = client.get(reverse("contracts:contract_list")).content.decode()
+    assert "已终止" in listed and "已办结" not in listed
+    detail = client.get(contract.get_absolute_url())
+    shown = detail.content.decode()
+    assert "已终止" in shown and "已办结" not in shown
+    closing = next(step for step in detail.context["timeline"] if step.kind == "close")
+    assert closing.get_kind_display() == "终止"
+    timeline = shown[shown.index('data-testid="step-close"') :]
+    assert "<strong>终止</strong>" in timeline[:200]
 
 
 # --- the request form ------------------------------------------------------------------------------

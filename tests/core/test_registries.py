@@ -45,6 +45,9 @@ def test_every_app_declares_its_entries_and_base_html_names_none_of_them():
         "members:transfer_list",
         "members:import_upload",
         "complaints:complaint_list",
+        "contracts:contract_list",
+        "contracts:coverage",
+        "contracts:import_upload",
         "core:notification_list",
         "admin:index",
     } <= names
@@ -117,6 +120,8 @@ def test_section_headings_appear_once_where_the_section_changes(county_user):
         ("members:member_detail", "members:member_list"),  # the namespace fallback
         ("members:transfer_in", "members:transfer_list"),  # an exact name beats the namespace
         ("members:import_detail", "members:import_upload"),
+        ("contracts:import_report", "contracts:import_upload"),
+        ("contracts:contract_detail", "contracts:contract_list"),
         ("branches:union_register", "branches:union_list"),
         ("complaints:complaint_detail", "complaints:complaint_list"),
         ("branches:orgunit_detail", None),

@@ -8,7 +8,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -169,19 +169,33 @@ def contract_summary(contract: Contract, *, now=None) -> dict:
 
 def contract_documents(contract: Contract):
     """The contract's documents without their content (the download reads it), oldest first."""
-    return ContractDocument.objects.filter(contract=contract).defer("content").select_related("uploaded_by")
+    return (
+        ContractDocument.objects.filter(contract=contract)
+        .defer("content")
+        .select_related("uploaded_by")
+        .order_by("uploaded_at", "id")
+    )
 
 
-def contract_timeline(contract: Contract) -> list[ContractStep]:
-    """The contract's steps in date order, each with who recorded it and the documents filed with
-    it (`step.documents.all()`, without their content). Two queries."""
-    documents = ContractDocument.objects.defer("content").order_by("uploaded_at", "id")
-    return list(
+def contract_timeline(contract: Contract, *, documents=None) -> list[ContractStep]:
+    """The contract's steps in date order, each with who recorded it and `step.filed_documents`,
+    the documents filed with it (oldest first, without their content). `documents` is the
+    contract's documents when the caller has read them already (the detail page shows them too),
+    so they are read once; otherwise they are read here. One query, or two."""
+    if documents is None:
+        documents = contract_documents(contract)
+    by_step: dict[int, list[ContractDocument]] = {}
+    for document in documents:
+        if document.step_id is not None:
+            by_step.setdefault(document.step_id, []).append(document)
+    steps = list(
         ContractStep.objects.filter(contract=contract)
         .select_related("actor")
-        .prefetch_related(Prefetch("documents", queryset=documents))
         .order_by("happened_on", "recorded_at", "id")
     )
+    for step in steps:
+        step.filed_documents = by_step.get(step.pk, [])
+    return steps
 
 
 def contract_coverage_rows(contract: Contract):

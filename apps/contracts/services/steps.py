@@ -26,6 +26,7 @@ failed vote leaves the contract NEGOTIATING.
 """
 
 import datetime
+import functools
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
@@ -60,6 +61,7 @@ __all__ = [
     "contract_close",
     "contract_coverage_set",
     "contract_meeting_record",
+    "contract_parties_problems",
     "contract_receipt_record",
     "contract_renewal_request",
     "contract_request",
@@ -240,15 +242,17 @@ def _enterprise_in_scope(user, enterprise: Enterprise) -> bool:
 # --- which steps may be taken now --------------------------------------------------------------
 
 
-def _steps_possible_label(contract: Contract) -> str:
-    kinds = [
-        kind for kind in USER_STEPS if contract.status in STEP_STATUSES[kind] and _clock_refusal(contract, kind) is None
-    ]
+def _steps_possible_label(contract: Contract, clock_refusal=None) -> str:
+    """The steps the clock allows now, for a refusal's "现在可以办理：…" (`clock_refusal`: the
+    memo of `_clock_refusal` for this contract, when the caller has one)."""
+    clock_refusal = clock_refusal or functools.partial(_clock_refusal, contract)
+    kinds = [kind for kind in USER_STEPS if contract.status in STEP_STATUSES[kind] and clock_refusal(kind) is None]
     return "、".join(str(StepKind(kind).label) for kind in kinds) or "无（合同已结束）"
 
 
 def _clock_refusal(contract: Contract, step: str) -> str | None:
-    """Why the clock does not allow `step` now although the status does, or None."""
+    """Why the clock does not allow `step` now although the status does, or None (the renewal
+    check reads the database)."""
     if step == StepKind.RECEIVE and contract.received_on is not None:
         return f"劳动保障行政部门已于 {contract.received_on:%Y-%m-%d} 收到文本，收到日期只记录一次。"
     if step == StepKind.APPROVAL and contract.received_on is None:
@@ -273,6 +277,13 @@ def contract_step_refusal(*, user, contract: Contract, step: str) -> str | None:
     buttons are drawn from (`contract_steps_allowed`). `user=None` is the system: the clock alone
     decides. A user needs the permission and the contract's union in their scope.
     """
+    return _step_refusal(user, contract, step, functools.partial(_clock_refusal, contract))
+
+
+def _step_refusal(user, contract: Contract, step: str, clock_refusal) -> str | None:
+    """contract_step_refusal, with `clock_refusal(step)` the clock's answer for this contract
+    (`contract_steps_allowed` passes a memo, so that asking for every step reads the renewal
+    check once and not once per refused step's "现在可以办理" list)."""
     if user is not None:
         permission = ADD_PERMISSION if step == StepKind.RENEWAL_REQUEST else CHANGE_PERMISSION
         if not user.has_perm(permission):
@@ -282,14 +293,15 @@ def contract_step_refusal(*, user, contract: Contract, step: str) -> str | None:
     if contract.status not in STEP_STATUSES.get(step, ()):
         return (
             f"该合同目前为“{_status_label(contract)}”，不能记录“{StepKind(step).label}”；"
-            f"现在可以办理：{_steps_possible_label(contract)}。"
+            f"现在可以办理：{_steps_possible_label(contract, clock_refusal)}。"
         )
-    return _clock_refusal(contract, step)
+    return clock_refusal(step)
 
 
 def contract_steps_allowed(*, user, contract: Contract) -> list[StepKind]:
     """The steps `user` may record on `contract` now, in the clock's order (the page's buttons)."""
-    return [kind for kind in USER_STEPS if contract_step_refusal(user=user, contract=contract, step=kind) is None]
+    clock_refusal = functools.cache(functools.partial(_clock_refusal, contract))
+    return [kind for kind in USER_STEPS if _step_refusal(user, contract, kind, clock_refusal) is None]
 
 
 def contract_update_refusal(*, user, contract: Contract) -> str | None:
@@ -319,8 +331,13 @@ def _area_path(union: OrgUnit) -> str:
     return union.path[: -OrgUnit.steplen]
 
 
-def _check_parties(*, user, union: OrgUnit, scope: str, enterprise, covered: list[Enterprise]) -> dict:
-    """The parties' rules of a new contract (see SCOPE_UNION_KINDS), as field errors."""
+def contract_parties_problems(*, user, union: OrgUnit, scope: str, enterprise, covered: list[Enterprise]) -> dict:
+    """What is wrong with the parties of a contract `user` records, as {field: Chinese message}
+    ({} when nothing): the union in scope, approved, not archived and of a kind that signs
+    `scope` (SCOPE_UNION_KINDS); an enterprise contract's enterprise covered by that union; a
+    regional / industry contract's covered enterprises in the union's area. The one rule of a
+    request, of a coverage change and of the register import (apps.contracts.imports), which
+    reports the problems per row instead of refusing."""
     errors = {}
     if not _in_scope(user, union.path):
         errors["union"] = "所选工会不在您的管辖范围内。"
@@ -400,7 +417,7 @@ def _new_contract(
 ) -> Contract:
     """A contract row, valid (full_clean), not yet saved: the parties' rules and the clock's
     first dates. Shared by the request and by the register of contracts entered after the fact."""
-    errors = _check_parties(user=user, union=union, scope=scope, enterprise=enterprise, covered=covered)
+    errors = contract_parties_problems(user=user, union=union, scope=scope, enterprise=enterprise, covered=covered)
     if errors:
         raise ValidationError(errors)
     profile = profile or rules.rule_profile_for(union)
@@ -591,7 +608,7 @@ def contract_coverage_set(
             if given - {contract.enterprise_id}:
                 raise ValidationError({"enterprises": "企业集体合同只覆盖签订合同的企业本身。"})
         else:
-            errors = _check_parties(
+            errors = contract_parties_problems(
                 user=user, union=contract.union, scope=contract.scope, enterprise=None, covered=wanted
             )
             errors.pop("union", None)  # the union signed already; its scope is the contract's

@@ -125,10 +125,11 @@ class ContractDetailView(ContractMixin, DetailView):
     def get_context_data(self, **kwargs):
         contract, user = self.object, self.request.user
         steps_allowed = services.contract_steps_allowed(user=user, contract=contract)
+        documents = list(selectors.contract_documents(contract))  # the timeline's and the documents section's
         return super().get_context_data(
             steps_allowed=steps_allowed,
-            timeline=selectors.contract_timeline(contract),
-            documents=selectors.contract_documents(contract),
+            timeline=selectors.contract_timeline(contract, documents=documents),
+            documents=documents,
             covered=selectors.contract_coverage_rows(contract),
             chain=selectors.contract_chain(contract, user=user),
             history=selectors.contract_history(contract, user=user),

@@ -247,11 +247,15 @@ def clock_notes(contract, step: StepKind, today: datetime.date) -> list[str]:
 
 
 class ContractStepView(ContractMixin, ServiceFormMixin, FormView):
-    """One step's form. `step` is the StepKind the service's refusal is asked about."""
+    """One step's form. `step` is the StepKind the service's refusal is asked about; `service`
+    the name of the step's function in apps.contracts.services, called with the user, the
+    contract and the form's filled-in fields (a view whose form does not map onto one service
+    overrides `save`)."""
 
     permission_required = "contracts.change_contract"
     template_name = "contracts/step_form.html"
     step: StepKind
+    service = ""
     title = ""
 
     def refusal(self) -> str | None:
@@ -285,31 +289,30 @@ class ContractStepView(ContractMixin, ServiceFormMixin, FormView):
     def service_kwargs(self, form) -> dict:
         return {k: v for k, v in form.cleaned_data.items() if v is not None}
 
+    def save(self, form):
+        step_service = getattr(services, self.service)
+        return step_service(user=self.request.user, contract=self.contract, **self.service_kwargs(form))
+
 
 class ContractAnswerView(ContractStepView):
     step = StepKind.ANSWER
+    service = "contract_answer"
     form_class = AnswerForm
     title = gettext_lazy("Answer the request")
     success_message = gettext_lazy("The answer is recorded: the bargaining has started.")
 
-    def save(self, form):
-        return services.contract_answer(user=self.request.user, contract=self.contract, **self.service_kwargs(form))
-
 
 class ContractMeetingView(ContractStepView):
     step = StepKind.MEETING
+    service = "contract_meeting_record"
     form_class = MeetingForm
     title = gettext_lazy("Record a negotiation meeting")
     success_message = gettext_lazy("The meeting is recorded.")
 
-    def save(self, form):
-        return services.contract_meeting_record(
-            user=self.request.user, contract=self.contract, **self.service_kwargs(form)
-        )
-
 
 class ContractVoteView(ContractStepView):
     step = StepKind.VOTE
+    service = "contract_vote_record"
     form_class = VoteForm
     title = gettext_lazy("Record the congress vote")
 
@@ -334,11 +337,6 @@ class ContractVoteView(ContractStepView):
         context["votes"] = [(vote, vote_verdict(vote)) for vote in self.votes]
         return context
 
-    def save(self, form):
-        return services.contract_vote_record(
-            user=self.request.user, contract=self.contract, **self.service_kwargs(form)
-        )
-
     def form_valid(self, form):
         """As ServiceFormMixin's, with the verdict and its figures as the message."""
         try:
@@ -357,23 +355,18 @@ class ContractVoteView(ContractStepView):
 
 class ContractSignView(ContractStepView):
     step = StepKind.SIGN
+    service = "contract_sign"
     form_class = SignForm
     title = gettext_lazy("Sign")
     success_message = gettext_lazy("The signing is recorded. Send the contract for review in time.")
 
-    def save(self, form):
-        data = self.service_kwargs(form)
-        return services.contract_sign(user=self.request.user, contract=self.contract, **data)
-
 
 class ContractSendView(ContractStepView):
     step = StepKind.SEND
+    service = "contract_send"
     form_class = SendForm
     title = gettext_lazy("Send for review")
     success_message = gettext_lazy("The sending is recorded: the contract is under review.")
-
-    def save(self, form):
-        return services.contract_send(user=self.request.user, contract=self.contract, **self.service_kwargs(form))
 
 
 REVIEW_DATE_ERRORS = {"received_on": "happened_on", "objected_on": "happened_on", "approved_on": "happened_on"}
@@ -429,24 +422,18 @@ class ContractReviewView(ContractStepView):
 
 class ContractRenewView(ContractStepView):
     step = StepKind.RENEWAL_REQUEST
+    service = "contract_renewal_request"
     form_class = RenewForm
     title = gettext_lazy("Ask to renew")
     success_message = gettext_lazy("The renewal request is recorded as a new contract; its answer is due in time.")
 
-    def save(self, form):
-        return services.contract_renewal_request(
-            user=self.request.user, contract=self.contract, **self.service_kwargs(form)
-        )
-
 
 class ContractCloseView(ContractStepView):
     step = StepKind.CLOSE
+    service = "contract_close"
     form_class = CloseForm
     title = gettext_lazy("Close the bargaining")
     success_message = gettext_lazy("The bargaining is closed. The contract stays on record.")
-
-    def save(self, form):
-        return services.contract_close(user=self.request.user, contract=self.contract, **self.service_kwargs(form))
 
 
 # --- documents ----------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Measure every main page, the roster import and the deadline sweep on a generated dataset.
+"""Measure every main page, the roster import and the sweeps (complaints, contracts) on a generated dataset.
 
     DJANGO_SETTINGS_MODULE=unionportal.settings.bench python manage.py bench [--scale county] [--seed 1]
 
@@ -33,7 +33,7 @@ class Command(BaseCommand):
         parser.add_argument("--skip-generate", action="store_true", help="use the dataset already in the database")
         parser.add_argument("--only", action="append", help="measure only this page (repeatable)")
         parser.add_argument("--no-import", action="store_true", help="skip the roster import measurement")
-        parser.add_argument("--no-sweep", action="store_true", help="skip the deadline sweep measurement")
+        parser.add_argument("--no-sweep", action="store_true", help="skip the sweeps (complaints, contracts)")
         parser.add_argument("--roster-rows", type=int, default=ROSTER_ROWS, help="rows of the imported roster")
         parser.add_argument(
             "--sweep-open", type=int, default=measure.SWEEP_OPEN, help="open complaints the sweep runs over"
@@ -71,8 +71,11 @@ class Command(BaseCommand):
         import_result = None if no_import else self._measure_import(users, seed, roster_rows, log)
         due = min(measure.SWEEP_DUE, sweep_open // 10)
         sweep = None if no_sweep else measure.measure_sweep(open_complaints=sweep_open, due=due, log=log)
+        contract_sweep = None if no_sweep else measure.measure_contract_sweep(log=log)
 
-        document = measure.results_document(scale=scale, pages=pages, import_result=import_result, sweep=sweep)
+        document = measure.results_document(
+            scale=scale, pages=pages, import_result=import_result, sweep=sweep, contract_sweep=contract_sweep
+        )
         document["seed"] = seed
         document["summary_refresh_s"] = summary_refresh_s
         if import_result:
@@ -91,6 +94,11 @@ class Command(BaseCommand):
             )
         if sweep:
             log(f"deadline sweep: {sweep['sweep_s']:.3f} s ({sweep['sweep_open_complaints']:,} open complaints)")
+        if contract_sweep:
+            log(
+                f"contract milestone sweep, nothing due: {contract_sweep['contract_sweep_idle_s']:.3f} s "
+                f"({contract_sweep['contract_sweep_contracts']:,} contracts)"
+            )
         if markdown:
             log("\n" + measure.markdown_table(document))
         log(f"\nwritten: {path}")
