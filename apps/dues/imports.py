@@ -335,6 +335,15 @@ class TaxStatementImporter(Importer):
     def limits(self) -> SheetLimits:
         return statement_limits_for_upload()
 
+    def file_problem(self, content: bytes) -> str | None:
+        limit = settings.TAX_STATEMENT_MAX_BYTES
+        if len(content) > limit:
+            return (
+                f"文件超过上限 {limit / (1024 * 1024):g} MB，未保存。"
+                "请向税务局分批（如按月或按征收机关）导出明细后分别上传。"
+            )
+        return super().file_problem(content)
+
     def start(self, *, user, file_name: str, content: bytes, **fields):
         if not user.has_perm("dues.manage_funds"):
             raise ValidationError("只有县总工会财务人员可以导入税务代征明细。")

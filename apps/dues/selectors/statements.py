@@ -8,7 +8,7 @@ import json
 
 from django.db import connection
 
-from apps.branches.selectors import user_scope_path
+from apps.branches.selectors import user_oversees_townships, user_scope_path
 
 from ..channels import channel_expression
 from ..choices import Channel
@@ -33,7 +33,7 @@ def statement_list(*, user):
     """The statements the user sees: county-wide users only (the tax bureau's statement is the
     county's; township chairs see their enterprises' payments in the ledger)."""
     queryset = TaxStatementImport.objects.select_related("uploaded_by", "confirmed_by").defer("content", "report")
-    if user_scope_path(user) != "":
+    if user_scope_path(user) is None or not user_oversees_townships(user):
         return queryset.none()
     return queryset
 
