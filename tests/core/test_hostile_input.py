@@ -262,6 +262,15 @@ def world(county_user, chair_a, chair_b, county_tree):
     contract_import = ContractImport.objects.create(
         org_unit=a, uploaded_by=chair_a, file_name="台账.xlsx", content=b"", commit=False
     )
+    # A checked tax statement (dues), and county staff as its finance staff (dues.manage_funds).
+    from django.contrib.auth.models import Permission
+
+    from apps.dues.models import TaxStatementImport
+
+    county_user.user_permissions.add(Permission.objects.get(codename="manage_funds", content_type__app_label="dues"))
+    statement = TaxStatementImport.objects.create(
+        uploaded_by=county_user, file_name="明细.xlsx", content=b"", status="checked", summary={"rows": 0}
+    )
     users = {"county": county_user, "chair": chair_a}
     own = {}
     for role, user in users.items():
@@ -280,6 +289,7 @@ def world(county_user, chair_a, chair_b, county_tree):
             "RosterImport": roster.pk,
             "Contract": contract.pk,
             "ContractImport": contract_import.pk,
+            "TaxStatementImport": statement.pk,
         },
         "document": document.pk,
         "pending": pending.pk,

@@ -41,6 +41,9 @@ class ReconciliationFilterForm(forms.Form):
     def __init__(self, *args, townships, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["township"].queryset = townships
+        for name in ("verdict", "township"):
+            self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
+        self.fields["q"].widget.attrs["class"] = "form-control form-control-sm"
 
 
 class RegisterPayersForm(forms.Form):

@@ -5,6 +5,7 @@ stored, a page at a time, with each code's enterprise where the portal has one).
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 from django.db import connection
 
@@ -13,6 +14,7 @@ from apps.branches.selectors import user_oversees_townships, user_scope_path
 from ..channels import channel_expression
 from ..choices import Channel
 from ..models import TaxStatementImport
+from ..money import money_text
 
 # The reconciliation's verdicts, in the report's order, with their Chinese names.
 VERDICTS = ("paid", "partial", "over", "unpaid", "unknown")
@@ -95,7 +97,11 @@ class Reconciliation:
 def _verdict(row) -> dict:
     entry, enterprise_id, name, township, union_id = row
     verdict = json.loads(entry)
+    due, paid = Decimal(verdict["due"] or "0.00"), Decimal(verdict["paid"])
     verdict.update(
+        # What a partial payer still owes, what an overpayer paid beyond the due (the statement's).
+        shortfall=money_text(due - paid) if verdict["verdict"] == "partial" else "",
+        excess=money_text(paid - due) if verdict["verdict"] == "over" else "",
         enterprise_id=enterprise_id,
         enterprise_name=name or "",
         township=township or "",

@@ -154,14 +154,6 @@ class StatementReconciliationView(ReconciliationMixin, TemplateView):
         )
 
 
-def _shortfall(verdict):
-    if verdict["verdict"] == "partial":
-        from decimal import Decimal
-
-        return str(Decimal(verdict["due"]) - Decimal(verdict["paid"]))
-    return ""
-
-
 class StatementReconciliationExportView(ReconciliationMixin, View):
     """The reconciliation under the page's filters as Excel (a bad filter: refused, never everything)."""
 
@@ -182,6 +174,7 @@ class StatementReconciliationExportView(ReconciliationMixin, View):
                 _("Amount due"),
                 _("Amount paid"),
                 _("Shortfall"),
+                _("Paid beyond the due"),
                 _("Union preparatory fund"),
             ],
             rows=(
@@ -192,7 +185,8 @@ class StatementReconciliationExportView(ReconciliationMixin, View):
                     str(VERDICT_LABELS[v["verdict"]]),
                     v["due"] or "",
                     v["paid"],
-                    _shortfall(v),
+                    v["shortfall"],
+                    v["excess"],
                     "是" if v["is_preparatory"] else "",
                 )
                 for v in verdicts.batches()
