@@ -290,3 +290,42 @@ def test_command_refuses_a_user_without_manage_funds_and_a_file_that_is_no_sprea
     with pytest.raises(CommandError):
         run(text)
     assert not TaxStatementImport.objects.exists()
+
+
+def test_an_entry_already_there_gets_the_statements_payroll_and_keeps_its_channel(world):
+    finance_user(world)
+    code = credit_code(61)
+    enterprise = EnterpriseFactory(township=world.tree["a"], credit_code=code, ownership=Ownership.PRIVATE)
+    july = make_entry(enterprise, payroll="100000.00")
+    run(_write(world, statement_file([row(code, "120000.00", "2400.00", period=MONTHS[0])])))
+    july.refresh_from_db()
+    assert (july.payroll, july.due, july.received, july.status) == (
+        Decimal("120000.00"),
+        Decimal("2400.00"),
+        Decimal("2400.00"),
+        EntryStatus.PAID,
+    )
+    assert LedgerEntry.objects.count() == 1
+
+
+def _import_queries(world, size, offset):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from django.contrib.auth import get_user_model
+
+    finance = get_user_model().objects.get(username="finance")
+    codes = [credit_code(offset + i) for i in range(size)]
+    for code in codes:
+        EnterpriseFactory(township=world.tree["a"], credit_code=code, ownership=Ownership.PRIVATE)
+    content = statement_file([row(code, "100000.00", "2000.00", period=month) for code in codes for month in MONTHS])
+    job = TaxStatementImport.objects.create(uploaded_by=finance, file_name="q.xlsx", content=content, commit=True)
+    with CaptureQueriesContext(connection) as queries:
+        job = STATEMENT.execute(import_id=job.pk)
+    assert job.status == "imported" and job.summary["create"] == 3 * size, job.error
+    return len(queries)
+
+
+def test_the_imports_queries_do_not_grow_with_the_rows(world):
+    finance_user(world)
+    assert _import_queries(world, 2, 700) == _import_queries(world, 20, 800)
