@@ -309,10 +309,9 @@ def test_an_entry_already_there_gets_the_statements_payroll_and_keeps_its_channe
 
 
 def _import_queries(world, size, offset):
+    from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
-
-    from django.contrib.auth import get_user_model
 
     finance = get_user_model().objects.get(username="finance")
     codes = [credit_code(offset + i) for i in range(size)]
