@@ -87,7 +87,7 @@ class PlannedEntry:
     enterprise: object
     start: dt.date
     kind: str
-    payroll: Decimal
+    payroll: Decimal | None  # None: only refund rows, which declare no payroll (the entry's stays)
     rate: Decimal | None
     is_preparatory: bool
     payments: list[PlannedPayment] = field(default_factory=list)
@@ -235,6 +235,8 @@ def plan_statement(job, rows: list[ImportRow], progress=lambda index: None):
                 PlannedPayment(line, line.paid, paid_on, source_key(line, paid_on, occurrences[identity]))
             )
             actions[line.row] = "refund" if line.is_refund else "create"
+        if all(line.is_refund for line in group_lines):
+            planned.payroll = None
         groups.append((planned, group_lines))
 
     keys = [payment.source_key for planned, _lines in groups for payment in planned.payments]
@@ -344,7 +346,8 @@ def write_statement(job, plan: list[PlannedEntry], *, user) -> list[int]:
                 entry.rate = planned.rate
             entry.updated_at = now
             changed.append(entry)
-        entry.payroll = to_cents(planned.payroll)
+        if planned.payroll is not None:
+            entry.payroll = to_cents(planned.payroll)
         entry.due = percent_of(entry.payroll, entry.rate)
         if planned.is_preparatory:
             # 征收品目 工会筹备金: the tax bureau says the payer has no approved union yet.

@@ -328,3 +328,13 @@ def _import_queries(world, size, offset):
 def test_the_imports_queries_do_not_grow_with_the_rows(world):
     finance_user(world)
     assert _import_queries(world, 2, 700) == _import_queries(world, 20, 800)
+
+
+def test_a_refund_alone_for_a_period_keeps_the_entrys_payroll(world):
+    finance_user(world)
+    code = credit_code(71)
+    enterprise = EnterpriseFactory(township=world.tree["a"], credit_code=code, ownership=Ownership.PRIVATE)
+    july = make_entry(enterprise, payroll="100000.00")
+    run(_write(world, statement_file([row(code, "", "-300.00", period=MONTHS[0], notes="退库")])))
+    july.refresh_from_db()
+    assert (july.payroll, july.due, july.received) == (Decimal("100000.00"), Decimal("2000.00"), Decimal("-300.00"))
