@@ -273,6 +273,15 @@ def world(county_user, chair_a, chair_b, county_tree):
     )
     fund_entry = ledger_entry_ensure(collective, datetime.date(2026, 7, 1), payroll=Decimal("100000.00"))
     fund_payment = direct_payment_record(fund_entry, amount=Decimal("100.00"), paid_on=today, user=chair_a)
+    # A checked tax statement (dues), and county staff as its finance staff (dues.manage_funds).
+    from django.contrib.auth.models import Permission
+
+    from apps.dues.models import TaxStatementImport
+
+    county_user.user_permissions.add(Permission.objects.get(codename="manage_funds", content_type__app_label="dues"))
+    statement = TaxStatementImport.objects.create(
+        uploaded_by=county_user, file_name="明细.xlsx", content=b"", status="checked", summary={"rows": 0}
+    )
     users = {"county": county_user, "chair": chair_a}
     own = {}
     for role, user in users.items():
@@ -293,6 +302,7 @@ def world(county_user, chair_a, chair_b, county_tree):
             "ContractImport": contract_import.pk,
             "LedgerEntry": fund_entry.pk,
             "Payment": fund_payment.pk,
+            "TaxStatementImport": statement.pk,
         },
         "township": a.pk,
         "document": document.pk,
