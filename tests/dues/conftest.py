@@ -3,6 +3,7 @@ township A, one in township B, county finance staff, and a ledger helper."""
 
 import datetime
 from decimal import Decimal
+from importlib import import_module
 from types import SimpleNamespace
 
 import pytest
@@ -14,6 +15,24 @@ from apps.dues.services import ledger
 from tests.factories import EnterpriseFactory, UserFactory
 
 JULY = datetime.date(2026, 7, 1)
+
+
+@pytest.fixture(autouse=True)
+def default_share_out(request):
+    """The example share-out (60% kept, 40% up) that migration 0002 makes: a transactional test
+    (a real worker's) flushes it, so a later test gets it made again. Tests without the database
+    get nothing."""
+    names = request.fixturenames
+    marker = request.node.get_closest_marker("django_db")
+    if "transactional_db" in names or "live_server" in names or (marker and marker.kwargs.get("transaction")):
+        request.getfixturevalue("transactional_db")
+    elif "db" in names or marker is not None:
+        request.getfixturevalue("db")
+    else:
+        return
+    from django.apps import apps
+
+    import_module("apps.dues.migrations.0002_default_share_out_roles").default_share_out(apps, None)
 
 
 def make_entry(enterprise, start=JULY, payroll="100000.00", kind="month", **kwargs):
