@@ -309,7 +309,72 @@ def seed():
         _county_direct_units(county_user)
         _ledger(today, finance, approver=county_user)
         _membership_dues(today, finance)
+        _import_tax_statements(today, finance)
+        _arrears(today)
     return logins
+
+
+def _arrears(today: datetime.date) -> None:
+    """Enterprises in arrears at each stage, chased by their township's chair: a notice served,
+    a second notice, a payment order application prepared (the rest wait for the reminder)."""
+    from apps.branches.selectors import user_scope_path
+
+    from .choices import ArrearsStage, Delivery
+    from .selectors.arrears import owing_q
+    from .services.arrears import arrears_stage_record
+
+    chairs = {}
+    for user in User.objects.filter(org_unit__kind="township", is_active=True):
+        chairs.setdefault(user.org_unit_id, user)
+    chased = set()
+    plans = [
+        [ArrearsStage.NOTICE],
+        [ArrearsStage.NOTICE, ArrearsStage.SECOND_NOTICE],
+        [ArrearsStage.NOTICE, ArrearsStage.SECOND_NOTICE, ArrearsStage.PAYMENT_ORDER],
+    ]
+    # Periods ended long enough ago for three stages a month apart.
+    owing = (
+        LedgerEntry.objects.filter(owing_q(today), period_end__lt=today - datetime.timedelta(days=100))
+        .select_related("enterprise")
+        .order_by("period_start", "enterprise__name")
+    )
+    for entry in owing:
+        if not plans:
+            break
+        chair = chairs.get(entry.enterprise.township_id)
+        if chair is None or entry.enterprise_id in chased or user_scope_path(chair) is None:
+            continue
+        chased.add(entry.enterprise_id)
+        done_on = entry.period_end + datetime.timedelta(days=30)
+        for stage in plans.pop(0):
+            arrears_stage_record(
+                entry,
+                stage=stage,
+                done_on=done_on,
+                user=chair,
+                delivery=Delivery.IN_PERSON if stage != ArrearsStage.PAYMENT_ORDER else "",
+                court="东海县人民法院" if stage == ArrearsStage.PAYMENT_ORDER else "",
+                today=today,
+            )
+            done_on += datetime.timedelta(days=30)
+
+
+def _import_tax_statements(today: datetime.date, finance: User) -> None:
+    """Each quarter's statement imported by county finance staff as they would upload and confirm
+    it (the importer's own check and write, in this process): the tax channel's payments, the
+    reconciliation reports, one unknown payer on the organising list."""
+    from .imports import tax_statement_execute
+    from .models import TaxStatementImport
+
+    for quarter_start, content in demo_tax_statements(today):
+        record = TaxStatementImport.objects.create(
+            uploaded_by=finance,
+            confirmed_by=finance,
+            file_name=f"税务代征工会经费明细{quarter_start.year}年第{(quarter_start.month - 1) // 3 + 1}季度.xlsx",
+            content=content,
+            commit=True,
+        )
+        tax_statement_execute(import_id=record.pk)
 
 
 # --- the tax bureau's statement --------------------------------------------------------------------------------
