@@ -17,6 +17,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 
+from apps.core.history import acting_user
+
 from ..choices import ARREARS_END_STAGES, ARREARS_STAGE_ORDER, ArrearsStage, Delivery, EntryStatus
 from ..models import ArrearsAction, LedgerEntry, Payment
 from ..selectors.arrears import arrears_today, owing_q, stage_next
@@ -87,7 +89,7 @@ def arrears_stage_record(
     refusal that follows ("没有欠缴", "已核销") leaves the closing stage recorded."""
     today = today or arrears_today()
     arrears_close_finished([entry.pk])
-    with transaction.atomic():
+    with transaction.atomic(), acting_user(user):
         return _stage_record(entry, stage, done_on, user, delivery, court, note, today)
 
 
@@ -137,7 +139,7 @@ def arrears_notice_batch(
     # Cases paid or written off since are closed first, in their own transaction (kept if the
     # batch is refused), as for one entry.
     arrears_close_finished(chosen)
-    with transaction.atomic():
+    with transaction.atomic(), acting_user(user):
         return _notice_batch(chosen, done_on, delivery, user, note, today)
 
 

@@ -3,6 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from apps.core.history import acting_user
+
 from ..models import ChannelOverride
 
 
@@ -21,5 +23,6 @@ def channel_override_set(enterprise, *, channel: str, reason: str, user) -> Chan
     override.reason = reason
     override.set_by = user
     override.full_clean(validate_unique=False)
-    override.save()
+    with acting_user(user):
+        override.save()
     return override

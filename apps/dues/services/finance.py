@@ -23,6 +23,7 @@ from django.db.models import Count, Q, Sum
 
 from apps.branches.selectors import enterprise_list
 from apps.branches.validators import normalize_credit_code
+from apps.core.history import acting_user
 
 from ..channels import channel_expression
 from ..choices import Channel, PaymentSource
@@ -230,35 +231,36 @@ def finance_transfer_save(
         to_write.append((line, entry, payroll_changed, total, count))
     if refusals:
         raise ValidationError(refusals)
-    payments, entry_ids = [], []
-    for line, entry, payroll_changed, total, count in to_write:
-        if payroll_changed:
-            entry = ledger_entry_ensure(line.enterprise, period.start, period.kind, payroll=line.payroll)
-        result.units += 1
-        entry_ids.append(entry.pk)
-        difference = line.amount - total
-        if difference > 0:
-            payment = Payment(
-                entry=entry,
-                amount=difference,
-                paid_on=paid_on,
-                channel=Channel.FINANCE,
-                source=PaymentSource.FINANCE_TRANSFER,
-                reference=(reference or "").strip(),
-                note=f"财政划拨清单 {period.label}",
-                source_key=f"finance_transfer:{entry.pk}:{count + 1}",
-                recorded_by=user,
-            )
-            payment.full_clean(validate_unique=False, validate_constraints=False)
-            payments.append(payment)
-            result.amount += difference
-    try:
-        with transaction.atomic():
-            Payment.objects.bulk_create(payments)
-    except IntegrityError as exc:
-        raise ValidationError("这份清单刚刚已由他人录入，请刷新页面核对后再提交。") from exc
-    result.payments = len(payments)
-    entries_recompute(entry_ids)
+    with acting_user(user):
+        payments, entry_ids = [], []
+        for line, entry, payroll_changed, total, count in to_write:
+            if payroll_changed:
+                entry = ledger_entry_ensure(line.enterprise, period.start, period.kind, payroll=line.payroll)
+            result.units += 1
+            entry_ids.append(entry.pk)
+            difference = line.amount - total
+            if difference > 0:
+                payment = Payment(
+                    entry=entry,
+                    amount=difference,
+                    paid_on=paid_on,
+                    channel=Channel.FINANCE,
+                    source=PaymentSource.FINANCE_TRANSFER,
+                    reference=(reference or "").strip(),
+                    note=f"财政划拨清单 {period.label}",
+                    source_key=f"finance_transfer:{entry.pk}:{count + 1}",
+                    recorded_by=user,
+                )
+                payment.full_clean(validate_unique=False, validate_constraints=False)
+                payments.append(payment)
+                result.amount += difference
+        try:
+            with transaction.atomic():
+                Payment.objects.bulk_create(payments)
+        except IntegrityError as exc:
+            raise ValidationError("这份清单刚刚已由他人录入，请刷新页面核对后再提交。") from exc
+        result.payments = len(payments)
+        entries_recompute(entry_ids)
     return result
 
 

@@ -217,6 +217,8 @@ class ArrearsTownshipPrintMixin(ArrearsPrintMixin):
     """The print of a township's enterprises (optionally `?period=2026-07`); a township outside
     the user's area is a 404."""
 
+    batch = True  # the title says so: a batch and a single print are different pages
+
     def print_entries(self):
         township = self.kwargs["township"]
         if not orgunit_list(user=self.request.user).filter(kind=OrgUnitKind.TOWNSHIP, pk=township).exists():
