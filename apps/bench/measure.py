@@ -179,6 +179,11 @@ PAGE_PERMISSIONS = {
     "contract list": "contracts.view_contract",
     "contract detail": "contracts.view_contract",
     "contract coverage": "contracts.view_contract",
+    # Union funds (issue 14): a grassroots officer reads its own enterprise's ledger and the
+    # collection rate of it, but chases no arrears (no arrears action permission).
+    "fund ledger": "dues.view_ledgerentry",
+    "collection rate": "dues.view_ledgerentry",
+    "arrears ageing": "dues.view_arrearsaction",
 }
 MEMBER_PERMISSION = "members.view_member"
 
@@ -199,6 +204,12 @@ def page_specs(users: dict) -> list[PageSpec]:
             PageSpec("contract list", role, reverse("contracts:contract_list"), LIST_ROWS),
             # Like the formation rate: a table per township (one row for a chair), not a paged list.
             PageSpec("contract coverage", role, reverse("contracts:coverage"), LIST_ROWS, "dashboard"),
+            # The ledger: newest period first, the whole filtered set's totals at its foot.
+            PageSpec("fund ledger", role, reverse("dues:entry_list"), LIST_ROWS),
+            # Like the formation rate: a row per township of the user's area (one for a chair)
+            # for the current period, by channel and in all; the ageing likewise, by age band.
+            PageSpec("collection rate", role, reverse("dues:collection_rate"), LIST_ROWS, "dashboard"),
+            PageSpec("arrears ageing", role, reverse("dues:arrears_ageing"), LIST_ROWS, "dashboard"),
         ]
         if member is not None:
             search = reverse("members:member_list")
@@ -259,6 +270,7 @@ ADMIN_CHANGELISTS = {
     "enterprise list": ("admin enterprise changelist", "admin:branches_enterprise_changelist"),
     "complaint list (by urgency)": ("admin complaint changelist", "admin:complaints_complaint_changelist"),
     "contract list": ("admin contract changelist", "admin:contracts_contract_changelist"),
+    "fund ledger": ("admin ledger entry changelist", "admin:dues_ledgerentry_changelist"),
 }
 ADMIN_ROWS = 100
 

@@ -271,3 +271,85 @@ def test_the_contract_sweep_measurement_finds_the_backlog_then_nothing_and_leave
     assert after == before
     statuses = dict(before[0])
     assert statuses == {unanswered.pk: ContractStatus.REQUESTED, reviewed.pk: ContractStatus.SUBMITTED}
+
+
+# --- union funds (issue 14) ----------------------------------------------------------------------
+
+DUES_PAGES = {"fund ledger", "collection rate", "arrears ageing"}
+# A grassroots officer reads its enterprise's ledger and collection rate but chases no arrears.
+DUES_ROLES = {
+    "fund ledger": {"county_staff", "township_staff", "grassroots_officer"},
+    "collection rate": {"county_staff", "township_staff", "grassroots_officer"},
+    "arrears ageing": {"county_staff", "township_staff"},
+}
+
+
+def months_ago(count: int) -> datetime.date:
+    first = timezone.localdate().replace(day=1)
+    for _ in range(count):
+        first = (first - datetime.timedelta(days=1)).replace(day=1)
+    return first
+
+
+def add_ledger(user, county_tree, enterprises, months):
+    """Monthly entries for `months` (months back from now) of each enterprise, through the
+    ledger's service; every other one half paid, so the pages show paid, part-paid and owing."""
+    from decimal import Decimal
+
+    from apps.dues.services import ledger
+
+    for index, enterprise in enumerate(enterprises):
+        for back in months:
+            entry = ledger.ledger_entry_ensure(enterprise, months_ago(back), payroll=Decimal("100000.00"))
+            if (index + back) % 2:
+                ledger.payment_add(entry, amount=Decimal("1000.00"), paid_on=months_ago(back - 1), user=user)
+
+
+def dues_enterprises(county_tree, start, count):
+    """Half in each township; the first is union_a's own enterprise (the grassroots officer's)."""
+    from tests.factories import EnterpriseFactory
+
+    return [
+        EnterpriseFactory(
+            township=county_tree["a" if serial % 2 == 0 else "b"],
+            union=county_tree["union_a"] if serial == 0 else None,
+            name=f"测试经费企业{serial:03d}有限公司",
+        )
+        for serial in range(start, start + count)
+    ]
+
+
+def dues_pages(users, admin):
+    results = measure.measure_pages(users=users, admin_user=admin, repeats=1, only=DUES_PAGES, log=lambda *_: None)
+    return {(r.name, r.role): r for r in results if r.name in DUES_PAGES}
+
+
+def test_the_dues_pages_are_measured_as_every_role_that_may_open_them_and_their_queries_do_not_grow(
+    users, admin, county_tree
+):
+    county = users["county_staff"]
+    first = dues_enterprises(county_tree, 0, 3)
+    add_ledger(county, county_tree, first, months=(2, 5))
+    small = dues_pages(users, admin)
+    # More than a page (50 rows) in each township; the officer's enterprise gets more months too,
+    # in every age band (0–3, 3–6, 6–12, over 12 months).
+    add_ledger(county, county_tree, first[:1], months=range(3, 60))
+    add_ledger(county, county_tree, dues_enterprises(county_tree, 3, 20), months=range(2, 9))
+    big = dues_pages(users, admin)
+    expected = {(name, role) for name, roles in DUES_ROLES.items() for role in roles}
+    assert set(small) == set(big) == expected
+    for key, result in big.items():
+        assert small[key].status == result.status == 200, key
+        sizes = (small[key].queries, result.queries)
+        if result.kind == "list":
+            assert sizes[0] <= sizes[1] <= sizes[0] + 1, (key, sizes)  # the first page became full
+        else:
+            assert sizes[0] == sizes[1], (key, sizes)
+        assert result.queries <= MAX_QUERIES, key
+        assert result.baseline_ratio is not None and result.baseline_ratio > 0
+    # The ledger is paired with Django admin's change list of ledger entries.
+    assert big[("fund ledger", "county_staff")].admin_ratio is not None
+    # The pages show what was added: the officer's ledger its own enterprise's entries only.
+    officer = measure.client_for(users["grassroots_officer"])
+    page = officer.get(big[("fund ledger", "grassroots_officer")].url).content.decode()
+    assert first[0].name in page and first[1].name not in page
