@@ -78,7 +78,12 @@ def test_every_channel_has_a_year_of_monthly_entries(demo):
 
 def test_payments_come_by_their_channels_sources(demo):
     sources = set(Payment.objects.order_by().values_list("channel", "source").distinct())
-    assert sources == {(Channel.FINANCE, PaymentSource.FINANCE_TRANSFER), (Channel.DIRECT, PaymentSource.HAND_ENTRY)}
+    assert sources == {
+        (Channel.FINANCE, PaymentSource.FINANCE_TRANSFER),
+        (Channel.DIRECT, PaymentSource.HAND_ENTRY),
+        (Channel.TAX, PaymentSource.TAX_STATEMENT),  # the quarters' statements, imported by finance staff
+    }
+    assert not Payment.objects.filter(channel=Channel.TAX, statement__isnull=True).exists()
     direct = Payment.objects.filter(channel=Channel.DIRECT)
     assert not direct.filter(receipt_number="").exists()
     assert direct.filter(receipt_number__startswith=f"SJ-{demo.year}-").exists()
