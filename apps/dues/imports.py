@@ -4,7 +4,7 @@ row in Chinese), then confirmed, and the good rows are written in one transactio
 
 The file is read by apps.dues.statement (the parser and the reconciliation live there, once).
 This module adds what needs the database: each ok row's enterprise, by the normalised credit
-code; the ledger's rules for the period (apps.dues.services.ledger: ledger_entry_problem, asked
+code; the ledger's rules for the period (apps.dues.services.ledger: ledger_entries_problems, asked
 again at write time, so the dry run's verdict holds); and whether the row is already recorded.
 
 A row is recorded as one Payment (source tax_statement, channel tax) whose ``source_key`` is a
@@ -43,7 +43,7 @@ from apps.core.imports import (
 from apps.core.jobs import job_time_limits
 from apps.core.spreadsheets import SheetLimits
 
-from .choices import Channel, FundKind, PaymentSource
+from .choices import Channel, PaymentSource
 from .models import LedgerEntry, Payment, TaxStatementImport
 from .money import money_text
 from .statement import (
@@ -135,7 +135,7 @@ def plan_statement(job, rows: list[ImportRow], progress=lambda index: None):
     """(report, plan, counts) of a parsed statement against the database as it is now."""
     from apps.branches.models import Enterprise
 
-    from .services.ledger import ledger_entry_problem, period_kind_of
+    from .services.ledger import EntryWish, ledger_entries_problems, period_kind_of
 
     statement: ParsedStatement = job._statement
     lines = [row.values["line"] for row in rows]
@@ -149,21 +149,20 @@ def plan_statement(job, rows: list[ImportRow], progress=lambda index: None):
     enterprises = {
         enterprise.credit_code: enterprise
         for enterprise in Enterprise.objects.filter(credit_code__in=codes, archived_at__isnull=True).select_related(
-            "township", "union", "fund_channel"
+            "union", "fund_channel"
         )
     }
     sums = sums_by_period(parsed)
-    # The entries that could overlap a row's period, read once: ledger_entry_problem (the rule,
-    # and its message) is asked only for a period one of them overlaps with other bounds, as it
-    # answers None for every other (a query per enterprise would cost a city's statement minutes).
-    spans: dict[int, list[tuple[dt.date, dt.date]]] = {}
-    if sums:
-        first = min(start for _code, start, _end in sums)
-        last = max(end for _code, _start, end in sums)
-        for enterprise_id, entry_start, entry_end in LedgerEntry.objects.filter(
-            enterprise_id__in=[e.pk for e in enterprises.values()], period_start__lte=last, period_end__gte=first
-        ).values_list("enterprise_id", "period_start", "period_end"):
-            spans.setdefault(enterprise_id, []).append((entry_start, entry_end))
+    # The ledger's rule (no overlapping periods) asked once for all the statement's periods.
+    wishes = [
+        EntryWish(enterprises[code], start, kind)
+        for code, start, end in sums
+        if code in enterprises and (kind := period_kind_of(start, end)) is not None
+    ]
+    ledger_problems = {
+        (wishes[index].enterprise.pk, wishes[index].start): problem
+        for index, problem in ledger_entries_problems(wishes).items()
+    }
     by_row = {line.row: line for line in lines}
     occurrences: Counter = Counter()
     groups: list[tuple[PlannedEntry, list[StatementRow]]] = []
@@ -190,11 +189,7 @@ def plan_statement(job, rows: list[ImportRow], progress=lambda index: None):
         elif start < EARLIEST_PAID_ON or start > today + dt.timedelta(days=366):
             problem = f"所属期 {start:%Y-%m-%d} 不在合理范围内（1992 年以后、一年之内）。请核对所属期。"
         else:
-            if any(
-                entry_start <= end and start <= entry_end and (entry_start, entry_end) != (start, end)
-                for entry_start, entry_end in spans.get(enterprise.pk, ())
-            ):
-                problem = ledger_entry_problem(enterprise, start, kind)
+            problem = ledger_problems.get((enterprise.pk, start))
             for other_start, other_end, other_row in periods_of.get(enterprise.pk, ()):
                 if other_start <= end and start <= other_end:
                     problem = f"所属期与第 {other_row} 行（同一企业）重叠：同一企业同一期间不能既按月又按季度缴纳。"
@@ -300,65 +295,33 @@ def plan_statement(job, rows: list[ImportRow], progress=lambda index: None):
 
 
 def write_statement(job, plan: list[PlannedEntry], *, user) -> list[int]:
-    """The plan written: the entries made or updated, the payments added, the entries' received
-    and status recomputed once. Inside the import's transaction (apps.core.imports).
+    """The plan written inside the import's transaction (apps.core.imports): the entries ensured
+    and the payments recorded by the ledger's bulk services, so a city's statement costs a few
+    statements, not one per row. ``ledger_entries_ensure`` asks the ledger's rule again (the
+    plan, made again under the import's lock just before, asked it too)."""
+    from .services.ledger import EntryWish, ledger_entries_ensure, payments_record
 
-    The entries follow ``ledger_entry_ensure``'s rules (the period's bounds, the enterprise's
-    fund, the default rate, due = rate × payroll to the cent) but are written in bulk: that
-    service validates and saves one entry at a time, which costs a city's statement of 50,000
-    rows hours. Its one check, ``ledger_entry_problem``, was asked by the plan, which the import
-    made again under its lock just before this write.
-    """
-    from .channels import fund_kind_of
-    from .models import DEFAULT_FUND_RATE
-    from .money import percent_of, to_cents
-    from .services.ledger import entries_recompute, period_bounds
-
-    now = timezone.now()
-    keys = {}
-    for planned in plan:
-        start, end = period_bounds(planned.start, planned.kind)
-        keys[(planned.enterprise.pk, start)] = (planned, start, end)
-    existing = {
-        (entry.enterprise_id, entry.period_start): entry
-        for entry in LedgerEntry.objects.select_for_update().filter(
-            enterprise_id__in={enterprise_id for enterprise_id, _start in keys},
-            period_start__in={start for _enterprise_id, start in keys},
-        )
-        if (entry.enterprise_id, entry.period_start) in keys
-    }
-    new, changed, payments = [], [], []
-    for key, (planned, start, end) in keys.items():
-        entry = existing.get(key)
-        if entry is None:
-            entry = LedgerEntry(
-                enterprise=planned.enterprise,
-                period_kind=planned.kind,
-                period_start=start,
-                period_end=end,
+    entries = ledger_entries_ensure(
+        [
+            EntryWish(
+                planned.enterprise,
+                planned.start,
+                planned.kind,
+                payroll=planned.payroll,
+                rate=planned.rate,
                 channel=Channel.TAX,
-                fund_kind=fund_kind_of(planned.enterprise),
-                rate=DEFAULT_FUND_RATE if planned.rate is None else planned.rate,
+                preparatory=planned.is_preparatory,
             )
-            new.append(entry)
-        else:
-            if planned.rate is not None:
-                entry.rate = planned.rate
-            entry.updated_at = now
-            changed.append(entry)
-        if planned.payroll is not None:
-            entry.payroll = to_cents(planned.payroll)
-        entry.due = percent_of(entry.payroll, entry.rate)
-        if planned.is_preparatory:
-            # 征收品目 工会筹备金: the tax bureau says the payer has no approved union yet.
-            entry.fund_kind = FundKind.PREPARATORY
+            for planned in plan
+        ],
+        recompute=False,  # payments_record recomputes them once, with their payments
+    )
+    payments = []
+    for planned, entry in zip(plan, entries, strict=True):
         planned.entry = entry
-    LedgerEntry.objects.bulk_create(new, batch_size=2000)
-    LedgerEntry.objects.bulk_update(changed, ["payroll", "rate", "due", "fund_kind", "updated_at"], batch_size=2000)
-    for planned in plan:
         payments.extend(
             Payment(
-                entry=planned.entry,
+                entry=entry,
                 amount=payment.amount,
                 paid_on=payment.paid_on,
                 channel=Channel.TAX,
@@ -372,10 +335,8 @@ def write_statement(job, plan: list[PlannedEntry], *, user) -> list[int]:
             )
             for payment in planned.payments
         )
-    Payment.objects.bulk_create(payments, batch_size=2000)
-    touched = [planned.entry.pk for planned in plan]
-    entries_recompute(touched)
-    return touched
+    payments_record(payments, entry_ids=[entry.pk for entry in entries])
+    return [entry.pk for entry in entries]
 
 
 class TaxStatementImporter(Importer):

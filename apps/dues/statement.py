@@ -17,7 +17,6 @@ from __future__ import annotations
 import calendar
 import dataclasses
 import datetime as dt
-import math
 import operator
 import re
 import unicodedata
@@ -41,7 +40,7 @@ from apps.core.spreadsheets import (
     open_workbook,
 )
 
-from .money import CENT, DEFAULT_RATE, money_text, percent_of
+from .money import CENT, DEFAULT_RATE, amount_parse, money_text, percent_of
 
 RowStatus = Literal["ok", "error"]
 VerdictStatus = Literal["paid", "partial", "over", "unpaid", "unknown"]
@@ -423,42 +422,7 @@ class _Dates:
         return found if found is not None else False
 
 
-# --- amounts ------------------------------------------------------------------------------------
-
-_AMOUNT_TEXT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
-# Thousands separators only where they group by three: "12,34" could be a decimal comma.
-_GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
-_AMOUNT_NOISE = str.maketrans("", "", " _'\u00a0\u3000元¥￥")
-_MINUSES = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-"})
-
-
-def _amount(value: object) -> Decimal | None | Literal[False]:
-    """A money cell as Decimal (not yet rounded); None when blank; False when it is no number."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return False
-        return Decimal(format(value, ".15g"))  # what Excel shows: 15 significant digits
-    if isinstance(value, int) and not isinstance(value, bool):
-        return Decimal(value)
-    if not isinstance(value, str):
-        return False
-    text = value if value.isascii() else unicodedata.normalize("NFKC", value).translate(_MINUSES)
-    text = text.strip().translate(_AMOUNT_NOISE)
-    if not text:
-        return None
-    negative = text.startswith("(") and text.endswith(")")  # (1,234.00): an accountant's minus
-    if negative:
-        text = text[1:-1]
-    if "," in text:
-        if not _GROUPED.fullmatch(text):
-            return False
-        text = text.replace(",", "")
-    if not _AMOUNT_TEXT.fullmatch(text):
-        return False
-    number = Decimal(text)
-    return -number if negative else number
+# --- amounts (money.amount_parse) and rates ---------------------------------------------------
 
 
 def _rate(value: object, cache: dict) -> Decimal | None | Literal[False]:
@@ -469,14 +433,14 @@ def _rate(value: object, cache: dict) -> Decimal | None | Literal[False]:
     if isinstance(value, str):
         text = unicodedata.normalize("NFKC", value).strip().replace(" ", "")
         percent = text.endswith("%") or text.endswith("‰")
-        number = _amount(text.rstrip("%‰")) if text else None
+        number = amount_parse(text.rstrip("%‰")) if text else None
         if isinstance(number, Decimal):
             if text.endswith("‰"):
                 number /= 1000
             elif percent or number > 1:
                 number /= 100
     else:
-        number = _amount(value)
+        number = amount_parse(value)
         if isinstance(number, Decimal) and number > 1:  # 2 meant as 2%
             number /= 100
     if isinstance(number, Decimal) and not Decimal(0) <= number < 1:
@@ -708,7 +672,7 @@ def _check_row(row: int, values: list[object], context: _RowContext) -> Statemen
     item = _text(values[at["item"]])
 
     paid_cell = values[at["paid"]]
-    paid = _amount(paid_cell)
+    paid = amount_parse(paid_cell)
     if paid is None:
         refuse(BAD_AMOUNT, "paid", "为空。请填写实缴金额（元，到分）。")
     elif paid is False:
@@ -722,7 +686,7 @@ def _check_row(row: int, values: list[object], context: _RowContext) -> Statemen
         refuse(BAD_REFUND, "paid", "：退库行的金额应为负数。请核对这一行是缴款还是退库。")
 
     basis_cell = values[at["basis"]]
-    basis = _amount(basis_cell)
+    basis = amount_parse(basis_cell)
     if basis is None and is_refund:
         basis = Decimal("0")  # a refund returns money; it declares no payroll
     if basis is None:

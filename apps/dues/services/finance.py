@@ -28,10 +28,9 @@ from apps.core.history import acting_user
 from ..channels import channel_expression
 from ..choices import Channel, PaymentSource
 from ..models import LedgerEntry, Payment
-from ..money import to_cents
+from ..money import amount_parse, to_cents
 from ..selectors.finance import ReportPeriod, finance_transfers_q
-from ..statement import _amount as amount_of_text  # the statement's reading of a typed amount
-from .ledger import entries_recompute, ledger_entry_ensure, ledger_entry_problem
+from .ledger import EntryWish, ledger_entries_ensure, ledger_entries_problems, payments_record
 
 ZERO = Decimal("0.00")
 TOO_LARGE = Decimal("1e12")
@@ -65,7 +64,7 @@ def _cells(line: str) -> list[str]:
 
 
 def _money(text: str, what: str, errors: list[str]) -> Decimal | None:
-    value = amount_of_text(text)
+    value = amount_parse(text)
     if value is None or value is False:
         errors.append(f"{what}「{text}」不是数字。")
         return None
@@ -112,7 +111,7 @@ def transfer_lines_parse(text: str) -> list[TransferLine]:
 
 
 def _numbers_in(cells) -> bool:
-    return any(isinstance(amount_of_text(cell), Decimal) for cell in cells)
+    return any(isinstance(amount_parse(cell), Decimal) for cell in cells)
 
 
 def transfer_lines_match(lines: list[TransferLine], *, user, period: ReportPeriod) -> None:
@@ -158,9 +157,11 @@ def transfer_lines_match(lines: list[TransferLine], *, user, period: ReportPerio
             line.errors.append(f"与第 {first_line_of[enterprise.pk]} 行是同一单位。")
         else:
             first_line_of[enterprise.pk] = line.number
-        problem = ledger_entry_problem(enterprise, period.start, period.kind)
-        if problem:
-            line.errors.append(problem)
+    # The ledger's rule for the period, asked once for the whole list (apps.dues.services.ledger).
+    placed = [line for line in lines if line.enterprise is not None]
+    problems = ledger_entries_problems([EntryWish(line.enterprise, period.start, period.kind) for line in placed])
+    for index, problem in problems.items():
+        placed[index].errors.append(problem)
 
 
 @dataclass
@@ -232,12 +233,16 @@ def finance_transfer_save(
     if refusals:
         raise ValidationError(refusals)
     with acting_user(user):
-        payments, entry_ids = [], []
-        for line, entry, payroll_changed, total, count in to_write:
-            if payroll_changed:
-                entry = ledger_entry_ensure(line.enterprise, period.start, period.kind, payroll=line.payroll)
+        changed = [line for line, _entry, payroll_changed, _total, _count in to_write if payroll_changed]
+        ensured = ledger_entries_ensure(
+            [EntryWish(line.enterprise, period.start, period.kind, payroll=line.payroll) for line in changed],
+            clean=True,
+        )
+        entry_of = {entry.enterprise_id: entry for entry in ensured}
+        payments = []
+        for line, entry, _payroll_changed, total, count in to_write:
+            entry = entry_of.get(line.enterprise.pk, entry)
             result.units += 1
-            entry_ids.append(entry.pk)
             difference = line.amount - total
             if difference > 0:
                 payment = Payment(
@@ -256,11 +261,10 @@ def finance_transfer_save(
                 result.amount += difference
         try:
             with transaction.atomic():
-                Payment.objects.bulk_create(payments)
+                payments_record(payments)
         except IntegrityError as exc:
             raise ValidationError("这份清单刚刚已由他人录入，请刷新页面核对后再提交。") from exc
         result.payments = len(payments)
-        entries_recompute(entry_ids)
     return result
 
 
