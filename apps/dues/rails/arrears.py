@@ -34,7 +34,7 @@ CHASE_PERMISSION = "dues.add_arrearsaction"
 
 MENU = [
     MenuItem(
-        label=_("Arrears"),
+        label=_("Arrears to chase"),
         url_name="dues:arrears_list",
         icon="exclamation-diamond",
         permission="dues.view_arrearsaction",

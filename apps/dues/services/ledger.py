@@ -80,16 +80,30 @@ def ledger_entries_problems(wishes: list[EntryWish]) -> dict[int, str]:
     One query for any number of wishes."""
     if not wishes:
         return {}
+    return _overlap_problems(wishes, _entries_around(wishes).values_list(*SPAN_FIELDS))
+
+
+def _entries_around(wishes: list[EntryWish]):
+    """The entries of the wishes' enterprises that reach into the span of all their periods."""
     bounds = [wish.bounds for wish in wishes]
-    others: dict[int, list[tuple]] = {}
-    for enterprise_id, start, end, kind in LedgerEntry.objects.filter(
+    return LedgerEntry.objects.filter(
         enterprise_id__in={wish.enterprise.pk for wish in wishes},
         period_start__lte=max(end for _start, end in bounds),
         period_end__gte=min(start for start, _end in bounds),
-    ).values_list("enterprise_id", "period_start", "period_end", "period_kind"):
+    )
+
+
+SPAN_FIELDS = ("enterprise_id", "period_start", "period_end", "period_kind")
+
+
+def _overlap_problems(wishes: list[EntryWish], spans) -> dict[int, str]:
+    """The rule itself, against ``spans``: (enterprise id, start, end, kind) of the entries there."""
+    others: dict[int, list[tuple]] = {}
+    for enterprise_id, start, end, kind in spans:
         others.setdefault(enterprise_id, []).append((start, end, kind))
     problems = {}
-    for index, (wish, (start, end)) in enumerate(zip(wishes, bounds, strict=True)):
+    for index, wish in enumerate(wishes):
+        start, end = wish.bounds
         for other_start, other_end, other_kind in others.get(wish.enterprise.pk, ()):
             if other_start <= end and start <= other_end and (other_start, other_end) != (start, end):
                 problems[index] = (
@@ -147,7 +161,10 @@ def ledger_entries_ensure(wishes: list[EntryWish], *, clean: bool = False, recom
     """
     if not wishes:
         return []
-    problems = ledger_entries_problems(wishes)
+    # One locking read serves both the rule and the update: the entries it returns are the ones
+    # that may overlap, and among them the ones to update (locked until the commit).
+    around = list(_entries_around(wishes).select_for_update())
+    problems = _overlap_problems(wishes, ([getattr(entry, name) for name in SPAN_FIELDS] for entry in around))
     seen: dict[int, list[tuple[datetime.date, datetime.date]]] = {}
     for index, wish in enumerate(wishes):
         start, end = wish.bounds
@@ -158,12 +175,7 @@ def ledger_entries_ensure(wishes: list[EntryWish], *, clean: bool = False, recom
         seen.setdefault(wish.enterprise.pk, []).append((start, end))
     if problems:
         raise ValidationError([problems[index] for index in sorted(problems)])
-    existing = {
-        (entry.enterprise_id, entry.period_start): entry
-        for entry in LedgerEntry.objects.select_for_update().filter(
-            enterprise_id__in=seen, period_start__in={wish.bounds[0] for wish in wishes}
-        )
-    }
+    existing = {(entry.enterprise_id, entry.period_start): entry for entry in around}
     entries = [_entry_from_wish(wish, existing.get((wish.enterprise.pk, wish.bounds[0]))) for wish in wishes]
     if clean:
         for entry in entries:

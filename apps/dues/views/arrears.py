@@ -47,7 +47,7 @@ class ArrearsListView(ScopedListView):
     table_class = ArrearsTable
     filterset_class = ArrearsFilter
     template_name = "dues/arrears/list.html"
-    page_title = gettext_lazy("Arrears")
+    page_title = gettext_lazy("Arrears to chase")
     export_url = "dues:arrears_export"
 
     def get_context_data(self, **kwargs):
