@@ -248,9 +248,20 @@ def plan_statement(job, rows: list[ImportRow], progress=lambda index: None):
             period_start__in={planned.start for planned, _lines in groups},
         ).values_list("enterprise_id", "period_start")
     )
+    earlier = _earlier_statement_payments(groups, recorded)
     plan: list[PlannedEntry] = []
     for planned, group_lines in groups:
         fresh = [payment for payment in planned.payments if payment.source_key not in recorded]
+        other = earlier.get((planned.enterprise.pk, planned.start))
+        if fresh and other:
+            # A corrected statement (or a second export that overlaps the first) would count the
+            # period twice. Which earlier rows it replaces only the bureau knows: the rows go in
+            # as the file says, and the finance staff are told to reverse the replaced ones.
+            first = group_lines[0].row
+            warnings[first].append(
+                f"第 {first} 行：该企业{_label(planned)}已由其他税务明细记入 {money_text(other)} 元（不在本明细中）。"
+                "如本明细是更正后的明细，导入后请在经费台账中冲销被更正的缴款，以免重复计入。"
+            )
         for payment in planned.payments:
             if payment.source_key in recorded:
                 actions[payment.line.row] = "unchanged"
@@ -292,6 +303,32 @@ def plan_statement(job, rows: list[ImportRow], progress=lambda index: None):
     counts["entries"] = len(plan)
     counts["payments"] = sum(len(planned.payments) for planned in plan)
     return report, plan, dict(counts)
+
+
+def _earlier_statement_payments(groups, recorded: set[str]) -> dict[tuple[int, dt.date], Decimal]:
+    """{(enterprise id, period start): sum} of the tax-statement payments already recorded for the
+    plan's entries that are not rows of this file: one query."""
+    from django.db.models import Sum
+
+    if not groups:
+        return {}
+    rows = (
+        Payment.objects.filter(
+            source=PaymentSource.TAX_STATEMENT,
+            entry__enterprise_id__in={planned.enterprise.pk for planned, _lines in groups},
+            entry__period_start__in={planned.start for planned, _lines in groups},
+        )
+        .exclude(source_key__in=recorded)
+        .filter(reversed_by__isnull=True)  # a replaced payment reversed by hand no longer counts
+        .order_by()
+        .values("entry__enterprise_id", "entry__period_start")
+        .annotate(total=Sum("amount"))
+    )
+    return {(row["entry__enterprise_id"], row["entry__period_start"]): row["total"] for row in rows if row["total"]}
+
+
+def _label(planned: PlannedEntry) -> str:
+    return LedgerEntry(period_start=planned.start, period_kind=planned.kind).period_label
 
 
 def write_statement(job, plan: list[PlannedEntry], *, user) -> list[int]:

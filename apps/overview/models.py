@@ -34,6 +34,10 @@ class UnitSummary(models.Model):
     contracts_covered = models.PositiveIntegerField(_("unionised enterprises covered by a contract"), default=0)
     contracts_covered_wage = models.PositiveIntegerField(_("covered by a wage contract"), default=0)
     contracts_covered_women = models.PositiveIntegerField(_("covered by a women workers' contract"), default=0)
+    # 经费收缴率 as apps.dues.selectors.finance.collection_counts_by_township counts it for the
+    # refresh's year: the union fund due and collected (each entry counted up to its due).
+    funds_due = models.DecimalField(_("union fund due this year"), max_digits=16, decimal_places=2, default=0)
+    funds_counted = models.DecimalField(_("union fund collected this year"), max_digits=16, decimal_places=2, default=0)
     refreshed_at = models.DateTimeField(_("refreshed at"))
 
     class Meta:
@@ -55,6 +59,10 @@ class UnitSummary(models.Model):
             models.CheckConstraint(
                 condition=Q(enrolment_members__lte=F("enrolment_employees")),
                 name="overview_summary_enrolment_plausible",
+            ),
+            models.CheckConstraint(
+                condition=Q(funds_counted__gte=0, funds_counted__lte=F("funds_due")),
+                name="overview_summary_funds_counted_within_due",
             ),
         ]
 
@@ -83,4 +91,5 @@ class UnitSummary(models.Model):
                 "problems": self.enrolment_problems,
             },
             "contracts.coverage": {"unionised": self.enterprises_unionised, "covered": self.contracts_covered},
+            "dues.collection_rate": {"due": self.funds_due, "counted": self.funds_counted},
         }

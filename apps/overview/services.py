@@ -21,6 +21,7 @@ from apps.branches.selectors import formation_counts_by_township, user_scope_pat
 from apps.complaints.choices import OPEN_STATUSES
 from apps.complaints.models import Complaint
 from apps.contracts.selectors import coverage_counts_by_township
+from apps.dues.selectors.finance import collection_counts_by_township
 from apps.members.selectors import enrolment_counts_by_union, members_counted
 
 from .models import UnitSummary
@@ -105,6 +106,10 @@ def unit_summaries_refresh(*, now: datetime.datetime | None = None, under: str =
             contracts_covered_wage=row["wage"],
             contracts_covered_women=row["women"],
         )
+
+    # The 经费收缴率's one definition (apps.dues.selectors.finance), for the refresh's year.
+    for township_id, row in collection_counts_by_township(located, year=timezone.localdate(now).year).items():
+        add(township_id, funds_due=row["due"], funds_counted=row["counted"])
 
     year_start = timezone.localtime(now).replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
     complaints = (

@@ -8,7 +8,16 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-WRITES = (".save(", ".create(", ".update(", ".delete(", "bulk_create(", "bulk_update(", "get_or_create(")
+WRITES = (
+    ".save(",
+    ".create(",
+    ".update(",
+    ".delete(",
+    "bulk_create(",
+    "bulk_insert(",  # apps.core.bulk
+    "bulk_update(",
+    "get_or_create(",
+)
 # Writes to tables outside the audit history (no @audited model): nothing to attribute.
 NOT_AUDITED = {
     "apps/core/services.py:notification_mark_all_read": "notifications are not audited",

@@ -315,6 +315,26 @@ def test_the_indicator_is_the_years_collection_rate_and_not_a_grassroots_units(d
     assert rate.url == reverse("dues:collection_rate") + "?period=2026"
 
 
+def test_the_home_pages_collection_rate_is_the_refreshed_summary_and_equals_the_live_count(dues_world):
+    """The home page reads 经费收缴率 from apps.overview's summaries, counted by the same selector
+    as the live rate: the same numbers, per township and rolled up to the county."""
+    from apps.overview.models import UnitSummary
+    from apps.overview.services import unit_summaries_refresh
+
+    world = dues_world
+    pay(make_entry(world.tax_a, payroll="100000.00"), "2500.00", world.finance)  # counted up to its due, 2000
+    make_entry(world.tax_b, payroll="100000.00")  # due 2000, unpaid
+    unit_summaries_refresh(now=datetime.datetime(2026, 10, 15, 10, 0, tzinfo=datetime.UTC))
+    county = UnitSummary.objects.get(unit=world.tree["county"])
+    rate = indicator("dues.collection_rate")
+    summarised = rate.compute(user=world.county, year=2026, counts=county.indicator_counts()["dues.collection_rate"])
+    live = rate.compute(user=world.county, year=2026)
+    assert (summarised.numerator, summarised.denominator) == (live.numerator, live.denominator)
+    assert (summarised.numerator, summarised.denominator) == (Decimal("2000.00"), Decimal("4000.00"))
+    township_b = UnitSummary.objects.get(unit=world.tree["b"])
+    assert (township_b.funds_due, township_b.funds_counted) == (Decimal("2000.00"), Decimal("0.00"))
+
+
 def test_the_ledger_link_is_reversed_when_asked_and_absent_while_the_ledger_list_is_not(settings):
     from django.urls import NoReverseMatch, clear_url_caches
 

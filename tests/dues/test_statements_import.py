@@ -18,7 +18,7 @@ from apps.branches.choices import OrgUnitKind, Ownership
 from apps.branches.models import OrgUnit
 from apps.branches.services import orgunit_create
 from apps.dues.choices import Channel, EntryStatus, FundKind, PaymentSource
-from apps.dues.imports import STATEMENT
+from apps.dues.imports import STATEMENT, tax_statement_execute
 from apps.dues.models import LedgerEntry, Payment, TaxStatementImport
 from tests.factories import EnterpriseFactory, UserFactory
 
@@ -338,3 +338,48 @@ def test_a_refund_alone_for_a_period_keeps_the_entrys_payroll(world):
     run(_write(world, statement_file([row(code, "", "-300.00", period=MONTHS[0], notes="退库")])))
     july.refresh_from_db()
     assert (july.payroll, july.due, july.received) == (Decimal("100000.00"), Decimal("2000.00"), Decimal("-300.00"))
+
+
+def test_a_corrected_statement_is_imported_with_a_warning_until_the_replaced_payment_is_reversed(world):
+    """The bureau's corrected statement for a period already imported: its changed row goes in (the
+    file says so) and the dry run warns that the period holds another statement's payment; once
+    that payment is reversed by hand, the warning is gone."""
+    from apps.dues.services.ledger import payment_reverse
+
+    finance = finance_user(world)
+    code = credit_code(61)
+    EnterpriseFactory(township=world.tree["a"], credit_code=code, ownership=Ownership.PRIVATE)
+    run(_write(world, statement_file([row(code, "100000.00", "1800.00")]), name="first.xlsx"))
+    corrected = statement_file([row(code, "100000.00", "2000.00")])
+
+    def warnings():
+        job = TaxStatementImport.objects.create(
+            uploaded_by=finance, file_name="corrected.xlsx", content=corrected, commit=False
+        )
+        job = tax_statement_execute(import_id=job.pk)
+        return [message for entry in job.report if entry["status"] == "warning" for message in entry["messages"]]
+
+    (warning,) = warnings()
+    assert "已由其他税务明细记入 1800.00 元" in warning and "冲销" in warning
+    first_payment = Payment.objects.get()
+    payment_reverse(first_payment, user=finance, reason="税务局更正明细", on=first_payment.paid_on)
+    assert warnings() == []
+    run(_write(world, corrected, name="corrected.xlsx"))
+    entry = LedgerEntry.objects.get()
+    assert (entry.received, entry.status) == (Decimal("2000.00"), EntryStatus.PAID)
+
+
+def test_the_imports_history_names_who_confirmed_it(world):
+    """The bulk writes (apps.core.bulk) run through Django's cursor: the audit history of each
+    entry and payment the statement wrote names the finance staff who imported it."""
+    from apps.core.history import object_history
+
+    finance = finance_user(world)
+    finance.real_name = "县总工会财务甲"
+    finance.save(update_fields=["real_name"])
+    code = credit_code(71)
+    EnterpriseFactory(township=world.tree["a"], credit_code=code, ownership=Ownership.PRIVATE)
+    run(_write(world, statement_file([row(code, "100000.00", "2000.00")])))
+    entry, payment = LedgerEntry.objects.get(), Payment.objects.get()
+    assert {row.who for row in object_history(entry)} == {"县总工会财务甲"}
+    assert [(row.label, row.who) for row in object_history(payment)] == [("新建", "县总工会财务甲")]

@@ -156,13 +156,14 @@ def test_the_page_says_when_the_figures_were_counted(data, client_for, county_us
 def test_the_refresh_costs_the_same_queries_at_any_size(data, county_user, django_assert_num_queries):
     from apps.overview.services import unit_summaries_refresh_for
 
-    # 10 with the collective contracts' coverage (apps.contracts.selectors.coverage_counts_by_township).
-    with django_assert_num_queries(10):
+    # 11 with the collective contracts' coverage (apps.contracts.selectors.coverage_counts_by_township)
+    # and the union fund's collection (apps.dues.selectors.finance.collection_counts_by_township).
+    with django_assert_num_queries(11):
         unit_summaries_refresh_for(user=county_user)
     for index in range(20):
         township = OrgUnitFactory(parent=data["county"], kind="township", name=f"新镇{index}")
         MemberFactory(union=OrgUnitFactory(parent=township))
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         assert unit_summaries_refresh_for(user=county_user) == 3 + 20
 
 

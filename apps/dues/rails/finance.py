@@ -13,18 +13,23 @@ from apps.core.navigation import MenuItem, register_menu
 from ..selectors.finance import YEAR, collection_counts, entry_list_url, report_period
 
 
-def collection_rate(*, user, unit=None, year: int | None = None) -> Rate | None:
+def collection_rate(*, user, unit=None, year: int | None = None, counts: dict | None = None) -> Rate | None:
     """经费收缴率 of a year (None: the current one): the union fund collected, each entry counted up
     to its due, ÷ the fund due, over the year's ledger entries not written off
-    (apps.dues.selectors.finance, the same numbers as the collection-rate page's total)."""
+    (apps.dues.selectors.finance, the same numbers as the collection-rate page's total).
+
+    `counts`: {"due", "counted"} of the current year as `collection_counts_by_township` counts
+    them, pre-computed for the home page (apps.overview)."""
     period = report_period(YEAR, year or timezone.localdate().year)
-    counts = collection_counts(user=user, unit=unit, period=period)
     if counts is None:
-        return None
+        live = collection_counts(user=user, unit=unit, period=period)
+        if live is None:
+            return None
+        counts = live["all"]
     township = unit if unit is not None and unit.kind == "township" else None
     return Rate(
-        numerator=counts["all"]["counted"],
-        denominator=counts["all"]["due"],
+        numerator=counts["counted"],
+        denominator=counts["due"],
         numerator_label="实收（元）",
         denominator_label="应收（元）",
         url=f"{reverse('dues:collection_rate')}?{urlencode({'period': period.key})}",
@@ -70,4 +75,5 @@ def register() -> None:
         permission="dues.view_ledgerentry",
         order=500,
         per_year=True,
+        summarised=True,  # the home page passes apps.overview's pre-computed totals
     )
