@@ -342,7 +342,10 @@ class Nomination(BaseModel):
                 violation_error_message=_("This member is already nominated for the programme."),
             ),
             models.CheckConstraint(
-                condition=(Q(status=NominationStatus.WAITING) & Q(waiting_position__gt=0))
+                # isnull spelled out: a CHECK passes on NULL, and NULL > 0 is NULL.
+                condition=(
+                    Q(status=NominationStatus.WAITING) & Q(waiting_position__isnull=False) & Q(waiting_position__gt=0)
+                )
                 | (~Q(status=NominationStatus.WAITING) & Q(waiting_position__isnull=True)),
                 name="%(app_label)s_%(class)s_waiting_has_position",
                 violation_error_message=_("A nomination on the waiting list has a position, and only then."),

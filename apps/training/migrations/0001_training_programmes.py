@@ -442,7 +442,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='nomination',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'waiting'), ('waiting_position__gt', 0)), models.Q(models.Q(('status', 'waiting'), _negated=True), ('waiting_position__isnull', True)), _connector='OR'), name='training_nomination_waiting_has_position', violation_error_message='A nomination on the waiting list has a position, and only then.'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'waiting'), ('waiting_position__isnull', False), ('waiting_position__gt', 0)), models.Q(models.Q(('status', 'waiting'), _negated=True), ('waiting_position__isnull', True)), _connector='OR'), name='training_nomination_waiting_has_position', violation_error_message='A nomination on the waiting list has a position, and only then.'),
         ),
         migrations.AddConstraint(
             model_name='nomination',
