@@ -122,13 +122,25 @@ def attendance_missing_recipients(session: Session, run: MilestoneRun) -> list:
 # --- what they are told -------------------------------------------------------------------------
 
 
+def _enrolled_by_township(programme_id: int) -> dict[int, int]:
+    rows = (
+        Nomination.objects.filter(programme_id=programme_id, status=NominationStatus.NOMINATED)
+        .order_by()
+        .values("township_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["township_id"]: row["n"] for row in rows}
+
+
 def _signup_closing_message(quota: Quota, run) -> Message:
+    # The engine loads the subjects again (without the due set's annotations): one count per programme.
     programme = quota.programme
-    left = quota.places - quota.township_enrolled
+    enrolled = run.memo(_enrolled_by_township, programme.pk).get(quota.township_id, 0)
+    left = quota.places - enrolled
     return Message(
         title=f"培训报名即将截止：{programme} 还有 {left} 个名额",
         body=(
-            f"{quota.township.name}分配名额 {quota.places} 个，已报名 {quota.township_enrolled} 人。"
+            f"{quota.township.name}分配名额 {quota.places} 个，已报名 {enrolled} 人。"
             f"报名于 {programme.signup_closes_on:%m月%d日} 截止，请及时推荐学员。"
         ),
         level=NotificationLevel.WARNING,
