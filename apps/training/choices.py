@@ -22,7 +22,7 @@ class TargetGroup(models.TextChoices):
 class ProgrammeStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("Scheduled")
     FINISHED = "finished", pgettext_lazy("training programme status", "Finished")  # 已结业
-    CANCELLED = "cancelled", _("Cancelled")  # 已取消: nothing is deleted
+    CANCELLED = "cancelled", pgettext_lazy("training programme status", "Cancelled")  # 已取消: nothing is deleted
 
 
 class NominationStatus(models.TextChoices):

@@ -19,6 +19,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.core.dates import PlausibleDateValidator, plausible_date_constraint
 from apps.core.history import audited
@@ -75,7 +76,7 @@ class Programme(BaseModel):
     batch = models.PositiveSmallIntegerField(
         _("batch number"), help_text=_("The organiser's n-th programme of the year.")
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("training programme", "title"), max_length=200)
     starts_on = models.DateField(_("starts on"), validators=[PROGRAMME_DATE_RANGE])
     ends_on = models.DateField(_("ends on"), validators=[PROGRAMME_DATE_RANGE])
     venue = models.CharField(_("venue"), max_length=200, blank=True)
@@ -195,7 +196,7 @@ class Session(BaseModel):
     )
     held_on = models.DateField(_("date"), validators=[PROGRAMME_DATE_RANGE])
     hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=1)
-    subject = models.CharField(_("subject"), max_length=200)
+    subject = models.CharField(pgettext_lazy("training session", "subject"), max_length=200)
     teacher = models.CharField(_("teacher"), max_length=100, blank=True)
     # Set by attendance_record: a session without it three days on is a reminder to the organiser.
     attendance_recorded_at = models.DateTimeField(_("attendance entered at"), null=True, blank=True)
@@ -396,7 +397,7 @@ class Attendance(BaseModel):
     session = models.ForeignKey(
         Session, verbose_name=_("session"), on_delete=models.PROTECT, related_name="attendances"
     )
-    present = models.BooleanField(_("present"))
+    present = models.BooleanField(pgettext_lazy("training attendance", "present"))
     hours = models.DecimalField(_("hours attended"), max_digits=4, decimal_places=1)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

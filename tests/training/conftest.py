@@ -10,7 +10,14 @@ import pytest
 from apps.branches.choices import OfficerPosition
 from apps.branches.services import officer_add
 from apps.training.choices import ProgrammeKind
-from apps.training.services import programme_create, session_add
+from apps.training.services import (
+    AttendanceEntry,
+    attendance_record,
+    completion_assess,
+    nomination_create,
+    programme_create,
+    session_add,
+)
 
 TODAY = datetime.date(2026, 3, 2)
 NOW = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
@@ -59,6 +66,21 @@ def add_sessions(programme, *hours):
     ]
 
 
+def train(w, officers, *, starts: datetime.date, complete: bool = True):
+    """A past county batch (opened, held, assessed in its own days) that `officers` attended
+    (all of it if `complete`, else nothing)."""
+    opens = starts - datetime.timedelta(days=15)
+    programme = make_programme(w.tree["county"], opens=opens, starts=starts, user=w.county_user, capacity=50)
+    (session,) = add_sessions(programme, "6")
+    at = datetime.datetime.combine(opens, datetime.time(9), tzinfo=NOW.tzinfo)
+    nominations = [nomination_create(user=None, programme=programme, officer=o, now=at) for o in officers]
+    after = datetime.datetime.combine(programme.ends_on, datetime.time(18), tzinfo=NOW.tzinfo)
+    entries = [AttendanceEntry(n.pk, complete) for n in nominations]
+    attendance_record(user=None, session=session, entries=entries, now=after)
+    completion_assess(user=None, programme=programme, now=after)
+    return programme
+
+
 @pytest.fixture
 def training_world(world):
     """The shared world plus: township A's chair officer and five cadres of union A, township
@@ -80,4 +102,4 @@ def batch(training_world):
     return make_programme(training_world.tree["county"], capacity=3, user=training_world.county_user)
 
 
-__all__ = ["NOW", "TODAY", "SimpleNamespace", "add_sessions", "make_officer", "make_programme"]
+__all__ = ["NOW", "TODAY", "SimpleNamespace", "add_sessions", "make_officer", "make_programme", "train"]

@@ -23,31 +23,13 @@ from apps.training.selectors import (
     window_start,
 )
 from apps.training.services import (
-    AttendanceEntry,
-    attendance_record,
-    completion_assess,
     nomination_create,
     quota_set,
 )
 
-from .conftest import NOW, add_sessions, make_officer, make_programme
+from .conftest import NOW, make_officer, make_programme, train
 
 pytestmark = pytest.mark.django_db
-
-
-def _train(w, officers, *, starts: datetime.date, complete: bool = True):
-    """A past county batch (opened, held, assessed in its own days) that `officers` attended
-    (all of it if `complete`, else nothing)."""
-    opens = starts - datetime.timedelta(days=15)
-    programme = make_programme(w.tree["county"], opens=opens, starts=starts, user=w.county_user, capacity=50)
-    (session,) = add_sessions(programme, "6")
-    at = datetime.datetime.combine(opens, datetime.time(9), tzinfo=NOW.tzinfo)
-    nominations = [nomination_create(user=None, programme=programme, officer=o, now=at) for o in officers]
-    after = datetime.datetime.combine(programme.ends_on, datetime.time(18), tzinfo=NOW.tzinfo)
-    entries = [AttendanceEntry(n.pk, complete) for n in nominations]
-    attendance_record(user=None, session=session, entries=entries, now=after)
-    completion_assess(user=None, programme=programme, now=after)
-    return programme
 
 
 @pytest.fixture
@@ -60,10 +42,10 @@ def trained_county(training_world):
     In post 7 + 3 = 10; trained A 1, B 1; untrained A 5, B 2.
     """
     w = training_world
-    _train(w, [w.officers_a[0]], starts=datetime.date(2024, 1, 10))
-    _train(w, [w.chair_officer_a], starts=datetime.date(2025, 6, 10))
-    _train(w, [w.officers_a[1]], starts=datetime.date(2025, 7, 10), complete=False)
-    _train(w, [w.officers_b[0]], starts=datetime.date(2025, 10, 10))
+    train(w, [w.officers_a[0]], starts=datetime.date(2024, 1, 10))
+    train(w, [w.chair_officer_a], starts=datetime.date(2025, 6, 10))
+    train(w, [w.officers_a[1]], starts=datetime.date(2025, 7, 10), complete=False)
+    train(w, [w.officers_b[0]], starts=datetime.date(2025, 10, 10))
     former = make_officer(w.tree["union_a"], "甲旧")
     Officer.objects.filter(pk=former.pk).update(ended_on=datetime.date(2025, 1, 1))
     return w
