@@ -7,6 +7,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from apps.training.models import Attendance, Certificate, Nomination, Programme, Quota, Session
+from apps.training.selectors import township_of
 
 from .conftest import NOW, add_sessions
 
@@ -19,7 +20,7 @@ def _nomination(programme, trainee, **fields):
         "programme": programme,
         "officer": trainee,
         "trainee_name": trainee.name,
-        "township": officer.union.get_parent() if officer.union.kind != "township" else officer.union,
+        "township": township_of(officer.union),
         "status": "nominated",
         "nominated_at": NOW,
         **fields,
