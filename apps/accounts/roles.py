@@ -66,6 +66,15 @@ ROLE_PERMISSIONS = {
         "dues.view_sharerate",
         "dues.view_refundrule",
         *_crud("dues.duesrecord"),
+        # Cadre training: county staff run the county batches (programmes, sessions, quotas),
+        # record their attendance and issue their certificates, and see every township's
+        # nominations (apps.training.services check that the organiser lies in their area).
+        *_crud("training.programme"),
+        *_crud("training.session"),
+        *_crud("training.quota"),
+        *_crud("training.nomination"),
+        *_crud("training.attendance"),
+        *_crud("training.certificate", verbs=("view", "add")),
     ],
     TOWNSHIP_STAFF: [
         "core.view_notification",
@@ -88,6 +97,16 @@ ROLE_PERMISSIONS = {
         "dues.view_sharerate",
         "dues.view_refundrule",
         *_crud("dues.duesrecord"),
+        # Cadre training: a township chair nominates their cadres to the county's batches
+        # (quotas are the county's: read only), and runs the township's own classes: the
+        # services let them manage a programme, its sessions, attendance and certificates only
+        # when the township organises it.
+        *_crud("training.programme"),
+        *_crud("training.session"),
+        "training.view_quota",
+        *_crud("training.nomination"),
+        *_crud("training.attendance"),
+        *_crud("training.certificate", verbs=("view", "add")),
     ],
     GRASSROOTS_OFFICER: [
         "core.view_notification",

@@ -3,7 +3,17 @@
 from django.contrib import admin
 
 # The portal's apps in this order, then everything else (Django's, the libraries') by name.
-PORTAL_APP_ORDER = ["branches", "members", "complaints", "contracts", "dues", "accounts", "core", "overview"]
+PORTAL_APP_ORDER = [
+    "branches",
+    "members",
+    "complaints",
+    "contracts",
+    "dues",
+    "training",
+    "accounts",
+    "core",
+    "overview",
+]
 
 
 class PortalAdminSite(admin.AdminSite):

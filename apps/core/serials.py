@@ -51,6 +51,19 @@ def serials_next(key: str, count: int, *, year: int | None = None) -> list[int]:
     return values
 
 
+def serial_ensure(key: str, *, year: int | None = None) -> None:
+    """Create `key`'s sequence now, in the caller's transaction, without drawing a number.
+
+    A sequence first created by a draw is created in the drawing transaction: if that one rolls
+    back, so does the sequence, and its first number is given out again. Keys whose first number
+    must never be reused (a certificate's) are created with the row they number (a programme).
+    """
+    name = serial_sequence_name(key, year=year)
+    with connection.cursor() as cursor, transaction.atomic():
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"serial:{name}"])
+        cursor.execute(f'CREATE SEQUENCE IF NOT EXISTS "{name}" START 1')
+
+
 def serial_next(key: str, *, year: int | None = None) -> int:
     """One new number of `key`'s sequence (of `year`'s, if given)."""
     return serials_next(key, 1, year=year)[0]

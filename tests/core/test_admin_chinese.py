@@ -20,7 +20,7 @@ from apps.core.permissions import name_permissions_in_chinese
 from apps.core.schedules import describe_crontab, describe_interval, describe_schedule
 from tests.factories import ComplaintFactory, EnterpriseFactory, MemberFactory, NotificationFactory, valid_id_number
 
-PORTAL_APPS = ["branches", "members", "complaints", "contracts", "dues", "accounts", "core"]
+PORTAL_APPS = ["branches", "members", "complaints", "contracts", "dues", "training", "accounts", "core"]
 # Codes and proper names that are not English prose: they may appear in a label.
 ALLOWED_WORDS = {
     "IP",
@@ -79,7 +79,30 @@ def filled(world, county_tree, chair_a):
     complaint = complaint_transition(user=chair_a, complaint=complaint, to_status="investigating")
     NotificationFactory(recipient=chair_a)
     _contract_and_dues(chair_a, county_tree, enterprise, member)
+    _training(chair_a, county_tree)
     return {"member": member, "complaint": complaint, "enterprise": enterprise}
+
+
+def _training(chair, tree):
+    """A county batch with a quota, a session, an enrolled trainee, their attendance and certificate."""
+    from apps.branches.services import officer_add
+    from apps.training.models import Nomination
+    from apps.training.services import certificate_issue, quota_set
+    from tests.training.conftest import train
+
+    county_user = get_user_model().objects.get(username="county")
+    officer = officer_add(
+        user=None,
+        union=tree["union_a"],
+        name="培训学员",
+        position="member",
+        term_start=datetime.date(2024, 1, 1),
+        term_end=datetime.date(2028, 12, 31),
+    )
+    world = type("World", (), {"tree": tree, "county_user": county_user})
+    programme = train(world, [officer], starts=datetime.date(2025, 6, 10))
+    quota_set(user=None, programme=programme, township=tree["a"], places=5)
+    certificate_issue(user=None, nomination=Nomination.objects.get(programme=programme))
 
 
 def _contract_and_dues(chair, tree, enterprise, member):

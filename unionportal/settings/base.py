@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "apps.complaints",
     "apps.contracts",
     "apps.dues",
+    "apps.training",
     "apps.overview",
     "apps.bench",
 ]
