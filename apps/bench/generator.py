@@ -80,6 +80,10 @@ from apps.members.choices import EmploymentForm, MemberStatus, TransferStatus
 from apps.members.idnumbers import check_character, china_today, mask_id_number, region_name
 from apps.members.models import Member, MembershipTransfer
 from apps.members.selectors import id_hash_of
+from apps.training.models import DEFAULT_COMPLETION_SHARE, Attendance, Certificate, Nomination, Programme
+from apps.training.models import Quota as TrainingQuota
+from apps.training.models import Session as TrainingSession
+from apps.training.services.attendance import completion_reached
 
 # One county (factor 1): what a county federation's office holds.
 TOWNSHIPS_PER_COUNTY = 20
@@ -2360,6 +2364,360 @@ def tax_statement_xlsx(*, scale: str | float, seed: int, today: dt.date | None =
     return buffer.getvalue(), written
 
 
+# --- cadre training (学习培训制度): programmes, places, attendance, certificates ------------------------
+
+TRAINING_YEARS = 3
+# Each year the county's two batches (集训, 每批100—150人), spring and autumn, and a few townships' classes.
+TRAINING_BATCHES = ((4, 13), (10, 12))  # first days (month, day)
+TRAINING_BATCH_DAYS = 5
+TRAINING_BATCH_HOURS = Decimal("6")
+TRAINING_CLASSES_PER_YEAR = 3
+TRAINING_CLASS_HOURS = (Decimal("3"), Decimal("3"), Decimal("2"))
+# Certificate serials of the n-th county from n × 10,000 + 1 (the first county's are the portal's
+# own PX-<year>-01-0001 …): a county batch's numbers carry no county, so the counties of a
+# province take ranges; each programme's sequence is set past its numbers.
+CERTIFICATE_SERIALS_PER_COUNTY = 10_000
+TRAINING_SUBJECTS = [
+    ("习近平总书记关于工人阶级和工会工作的重要论述", "县委党校"),
+    ("《工会法》与职工权益维护", "县人社局"),
+    ("乡镇工会规范化建设实务", "县总工会组织部"),
+    ("工资集体协商与职代会制度", "市总工会权益保障部"),
+    ("工会经费收缴与管理", "县总工会财务部"),
+    ("企业工会工作基础知识", "乡镇总工会"),
+    ("劳动争议调解与职工帮扶", "县法律援助中心"),
+    ("工会积极分子的作用与工作方法", "乡镇总工会"),
+]
+PROGRAMME_COLUMNS = [
+    "created_at", "updated_at", "organiser_id", "kind", "year", "batch", "title", "starts_on", "ends_on", "venue",
+    "capacity", "target_groups", "signup_opens_on", "signup_closes_on", "completion_share", "status",
+    "cancelled_at", "cancel_reason", "created_by_id",
+]  # fmt: skip
+NOMINATION_COLUMNS = [
+    "created_at", "updated_at", "programme_id", "officer_id", "member_id", "trainee_name", "township_id",
+    "nominated_by_id", "status", "waiting_position", "nominated_at", "enrolled_at", "withdrawn_at",
+    "withdraw_reason", "hours_attended", "completed", "completed_at", "score",
+]  # fmt: skip
+
+
+TRAINING_MODELS = (Programme, TrainingSession, TrainingQuota, Nomination, Attendance, Certificate)
+
+
+@dataclass
+class TraineePlan:
+    officer: int  # index into the county's officers (training_officers' order)
+    township: int  # index into CountyPlan.townships
+    status: str = "nominated"
+    waiting_position: int | None = None
+    absences: frozenset = frozenset()  # indices of the sessions missed
+    score: Decimal | None = None
+
+
+@dataclass
+class ProgrammePlan:
+    kind: str
+    organiser: int | None  # None: the county; else an index into CountyPlan.townships
+    year: int
+    batch: int
+    title: str
+    starts_on: dt.date
+    sessions: list[tuple[dt.date, Decimal, str, str]]
+    capacity: int
+    quotas: dict[int, int] = field(default_factory=dict)  # township index: places
+    trainees: list[TraineePlan] = field(default_factory=list)
+
+    @property
+    def ends_on(self) -> dt.date:
+        return self.sessions[-1][0]
+
+    @property
+    def signup_opens_on(self) -> dt.date:
+        return self.starts_on - dt.timedelta(days=40)
+
+    @property
+    def signup_closes_on(self) -> dt.date:
+        return self.starts_on - dt.timedelta(days=7)
+
+
+def training_officers(county: OrgUnit) -> list[tuple[int, str, str, str]]:
+    """The county's officers in post as (id, union path, position, name), in the order of their
+    natural keys: what the training plans draw from."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT o.id, u.path, o.position, o.name FROM branches_officer o "
+            "JOIN branches_orgunit u ON u.id = o.union_id "
+            "WHERE u.path LIKE %s AND o.ended_on IS NULL AND u.archived_at IS NULL "
+            "ORDER BY u.path, o.position, o.name, o.term_start, o.id",
+            [county.path + "%"],
+        )
+        return cursor.fetchall()
+
+
+def training_plans(seed: int, plan: CountyPlan, officers: list[tuple], today: dt.date) -> list[ProgrammePlan]:
+    """Three years of programmes of one county (pure, given its officers): two county batches a year
+    of 100–150 (the latest finished one full, 150) with quotas per township, a waiting list and
+    withdrawals, and a few townships' classes; who missed which session."""
+    rng = _rng(seed, "training", plan.spec)
+    paths = [path for path, _short in plan.townships]
+
+    def township_of(path: str) -> int | None:
+        return next((i for i, t_path in enumerate(paths) if path.startswith(t_path)), None)
+
+    pool = [(i, township_of(o[1])) for i, o in enumerate(officers)]
+    pool = [(i, t) for i, t in pool if t is not None]
+    leaders = [(i, t) for i, t in pool if officers[i][1] == paths[t] and officers[i][2] != OfficerPosition.VICE_CHAIR]
+    grassroots = [p for p in pool if p not in leaders]
+    programmes: list[ProgrammePlan] = []
+    last_finished = max(
+        (
+            (year, n)
+            for year in range(today.year - TRAINING_YEARS + 1, today.year + 1)
+            for n, (month, day) in enumerate(TRAINING_BATCHES)
+            if dt.date(year, month, day) + dt.timedelta(days=TRAINING_BATCH_DAYS) < today
+        ),
+        default=None,
+    )
+    for year in range(today.year - TRAINING_YEARS + 1, today.year + 1):
+        for n, (month, day) in enumerate(TRAINING_BATCHES):
+            starts_on = dt.date(year, month, day)
+            subjects = TRAINING_SUBJECTS[:TRAINING_BATCH_DAYS]
+            p = ProgrammePlan(
+                kind="county_batch",
+                organiser=None,
+                year=year,
+                batch=n + 1,
+                title=f"{year}年全县工会干部第{'一二'[n]}期集训班",
+                starts_on=starts_on,
+                sessions=[
+                    (starts_on + dt.timedelta(days=d), TRAINING_BATCH_HOURS, s, t) for d, (s, t) in enumerate(subjects)
+                ],
+                capacity=150,
+            )
+            size = 150 if (year, n) == last_finished else rng.randint(100, 150)
+            chosen = leaders + rng.sample(grassroots, max(0, min(len(grassroots), size - len(leaders))))
+            chosen = sorted(chosen[:size])
+            per_township = Counter(t for _i, t in chosen)
+            p.quotas = {t: per_township.get(t, 0) for t in range(len(paths))}
+            if len(chosen) < p.capacity:  # some places left: a township or two not full
+                for t in rng.sample(range(len(paths)), min(2, len(paths))):
+                    p.quotas[t] += 1
+            p.trainees = [TraineePlan(i, t) for i, t in chosen]
+            _training_outcomes(rng, p, grassroots, chosen)
+            programmes.append(p)
+        townships = rng.sample(range(len(paths)), min(TRAINING_CLASSES_PER_YEAR, len(paths)))
+        for t in sorted(townships):
+            starts_on = dt.date(year, rng.randint(3, 11), rng.randint(1, 27))
+            subjects = TRAINING_SUBJECTS[5:8]
+            p = ProgrammePlan(
+                kind="township_class",
+                organiser=t,
+                year=year,
+                batch=1,
+                title=f"{year}年{plan.townships[t][1]}企业工会干部培训班",
+                starts_on=starts_on,
+                sessions=[
+                    (starts_on + dt.timedelta(days=d // 2), hours, s, f"{plan.townships[t][1]}{teacher}")
+                    for d, ((s, teacher), hours) in enumerate(zip(subjects, TRAINING_CLASS_HOURS, strict=True))
+                ],
+                capacity=60,
+            )
+            local = [(i, tt) for i, tt in grassroots if tt == t]
+            chosen = sorted(rng.sample(local, min(len(local), rng.randint(20, 50))))
+            p.trainees = [TraineePlan(i, t) for i, t in chosen]
+            _training_outcomes(rng, p, [], chosen)
+            programmes.append(p)
+    return programmes
+
+
+def _training_outcomes(rng, p: ProgrammePlan, others, chosen) -> None:
+    """Who missed sessions (most none, some one, a few two), a few scores, a withdrawal, and for a
+    county batch a waiting list of one or two townships (their quota full)."""
+    sessions = len(p.sessions)
+    for trainee in p.trainees:
+        roll = rng.random()
+        if roll < 0.04:
+            trainee.absences = frozenset(rng.sample(range(sessions), 2))
+        elif roll < 0.12:
+            trainee.absences = frozenset([rng.randrange(sessions)])
+        if rng.random() < 0.3:
+            trainee.score = Decimal(rng.randint(60, 100))
+    taken = {i for i, _t in chosen}
+    spare = [o for o in others if o[0] not in taken]
+    if p.kind == "county_batch" and spare:
+        full = [t for t, places in p.quotas.items() if places and places == sum(x.township == t for x in p.trainees)]
+        for t in rng.sample(full, min(2, len(full))):
+            candidates = [o for o in spare if o[1] == t and o[0] not in taken]
+            for position, (i, _t) in enumerate(candidates[: rng.randint(1, 3)], start=1):
+                p.trainees.append(TraineePlan(i, t, status="waiting", waiting_position=position))
+                taken.add(i)
+        if spare and (candidates := [o for o in spare if o[0] not in taken]):
+            i, t = rng.choice(candidates)
+            p.trainees.append(TraineePlan(i, t, status="withdrawn"))
+
+
+def _stage_training(ctx: _Context, plan: CountyPlan, county: OrgUnit) -> int:
+    """The county's programmes, sessions, quotas, nominations, attendance and certificates: what the
+    services would have written (completion by the programme's rule, numbers from its serial)."""
+    from apps.core.serials import serial_ensure, serial_sequence_name
+
+    today = ctx.today
+    officers = training_officers(county)
+    plans = training_plans(ctx.seed, plan, officers, today)
+    county_user = User.objects.get(username=_county_username(plan.spec))
+    chairs = _users_by_unit(county)
+    models = TRAINING_MODELS
+    rows = 0
+    with connection.cursor() as cursor:
+        _skip_insert_triggers(cursor)
+        before = {m: _max_id(cursor, m._meta.db_table) for m in models}
+        township_rows = _ids_by(
+            cursor,
+            "SELECT path, id FROM branches_orgunit WHERE path = ANY(%s)",
+            [[path for path, _short in plan.townships]],
+        )
+        township_ids = [township_rows[path] for path, _short in plan.townships]
+        codes = dict(OrgUnit.objects.filter(pk__in=township_ids).values_list("pk", "code"))
+
+        def organiser_id(p):
+            return county.pk if p.organiser is None else township_ids[p.organiser]
+
+        programme_rows = []
+        for p in plans:
+            finished = p.ends_on < today
+            created = _noon(p.signup_opens_on - dt.timedelta(days=5))
+            groups = (
+                "{township_chair,full_time_cadre,enterprise_chair}"
+                if p.kind == "county_batch"
+                else "{enterprise_chair,activist}"
+            )
+            user = county_user.pk if p.organiser is None else chairs.get(township_ids[p.organiser], county_user.pk)
+            programme_rows.append(
+                (created, created, organiser_id(p), p.kind, p.year, p.batch, p.title, p.starts_on, p.ends_on,
+                 "县委党校" if p.organiser is None else "职工之家", p.capacity, groups, p.signup_opens_on,
+                 p.signup_closes_on, DEFAULT_COMPLETION_SHARE, "finished" if finished else "scheduled", None, "",
+                 user)
+            )  # fmt: skip
+        rows += _copy(cursor, "training_programme", PROGRAMME_COLUMNS, programme_rows)
+        ctx.add(Programme, len(programme_rows))
+        programme_ids = _ids_by(
+            cursor,
+            "SELECT organiser_id || ':' || year || ':' || batch, id FROM training_programme WHERE id > %s",
+            [before[Programme]],
+        )
+        pids = [programme_ids[f"{organiser_id(p)}:{p.year}:{p.batch}"] for p in plans]
+
+        session_rows, quota_rows = [], []
+        for p, pid in zip(plans, pids, strict=True):
+            created = _noon(p.signup_opens_on - dt.timedelta(days=5))
+            for held_on, hours, subject, teacher in p.sessions:
+                recorded = _noon(held_on) + dt.timedelta(hours=8) if held_on <= today else None
+                session_rows.append((created, created, pid, held_on, hours, subject, teacher, recorded))
+            for t, places in sorted(p.quotas.items()):
+                quota_rows.append((created, created, pid, township_ids[t], places))
+        rows += _copy(
+            cursor,
+            "training_session",
+            ["created_at", "updated_at", "programme_id", "held_on", "hours", "subject", "teacher",
+             "attendance_recorded_at"],
+            session_rows,
+        )  # fmt: skip
+        rows += _copy(
+            cursor, "training_quota", ["created_at", "updated_at", "programme_id", "township_id", "places"], quota_rows
+        )
+        ctx.add(TrainingSession, len(session_rows))
+        ctx.add(TrainingQuota, len(quota_rows))
+        cursor.execute(
+            "SELECT programme_id, id FROM training_session WHERE id > %s ORDER BY programme_id, held_on, id",
+            [before[TrainingSession]],
+        )
+        session_ids: dict[int, list[int]] = {}
+        for pid, sid in cursor.fetchall():
+            session_ids.setdefault(pid, []).append(sid)
+
+        nomination_rows, outcomes = [], []
+        for p, pid in zip(plans, pids, strict=True):
+            held = [s for s in p.sessions if s[0] <= today]
+            total = sum((s[1] for s in p.sessions), Decimal("0"))
+            finished = p.ends_on < today
+            for k, trainee in enumerate(p.trainees):
+                officer_id, _path, _position, name = officers[trainee.officer]
+                nominated_on = min(p.signup_opens_on + dt.timedelta(days=k % 20), p.signup_closes_on)
+                if nominated_on > today:
+                    continue  # sign-up still open: not nominated yet
+                nominated_at = _noon(nominated_on)
+                enrolled = trainee.status == "nominated"
+                attended = sum(
+                    (s[1] for n, s in enumerate(held) if n not in trainee.absences and enrolled), Decimal("0")
+                )
+                completed = (
+                    finished
+                    and enrolled
+                    and completion_reached(attended=attended, total=total, share=DEFAULT_COMPLETION_SHARE)
+                )
+                assessed = _noon(p.ends_on + dt.timedelta(days=1)) if finished and enrolled else None
+                withdrawn = trainee.status == "withdrawn"
+                withdrawn_at = _noon(min(nominated_on + dt.timedelta(days=2), today)) if withdrawn else None
+                nomination_rows.append(
+                    (nominated_at, assessed or nominated_at, pid, officer_id, None, name,
+                     township_ids[trainee.township], chairs.get(township_ids[trainee.township], county_user.pk),
+                     trainee.status, trainee.waiting_position, nominated_at, nominated_at if enrolled else None,
+                     withdrawn_at, "工作安排冲突" if withdrawn else "",
+                     attended, completed, assessed, trainee.score if enrolled and finished else None)
+                )  # fmt: skip
+                outcomes.append((pid, officer_id, trainee, completed, p))
+        rows += _copy(cursor, "training_nomination", NOMINATION_COLUMNS, nomination_rows)
+        ctx.add(Nomination, len(nomination_rows))
+        nomination_ids = _ids_by(
+            cursor,
+            "SELECT programme_id || ':' || officer_id || ':' || status, id FROM training_nomination WHERE id > %s",
+            [before[Nomination]],
+        )
+
+        attendance_rows, certificate_rows, serials = [], [], {}
+        for pid, officer_id, trainee, completed, p in outcomes:
+            if trainee.status != "nominated":
+                continue
+            nid = nomination_ids[f"{pid}:{officer_id}:nominated"]
+            user = county_user.pk if p.organiser is None else chairs.get(township_ids[p.organiser], county_user.pk)
+            for n, (session, sid) in enumerate(zip(p.sessions, session_ids[pid], strict=True)):
+                if session[0] > today:
+                    break
+                present = n not in trainee.absences
+                at = _noon(session[0]) + dt.timedelta(hours=8)
+                attendance_rows.append((at, at, nid, sid, present, session[1] if present else Decimal("0"), user))
+            if completed:
+                serials[pid] = serials.get(pid, plan.spec.index * CERTIFICATE_SERIALS_PER_COUNTY) + 1
+                batch = f"{p.batch:02d}"
+                if p.organiser is not None:
+                    t_id = township_ids[p.organiser]
+                    batch = f"{codes.get(t_id) or f'T{t_id}'}-{batch}"
+                issued = _noon(p.ends_on + dt.timedelta(days=3))
+                number = f"PX-{p.year:04d}-{batch}-{serials[pid]:04d}"
+                certificate_rows.append((issued, issued, nid, number, issued, user))
+        rows += _copy(
+            cursor,
+            "training_attendance",
+            ["created_at", "updated_at", "nomination_id", "session_id", "present", "hours", "recorded_by_id"],
+            attendance_rows,
+        )
+        rows += _copy(
+            cursor,
+            "training_certificate",
+            ["created_at", "updated_at", "nomination_id", "number", "issued_at", "issued_by_id"],
+            certificate_rows,
+        )
+        ctx.add(Attendance, len(attendance_rows))
+        ctx.add(Certificate, len(certificate_rows))
+        # Each programme's certificate sequence, past the numbers it gave (the next issue follows on).
+        for pid in pids:
+            key = f"training_certificate_{pid}"
+            serial_ensure(key)
+            if pid in serials:
+                cursor.execute("SELECT setval(%s, %s)", [serial_sequence_name(key), serials[pid]])
+        for model in models:
+            ctx.add(_event_model(model), _backfill_history(cursor, model, before[model]))
+    return rows
+
+
 # --- orchestration --------------------------------------------------------------------------------------
 
 LOADED_TABLES = [
@@ -2379,6 +2737,7 @@ LOADED_TABLES = [
     ContractStep,
     LedgerEntry,
     Payment,
+    *TRAINING_MODELS,
 ]
 
 
@@ -2521,6 +2880,16 @@ def generate_dataset(
                 like,
             ),
             lambda plan=plan, county=county: _stage_dues(ctx, plan, county),
+        )
+        _stage(
+            ctx,
+            f"{spec.name}: training",
+            _exists(
+                "SELECT 1 FROM training_programme p JOIN branches_orgunit u ON u.id = p.organiser_id "
+                "WHERE u.path LIKE %s",
+                like,
+            ),
+            lambda plan=plan, county=county: _stage_training(ctx, plan, county),
         )
     if any(ctx.counts.values()):
         finish = time.monotonic()

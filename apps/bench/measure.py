@@ -23,7 +23,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 # How many timed requests per page; the first WARMUP are not counted (caches, connections).
@@ -184,6 +184,11 @@ PAGE_PERMISSIONS = {
     "fund ledger": "dues.view_ledgerentry",
     "collection rate": "dues.view_ledgerentry",
     "arrears ageing": "dues.view_arrearsaction",
+    # Cadre training (issue 15): county staff and township chairs; the untrained-cadre report reads
+    # the officers' nominations.
+    "programme list": "training.view_programme",
+    "programme detail (full batch)": "training.view_programme",
+    "untrained cadres": "training.view_nomination",
 }
 MEMBER_PERMISSION = "members.view_member"
 
@@ -224,6 +229,7 @@ def page_specs(users: dict) -> list[PageSpec]:
         if contract is not None:
             candidates.append(PageSpec("contract detail", role, contract.get_absolute_url(), 1, "detail"))
         candidates += header_search_specs(role, member, complaint)
+        candidates += training_specs(role, user)
         # Fewer than EXPORT_ROWS in scope (a small union, or the tests): the export takes them all.
         query = urlencode({"joined_from": sample["export_from"].isoformat()}) if sample["export_from"] else ""
         export = f"{reverse('members:member_export')}?{query}"
@@ -232,6 +238,34 @@ def page_specs(users: dict) -> list[PageSpec]:
             needed = PAGE_PERMISSIONS.get(spec.name, MEMBER_PERMISSION if spec.name.startswith("member") else None)
             if needed is None or user.has_perm(needed):
                 specs.append(spec)
+    return specs
+
+
+def _reverse_or_none(name: str, **kwargs) -> str | None:
+    """The URL, or None while the page does not exist yet (the bench then skips it)."""
+    try:
+        return reverse(name, kwargs=kwargs or None)
+    except NoReverseMatch:
+        return None
+
+
+def training_specs(role, user) -> list[PageSpec]:
+    """The programme list, the fullest programme's page in scope (a county batch of 150: its
+    trainees as the user sees them) and the untrained-cadre report, for the pages that exist."""
+    from apps.training.choices import NominationStatus
+    from apps.training.selectors import programme_list, programme_nominations, untrained_cadres_by_township
+
+    specs = []
+    if url := _reverse_or_none("training:programme_list"):
+        specs.append(PageSpec("programme list", role, url, LIST_ROWS))
+    programme = programme_list(user=user).order_by("-enrolled", "-pk").first()
+    if programme is not None and (url := _reverse_or_none("training:programme_detail", pk=programme.pk)):
+        trainees = programme_nominations(user=user, programme=programme, status=NominationStatus.NOMINATED).count()
+        specs.append(PageSpec("programme detail (full batch)", role, url, max(trainees, 1), "detail"))
+    if url := _reverse_or_none("training:untrained"):
+        # A row per township of the user's area (one for a chair), with its untrained cadres paged.
+        rows = len(untrained_cadres_by_township(user=user)["rows"])
+        specs.append(PageSpec("untrained cadres", role, url, max(rows, LIST_ROWS), "dashboard"))
     return specs
 
 

@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from apps.branches.selectors import orgunit_list
 from apps.core.admin_mixins import NoDeleteAdminMixin, ScopedAdminMixin, ServiceAdminMixin
 
-from .models import Attendance, Certificate, Nomination, Programme, Quota, Session
+from .models import Attendance, AttendanceImport, Certificate, Nomination, Programme, Quota, Session
 from .selectors import (
+    attendance_import_list,
     attendance_list,
     certificate_list,
     nomination_list,
@@ -172,3 +173,14 @@ class CertificateAdmin(ReadOnlyAdminMixin, NoDeleteAdminMixin, ScopedAdminMixin,
     list_display = ["number", "nomination", "issued_at", "issued_by"]
     search_fields = ["number", "nomination__trainee_name"]
     list_select_related = ["nomination", "issued_by"]
+
+
+@admin.register(AttendanceImport)
+class AttendanceImportAdmin(ReadOnlyAdminMixin, NoDeleteAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """The uploaded sign-in sheets and their results (the portal's import pages import them)."""
+
+    scope_selector = attendance_import_list
+    list_display = ["file_name", "programme", "uploaded_by", "status", "total_rows", "created_at"]
+    list_filter = ["status"]
+    exclude = ["content", "report"]
+    list_select_related = ["programme", "uploaded_by"]

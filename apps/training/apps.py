@@ -9,8 +9,13 @@ class TrainingConfig(AppConfig):
 
     def ready(self):
         # Each module declares what the app adds to the shared rails (indicators, milestones) in
-        # its `register()`; the menu, panels and imports come with the views.
+        # its `register()`; the menu and panels come with the views.
+        from apps.core.imports import register_importer
+
         from . import indicators, milestones
+        from .imports import ATTENDANCE_SHEET
 
         for module in (indicators, milestones):
             module.register()
+        # The sign-in sheet import, a background job: the sweep re-sends lost ones and fails dead ones.
+        register_importer(ATTENDANCE_SHEET)

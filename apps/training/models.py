@@ -23,6 +23,7 @@ from django.utils.translation import pgettext_lazy
 
 from apps.core.dates import PlausibleDateValidator, plausible_date_constraint
 from apps.core.history import audited
+from apps.core.imports import ImportJob
 from apps.core.models import BaseModel
 
 from .choices import (
@@ -477,3 +478,16 @@ class Certificate(BaseModel):
 
     def __str__(self):
         return self.number
+
+
+class AttendanceImport(ImportJob):
+    """An uploaded sign-in sheet (签到表) of one programme: checked (dry run) first, then its good
+    rows entered as attendance (apps.training.imports), in one transaction."""
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="attendance_imports"
+    )
+
+    class Meta(ImportJob.Meta):
+        verbose_name = _("sign-in sheet import")
+        verbose_name_plural = _("sign-in sheet imports")

@@ -409,3 +409,17 @@ def _target_row(row: dict) -> dict:
     row["missing"] = row["target"] - row["trained"]
     row["rate"] = row["trained"] / row["target"] if row["target"] else None
     return row
+
+
+# --- sign-in sheet imports ------------------------------------------------------------------------
+
+
+def attendance_import_list(*, user):
+    """The sign-in sheet imports of the programmes the user's area organises (who may import)."""
+    from .models import AttendanceImport
+
+    prefix = user_scope_path(user)
+    queryset = AttendanceImport.objects.select_related("programme", "uploaded_by")
+    if prefix is None:
+        return queryset.none()
+    return queryset.filter(programme__organiser__path__startswith=prefix) if prefix else queryset

@@ -44,6 +44,7 @@ def test_every_kind_of_job_is_registered_and_their_thresholds_come_from_the_task
     from apps.core.tasks import run_export_job
     from apps.dues.imports import run_tax_statement_import
     from apps.members.tasks import run_roster_import
+    from apps.training.imports import run_attendance_import
 
     kinds = {kind.task_name: kind for kind in job_kinds()}
     assert set(kinds) == {
@@ -51,8 +52,15 @@ def test_every_kind_of_job_is_registered_and_their_thresholds_come_from_the_task
         run_roster_import.name,
         run_contract_import.name,
         run_tax_statement_import.name,
+        run_attendance_import.name,
     }
-    for task in (run_export_job, run_roster_import, run_contract_import, run_tax_statement_import):
+    for task in (
+        run_export_job,
+        run_roster_import,
+        run_contract_import,
+        run_tax_statement_import,
+        run_attendance_import,
+    ):
         assert task.acks_late and task.reject_on_worker_lost
         assert task.soft_time_limit < task.time_limit <= settings.CELERY_TASK_TIME_LIMIT
         lost_after = kinds[task.name].lost_after()
