@@ -8,9 +8,9 @@ class TrainingConfig(AppConfig):
     verbose_name = _("Cadre training")
 
     def ready(self):
-        # Each module declares what the app adds to the shared rails (indicators, milestones) in
-        # its `register()`; the menu, panels and imports come with the views.
-        from . import indicators, milestones
+        # Each module declares what the app adds to the shared rails (menu, to-dos, indicators,
+        # panels on other apps' pages, milestones) in its `register()`.
+        from . import indicators, milestones, navigation, panels, todos
 
-        for module in (indicators, milestones):
+        for module in (navigation, todos, indicators, panels, milestones):
             module.register()
