@@ -423,3 +423,8 @@ def programmes_with_places_left(queryset, *, user, day: datetime.date | None = N
         signup_closes_on__gte=day,
         township_quota__gt=F("township_enrolled"),
     ).exclude(status=ProgrammeStatus.CANCELLED)
+
+
+def certificate_print_list(*, user):
+    """Certificates the user sees, with what their print shows (the trainee's union, the organiser)."""
+    return certificate_list(user=user).select_related("nomination__officer__union", "nomination__member__union")

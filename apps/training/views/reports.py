@@ -23,12 +23,6 @@ from .programmes import ProgrammeMixin
 # --- certificates ----------------------------------------------------------------------------
 
 
-def _certificates(user):
-    return selectors.certificate_list(user=user).select_related(
-        "nomination__officer__union", "nomination__member__union"
-    )
-
-
 def certificate_page(certificate) -> dict:
     nomination = certificate.nomination
     trainee = nomination.trainee
@@ -44,7 +38,7 @@ class CertificatePrintView(ScopedPermissionMixin, TemplateView):
     """One trainee's 结业证书, an A4 landscape page."""
 
     permission_required = "training.view_certificate"
-    selector = _certificates
+    selector = selectors.certificate_print_list
     template_name = "training/certificate_print.html"
 
     def get_context_data(self, **kwargs):
@@ -62,7 +56,11 @@ class CertificateBatchPrintView(ProgrammeMixin, TemplateView):
     template_name = "training/certificate_print.html"
 
     def get_context_data(self, **kwargs):
-        certificates = _certificates(self.request.user).filter(nomination__programme=self.programme).order_by("number")
+        certificates = (
+            selectors.certificate_print_list(user=self.request.user)
+            .filter(nomination__programme=self.programme)
+            .order_by("number")
+        )
         return super().get_context_data(
             pages=[certificate_page(c) for c in certificates],
             batch=True,
@@ -148,6 +146,7 @@ class UntrainedListView(ScopedListView):
     """未培训干部: officers in post with no completed training in the last N years (default 2)."""
 
     permission_required = "training.view_programme"
+    selector = selectors.untrained_cadres
     table_class = UntrainedTable
     filterset_class = UntrainedFilter
     page_title = gettext_lazy("Cadres not yet trained")
@@ -160,7 +159,10 @@ class UntrainedListView(ScopedListView):
         return years if years is not None and 1 <= years <= MAX_YEARS else selectors.DEFAULT_YEARS
 
     def get_queryset(self):
-        return selectors.untrained_cadres(user=self.request.user, years=self.years)
+        # The selector with the years asked for (the filter validates them; a bad value: the default).
+        if self.years == selectors.DEFAULT_YEARS:
+            return super().get_queryset()
+        return type(self).selector(user=self.request.user, years=self.years)
 
     @cached_property
     def township_names(self) -> dict:
