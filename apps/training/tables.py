@@ -26,7 +26,7 @@ class ProgrammeTable(tables.Table):
     starts_on = tables.Column(verbose_name=_("Dates"))
     signup_closes_on = tables.Column(verbose_name=_("Sign-up"))
     enrolled = tables.Column(verbose_name=_("Enrolled / capacity"), attrs={"td": {"class": "text-end"}})
-    waiting = tables.Column(verbose_name=_("Waiting"), attrs={"td": {"class": "text-end"}})
+    waiting = tables.Column(verbose_name=_("Waiting list"), attrs={"td": {"class": "text-end"}})
     township_places = tables.Column(
         verbose_name=_("Your township"), accessor="pk", orderable=False, attrs={"td": {"class": "text-end"}}
     )
@@ -90,7 +90,7 @@ class UntrainedTable(tables.Table):
     position = tables.Column(verbose_name=_("position"), orderable=False)
     union = tables.Column(verbose_name=_("union"), orderable=False)
     township = tables.Column(verbose_name=_("Township"), accessor="township_id", orderable=False)
-    last_trained_on = tables.Column(verbose_name=_("Last trained"), orderable=False)
+    last_trained_on = tables.Column(verbose_name=_("Last trained"), orderable=False, default=_("Never trained"))
 
     class Meta:
         attrs = {"class": "table table-sm table-hover align-middle", "data-testid": "untrained"}
