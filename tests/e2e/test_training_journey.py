@@ -4,7 +4,7 @@ the attendance is entered and completion assessed, the certificate is printed, a
 
 Dates are today's (the live server runs on the real clock): sign-up runs up to today, the batch
 starts today and its one session is held today, so it can be signed in and assessed at once.
-With E2E_SHOTS_DIR=/tmp/shots-t, each page is saved there as a numbered screenshot at 1366×768.
+With E2E_SHOTS_DIR set to a folder, each page is saved there as a numbered screenshot at 1366×768.
 """
 
 import datetime
