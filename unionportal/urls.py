@@ -23,6 +23,7 @@ urlpatterns = [
     path("complaints/", include("apps.complaints.urls")),
     path("contracts/", include("apps.contracts.urls")),
     path("dues/", include("apps.dues.urls")),
+    path("training/", include("apps.training.urls")),
     path("", include("apps.core.urls")),
     path("", include("apps.overview.urls")),
 ]

@@ -19,6 +19,7 @@ import datetime
 
 from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Coalesce
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from apps.accounts.selectors import user_list_to_notify
@@ -122,6 +123,14 @@ def attendance_missing_recipients(session: Session, run: MilestoneRun) -> list:
 # --- what they are told -------------------------------------------------------------------------
 
 
+def _link(view_name: str, pk: int, anchor: str = "") -> str:
+    """The page a reminder opens; empty while the training pages are not mounted."""
+    try:
+        return reverse(view_name, kwargs={"pk": pk}) + anchor
+    except NoReverseMatch:
+        return ""
+
+
 def _enrolled_by_township(programme_id: int) -> dict[int, int]:
     rows = (
         Nomination.objects.filter(programme_id=programme_id, status=NominationStatus.NOMINATED)
@@ -143,6 +152,7 @@ def _signup_closing_message(quota: Quota, run) -> Message:
             f"{quota.township.name}分配名额 {quota.places} 个，已报名 {enrolled} 人。"
             f"报名于 {programme.signup_closes_on:%m月%d日} 截止，请及时推荐学员。"
         ),
+        link=_link("training:nomination_create", programme.pk),
         level=NotificationLevel.WARNING,
     )
 
@@ -151,6 +161,7 @@ def _starts_soon_message(programme: Programme, run) -> Message:
     return Message(
         title=f"培训班即将开班：{programme} 于 {programme.starts_on:%m月%d日} 开班",
         body=f"地点：{programme.venue or '另行通知'}。请通知本乡镇已报名的学员按时参加。",
+        link=_link("training:programme_detail", programme.pk, "#nominations"),
         level=NotificationLevel.INFO,
     )
 
@@ -159,6 +170,7 @@ def _attendance_missing_message(session: Session, run) -> Message:
     return Message(
         title=f"培训签到未登记：{session.programme} {session.held_on:%m月%d日}“{session.subject}”",
         body="课程结束已满3天，尚未登记签到情况，请尽快登记，以便评定结业。",
+        link=_link("training:attendance", session.pk),
         level=NotificationLevel.WARNING,
     )
 

@@ -18,6 +18,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -180,6 +181,9 @@ class Programme(BaseModel):
     def __str__(self):
         return f"{self.year}年第{self.batch}期 {self.title}"
 
+    def get_absolute_url(self):
+        return reverse("training:programme_detail", kwargs={"pk": self.pk})
+
     @property
     def is_cancelled(self) -> bool:
         return self.status == ProgrammeStatus.CANCELLED
@@ -218,6 +222,9 @@ class Session(BaseModel):
 
     def __str__(self):
         return f"{self.held_on:%Y-%m-%d} {self.subject}" if self.held_on else self.subject
+
+    def get_absolute_url(self):
+        return reverse("training:programme_detail", kwargs={"pk": self.programme_id}) + "#sessions"
 
 
 @audited()
@@ -382,6 +389,9 @@ class Nomination(BaseModel):
 
     def __str__(self):
         return f"{self.trainee_name}（{self.get_status_display()}）"
+
+    def get_absolute_url(self):
+        return reverse("training:programme_detail", kwargs={"pk": self.programme_id}) + "#nominations"
 
     @property
     def trainee(self):

@@ -14,7 +14,7 @@ ended within the last N years (default 2). The untrained-cadre report, the indic
 
 import datetime
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
@@ -409,6 +409,25 @@ def _target_row(row: dict) -> dict:
     row["missing"] = row["target"] - row["trained"]
     row["rate"] = row["trained"] / row["target"] if row["target"] else None
     return row
+
+
+def programmes_with_places_left(queryset, *, user, day: datetime.date | None = None):
+    """Of `queryset` (programme_list's, for a user in a township): the county batches open for
+    sign-up on `day` whose quota for the user's township is not filled yet. The to-do counts
+    these rows, and the programme list's `places_left` filter shows exactly them."""
+    if _user_township(user) is None:
+        return queryset.none()
+    day = day or timezone.localdate()
+    return queryset.filter(
+        signup_opens_on__lte=day,
+        signup_closes_on__gte=day,
+        township_quota__gt=F("township_enrolled"),
+    ).exclude(status=ProgrammeStatus.CANCELLED)
+
+
+def certificate_print_list(*, user):
+    """Certificates the user sees, with what their print shows (the trainee's union, the organiser)."""
+    return certificate_list(user=user).select_related("nomination__officer__union", "nomination__member__union")
 
 
 # --- sign-in sheet imports ------------------------------------------------------------------------

@@ -42,6 +42,7 @@ def test_the_walk_finds_every_autocomplete():
         "members:workplace_autocomplete",
         "complaints:handler_autocomplete",
         "contracts:union_autocomplete",
+        "training:officer_autocomplete",
     }
 
 

@@ -73,6 +73,10 @@ def rows(county_user, chair_a, county_tree):
         description="迟到被扣全勤奖",
         complainant_name="王强",
     )
+    # An officer in post never trained: a row of the 未培训干部 export.
+    from tests.training.conftest import make_officer
+
+    make_officer(county_tree["union_a"], "未培训的干部")
 
 
 def _invalid_values(view_class, url, user):

@@ -282,6 +282,12 @@ def world(county_user, chair_a, chair_b, county_tree):
     statement = TaxStatementImport.objects.create(
         uploaded_by=county_user, file_name="明细.xlsx", content=b"", status="checked", summary={"rows": 0}
     )
+    # A township class of A under way: its session held, a trainee attended, completed and certified.
+    from types import SimpleNamespace
+
+    from tests.training.factories import running_class
+
+    programme = running_class(SimpleNamespace(tree=county_tree), "a", attended=True, certified=True)
     users = {"county": county_user, "chair": chair_a}
     own = {}
     for role, user in users.items():
@@ -303,6 +309,11 @@ def world(county_user, chair_a, chair_b, county_tree):
             "LedgerEntry": fund_entry.pk,
             "Payment": fund_payment.pk,
             "TaxStatementImport": statement.pk,
+            "Programme": programme.pk,
+            "Session": programme.session.pk,
+            "Nomination": programme.nomination.pk,
+            "Certificate": programme.nomination.certificates.get().pk,
+            "Officer": programme.nomination.officer_id,
         },
         "township": a.pk,
         "document": document.pk,

@@ -22,7 +22,7 @@ from ..models import Nomination, Programme
 from ..selectors import township_of
 from .common import check_manages, check_open, programme_locked
 
-__all__ = ["nomination_create", "nomination_score_set", "nomination_withdraw", "places_fill"]
+__all__ = ["nomination_create", "nomination_score_set", "scores_set", "nomination_withdraw", "places_fill"]
 
 
 def _places_taken(programme: Programme) -> tuple[int, dict[int, int]]:
@@ -225,3 +225,17 @@ def nomination_score_set(*, user, nomination: Nomination, score) -> Nomination:
         raise ApplicationError("只有已报名的学员可以登记成绩。")
     nomination, _changed = model_update(instance=nomination, fields=["score"], data={"score": score}, user=user)
     return nomination
+
+
+@transaction.atomic
+def scores_set(*, user, programme: Programme, scores: dict) -> int:
+    """The scores page: {nomination: score or None} of the programme's trainees, each through
+    nomination_score_set, in one transaction; only the changed ones are written. Returns how many."""
+    changed = 0
+    for nomination, score in scores.items():
+        if nomination.programme_id != programme.pk:
+            raise ApplicationError("成绩名单中有学员不属于该培训班。")
+        if nomination.score != score:
+            nomination_score_set(user=user, nomination=nomination, score=score)
+            changed += 1
+    return changed

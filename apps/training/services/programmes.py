@@ -24,6 +24,7 @@ __all__ = [
     "programme_create",
     "programme_update",
     "quota_set",
+    "quotas_set",
     "session_add",
     "session_update",
 ]
@@ -217,3 +218,16 @@ def quota_set(*, user, programme: Programme, township, places: int) -> Quota:
             quota, _changed = model_update(instance=quota, fields=["places"], data={"places": places}, user=user)
         places_fill(programme=programme, prefer_township=township)
     return quota
+
+
+@transaction.atomic
+def quotas_set(*, user, programme: Programme, places: dict) -> list[Quota]:
+    """The quota page's list (名额分配): `places` {township: places}, each through quota_set, all
+    in one transaction (one refusal and none is changed). A township whose places are unchanged
+    is left alone."""
+    current = dict(programme.quotas.values_list("township_id", "places"))
+    return [
+        quota_set(user=user, programme=programme, township=township, places=value)
+        for township, value in places.items()
+        if current.get(township.pk) != value and not (value == 0 and township.pk not in current)
+    ]
