@@ -337,7 +337,7 @@ def test_the_home_page_costs_the_same_number_of_queries_at_3_and_at_30_rows(
         assert response.status_code == 200
         counts.append(len(captured))
     # session, user, unit counts, summaries, permissions, the to-dos (one query for all),
-    # 1 live rate (complaints; formation, enrolment, coverage and the fund collection rate come
-    # from the summaries), unread count, notifications
-    assert counts == [9] * 2
+    # 2 live rates (complaints, cadres trained; formation, enrolment, coverage and the fund
+    # collection rate come from the summaries), unread count, notifications
+    assert counts == [10] * 2
     assert response.content.decode().count('data-testid="todo-') >= 2
