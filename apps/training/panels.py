@@ -1,7 +1,8 @@
 """The training app's panels on other apps' pages (registered in TrainingConfig.ready()):
 
 - the union page (slot "orgunit_detail"): the training record of the union's officers and
-  members (newest programme first), and for a township its untrained cadres and its classes;
+  members (newest programme first); on a township's or the county's page, links to the area's
+  untrained cadres and its training per township;
 - the member page (slot "member_detail"): the member's training record.
 
 Only for users with training.view_programme, scoped by the training selectors, a constant
@@ -14,7 +15,7 @@ from django.template.loader import render_to_string
 from apps.branches.choices import OrgUnitKind
 from apps.core.panels import register_panel
 
-from .selectors import nomination_list, person_training_record, untrained_cadres_by_township
+from .selectors import nomination_list, person_training_record
 
 PANEL_ROWS = 20
 PERMISSION = "training.view_programme"
@@ -24,20 +25,21 @@ def orgunit_panel(request, unit):
     user = request.user
     if not user.has_perm(PERMISSION):
         return None
+    if unit.kind in (OrgUnitKind.TOWNSHIP, OrgUnitKind.COUNTY):
+        # A township's or the county's page links to its reports and counts nothing here: the
+        # page is already at its 12 queries (tests/branches/test_views.py), and the reports count
+        # the area's cadres once, with the list behind each number.
+        context = {"unit": unit, "area": True, "township": unit if unit.kind == OrgUnitKind.TOWNSHIP else None}
+        return render_to_string("training/_panel_union.html", context, request=request)
     nominations = list(
         nomination_list(user=user)
         .filter(Q(officer__union=unit) | Q(member__union=unit))
         .order_by("-programme__starts_on", "trainee_name", "pk")[: PANEL_ROWS + 1]
     )
-    untrained = None
-    if unit.kind in (OrgUnitKind.TOWNSHIP, OrgUnitKind.COUNTY):
-        untrained = untrained_cadres_by_township(user=user, unit=unit)["total"]
     context = {
         "unit": unit,
         "nominations": nominations[:PANEL_ROWS],
         "more": len(nominations) > PANEL_ROWS,
-        "untrained": untrained,
-        "township": unit if unit.kind == OrgUnitKind.TOWNSHIP else None,
     }
     return render_to_string("training/_panel_union.html", context, request=request)
 
