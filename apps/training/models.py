@@ -501,3 +501,6 @@ class AttendanceImport(ImportJob):
     class Meta(ImportJob.Meta):
         verbose_name = _("sign-in sheet import")
         verbose_name_plural = _("sign-in sheet imports")
+
+    def get_absolute_url(self):
+        return reverse("training:import_detail", kwargs={"pk": self.pk})

@@ -442,3 +442,19 @@ def attendance_import_list(*, user):
     if prefix is None:
         return queryset.none()
     return queryset.filter(programme__organiser__path__startswith=prefix) if prefix else queryset
+
+
+def programmes_for_attendance_import(*, user):
+    """The programmes whose sign-in sheet the user may import: organised by their area, not
+    cancelled, with a session already held (the upload form's choices), newest first."""
+    prefix = user_scope_path(user)
+    if prefix is None:
+        return Programme.objects.none()
+    return (
+        Programme.objects.filter(organiser__path__startswith=prefix)
+        .exclude(status=ProgrammeStatus.CANCELLED)
+        .filter(sessions__held_on__lte=timezone.localdate())
+        .distinct()
+        .select_related("organiser")
+        .order_by("-starts_on", "-pk")
+    )

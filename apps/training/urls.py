@@ -3,7 +3,7 @@
 from django.urls import path
 
 from . import autocomplete
-from .views import places, programmes, reports
+from .views import imports, places, programmes, reports
 
 app_name = "training"
 
@@ -29,5 +29,11 @@ urlpatterns = [
     path("reports/targets/export/", reports.TargetReportExportView.as_view(), name="target_export"),
     path("reports/untrained/", reports.UntrainedListView.as_view(), name="untrained_list"),
     path("reports/untrained/export/", reports.UntrainedExportView.as_view(), name="untrained_export"),
+    path("imports/", imports.AttendanceUploadView.as_view(), name="import_upload"),
+    path("imports/<int:pk>/", imports.AttendanceImportDetailView.as_view(), name="import_detail"),
+    path("imports/<int:pk>/progress/", imports.AttendanceImportProgressView.as_view(), name="import_progress"),
+    path("imports/<int:pk>/confirm/", imports.AttendanceImportConfirmView.as_view(), name="import_confirm"),
+    path("imports/<int:pk>/retry/", imports.AttendanceImportRetryView.as_view(), name="import_retry"),
+    path("imports/<int:pk>/report/", imports.AttendanceImportReportView.as_view(), name="import_report"),
     path("autocomplete/officers/", autocomplete.OfficerAutocompleteView.as_view(), name="officer_autocomplete"),
 ]

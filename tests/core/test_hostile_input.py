@@ -288,6 +288,11 @@ def world(county_user, chair_a, chair_b, county_tree):
     from tests.training.factories import running_class
 
     programme = running_class(SimpleNamespace(tree=county_tree), "a", attended=True, certified=True)
+    from apps.training.models import AttendanceImport
+
+    sign_in_sheet = AttendanceImport.objects.create(
+        programme=programme, uploaded_by=chair_a, file_name="签到表.xlsx", content=b"", commit=False
+    )
     users = {"county": county_user, "chair": chair_a}
     own = {}
     for role, user in users.items():
@@ -314,6 +319,7 @@ def world(county_user, chair_a, chair_b, county_tree):
             "Nomination": programme.nomination.pk,
             "Certificate": programme.nomination.certificates.get().pk,
             "Officer": programme.nomination.officer_id,
+            "AttendanceImport": sign_in_sheet.pk,
         },
         "township": a.pk,
         "document": document.pk,

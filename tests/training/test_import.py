@@ -265,3 +265,59 @@ def test_the_import_through_a_real_worker(celery_worker, held):
     attendance_import_confirm(attendance_import=job, user=w.county_user)
     assert wait_for(job, ("imported", "failed")).status == "imported"
     assert Attendance.objects.count() == 4
+
+
+# --- the pages: upload from the programme page, the dry run's page, confirm -----------------------------
+
+
+@pytest.mark.django_db
+def test_the_organiser_uploads_from_the_programme_page_checks_and_confirms(
+    held, client, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    w = held
+    client.force_login(w.county_user)
+    page = client.get(reverse("training:programme_detail", args=[w.programme.pk]))
+    upload_url = reverse("training:import_upload") + f"?programme={w.programme.pk}"
+    assert upload_url in page.content.decode()
+    form = client.get(upload_url)
+    assert form.status_code == 200 and form.context["form"]["programme"].value() == str(w.programme.pk)
+
+    upload = io.BytesIO(the_sheet(w))
+    upload.name = "签到表.xlsx"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("training:import_upload"), {"programme": w.programme.pk, "file": upload})
+    job = AttendanceImport.objects.get()
+    assert response.status_code == 302 and response.url == job.get_absolute_url()
+    detail = client.get(job.get_absolute_url()).content.decode()
+    assert "查无此学员" in detail and "登记签到 4" in detail
+    assert not Attendance.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("training:import_confirm", args=[job.pk]))
+    assert Attendance.objects.count() == 4
+    assert "已登记 4 条签到" in client.get(job.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_township_chair_cannot_pick_the_county_batch_nor_see_its_import(
+    held, client, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    w = held
+    with django_capture_on_commit_callbacks(execute=True):
+        job = attendance_import_start(
+            user=w.county_user, programme=w.programme, file_name="签到表.xlsx", content=the_sheet(w)
+        )
+    client.force_login(w.chair)
+    upload = io.BytesIO(the_sheet(w))
+    upload.name = "签到表.xlsx"
+    response = client.post(reverse("training:import_upload"), {"programme": w.programme.pk, "file": upload})
+    assert response.status_code == 200
+    assert "请选择本单位举办、已开课的培训班。" in response.content.decode()
+    assert AttendanceImport.objects.count() == 1
+    assert client.get(job.get_absolute_url()).status_code == 404
+    assert client.post(reverse("training:import_confirm", args=[job.pk])).status_code == 404
+    assert not Attendance.objects.exists()

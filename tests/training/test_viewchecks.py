@@ -209,3 +209,53 @@ class TestReportViews(ViewChecks):
         page("training:untrained_list", "list", STAFF, shows=lambda o: o.name),
         page("training:untrained_export", "export", STAFF),
     )
+
+
+def _sheet_upload(world, obj, where="a"):
+    """A sign-in sheet for township `where`'s running class: its trainee present at its session."""
+    import io
+
+    import openpyxl
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    programme = obj.programme if where == "a" else running_class(world, where)
+    book = openpyxl.Workbook()
+    book.active.append(["姓名", "课程日期", "签到"])
+    book.active.append([programme.nomination.trainee_name, programme.session.held_on, "√"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return {"programme": programme.pk, "file": SimpleUploadedFile("签到表上传.xlsx", buffer.getvalue())}
+
+
+class TestAttendanceImportViews(ViewChecks):
+    def make(self, world, where, user):
+        from apps.training.models import AttendanceImport
+
+        programme = running_class(world, where)
+        job = AttendanceImport.objects.create(
+            programme=programme,
+            uploaded_by=world.users["county"],
+            file_name=f"签到表{where.upper()}.xlsx",
+            content=b"",
+            status="checked",
+            summary={"rows": 0},
+        )
+        job.programme = programme  # keeps the factory's session and nomination for the upload
+        return job
+
+    routes = (
+        page(
+            "training:import_upload",
+            "create",
+            STAFF,
+            methods=("get", "post"),
+            data=_sheet_upload,
+            done=lambda obj: obj.programme.attendance_imports.get(file_name="签到表上传.xlsx"),
+            foreign=lambda world, obj: _sheet_upload(world, obj, "b"),
+        ),
+        R("training:import_detail", "detail", STAFF),
+        R("training:import_progress", "detail", STAFF, poll=True),
+        button("training:import_confirm", STAFF, done=lambda o: _refreshed(o, commit=True)),
+        button("training:import_retry", STAFF),
+        R("training:import_report", "export", STAFF),
+    )
