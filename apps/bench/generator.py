@@ -2373,10 +2373,6 @@ TRAINING_BATCH_DAYS = 5
 TRAINING_BATCH_HOURS = Decimal("6")
 TRAINING_CLASSES_PER_YEAR = 3
 TRAINING_CLASS_HOURS = (Decimal("3"), Decimal("3"), Decimal("2"))
-# Certificate serials of the n-th county from n × 10,000 + 1 (the first county's are the portal's
-# own PX-<year>-01-0001 …): a county batch's numbers carry no county, so the counties of a
-# province take ranges; each programme's sequence is set past its numbers.
-CERTIFICATE_SERIALS_PER_COUNTY = 10_000
 TRAINING_SUBJECTS = [
     ("习近平总书记关于工人阶级和工会工作的重要论述", "县委党校"),
     ("《工会法》与职工权益维护", "县人社局"),
@@ -2557,7 +2553,8 @@ def _training_outcomes(rng, p: ProgrammePlan, others, chosen) -> None:
 def _stage_training(ctx: _Context, plan: CountyPlan, county: OrgUnit) -> int:
     """The county's programmes, sessions, quotas, nominations, attendance and certificates: what the
     services would have written (completion by the programme's rule, numbers from its serial)."""
-    from apps.core.serials import serial_ensure, serial_sequence_name
+    from apps.core.serials import serial_ensure, serial_format, serial_sequence_name
+    from apps.training.services.certificates import CERTIFICATE_PREFIX, certificate_number_part_for
 
     today = ctx.today
     officers = training_officers(county)
@@ -2575,7 +2572,7 @@ def _stage_training(ctx: _Context, plan: CountyPlan, county: OrgUnit) -> int:
             [[path for path, _short in plan.townships]],
         )
         township_ids = [township_rows[path] for path, _short in plan.townships]
-        codes = dict(OrgUnit.objects.filter(pk__in=township_ids).values_list("pk", "code"))
+        organisers = OrgUnit.objects.in_bulk([county.pk, *township_ids])
 
         def organiser_id(p):
             return county.pk if p.organiser is None else township_ids[p.organiser]
@@ -2685,13 +2682,10 @@ def _stage_training(ctx: _Context, plan: CountyPlan, county: OrgUnit) -> int:
                 at = _noon(session[0]) + dt.timedelta(hours=8)
                 attendance_rows.append((at, at, nid, sid, present, session[1] if present else Decimal("0"), user))
             if completed:
-                serials[pid] = serials.get(pid, plan.spec.index * CERTIFICATE_SERIALS_PER_COUNTY) + 1
-                batch = f"{p.batch:02d}"
-                if p.organiser is not None:
-                    t_id = township_ids[p.organiser]
-                    batch = f"{codes.get(t_id) or f'T{t_id}'}-{batch}"
+                serials[pid] = serials.get(pid, 0) + 1
+                part = certificate_number_part_for(kind=p.kind, batch=p.batch, organiser=organisers[organiser_id(p)])
                 issued = _noon(p.ends_on + dt.timedelta(days=3))
-                number = f"PX-{p.year:04d}-{batch}-{serials[pid]:04d}"
+                number = serial_format(CERTIFICATE_PREFIX, serials[pid], year=p.year, part=part)
                 certificate_rows.append((issued, issued, nid, number, issued, user))
         rows += _copy(
             cursor,

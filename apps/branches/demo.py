@@ -221,7 +221,7 @@ def _organisation(county_user):
 def seed():
     province = _unit(None, "江苏省总工会", OrgUnitKind.PROVINCE)
     city = _unit(province, "连云港市总工会", OrgUnitKind.CITY)
-    county = _unit(city, "东海县总工会", OrgUnitKind.COUNTY)
+    county = _unit(city, "东海县总工会", OrgUnitKind.COUNTY, code="320722")  # 东海县的行政区划代码
     logins = [("admin", "系统管理员（Django 管理后台）"), ("county", "东海县总工会工作人员：全县")]
     _user("admin", real_name="系统管理员", is_superuser=True)
     _user("county", real_name="县总工会 王组织", org_unit=county, role=COUNTY_STAFF)

@@ -13,6 +13,7 @@ from apps.training import demo as training_demo
 from apps.training.choices import NominationStatus, ProgrammeKind, ProgrammeStatus
 from apps.training.models import Attendance, Certificate, Nomination, Programme, Quota, Session
 from apps.training.selectors import untrained_cadres, untrained_cadres_by_township
+from apps.training.services.certificates import certificate_number_part
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +61,12 @@ def test_last_years_two_batches_were_attended_and_certified(demo):
 def test_certificates_are_numbered_once_each(demo):
     numbers = list(Certificate.objects.values_list("number", flat=True))
     assert len(numbers) == len(set(numbers)) > 200
-    assert Certificate.objects.filter(number=f"PX-{demo.year - 1}-01-0001").exists()
+    first_batch = Programme.objects.get(year=demo.year - 1, batch=1, kind=ProgrammeKind.COUNTY_BATCH)
+    # The demo county sits under its city and province: its code goes in front of the batch.
+    assert first_batch.organiser.depth > 1
+    part = certificate_number_part(first_batch)
+    assert part == f"{first_batch.organiser.code or f'C{first_batch.organiser.pk}'}-01"
+    assert Certificate.objects.filter(number=f"PX-{demo.year - 1}-{part}-0001").exists()
     assert not Certificate.objects.filter(nomination__completed=False).exists()
 
 

@@ -249,3 +249,21 @@ def test_everything_is_in_the_history_with_who_acted(training_world, batch):
     event = Events.objects.tracks(nomination).order_by("pgh_created_at").first()
     assert event.pgh_label == "insert" and event.pgh_context["user"] == w.chair.pk
     assert NominationStatus.NOMINATED == nomination.status
+
+
+def test_county_batches_of_two_counties_under_one_city_do_not_share_numbers(db):
+    """A city's portal holds several counties: each county's first batch of the year is "01", so
+    the county's code (C<id> without one) goes in front; a portal of one county keeps PX-2026-01-…"""
+    from apps.branches.choices import OrgUnitKind
+    from apps.branches.services import orgunit_create
+    from apps.training.services.certificates import certificate_number_part_for
+
+    city = orgunit_create(user=None, parent=None, name="连云港市总工会", kind=OrgUnitKind.CITY)
+    donghai = orgunit_create(user=None, parent=city, name="东海县总工会", kind=OrgUnitKind.COUNTY)
+    guanyun = orgunit_create(user=None, parent=city, name="灌云县总工会", kind=OrgUnitKind.COUNTY)
+    donghai.code = "320722"
+    batch = ProgrammeKind.COUNTY_BATCH
+    assert certificate_number_part_for(kind=batch, batch=1, organiser=donghai) == "320722-01"
+    assert certificate_number_part_for(kind=batch, batch=1, organiser=guanyun) == f"C{guanyun.pk}-01"
+    alone = orgunit_create(user=None, parent=None, name="赣榆区总工会", kind=OrgUnitKind.COUNTY)
+    assert certificate_number_part_for(kind=batch, batch=1, organiser=alone) == "01"

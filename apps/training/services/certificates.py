@@ -25,6 +25,7 @@ __all__ = [
     "CERTIFICATE_PREFIX",
     "certificate_issue",
     "certificate_number_part",
+    "certificate_number_part_for",
     "certificate_serial_ensure",
     "certificates_issue",
 ]
@@ -33,11 +34,21 @@ CERTIFICATE_PREFIX = "PX"
 
 
 def certificate_number_part(programme: Programme) -> str:
-    """What sits between the year and the serial: the batch ("01"), after the township for a class."""
-    batch = f"{programme.batch:02d}"
-    if programme.kind == ProgrammeKind.TOWNSHIP_CLASS:
-        return f"{programme.organiser.code or f'T{programme.organiser_id}'}-{batch}"
-    return batch
+    """What sits between the year and the serial (certificate_number_part_for the programme)."""
+    return certificate_number_part_for(kind=programme.kind, batch=programme.batch, organiser=programme.organiser)
+
+
+def certificate_number_part_for(*, kind: str, batch: int, organiser) -> str:
+    """The batch ("01"), after the organiser's code ("T12" from its id when it has none) for a
+    township's class, and for a county batch when the county is not the top of the portal's
+    tree (a city's or a province's portal: two counties' first batches must not share
+    PX-2026-01-0001). A portal of one county keeps the short form."""
+    batch_part = f"{batch:02d}"
+    if kind == ProgrammeKind.TOWNSHIP_CLASS:
+        return f"{organiser.code or f'T{organiser.pk}'}-{batch_part}"
+    if organiser.depth > 1:
+        return f"{organiser.code or f'C{organiser.pk}'}-{batch_part}"
+    return batch_part
 
 
 def _serial_key(programme: Programme) -> str:
