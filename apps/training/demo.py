@@ -5,7 +5,7 @@
 - Last year's two county batches (集训): 120 and 105 trainees nominated by their township chairs,
   five six-hour sessions each, attendance entered per session (a few absent once, which still
   completes at exactly 80 %, a few twice, which does not), completion assessed, certificates
-  issued (PX-<year>-01-0001 …).
+  issued (PX-<year>-<county code>-01-0001 …).
 - This year's county batch open for sign-up: a quota per township, some townships' nominations,
   牛山街道 with more nominees than its quota (two on the waiting list).
 - 牛山街道's own class for its enterprise union cadres and activists (officers and members): three

@@ -9,6 +9,7 @@ app_name = "training"
 
 urlpatterns = [
     path("", programmes.ProgrammeListView.as_view(), name="programme_list"),
+    path("export/", programmes.ProgrammeExportView.as_view(), name="programme_export"),
     path("new/", programmes.ProgrammeCreateView.as_view(), name="programme_create"),
     path("<int:pk>/", programmes.ProgrammeDetailView.as_view(), name="programme_detail"),
     path("<int:pk>/edit/", programmes.ProgrammeUpdateView.as_view(), name="programme_update"),

@@ -77,6 +77,10 @@ def rows(county_user, chair_a, county_tree):
     from tests.training.conftest import make_officer
 
     make_officer(county_tree["union_a"], "未培训的干部")
+    # A programme: a row of the training programmes' export.
+    from tests.training.conftest import make_programme
+
+    make_programme(county_tree["county"], user=county_user, title="全县工会干部集训")
 
 
 def _invalid_values(view_class, url, user):

@@ -65,3 +65,24 @@ def test_the_target_report_and_its_export(training_world, client_for):
     assert body[w.tree["a"].name] == [1, 1, 0]
     assert body[w.tree["b"].name] == [1, 0, 1]
     assert body["合计"] == [2, 1, 1]
+
+
+def test_the_programme_list_exports_what_it_shows_under_its_filters(training_world, client_for):
+    from apps.training.choices import ProgrammeKind
+    from tests.training.conftest import make_programme
+
+    w = training_world
+    batch = make_programme(w.tree["county"], user=w.county_user, title="全县工会干部集训")
+    make_programme(w.tree["a"], kind=ProgrammeKind.TOWNSHIP_CLASS, user=w.chair, title="白塔埠积极分子班")
+    county_rows = _sheet(client_for(w.county_user).get(reverse("training:programme_export")))
+    assert county_rows[0][:3] == ["年度", "期次", "培训班"]
+    assert {row[2] for row in county_rows[1:]} == {"全县工会干部集训", "白塔埠积极分子班"}
+    batch_row = next(row for row in county_rows[1:] if row[2] == "全县工会干部集训")
+    assert batch_row[9] == batch.capacity and batch_row[10] == 0  # capacity, enrolled
+    only_classes = _sheet(
+        client_for(w.county_user).get(reverse("training:programme_export"), {"kind": ProgrammeKind.TOWNSHIP_CLASS})
+    )
+    assert [row[2] for row in only_classes[1:]] == ["白塔埠积极分子班"]
+    # Township B's chair sees the county's batch, not township A's own class.
+    other = _sheet(client_for(w.chair_b).get(reverse("training:programme_export")))
+    assert [row[2] for row in other[1:]] == ["全县工会干部集训"]

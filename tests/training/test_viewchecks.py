@@ -56,6 +56,7 @@ class TestProgrammeViews(ViewChecks):
 
     routes = (
         page("training:programme_list", "list", STAFF, shows=lambda p: p.title),
+        page("training:programme_export", "export", STAFF),
         page(
             "training:programme_create",
             "create",
