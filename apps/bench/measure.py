@@ -262,7 +262,7 @@ def training_specs(role, user) -> list[PageSpec]:
     if programme is not None and (url := _reverse_or_none("training:programme_detail", pk=programme.pk)):
         trainees = programme_nominations(user=user, programme=programme, status=NominationStatus.NOMINATED).count()
         specs.append(PageSpec("programme detail (full batch)", role, url, max(trainees, 1), "detail"))
-    if url := _reverse_or_none("training:untrained"):
+    if url := _reverse_or_none("training:untrained_list"):
         # A row per township of the user's area (one for a chair), with its untrained cadres paged.
         rows = len(untrained_cadres_by_township(user=user)["rows"])
         specs.append(PageSpec("untrained cadres", role, url, max(rows, LIST_ROWS), "dashboard"))
