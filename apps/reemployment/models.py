@@ -148,7 +148,7 @@ class ReemploymentCase(BaseModel):
     )
     person_name = models.CharField(_("name"), max_length=50)
     # As apps.members keeps a member's: encrypted, a keyed hash for look-ups, the masked form shown.
-    id_number = EncryptedCharField(_("citizen ID number"), max_length=18, blank=True)
+    id_number = EncryptedCharField(_("citizen ID number"), max_length=18, blank=True, null=True)
     id_hash = models.CharField(_("ID number hash"), max_length=64, blank=True, editable=False)
     id_masked = models.CharField(_("citizen ID number (masked)"), max_length=18, blank=True, editable=False)
     mobile = MobileField(_("mobile"), max_length=11, blank=True)
