@@ -10,4 +10,7 @@ class ReemploymentConfig(AppConfig):
     def ready(self):
         # Each module declares what the app adds to the shared rails (menu, indicators, panels
         # on other apps' pages) in its `register()`.
-        return None
+        from . import indicators
+
+        for module in (indicators,):
+            module.register()
