@@ -10,7 +10,7 @@ class ReemploymentConfig(AppConfig):
     def ready(self):
         # Each module declares what the app adds to the shared rails (menu, indicators, panels
         # on other apps' pages) in its `register()`.
-        from . import indicators
+        from . import indicators, navigation, panels
 
-        for module in (indicators,):
+        for module in (navigation, indicators, panels):
             module.register()

@@ -7,6 +7,7 @@ held at 10 (tests/overview), so it is registered off the home page (`on_home_pag
 report shows it, and the county assessment reads it from the registry.
 """
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +27,7 @@ def reemployed_rate(*, user, unit=None, year: int | None = None) -> Rate | None:
         denominator=counts["target"],
         numerator_label=f"{year}年再就业人数（计入目标）",
         denominator_label=f"{year}年再就业目标人数",
+        url=reverse("reemployment:report") + f"?year={year}",
     )
 
 

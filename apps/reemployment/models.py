@@ -146,7 +146,7 @@ class ReemploymentCase(BaseModel):
         blank=True,
         related_name="reemployment_cases",
     )
-    person_name = models.CharField(_("name"), max_length=50)
+    person_name = models.CharField(_("full name"), max_length=50)
     # As apps.members keeps a member's: encrypted, a keyed hash for look-ups, the masked form shown.
     id_number = EncryptedCharField(_("citizen ID number"), max_length=18, blank=True, null=True)
     id_hash = models.CharField(_("ID number hash"), max_length=64, blank=True, editable=False)
