@@ -24,6 +24,7 @@ urlpatterns = [
     path("contracts/", include("apps.contracts.urls")),
     path("dues/", include("apps.dues.urls")),
     path("training/", include("apps.training.urls")),
+    path("reemployment/", include("apps.reemployment.urls")),
     path("", include("apps.core.urls")),
     path("", include("apps.overview.urls")),
 ]

@@ -75,6 +75,13 @@ ROLE_PERMISSIONS = {
         *_crud("training.nomination"),
         *_crud("training.attendance"),
         *_crud("training.certificate", verbs=("view", "add")),
+        # Re-employment (再就业): county staff register and help anyone in the county, recognise
+        # the bases and their places, and set each township's yearly target.
+        *_crud("reemployment.reemploymentcase"),
+        *_crud("reemployment.reemploymenthelp", verbs=("view", "add")),
+        *_crud("reemployment.reemploymentbase"),
+        *_crud("reemployment.baseyear"),
+        *_crud("reemployment.reemploymenttarget"),
     ],
     TOWNSHIP_STAFF: [
         "core.view_notification",
@@ -107,6 +114,14 @@ ROLE_PERMISSIONS = {
         *_crud("training.nomination"),
         *_crud("training.attendance"),
         *_crud("training.certificate", verbs=("view", "add")),
+        # Re-employment: a township chair registers the township's laid-off and unemployed
+        # workers, gives them help (places them at the township's bases), records the outcome,
+        # and keeps the township's bases; the target is the county's (read only).
+        *_crud("reemployment.reemploymentcase"),
+        *_crud("reemployment.reemploymenthelp", verbs=("view", "add")),
+        *_crud("reemployment.reemploymentbase"),
+        *_crud("reemployment.baseyear"),
+        "reemployment.view_reemploymenttarget",
     ],
     GRASSROOTS_OFFICER: [
         "core.view_notification",

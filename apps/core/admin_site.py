@@ -10,6 +10,7 @@ PORTAL_APP_ORDER = [
     "contracts",
     "dues",
     "training",
+    "reemployment",
     "accounts",
     "core",
     "overview",

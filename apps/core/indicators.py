@@ -73,6 +73,7 @@ class Indicator:
     order: int
     per_year: bool
     summarised: bool = False
+    home_page: bool = True
 
     def compute(self, *, user, unit=None, year: int | None = None, counts: dict | None = None) -> Rate | None:
         kwargs = {"user": user, "unit": unit}
@@ -98,13 +99,23 @@ def register_indicator(
     order: int = 500,
     per_year: bool = False,
     summarised: bool = False,
+    home_page: bool = True,
 ) -> None:
     """Declare a rate (replaces one of the same key); call from AppConfig.ready().
 
     `summarised`: `func` also takes `counts=`, the pre-computed totals of apps.overview.
+    `home_page=False`: the rate is left off the home page (which counts its queries) and shown
+    where rates are read for a unit and year (the assessment, a report); it is still registered.
     """
     _INDICATORS[key] = Indicator(
-        key=key, func=func, label=label, permission=permission, order=order, per_year=per_year, summarised=summarised
+        key=key,
+        func=func,
+        label=label,
+        permission=permission,
+        order=order,
+        per_year=per_year,
+        summarised=summarised,
+        home_page=home_page,
     )
 
 
@@ -120,8 +131,11 @@ def registered_indicators() -> list[Indicator]:
     return sorted(_INDICATORS.values(), key=lambda item: (item.order, item.key))
 
 
-def indicator_rates(*, user, unit=None, year: int | None = None, counts: dict | None = None) -> list[Rate]:
-    """Every rate the user may see for the unit (their whole area when None), in order.
+def indicator_rates(
+    *, user, unit=None, year: int | None = None, counts: dict | None = None, home_page: bool = False
+) -> list[Rate]:
+    """Every rate the user may see for the unit (their whole area when None), in order
+    (`home_page`: only those registered for the home page).
 
     `counts`: {indicator key: pre-computed totals} for the indicators registered `summarised`;
     those build their rate from them, the others count live.
@@ -132,6 +146,8 @@ def indicator_rates(*, user, unit=None, year: int | None = None, counts: dict | 
     rates = []
     for item in registered_indicators():
         if item.permission and not user.has_perm(item.permission):
+            continue
+        if home_page and not item.home_page:
             continue
         rate = item.compute(user=user, unit=unit, year=year, counts=counts.get(item.key))
         if rate is not None:

@@ -38,7 +38,9 @@ class HomeView(TemplateView):
         context["summary_age"] = selectors.summary_age(own, now=timezone.now())
         context["summary_minutes"] = settings.UNIT_SUMMARY_REFRESH_MINUTES
         context["todos"] = todo_list(user)
-        context["rates"] = indicator_rates(user=user, year=year, counts=own.indicator_counts() if own else None)
+        context["rates"] = indicator_rates(
+            user=user, year=year, counts=own.indicator_counts() if own else None, home_page=True
+        )
         context["rate_year"] = year
         context["recent_notifications"] = notification_list(user=user)[:5]
         return context

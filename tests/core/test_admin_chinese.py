@@ -20,7 +20,17 @@ from apps.core.permissions import name_permissions_in_chinese
 from apps.core.schedules import describe_crontab, describe_interval, describe_schedule
 from tests.factories import ComplaintFactory, EnterpriseFactory, MemberFactory, NotificationFactory, valid_id_number
 
-PORTAL_APPS = ["branches", "members", "complaints", "contracts", "dues", "training", "accounts", "core"]
+PORTAL_APPS = [
+    "branches",
+    "members",
+    "complaints",
+    "contracts",
+    "dues",
+    "training",
+    "reemployment",
+    "accounts",
+    "core",
+]
 # Codes and proper names that are not English prose: they may appear in a label.
 ALLOWED_WORDS = {
     "IP",
@@ -80,6 +90,7 @@ def filled(world, county_tree, chair_a):
     NotificationFactory(recipient=chair_a)
     _contract_and_dues(chair_a, county_tree, enterprise, member)
     _training(chair_a, county_tree)
+    _reemployment(county_tree, member)
     return {"member": member, "complaint": complaint, "enterprise": enterprise}
 
 
@@ -103,6 +114,36 @@ def _training(chair, tree):
     programme = train(world, [officer], starts=datetime.date(2025, 6, 10))
     quota_set(user=None, programme=programme, township=tree["a"], places=5)
     certificate_issue(user=None, nomination=Nomination.objects.get(programme=programme))
+
+
+def _reemployment(tree, member):
+    """A base with places, a member placed there and re-employed, a non-member seeking, a target."""
+    from apps.reemployment.services import (
+        base_create,
+        base_places_set,
+        case_employed,
+        case_register,
+        help_give,
+        target_set,
+    )
+
+    today = timezone.localdate()
+    base = base_create(
+        user=None, name="大平乳品厂", township=tree["a"], level="municipal", recognised_on=datetime.date(2020, 1, 1)
+    )
+    base_places_set(user=None, base=base, year=today.year, places=5)
+    case = case_register(user=None, member=member, registered_on=today, reason="laid_off")
+    placement = help_give(user=None, case=case, kind="base", given_on=today, base=base)
+    case_employed(user=None, case=case, employed_on=today, via=placement)
+    case_register(
+        user=None,
+        township=tree["a"],
+        person_name="非会员",
+        id_number=valid_id_number(8),
+        registered_on=today,
+        reason="unemployed",
+    )
+    target_set(user=None, township=tree["a"], year=today.year, persons=10)
 
 
 def _contract_and_dues(chair, tree, enterprise, member):

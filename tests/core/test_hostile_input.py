@@ -293,6 +293,13 @@ def world(county_user, chair_a, chair_b, county_tree):
     sign_in_sheet = AttendanceImport.objects.create(
         programme=programme, uploaded_by=chair_a, file_name="签到表.xlsx", content=b"", commit=False
     )
+
+    # A re-employment base of A with places this year, and a member of A seeking work.
+    from apps.reemployment.services import case_register
+    from tests.reemployment.conftest import make_base
+
+    reemployment_base = make_base(SimpleNamespace(tree=county_tree), "a", name="大平乳品厂", places=5)
+    reemployment_case = case_register(user=None, member=members_a[1], registered_on=today, reason="laid_off")
     users = {"county": county_user, "chair": chair_a}
     own = {}
     for role, user in users.items():
@@ -320,6 +327,8 @@ def world(county_user, chair_a, chair_b, county_tree):
             "Certificate": programme.nomination.certificates.get().pk,
             "Officer": programme.nomination.officer_id,
             "AttendanceImport": sign_in_sheet.pk,
+            "ReemploymentCase": reemployment_case.pk,
+            "ReemploymentBase": reemployment_base.pk,
         },
         "township": a.pk,
         "document": document.pk,

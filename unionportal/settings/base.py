@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "apps.contracts",
     "apps.dues",
     "apps.training",
+    "apps.reemployment",
     "apps.overview",
     "apps.bench",
 ]
