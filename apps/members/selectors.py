@@ -224,13 +224,22 @@ def transfer_pending_for(*, user):
     )
 
 
-def membership_chain(member: Member) -> list[dict]:
-    """The unions a member belonged to, with dates, from the accepted transfers (history intact)."""
-    transfers = list(
-        member.transfers.filter(status=TransferStatus.ACCEPTED)
-        .select_related("from_union", "to_union")
-        .order_by("decided_at", "id")
-    )
+def membership_chain(member: Member, *, transfers: list | None = None) -> list[dict]:
+    """The unions a member belonged to, with dates, from the accepted transfers (history intact).
+
+    `transfers`: the member's transfers already read (with their unions), as the member's page
+    lists them: the chain is then built from them without another query."""
+    if transfers is None:
+        transfers = (
+            member.transfers.filter(status=TransferStatus.ACCEPTED)
+            .select_related("from_union", "to_union")
+            .order_by("decided_at", "id")
+        )
+    else:
+        transfers = sorted(
+            (t for t in transfers if t.status == TransferStatus.ACCEPTED),
+            key=lambda t: (t.decided_at is None, t.decided_at or t.created_at, t.pk),
+        )
     chain = []
     start = member.join_date
     for transfer in transfers:

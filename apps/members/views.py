@@ -133,11 +133,13 @@ class MemberDetailView(ScopedPermissionMixin, DetailView):
     def get_context_data(self, **kwargs):
         member = self.object
         incoming_only = selectors.member_incoming_only(member, user=self.request.user)
+        # One read of the transfers serves the list and the chain of unions (the page's budget).
+        transfers = list(member.transfers.select_related("from_union", "to_union", "requested_by").order_by("-id"))
         return super().get_context_data(
             incoming_only=incoming_only,
             enterprises=[] if incoming_only else selectors.member_union_enterprises(member, user=self.request.user),
-            chain=selectors.membership_chain(member),
-            transfers=member.transfers.select_related("from_union", "to_union", "requested_by").order_by("-id"),
+            chain=selectors.membership_chain(member, transfers=transfers),
+            transfers=transfers,
             history=[] if incoming_only else selectors.member_history(member, user=self.request.user),
             id_corrections=[] if incoming_only else services.member_id_corrections(member),
             **kwargs,

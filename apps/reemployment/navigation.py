@@ -1,5 +1,5 @@
-"""The re-employment app's menu entries (registered in ReemploymentConfig.ready()), in the 650
-band under their own section 再就业帮扶 (the aid app's section is 困难帮扶)."""
+"""The re-employment app's menu entries (registered in ReemploymentConfig.ready()), in the 700
+band under their own section 再就业帮扶, after the aid app's 困难帮扶 (650–665)."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +13,7 @@ MENU = [
         url_name="reemployment:case_list",
         icon="person-workspace",
         permission="reemployment.view_reemploymentcase",
-        order=660,
+        order=700,
         section=SECTION,
         active_for=(
             "reemployment:case_register",
@@ -29,7 +29,7 @@ MENU = [
         url_name="reemployment:base_list",
         icon="building",
         permission="reemployment.view_reemploymentbase",
-        order=665,
+        order=705,
         section=SECTION,
         active_for=(
             "reemployment:base_create",
@@ -44,7 +44,7 @@ MENU = [
         url_name="reemployment:report",
         icon="bar-chart",
         permission="reemployment.view_reemploymentcase",
-        order=670,
+        order=710,
         section=SECTION,
         active_for=("reemployment:targets",),
     ),
