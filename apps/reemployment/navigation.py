@@ -1,5 +1,5 @@
 """The re-employment app's menu entries (registered in ReemploymentConfig.ready()), in the 700
-band under their own section 再就业帮扶, after the aid app's 困难帮扶 (650–665)."""
+band under their own section 再就业帮扶 (650–665 is kept for the hardship aid section)."""
 
 from django.utils.translation import gettext_lazy as _
 
