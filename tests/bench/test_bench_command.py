@@ -40,7 +40,11 @@ def test_bench_on_a_tiny_county_writes_every_page_and_the_background_work(settin
     assert ("admin contract changelist", "admin") in pages
     for page in document["pages"]:
         assert page["status"] == 200, page
-        assert page["kind"] in {"baseline", "admin"} or page["queries"] <= 12, (page["name"], page["role"], page["queries"])
+        assert page["kind"] in {"baseline", "admin"} or page["queries"] <= 12, (
+            page["name"],
+            page["role"],
+            page["queries"],
+        )
     assert document["import"]["rows"] == 40 and document["import_rows_per_s"] > 0
     assert document["sweep_open_complaints"] >= 200 and document["sweep_s"] >= 0
     assert document["summary_refresh_s"] >= 0
