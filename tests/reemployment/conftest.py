@@ -3,8 +3,10 @@ this year, members of union A and B, and helpers to register cases."""
 
 import datetime
 import itertools
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from apps.reemployment.choices import BaseLevel, CaseReason
@@ -61,3 +63,13 @@ def reemp_world(world):
     world.members_a = [MemberFactory(union=tree["union_a"], workplace=world.enterprise_a) for _ in range(3)]
     world.members_b = [MemberFactory(union=tree["union_b"]) for _ in range(2)]
     return world
+
+
+@pytest.fixture
+def pinned_to_collection_day(request):
+    """Hold the clock on the day a module's `TODAY` was read at collection (noon, Shanghai, ticking),
+    so a run that crosses midnight does not see its dates move a day under the services' checks."""
+    today = request.module.TODAY
+    noon = datetime.datetime.combine(today, datetime.time(12), tzinfo=ZoneInfo("Asia/Shanghai"))
+    with time_machine.travel(noon, tick=True):
+        yield

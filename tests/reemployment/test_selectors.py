@@ -12,7 +12,7 @@ from apps.reemployment.choices import CaseStatus, HelpKind
 
 from .conftest import make_base, register_member, register_person
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_to_collection_day")]
 
 TODAY = timezone.localdate()
 YEAR = TODAY.year

@@ -15,7 +15,7 @@ from apps.reemployment.models import BaseYear, ReemploymentCase, ReemploymentTar
 
 from .conftest import make_base, person_id, register_member, register_person
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_to_collection_day")]
 
 TODAY = timezone.localdate()
 YEAR = TODAY.year

@@ -18,7 +18,7 @@ from tests.factories import MemberFactory
 
 from .conftest import make_base, person_id, register_member, register_person
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_to_collection_day")]
 
 TODAY = timezone.localdate()
 
