@@ -189,6 +189,10 @@ PAGE_PERMISSIONS = {
     "programme list": "training.view_programme",
     "programme detail (full batch)": "training.view_programme",
     "untrained cadres": "training.view_nomination",
+    # Re-employment (issue 16): county staff and township chairs.
+    "re-employment case list": "reemployment.view_reemploymentcase",
+    "re-employment base list": "reemployment.view_reemploymentbase",
+    "re-employment yearly report": "reemployment.view_reemploymentcase",
 }
 MEMBER_PERMISSION = "members.view_member"
 
@@ -230,6 +234,7 @@ def page_specs(users: dict) -> list[PageSpec]:
             candidates.append(PageSpec("contract detail", role, contract.get_absolute_url(), 1, "detail"))
         candidates += header_search_specs(role, member, complaint)
         candidates += training_specs(role, user)
+        candidates += reemployment_specs(role, user)
         # Fewer than EXPORT_ROWS in scope (a small union, or the tests): the export takes them all.
         query = urlencode({"joined_from": sample["export_from"].isoformat()}) if sample["export_from"] else ""
         export = f"{reverse('members:member_export')}?{query}"
@@ -266,6 +271,22 @@ def training_specs(role, user) -> list[PageSpec]:
         # A row per township of the user's area (one for a chair), with its untrained cadres paged.
         rows = len(untrained_cadres_by_township(user=user)["rows"])
         specs.append(PageSpec("untrained cadres", role, url, max(rows, LIST_ROWS), "dashboard"))
+    return specs
+
+
+def reemployment_specs(role, user) -> list[PageSpec]:
+    """The case list (newest first), the bases with their places and the yearly report (a row per
+    township of the user's area), for the pages that exist."""
+    from apps.reemployment.selectors import yearly_report
+
+    specs = []
+    if url := _reverse_or_none("reemployment:case_list"):
+        specs.append(PageSpec("re-employment case list", role, url, LIST_ROWS))
+    if url := _reverse_or_none("reemployment:base_list"):
+        specs.append(PageSpec("re-employment base list", role, url, LIST_ROWS))
+    if url := _reverse_or_none("reemployment:report"):
+        rows = yearly_report(user=user, year=timezone.localdate().year).count()
+        specs.append(PageSpec("re-employment yearly report", role, url, max(rows, LIST_ROWS), "dashboard"))
     return specs
 
 
