@@ -198,6 +198,8 @@ class ReemploymentCase(BaseModel):
         indexes = [
             models.Index(fields=["-registered_on", "-id"], name="reemp_case_list_order"),
             models.Index(fields=["township", "status"], name="reemp_case_township_status"),
+            # A chair's list: their township's cases, newest first, from one index.
+            models.Index(fields=["township", "-registered_on", "-id"], name="reemp_case_township_order"),
             models.Index(fields=["employed_on"], name="reemp_case_employed_on"),
         ]
         constraints = [
