@@ -13,10 +13,11 @@ class ComplaintsConfig(AppConfig):
         from apps.core.navigation import register_menu
         from apps.core.todos import register_todo
 
-        from . import indicators, todos
+        from . import indicators, panels, todos
         from .navigation import MENU
 
         register_menu(*MENU)
+        panels.register()
         register_todo("complaints.due", todos.complaints_due, permission="complaints.change_complaint", order=300)
         register_indicator(
             "complaints.answered_on_time",

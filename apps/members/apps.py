@@ -19,10 +19,11 @@ class MembersConfig(AppConfig):
         from . import indicators, todos
         from .imports import ROSTER
         from .navigation import MENU
-        from .panels import enrolment_panel, roster_panel
+        from .panels import enrolment_panel, enterprise_members_panel, roster_panel
 
         register_panel("orgunit_detail", enrolment_panel)
         register_panel("orgunit_detail", roster_panel)
+        register_panel("enterprise_detail", enterprise_members_panel)
         register_menu(*MENU)
         register_todo(
             "members.transfers_to_accept",

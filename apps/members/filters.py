@@ -3,14 +3,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.branches.choices import GRASSROOTS_KINDS, OrgUnitKind
-from apps.branches.models import OrgUnit
+from apps.branches.models import Enterprise, OrgUnit
 from apps.branches.selectors import user_oversees_townships
 from apps.core.forms import int_param
 from apps.core.widgets import QuickSelect
 
 from .choices import EmploymentForm, MemberStatus
 from .models import Member, RosterImport
-from .selectors import import_list, member_search, members_counted, members_written_by_import
+from .selectors import import_list, member_search, members_counted, members_written_by_import, workplace_list
 
 # The members every figure counts (selectors.members_counted): the home page's and the
 # enrolment rate's links open the list with it.
@@ -69,6 +69,14 @@ class MemberFilter(django_filters.FilterSet):
                 del self.filters["import"]
             else:
                 self.filters["import"].queryset = import_list(user=user).select_related(None).filter(pk=chosen)
+            # Likewise the workplace: only the one an enterprise's page links with (its members).
+            workplace = int_param((data or {}).get("workplace"))
+            if workplace is None or workplace >= 2**63:
+                del self.filters["workplace"]
+            else:
+                self.filters["workplace"].queryset = Enterprise.objects.filter(
+                    pk=workplace, pk__in=workplace_list(user=user).values("pk")
+                )
 
     def _union_choices(self, units, user, data):
         """A county has a thousand unions or more: offer those of one township, never all of them.
@@ -105,6 +113,11 @@ class MemberFilter(django_filters.FilterSet):
     def written_by_import(queryset, name, value):
         return members_written_by_import(queryset, value) if value else queryset
 
+
+# "?workplace=<pk>": the members working at an enterprise (工作单位), from the enterprise's page.
+MemberFilter.base_filters["workplace"] = django_filters.ModelChoiceFilter(
+    field_name="workplace", queryset=Enterprise.objects.none(), label=_("Workplace"), empty_label=_("All")
+)
 
 # "?import=<pk>": the members a roster import wrote (a Python keyword cannot be a declared name).
 MemberFilter.base_filters["import"] = django_filters.ModelChoiceFilter(

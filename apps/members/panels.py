@@ -3,7 +3,7 @@ from django.template.loader import render_to_string
 from apps.branches.choices import GRASSROOTS_KINDS, OrgUnitKind
 
 from .indicators import enrolment_problems_url, member_list_url
-from .selectors import enrolment_enterprises, enrolment_rate
+from .selectors import enrolment_enterprises, enrolment_rate, member_list, members_counted
 
 
 def enrolment_panel(request, unit):
@@ -42,3 +42,24 @@ def roster_panel(request, unit):
     if unit.kind not in GRASSROOTS_KINDS or not request.user.has_perm("members.view_member"):
         return None
     return render_to_string("members/roster_panel.html", {"unit": unit}, request=request)
+
+
+def enterprise_members_panel(request, enterprise):
+    """An enterprise's page: its members (those whose 工作单位 it is, counted as every figure counts)
+    against its employees, one query. More members than employees is a data problem to check,
+    never a rate above 100 % (apps.core.indicators.Rate)."""
+    from django.urls import reverse
+
+    from apps.core.indicators import Rate
+
+    user = request.user
+    if not user.has_perm("members.view_member"):
+        return None
+    counted = members_counted(member_list(user=user)).filter(workplace=enterprise).count()
+    rate = Rate(numerator=counted, denominator=enterprise.employee_count)
+    context = {
+        "enterprise": enterprise,
+        "rate": rate,
+        "members_url": f"{reverse('members:member_list')}?workplace={enterprise.pk}&status=current",
+    }
+    return render_to_string("members/_panel_enterprise.html", context, request=request)

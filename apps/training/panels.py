@@ -3,7 +3,9 @@
 - the union page (slot "orgunit_detail"): the training record of the union's officers and
   members (newest programme first); on a township's or the county's page, links to the area's
   untrained cadres and its training per township;
-- the member page (slot "member_detail"): the member's training record.
+- the member page (slot "member_detail"): the member's training record;
+- an enterprise's page (slot "enterprise_detail"): the training record of its union's officers
+  and members, as on the union's page (nothing for an enterprise without a union).
 
 Only for users with training.view_programme, scoped by the training selectors, a constant
 number of queries whatever the number of trainees.
@@ -53,6 +55,14 @@ def member_panel(request, member):
     return render_to_string("training/_panel_person.html", context, request=request)
 
 
+def enterprise_panel(request, enterprise):
+    union = enterprise.union
+    if union is None or union.kind in (OrgUnitKind.TOWNSHIP, OrgUnitKind.COUNTY):
+        return None
+    return orgunit_panel(request, union)
+
+
 def register() -> None:
+    register_panel("enterprise_detail", enterprise_panel)
     register_panel("orgunit_detail", orgunit_panel)
     register_panel("member_detail", member_panel)
