@@ -93,10 +93,16 @@ class OrgUnitFilter(ScopedFilterSet):
         choices=HELD_CHOICES, method="filter_held", label=_("Meetings"), empty_label=_("All")
     )
     held_year = YearFilter(method="filter_nothing", label=_("Meetings held in year"))
+    title_year = YearFilter(method="filter_title_year", label=_("Holds a title of year"))
 
     class Meta:
         model = OrgUnit
-        fields = ["q", "kind", "is_active", "township", "held", "held_year"]
+        fields = ["q", "kind", "is_active", "township", "held", "held_year", "title_year"]
+
+    def filter_title_year(self, queryset, name, value):
+        from .selectors import has_title
+
+        return queryset.filter(has_title(value))
 
     def filter_held(self, queryset, name, value):
         from django.utils import timezone

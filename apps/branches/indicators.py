@@ -10,7 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.indicators import Rate, register_indicator
 
 from .choices import GRASSROOTS_KINDS, MeetingKind, OrgUnitKind, SubCommitteeKind
-from .selectors import formation_counts, subcommittee_counts, titled_counts, township_meeting_counts
+from .selectors import (
+    formation_counts,
+    subcommittee_counts,
+    titled_counts,
+    township_meeting_counts,
+    township_titled_counts,
+)
 
 
 def formation_rate(*, user, unit=None, counts: dict | None = None) -> Rate | None:
@@ -155,6 +161,25 @@ def titles_earned(*, user, unit=None, year: int | None = None) -> Rate | None:
     )
 
 
+def township_titles_earned(*, user, unit=None, year: int | None = None) -> Rate | None:
+    """乡镇工会称号: townships whose union holds a title awarded for `year` (合格示范, 省百强
+    乡镇工会) ÷ townships (a township: 1/1 or 0/1); the grassroots unions' are `titles_earned`."""
+    unit = _scope(user=user, unit=unit)
+    if unit is False:
+        return None
+    year = year or timezone.localdate().year
+    counts = township_titled_counts(user=user, unit=unit, year=year)
+    query = {"kind": OrgUnitKind.TOWNSHIP.value, **_township_query(unit)}
+    return Rate(
+        numerator=counts["with_"],
+        denominator=counts["total"],
+        numerator_label=f"{year}年获得称号的乡镇（街道）工会",
+        denominator_label="乡镇（街道）工会",
+        numerator_url=_list("branches:orgunit_list", {**query, "title_year": year}),
+        denominator_url=_list("branches:orgunit_list", query),
+    )
+
+
 def register() -> None:
     """The assessment's rates of the organisation (the formation rate is registered in apps.py)."""
     rates = [
@@ -163,6 +188,7 @@ def register() -> None:
         ("joint_meeting_held", joint_meeting_held, _("Joint meetings held"), 130, True),
         ("township_congress_held", township_congress_held, _("Township union assemblies held"), 140, True),
         ("titles_earned", titles_earned, _("Titles earned"), 150, True),
+        ("township_titles_earned", township_titles_earned, _("Township union titles earned"), 160, True),
     ]
     for name, func, label, order, per_year in rates:
         register_indicator(

@@ -349,6 +349,13 @@ def has_title(year: int):
     return Exists(Rating.objects.filter(org_unit=OuterRef("pk"), year=year))
 
 
+def township_titled_counts(*, user, unit=None, year: int) -> dict:
+    """{"total", "with_"}: the townships under `unit` (a township itself: one), and those whose
+    union holds a title awarded for `year` (合格示范, 省百强: a township union's titles). One query."""
+    townships = _under(orgunit_list(user=user).filter(kind=OrgUnitKind.TOWNSHIP), unit)
+    return townships.order_by().aggregate(total=Count("pk"), with_=Count("pk", filter=has_title(year)))
+
+
 def held_meeting(kind, year: int):
     """EXISTS a meeting of `kind` held by the outer unit in `year`."""
     from django.db.models import Exists, OuterRef

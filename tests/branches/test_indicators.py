@@ -1,7 +1,7 @@
 """The organisation's rates of the yearly assessment (apps.branches.indicators) on a small
 hand-built county with a known answer: 经审会 and 女职委 同步组建率, 党政工联席会议 and
-乡镇工会大会 held in the year, titles earned; empty denominators, scoping, and each number's
-list showing exactly those rows."""
+乡镇工会大会 held in the year, titles earned (grassroots unions' and townships'); empty
+denominators, scoping, and each number's list showing exactly those rows."""
 
 import datetime
 
@@ -19,7 +19,9 @@ KEYS = (
     "branches.joint_meeting_held",
     "branches.township_congress_held",
     "branches.titles_earned",
+    "branches.township_titles_earned",
 )
+TOWNSHIP_RATES = ("branches.joint_meeting_held", "branches.township_congress_held", "branches.township_titles_earned")
 
 
 def _union(parent, name, *, form="committee", status="approved", archived=False):
@@ -88,6 +90,7 @@ def test_the_known_answer_for_the_county_and_each_township(organisation, county_
         "branches.joint_meeting_held": {None: (1, 2), a: (1, 1), b: (0, 1)},
         "branches.township_congress_held": {None: (1, 2), a: (0, 1), b: (1, 1)},
         "branches.titles_earned": {None: (1, 4), a: (1, 3), b: (0, 1)},
+        "branches.township_titles_earned": {None: (1, 2), a: (1, 1), b: (0, 1)},
     }
     for key, units in expected.items():
         for unit, counts in units.items():
@@ -100,6 +103,7 @@ def test_a_year_counts_that_years_meetings_and_titles(organisation, county_user)
     assert _counts("branches.joint_meeting_held", county_user, a, year=2025) == (0, 1)
     assert _counts("branches.titles_earned", county_user, a, year=2025) == (1, 3)
     assert _counts("branches.titles_earned", county_user, year=2024) == (0, 4)
+    assert _counts("branches.township_titles_earned", county_user, year=2025) == (0, 2)
     rate = indicator("branches.joint_meeting_held").compute(user=county_user, unit=None, year=2025)
     assert rate.numerator_label == "2025年召开党政工联席会议的乡镇" and "held_year=2025" in rate.numerator_url
 
@@ -108,7 +112,7 @@ def test_an_empty_denominator_has_no_value_and_a_union_no_rate(organisation, cou
     empty = OrgUnitFactory(parent=organisation["county"], kind="township", name="空白镇总工会")
     for key in KEYS:
         rate = indicator(key).compute(user=county_user, unit=empty, year=2026)
-        if key in ("branches.joint_meeting_held", "branches.township_congress_held"):
+        if key in TOWNSHIP_RATES:
             assert (rate.numerator, rate.denominator, rate.percent) == (0, 1, 0)
         else:
             assert (rate.numerator, rate.denominator, rate.value, rate.percent) == (0, 0, None, None)
@@ -151,7 +155,7 @@ def test_each_number_links_to_a_list_of_exactly_those_rows(organisation, client_
                 assert _listed(client, rate.numerator_url) == rate.numerator, (key, unit, year, rate.numerator_url)
                 assert _listed(client, rate.denominator_url) == rate.denominator, (key, unit, rate.denominator_url)
                 checked += 1
-    assert checked == 20
+    assert checked == 24
 
 
 def test_the_missing_ones_are_listed_too(organisation, client_for, county_user):
@@ -165,6 +169,7 @@ def test_the_missing_ones_are_listed_too(organisation, client_for, county_user):
     townships = reverse("branches:orgunit_list") + "?kind=township"
     assert _listed(client, f"{townships}&held=no_joint_meeting") == 1  # the current year: B
     assert _listed(client, f"{townships}&held=no_joint_meeting&held_year=2025") == 1  # A
+    assert _listed(client, f"{townships}&title_year=2026") == 1  # A's 合格示范
     for bad in ("held=nonsense", "held_year=0", "subcommittee=x", "title_year=1e9"):
         url = f"{townships}&{bad}" if bad.startswith("held") else f"{unions}?{bad}"
         assert client.get(url).context["filter"].errors, bad
@@ -180,4 +185,4 @@ def test_registered_off_the_home_page():
     for key in KEYS:
         item = indicator(key)
         assert not item.home_page and item.permission == "branches.view_orgunit"
-    assert [indicator(k).per_year for k in KEYS] == [False, False, True, True, True]
+    assert [indicator(k).per_year for k in KEYS] == [False, False, True, True, True, True]

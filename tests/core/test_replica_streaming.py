@@ -2,9 +2,10 @@
 
 The module starts, from the embedded PostgreSQL binaries (as scripts/devstack.py does), a
 primary on a free port holding a copy of the test database, and a hot standby made from it with
-`pg_basebackup -R` streaming from it. The machine's own server is not the primary: its pg_hba
-allows no replication connection. For the module's tests the "default" database is that primary
-and "replica" the standby; both go back afterwards. The rest of the suite does not pay for it
+`pg_basebackup -R` streaming from it. The server the suite runs on is not made the primary: its
+pg_hba may allow no replication connection (the test machines' does not), and a base backup of
+it would copy every database it holds. For the module's tests the "default" database is that
+primary and "replica" the standby; both go back afterwards. The rest of the suite does not pay for it
 (module-scoped, started only when this module runs), and nothing here skips: a missing program
 fails the module loudly (CI runs it).
 """
