@@ -77,6 +77,9 @@ def replica_reset() -> None:
 class reads_from_replica(ContextDecorator):
     """Reads inside go to the replica (if one is configured and reachable); writes to the primary."""
 
+    def _recreate_cm(self):
+        return type(self)()  # as a decorator: a context of its own for each call (its token)
+
     def __enter__(self):
         allowed = replica_configured() and _replica_reachable()
         self._token = _allowed.set(allowed)
@@ -90,6 +93,9 @@ class reads_from_replica(ContextDecorator):
 class reads_from_primary(ContextDecorator):
     """Inside `reads_from_replica()`, a part that must read the primary: a job's own record,
     a row just written (an export starting its job, which an in-process worker then reads)."""
+
+    def _recreate_cm(self):
+        return type(self)()
 
     def __enter__(self):
         self._token = _allowed.set(False)
