@@ -32,6 +32,7 @@ class BranchesConfig(AppConfig):
             order=100,
             summarised=True,  # the home page passes apps.overview's pre-computed counts
         )
+        indicators.register()
 
         from apps.core.milestones import register_milestone
 

@@ -5,10 +5,34 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.dates import DB_EARLIEST, DB_LATEST
 from apps.core.widgets import QuickSelect
 
-from .choices import GRASSROOTS_KINDS, FormationForm, MeetingKind, OrgUnitKind, Ownership, UnionStatus
+from .choices import GRASSROOTS_KINDS, FormationForm, MeetingKind, OrgUnitKind, Ownership, SubCommitteeKind, UnionStatus
 from .models import Enterprise, Meeting, OrgUnit
 
 YES_NO_ALL = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
+
+# The lists behind the assessment's rates (apps.branches.indicators): a union with or without
+# a sub-committee; a township that held, or did not hold, a meeting of its own in a year.
+SUBCOMMITTEE_CHOICES = [
+    (SubCommitteeKind.FUND_AUDIT.value, _("With a fund audit committee")),
+    (f"no_{SubCommitteeKind.FUND_AUDIT.value}", _("Without a fund audit committee")),
+    (SubCommitteeKind.WOMEN.value, _("With a women workers' committee")),
+    (f"no_{SubCommitteeKind.WOMEN.value}", _("Without a women workers' committee")),
+    (SubCommitteeKind.MEDIATION.value, _("With a mediation committee")),
+    (f"no_{SubCommitteeKind.MEDIATION.value}", _("Without a mediation committee")),
+]
+HELD_CHOICES = [
+    (MeetingKind.JOINT_MEETING.value, _("Held a joint meeting")),
+    (f"no_{MeetingKind.JOINT_MEETING.value}", _("Held no joint meeting")),
+    (MeetingKind.TOWNSHIP_ASSEMBLY.value, _("Held a township union assembly")),
+    (f"no_{MeetingKind.TOWNSHIP_ASSEMBLY.value}", _("Held no township union assembly")),
+]
+
+
+def _with_or_without(queryset, value, condition):
+    """`value` "x" keeps the rows where `condition(x)` holds, "no_x" those where it does not."""
+    if value.startswith("no_"):
+        return queryset.filter(~condition(value.removeprefix("no_")))
+    return queryset.filter(condition(value))
 
 
 class ScopedFilterSet(django_filters.FilterSet):
@@ -52,14 +76,44 @@ class IdFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
-class OrgUnitFilter(django_filters.FilterSet):
+class OrgUnitFilter(ScopedFilterSet):
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Name contains"))
     kind = django_filters.ChoiceFilter(choices=OrgUnitKind.choices, label=_("Kind"), empty_label=_("All"))
     is_active = django_filters.BooleanFilter(label=_("Active"), widget=forms.Select(choices=YES_NO_ALL))
+    township = django_filters.ModelChoiceFilter(
+        widget=QuickSelect,
+        queryset=OrgUnit.objects.none(),
+        label=_("Township"),
+        empty_label=_("All"),
+        method=lambda qs, name, value: ScopedFilterSet.in_township(qs, "", value),
+    )
+    # The townships behind the meetings rates: those that held (or not) a meeting in `held_year`
+    # (the current year when none is given).
+    held = django_filters.ChoiceFilter(
+        choices=HELD_CHOICES, method="filter_held", label=_("Meetings"), empty_label=_("All")
+    )
+    held_year = YearFilter(method="filter_nothing", label=_("Meetings held in year"))
+    title_year = YearFilter(method="filter_title_year", label=_("Holds a title of year"))
 
     class Meta:
         model = OrgUnit
-        fields = ["q", "kind", "is_active"]
+        fields = ["q", "kind", "is_active", "township", "held", "held_year", "title_year"]
+
+    def filter_title_year(self, queryset, name, value):
+        from .selectors import has_title
+
+        return queryset.filter(has_title(value))
+
+    def filter_held(self, queryset, name, value):
+        from django.utils import timezone
+
+        from .selectors import held_meeting
+
+        year = self.form.cleaned_data.get("held_year") or timezone.localdate().year
+        return _with_or_without(queryset, value, lambda kind: held_meeting(kind, year))
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset  # read by filter_held
 
 
 class EnterpriseFilter(ScopedFilterSet):
@@ -135,10 +189,36 @@ class UnionFilter(ScopedFilterSet):
         label=_("Archived"),
         widget=forms.Select(choices=[("false", _("No")), ("true", _("Yes")), ("", _("All"))]),
     )
+    is_active = django_filters.BooleanFilter(label=_("Active"), widget=forms.Select(choices=YES_NO_ALL))
+    # The unions behind the assessment's rates (apps.branches.indicators).
+    subcommittee = django_filters.ChoiceFilter(
+        choices=SUBCOMMITTEE_CHOICES, method="filter_subcommittee", label=_("Sub-committee"), empty_label=_("All")
+    )
+    title_year = YearFilter(method="filter_title_year", label=_("Holds a title of year"))
 
     class Meta:
         model = OrgUnit
-        fields = ["q", "township", "kind", "status", "formation_form", "archived"]
+        fields = [
+            "q",
+            "township",
+            "kind",
+            "status",
+            "formation_form",
+            "archived",
+            "is_active",
+            "subcommittee",
+            "title_year",
+        ]
+
+    def filter_subcommittee(self, queryset, name, value):
+        from .selectors import has_subcommittee
+
+        return _with_or_without(queryset, value, has_subcommittee)
+
+    def filter_title_year(self, queryset, name, value):
+        from .selectors import has_title
+
+        return queryset.filter(has_title(value))
 
     def __init__(self, data=None, *args, **kwargs):
         data = {} if data is None else data.copy()

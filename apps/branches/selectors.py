@@ -314,3 +314,72 @@ def subcommittees_missing(union, *, kinds_present) -> list[str]:
     if not subcommittees_expected(union):
         return []
     return [str(kind.label) for kind in SubCommitteeKind if kind not in set(kinds_present)]
+
+
+# --- the yearly assessment's rates of the organisation (apps.branches.indicators) ----------------
+
+# The unions the 同步组建率 counts: approved grassroots unions that must set up their
+# sub-committees (the rule above: a committee, active, not archived). An organiser's union has
+# none to set up, so it is in neither side of the rate.
+SUBCOMMITTEE_BASE = SUBCOMMITTEES_EXPECTED & Q(status=UnionStatus.APPROVED)
+
+# The unions the titles rate counts: approved grassroots unions, active and not archived.
+TITLED_BASE = Q(kind__in=GRASSROOTS_KINDS, status=UnionStatus.APPROVED, is_active=True, archived_at__isnull=True)
+
+
+def _under(queryset, unit):
+    return queryset if unit is None else queryset.filter(path__startswith=unit.path)
+
+
+def has_subcommittee(kind):
+    """EXISTS a sub-committee of `kind` of the outer union."""
+    from django.db.models import Exists, OuterRef
+
+    from .models import SubCommittee
+
+    return Exists(SubCommittee.objects.filter(union=OuterRef("pk"), kind=kind))
+
+
+def has_title(year: int):
+    """EXISTS a title (any of RatingTitle) awarded to the outer unit for `year`."""
+    from django.db.models import Exists, OuterRef
+
+    from .models import Rating
+
+    return Exists(Rating.objects.filter(org_unit=OuterRef("pk"), year=year))
+
+
+def township_titled_counts(*, user, unit=None, year: int) -> dict:
+    """{"total", "with_"}: the townships under `unit` (a township itself: one), and those whose
+    union holds a title awarded for `year` (合格示范, 省百强: a township union's titles). One query."""
+    townships = _under(orgunit_list(user=user).filter(kind=OrgUnitKind.TOWNSHIP), unit)
+    return townships.order_by().aggregate(total=Count("pk"), with_=Count("pk", filter=has_title(year)))
+
+
+def held_meeting(kind, year: int):
+    """EXISTS a meeting of `kind` held by the outer unit in `year`."""
+    from django.db.models import Exists, OuterRef
+
+    from .models import Meeting
+
+    return Exists(Meeting.objects.filter(org_unit=OuterRef("pk"), kind=kind, held_on__year=year))
+
+
+def subcommittee_counts(*, user, unit=None, kind) -> dict:
+    """{"total", "with_"}: the 同步组建率 of sub-committee `kind` under `unit` (None: the user's
+    area): SUBCOMMITTEE_BASE unions, and those of them with that sub-committee. One query."""
+    unions = _under(orgunit_list(user=user).filter(SUBCOMMITTEE_BASE), unit)
+    return unions.order_by().aggregate(total=Count("pk"), with_=Count("pk", filter=has_subcommittee(kind)))
+
+
+def titled_counts(*, user, unit=None, year: int) -> dict:
+    """{"total", "with_"}: TITLED_BASE unions under `unit`, and those holding a title of `year`. One query."""
+    unions = _under(orgunit_list(user=user).filter(TITLED_BASE), unit)
+    return unions.order_by().aggregate(total=Count("pk"), with_=Count("pk", filter=has_title(year)))
+
+
+def township_meeting_counts(*, user, unit=None, kind, year: int) -> dict:
+    """{"total", "with_"}: the townships under `unit` (a township itself: one), and those that
+    held at least one meeting of `kind` in `year`. One query."""
+    townships = _under(orgunit_list(user=user).filter(kind=OrgUnitKind.TOWNSHIP), unit)
+    return townships.order_by().aggregate(total=Count("pk"), with_=Count("pk", filter=held_meeting(kind, year)))

@@ -13,6 +13,7 @@ from apps.core.exports import XlsxExportMixin
 from apps.core.forms import int_param
 from apps.core.history import object_history
 from apps.core.mixins import ScopedListView, ScopedPermissionMixin, ServiceFormMixin, form_add_service_error
+from apps.core.replica import ReadsFromReplicaMixin
 
 from . import selectors, services
 from .choices import GRASSROOTS_KINDS, OfficerPosition, OrgUnitKind, SubCommitteeKind, UnionStatus
@@ -557,7 +558,7 @@ class MeetingExportView(XlsxExportMixin, MeetingListView):
     ]
 
 
-class FormationRateView(ScopedPermissionMixin, TemplateView):
+class FormationRateView(ReadsFromReplicaMixin, ScopedPermissionMixin, TemplateView):
     """工会组建率 per township, each linked to its list of enterprises without a union."""
 
     permission_required = "branches.view_enterprise"

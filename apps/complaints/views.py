@@ -16,6 +16,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 
 from apps.core.exports import XlsxExportMixin
 from apps.core.mixins import ScopedListView, ScopedPermissionMixin, ServiceFormMixin
+from apps.core.replica import ReadsFromReplicaMixin
 from apps.core.uploads import read_upload
 
 from . import selectors, services
@@ -243,7 +244,7 @@ class ComplaintPrintView(ComplaintActionMixin, DetailView):
         )
 
 
-class ComplaintStatisticsView(ScopedPermissionMixin, TemplateView):
+class ComplaintStatisticsView(ReadsFromReplicaMixin, ScopedPermissionMixin, TemplateView):
     """投诉统计: every row and figure links to the complaint list behind it (filters.ComplaintFilter)."""
 
     permission_required = "complaints.view_complaint"

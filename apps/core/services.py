@@ -270,6 +270,7 @@ def export_job_run(*, job_id: int, task_id: str = "", redelivered: bool = False)
     from .exports import xlsx_file_name
     from .jobs import fault_point, job_claim, job_rows, job_run_failed
     from .models import ExportJob, ExportStatus
+    from .replica import reads_from_replica
 
     if not job_claim(ExportJob, job_id, task_id=task_id, redelivered=redelivered):
         return None
@@ -284,13 +285,16 @@ def export_job_run(*, job_id: int, task_id: str = "", redelivered: bool = False)
         request.user = job.requested_by
         view = match.func.view_class()
         view.setup(request, *match.args, **match.kwargs)
-        queryset = view.export_queryset()
 
         def progress(written):
-            # updated_at is the job's heartbeat (apps.core.jobs).
+            # updated_at is the job's heartbeat (apps.core.jobs); a write: the primary.
             running.update(processed_rows=min(written, job.total_rows), updated_at=timezone.now())
 
-        content = view.export_content(queryset, progress=progress)
+        # The rows from the replica when there is one (apps.core.replica); the job's own row
+        # above and its progress and result are read and written on the primary.
+        with reads_from_replica():
+            queryset = view.export_queryset()
+            content = view.export_content(queryset, progress=progress)
     except Exception as exc:  # any failure is shown to the requester, then re-raised for the task
         job_run_failed(ExportJob, job_id, task_id, exc, what="export job", message=_export_failure_message(exc))
         raise

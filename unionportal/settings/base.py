@@ -27,6 +27,20 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # over every township) for ~130 ms to save ~10 ms of execution (issue 13's benchmark). Off.
 DATABASE_OPTIONS = {"options": "-c jit=off"}
 DATABASES["default"]["OPTIONS"] = dict(DATABASE_OPTIONS)
+# A streaming replica of the primary (province deployment, see the README): the assessment, the
+# statistics pages and the Excel exports read from it inside apps.core.replica.reads_from_replica();
+# everything else, and every write, uses the primary. Unset: there is one database.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["ATOMIC_REQUESTS"] = False
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    # A replica that is down must not hold a page up: fail fast, and the page reads the primary.
+    DATABASES["replica"]["OPTIONS"] = {**DATABASE_OPTIONS, "connect_timeout": 3}
+    # Tests create no database of its own: it is the primary's test database (the same server,
+    # or a real replica of it, which the replica test starts).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["apps.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")

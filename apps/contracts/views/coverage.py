@@ -15,6 +15,7 @@ from apps.branches.models import Enterprise, OrgUnit
 from apps.branches.selectors import orgunit_list
 from apps.core.exports import XlsxExportMixin
 from apps.core.mixins import ScopedListView, ScopedPermissionMixin
+from apps.core.replica import ReadsFromReplicaMixin
 from apps.core.widgets import QuickSelect
 
 from ..choices import ContractStatus
@@ -65,7 +66,7 @@ def coverage_links(township=None, *, year: int | None = None) -> dict:
     return links
 
 
-class CoverageView(ScopedPermissionMixin, TemplateView):
+class CoverageView(ReadsFromReplicaMixin, ScopedPermissionMixin, TemplateView):
     """签订率 per township in the user's area, each number linked to the list behind it."""
 
     permission_required = "contracts.view_contract"

@@ -9,6 +9,7 @@ from django.views.generic import TemplateView
 
 from apps.core.exports import xlsx_response
 from apps.core.mixins import ScopedPermissionMixin
+from apps.core.replica import ReadsFromReplicaMixin
 
 from ..choices import Channel, PeriodKind
 from ..forms.finance import PeriodForm, TransferListForm, TransferRowFormSet, transfer_initial
@@ -138,7 +139,7 @@ def collection_cells(row, period, township=None) -> list[dict]:
     ]
 
 
-class CollectionRateView(ScopedPermissionMixin, TemplateView):
+class CollectionRateView(ReadsFromReplicaMixin, ScopedPermissionMixin, TemplateView):
     """收缴率 per township of the user's area, by channel and in all, for a month, quarter or year."""
 
     permission_required = "dues.view_ledgerentry"

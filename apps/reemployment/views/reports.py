@@ -15,6 +15,7 @@ from apps.core.errors import ApplicationError
 from apps.core.exports import xlsx_response
 from apps.core.indicators import indicator
 from apps.core.mixins import ScopedPermissionMixin
+from apps.core.replica import ReadsFromReplicaMixin
 
 from .. import selectors, services
 from ..filters import year_choices
@@ -34,7 +35,7 @@ def _rate(employed, target):
     return None if not target else round(employed * 100 / target, 1)
 
 
-class ReportMixin(ScopedPermissionMixin):
+class ReportMixin(ReadsFromReplicaMixin, ScopedPermissionMixin):
     permission_required = "reemployment.view_reemploymentcase"
     selector = selectors.yearly_report
 

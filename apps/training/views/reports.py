@@ -14,6 +14,7 @@ from apps.branches.selectors import orgunit_list
 from apps.core.exports import XlsxExportMixin, xlsx_response
 from apps.core.forms import int_param
 from apps.core.mixins import ScopedListView, ScopedPermissionMixin
+from apps.core.replica import ReadsFromReplicaMixin
 
 from .. import selectors
 from ..filters import MAX_YEARS, UntrainedFilter, year_choices
@@ -81,7 +82,7 @@ class YearForm(forms.Form):
         return timezone.localdate().year
 
 
-class TargetReportMixin(ScopedPermissionMixin):
+class TargetReportMixin(ReadsFromReplicaMixin, ScopedPermissionMixin):
     permission_required = "training.view_programme"
     selector = orgunit_list
 
