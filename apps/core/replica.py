@@ -81,7 +81,10 @@ class reads_from_replica(ContextDecorator):
         return type(self)()  # as a decorator: a context of its own for each call (its token)
 
     def __enter__(self):
-        allowed = replica_configured() and _replica_reachable()
+        # Inside a transaction on the primary, reads stay there (`reading_from_replica`): then
+        # the whole context does, without trying the replica (a test case's transaction too).
+        in_transaction = connections[DEFAULT_DB_ALIAS].in_atomic_block
+        allowed = replica_configured() and not in_transaction and _replica_reachable()
         self._token = _allowed.set(allowed)
         return allowed
 

@@ -132,3 +132,14 @@ def test_the_context_nests_and_decorates(unreachable_replica, monkeypatch):
     report(1)
     assert seen == [True, True, False, True, False, True]
     assert not reading_from_replica()
+
+
+def test_inside_a_transaction_the_context_reads_the_primary_without_trying_the_replica(
+    unreachable_replica, monkeypatch
+):
+    tried = []
+    monkeypatch.setattr(replica, "_replica_reachable", lambda: tried.append(1) or True)
+    monkeypatch.setattr(connections["default"], "in_atomic_block", True)  # as in transaction.atomic()
+    with reads_from_replica() as allowed:
+        assert allowed is False and not reading_from_replica()
+    assert tried == []

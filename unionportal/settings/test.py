@@ -17,6 +17,8 @@ STORAGES = {
 }
 WHITENOISE_AUTOREFRESH = True
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+if "replica" in DATABASES:  # noqa: F405 - DATABASE_REPLICA_URL set for the tests
+    DATABASES["replica"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # Unit tests run task logic in-process; tests that need the real thing use the
 # `celery_worker` fixture, which starts a worker and turns this off.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
