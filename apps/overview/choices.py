@@ -1,0 +1,14 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class YearStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    LOCKED = "locked", _("Locked")
+
+
+class RefreshStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
