@@ -321,7 +321,6 @@ class AssessmentYear(BaseModel):
         blank=True,
         related_name="+",
     )
-    counted_at = models.DateTimeField(_("counted at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("assessment year")
