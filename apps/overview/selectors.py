@@ -121,23 +121,78 @@ def cell_value(snapshot, registered: bool) -> dict:
     return {"state": "ok", "percent": Decimal(snapshot.numerator) * 100 / Decimal(snapshot.denominator)}
 
 
+def scheme_items(year: int) -> tuple:
+    """The year's scheme, its AssessmentYear (or None) and its items with their bands and
+    deductions, in one query: (scheme, assessment, items). Each item carries `band_list`
+    [{threshold, points}] and `deduction_list` [{id, label, points_each, indicator_key}]; the
+    assessment is built from the annotations (status, locked_at), not read again."""
+    from django.contrib.postgres.expressions import ArraySubquery
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import JSONObject
+
+    from .models import AssessmentYear, Deduction, SchemeItem, ScoreBand, ScoringScheme
+
+    year_row = AssessmentYear.objects.filter(year=OuterRef("scheme__year"))
+    items = list(
+        SchemeItem.objects.filter(scheme__year=year)
+        .select_related("scheme")
+        .annotate(
+            year_pk=Subquery(year_row.values("pk")[:1]),
+            year_status=Subquery(year_row.values("status")[:1]),
+            year_locked_at=Subquery(year_row.values("locked_at")[:1]),
+            band_list=ArraySubquery(
+                ScoreBand.objects.filter(item=OuterRef("pk"))
+                .order_by("-threshold")
+                .values(json=JSONObject(threshold="threshold", points="points"))
+            ),
+            deduction_list=ArraySubquery(
+                Deduction.objects.filter(item=OuterRef("pk"))
+                .order_by("pk")
+                .values(
+                    json=JSONObject(id="pk", label="label", points_each="points_each", indicator_key="indicator_key")
+                )
+            ),
+        )
+        .order_by("order", "id")
+    )
+    if not items:
+        return ScoringScheme.objects.filter(year=year).first(), AssessmentYear.objects.filter(year=year).first(), []
+    first = items[0]
+    assessment = None
+    if first.year_pk:
+        assessment = AssessmentYear(
+            pk=first.year_pk, year=year, status=first.year_status, locked_at=first.year_locked_at
+        )
+    return first.scheme, assessment, items
+
+
+def _labels(items, registered) -> list:
+    return [
+        {
+            "item": item,
+            "registered": item.indicator_key in registered,
+            "label": registered[item.indicator_key].label if item.indicator_key in registered else item.indicator_key,
+        }
+        for item in items
+    ]
+
+
 def year_table(*, user, year: int, indicator_key: str = "") -> dict:
     """The year's table: townships × scheme items with value, points, total, rank and the previous
-    year's total; the county's average. Reads snapshots, scores and vetoes in bulk (a fixed
-    number of queries, whatever the number of townships)."""
+    year's total; the county's average. Reads the scheme, townships, snapshots, scores (this year
+    and last) and vetoes once each: the same few queries whatever the number of townships."""
     from apps.core.indicators import registered_indicators
 
-    from .models import AssessmentYear, IndicatorSnapshot, ScoringScheme, TownshipScore, TownshipVeto
+    from .models import IndicatorSnapshot, TownshipScore, TownshipVeto
 
     prefix, every = assessment_area(user)
-    years = {row.year: row for row in AssessmentYear.objects.all()}
-    scheme = ScoringScheme.objects.filter(year=year).prefetch_related("items").first()
+    scheme, assessment, all_items = scheme_items(year)
     result = {
         "year": year,
-        "assessment": years.get(year),
-        "years": sorted(set(years) | {year}, reverse=True),
+        "assessment": assessment,
         "scheme": scheme,
         "items": [],
+        "options": [],
         "rows": [],
         "average": None,
         "counted_at": None,
@@ -146,17 +201,10 @@ def year_table(*, user, year: int, indicator_key: str = "") -> dict:
     if prefix is None or scheme is None:
         return result
     registered = {item.key: item for item in registered_indicators()}
-    all_items = list(scheme.items.all())
-    items = [item for item in all_items if not indicator_key or item.indicator_key == indicator_key]
-    result["all_items"] = all_items
-    result["items"] = [
-        {
-            "item": item,
-            "registered": item.indicator_key in registered,
-            "label": registered[item.indicator_key].label if item.indicator_key in registered else item.indicator_key,
-        }
-        for item in items
-    ]
+    result["options"] = [(entry["item"].indicator_key, entry["label"]) for entry in _labels(all_items, registered)]
+    result["items"] = _labels(
+        [item for item in all_items if not indicator_key or item.indicator_key == indicator_key], registered
+    )
     units = list(
         OrgUnit.objects.filter(kind=OrgUnitKind.TOWNSHIP, archived_at__isnull=True, path__startswith=prefix).order_by(
             "path"
@@ -168,41 +216,34 @@ def year_table(*, user, year: int, indicator_key: str = "") -> dict:
         (s.township_id, s.indicator_key): s
         for s in IndicatorSnapshot.objects.filter(year=year, township_id__in=ids, indicator_key__in=keys)
     }
-    scores = {
-        (s.township_id, s.indicator_key): s
-        for s in TownshipScore.objects.filter(year=year, township_id__in=ids, indicator_key__in=keys)
-    }
+    scores = {}
+    previous = defaultdict(Decimal)
+    previous_seen = set()
+    # This year's scores and last year's in one read; last year's only for its totals.
+    for score in TownshipScore.objects.filter(year__in=[year, year - 1], township_id__in=ids):
+        if score.year == year:
+            scores[(score.township_id, score.indicator_key)] = score
+        else:
+            previous[score.township_id] += _effective(score)
+            previous_seen.add(score.township_id)
     vetoes = defaultdict(list)
     for veto in TownshipVeto.objects.filter(year__in=[year, year - 1], township_id__in=ids).select_related("veto"):
         vetoes[(veto.township_id, veto.year)].append(veto)
-    previous = defaultdict(Decimal)
-    previous_seen = set()
-    for score in TownshipScore.objects.filter(year=year - 1, township_id__in=ids).only(
-        "township_id", "computed_points", "final_points"
-    ):
-        previous[score.township_id] += _effective(score)
-        previous_seen.add(score.township_id)
     rows = []
     for unit in units:
         vetoed = vetoes.get((unit.pk, year), [])
         cells = []
-        total = Decimal(0)
         for entry in result["items"]:
             item = entry["item"]
             snapshot = snapshots.get((unit.pk, item.indicator_key))
-            score = scores.get((unit.pk, item.indicator_key))
-            points = (
-                _effective(score) if entry["registered"] or (score and score.final_points is not None) else Decimal(0)
-            )
-            total += points
+            points = _effective(scores.get((unit.pk, item.indicator_key)))
             cells.append(
                 {"item": item, "snapshot": snapshot, "points": points, **cell_value(snapshot, entry["registered"])}
             )
             if snapshot is not None and (result["counted_at"] is None or snapshot.counted_at > result["counted_at"]):
                 result["counted_at"] = snapshot.counted_at
-        if not indicator_key:
-            # The total counts every item, whichever column the filter shows.
-            total = sum((_effective(scores.get((unit.pk, item.indicator_key))) for item in all_items), Decimal(0))
+        # The total counts every item, whichever columns the filter shows; a veto makes it 0.
+        total = sum((_effective(scores.get((unit.pk, key))) for key in keys), Decimal(0))
         if vetoed:
             total = Decimal(0)
         previous_total = None
@@ -219,13 +260,10 @@ def year_table(*, user, year: int, indicator_key: str = "") -> dict:
         n = len(rows)
         average_cells = []
         for index, entry in enumerate(result["items"]):
-            numerator = sum(
-                row["cells"][index]["snapshot"].numerator for row in rows if row["cells"][index]["snapshot"]
+            counted = [row["cells"][index]["snapshot"] for row in rows if row["cells"][index]["snapshot"]]
+            pooled = IndicatorSnapshot(
+                numerator=sum(s.numerator for s in counted), denominator=sum(s.denominator for s in counted)
             )
-            denominator = sum(
-                row["cells"][index]["snapshot"].denominator for row in rows if row["cells"][index]["snapshot"]
-            )
-            pooled = type("Pooled", (), {"numerator": numerator, "denominator": denominator})()
             average_cells.append(
                 {
                     "points": sum(row["cells"][index]["points"] for row in rows) / n,
@@ -241,15 +279,12 @@ def year_table(*, user, year: int, indicator_key: str = "") -> dict:
 
 def township_assessment(*, user, township, year: int) -> dict:
     """A township's page: each item's numerator, denominator and rate with the lists behind them,
-    the three scores with their notes, the vetoes and the deductions entered."""
+    its bands and deductions, the three scores with their notes, and the vetoes."""
     from apps.core.indicators import registered_indicators
 
-    from .models import AssessmentYear, IndicatorSnapshot, ScoringScheme, TownshipDeduction, TownshipScore, TownshipVeto
+    from .models import IndicatorSnapshot, TownshipDeduction, TownshipScore, TownshipVeto
 
-    years = {row.year: row for row in AssessmentYear.objects.all()}
-    scheme = (
-        ScoringScheme.objects.filter(year=year).prefetch_related("items__bands", "items__deductions", "vetoes").first()
-    )
+    scheme, assessment, scheme_rows = scheme_items(year)
     registered = {item.key: item for item in registered_indicators()}
     snapshots = {s.indicator_key: s for s in IndicatorSnapshot.objects.filter(year=year, township=township)}
     scores = {s.indicator_key: s for s in TownshipScore.objects.filter(year=year, township=township)}
@@ -257,28 +292,28 @@ def township_assessment(*, user, township, year: int) -> dict:
     vetoes = list(TownshipVeto.objects.filter(year=year, township=township).select_related("veto"))
     items = []
     totals = {"self": Decimal(0), "computed": Decimal(0), "final": Decimal(0)}
-    for item in scheme.items.all() if scheme else []:
+    for entry in _labels(scheme_rows, registered):
+        item = entry["item"]
         snapshot = snapshots.get(item.indicator_key)
         score = scores.get(item.indicator_key)
         deductions = []
-        for deduction in item.deductions.all():
-            if deduction.indicator_key:
-                source = snapshots.get(deduction.indicator_key)
+        for deduction in item.deduction_list:
+            if deduction["indicator_key"]:
+                source = snapshots.get(deduction["indicator_key"])
                 count = max(0, source.denominator - source.numerator) if source else 0
             else:
-                count = entered.get(deduction.pk, 0)
+                count = entered.get(deduction["id"], 0)
             deductions.append({"deduction": deduction, "count": count})
-        entry = {
-            "item": item,
-            "registered": item.indicator_key in registered,
-            "label": registered[item.indicator_key].label if item.indicator_key in registered else item.indicator_key,
-            "snapshot": snapshot,
-            "score": score,
-            "deductions": deductions,
-            "bands": list(item.bands.all()),
-            **cell_value(snapshot, item.indicator_key in registered),
-        }
-        items.append(entry)
+        items.append(
+            {
+                **entry,
+                "snapshot": snapshot,
+                "score": score,
+                "deductions": deductions,
+                "bands": item.band_list,
+                **cell_value(snapshot, entry["registered"]),
+            }
+        )
         if score is not None:
             totals["self"] += score.self_points or 0
             totals["computed"] += score.computed_points
@@ -288,8 +323,7 @@ def township_assessment(*, user, township, year: int) -> dict:
     counted = [s.counted_at for s in snapshots.values()]
     return {
         "year": year,
-        "assessment": years.get(year),
-        "years": sorted(set(years) | {year}, reverse=True),
+        "assessment": assessment,
         "scheme": scheme,
         "items": items,
         "vetoes": vetoes,
