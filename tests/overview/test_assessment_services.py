@@ -19,7 +19,7 @@ from apps.overview.models import (
     VetoItem,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("default_scheme")]
 YEAR = 2026
 
 

@@ -25,7 +25,7 @@ from apps.overview.models import (
 from tests.viewchecks import CHAIR, COUNTY_ONLY, STAFF, ViewChecks, button, form, page
 from tests.viewchecks import Route as R
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("default_scheme")]
 YEAR = 2026
 Q = f"?year={YEAR}"
 COVERAGE = "contracts.coverage"

@@ -11,7 +11,7 @@ from apps.branches.services import orgunit_create
 from apps.overview import assessment as services
 from apps.overview.models import IndicatorSnapshot, TownshipScore, VetoItem
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("default_scheme")]
 YEAR = 2026
 
 
