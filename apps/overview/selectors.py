@@ -330,3 +330,21 @@ def township_assessment(*, user, township, year: int) -> dict:
         "totals": totals,
         "counted_at": max(counted) if counted else None,
     }
+
+
+def assessment_years(*, user):
+    """The assessment years county staff administer (all of them: the years are the county's)."""
+    from .models import AssessmentYear
+
+    if user_scope_path(user) is None or not user.has_perm("overview.manage_assessment"):
+        return AssessmentYear.objects.none()
+    return AssessmentYear.objects.all()
+
+
+def assessment_refresh_list(*, user):
+    """The refresh jobs the user asked for (a job's page is its requester's)."""
+    from .models import AssessmentRefresh
+
+    if not user.is_authenticated:
+        return AssessmentRefresh.objects.none()
+    return AssessmentRefresh.objects.filter(requested_by=user)

@@ -8,7 +8,6 @@ in Chinese and nothing is written. A township outside the user's assessment area
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -21,6 +20,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from apps.core.errors import ApplicationError
+from apps.core.mixins import ScopedPermissionMixin
 
 from . import assessment as services
 from . import selectors
@@ -97,10 +97,11 @@ def _entered_deductions(year):
     return Deduction.objects.filter(item__scheme__year=year, indicator_key="")
 
 
-class YearTableView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+class YearTableView(ScopedPermissionMixin, TemplateView):
     """The year's table: townships × scheme items, ranked, with the previous year and the average."""
 
     permission_required = "overview.view_assessmentyear"
+    selector = selectors.assessment_townships
     template_name = "overview/assessment_table.html"
 
     def get_context_data(self, **kwargs):
@@ -117,12 +118,13 @@ class YearTableView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
         )
 
 
-class TownshipMixin(LoginRequiredMixin, PermissionRequiredMixin):
+class TownshipMixin(ScopedPermissionMixin):
     permission_required = "overview.view_assessmentyear"
+    selector = selectors.assessment_townships
 
     @cached_property
     def township(self):
-        return get_object_or_404(selectors.assessment_townships(user=self.request.user), pk=self.kwargs["pk"])
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
 
     def back(self, year):
         return redirect(reverse("overview:assessment_township", args=[self.township.pk]) + f"?year={year}")
@@ -310,8 +312,9 @@ class VetoItemForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
 
-class ManageMixin(LoginRequiredMixin, PermissionRequiredMixin):
+class ManageMixin(ScopedPermissionMixin):
     permission_required = "overview.manage_assessment"
+    selector = selectors.assessment_years
 
     def back(self, year):
         return redirect(reverse("overview:assessment_manage") + f"?year={year}")
@@ -341,7 +344,7 @@ class ManageView(ManageMixin, TemplateView):
         return super().get_context_data(
             page_title=_("Assessment administration %(year)s") % {"year": year},
             year=year,
-            years=list(AssessmentYear.objects.all()),
+            years=list(self.get_queryset()),
             assessment=AssessmentYear.objects.filter(year=year).first(),
             scheme=scheme,
             items=items,
@@ -452,9 +455,10 @@ class RefreshProgressView(ManageMixin, TemplateView):
     """The refresh's progress (the page reloads itself until the job is done or failed)."""
 
     template_name = "overview/assessment_refresh.html"
+    selector = selectors.assessment_refresh_list
 
     def get_context_data(self, **kwargs):
-        job = get_object_or_404(AssessmentRefresh, pk=self.kwargs["pk"], requested_by=self.request.user)
+        job = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
         return super().get_context_data(page_title=_("Refreshing the assessment figures"), job=job, **kwargs)
 
 
