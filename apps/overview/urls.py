@@ -10,6 +10,7 @@ urlpatterns = [
     path("refresh/", views.HomeRefreshView.as_view(), name="home_refresh"),
     # The county assessment (年终考核).
     path("assessment/", assessment.YearTableView.as_view(), name="assessment"),
+    path("assessment/export/", assessment.YearExportView.as_view(), name="assessment_export"),
     path("assessment/townships/<int:pk>/", assessment.TownshipView.as_view(), name="assessment_township"),
     path("assessment/townships/<int:pk>/self/", assessment.SelfAssessmentView.as_view(), name="assessment_self"),
     path("assessment/townships/<int:pk>/final/", assessment.FinalScoreView.as_view(), name="assessment_final"),

@@ -159,3 +159,22 @@ def test_locking_through_the_confirm_page(client_for, county_user, county_tree, 
     )
     assert "该年度考核已锁定，不能再修改。" in [str(m) for m in response.context["messages"]]
     assert TownshipScore.objects.get(township=county_tree["a"], indicator_key="contracts.coverage").final_points == 4
+
+
+def test_the_excel_report_numbers_its_columns_and_its_totals_row_sums_the_townships(client_for, county_user, opened):
+    import io
+
+    from openpyxl import load_workbook
+
+    response = client_for(county_user).get(reverse("overview:assessment_export") + f"?year={YEAR}")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    header, numbers, check = rows[0], rows[1], rows[2]
+    assert numbers[:3] == ["甲", "乙", 1] and len(numbers) == len(header)
+    assert str(check[0]).startswith("勾稽关系：第15栏 = 第2栏 + 第4栏")
+    townships, totals = rows[3:-1], rows[-1]
+    assert totals[1] == "合计" and len(townships) == 2
+    for column in range(3, len(header) - 1, 2):  # every points column and the total
+        assert totals[column] == sum(row[column] for row in townships)
+    assert totals[len(header) - 2] == sum(row[len(header) - 2] for row in townships) == 4
