@@ -82,6 +82,11 @@ ROLE_PERMISSIONS = {
         *_crud("reemployment.reemploymentbase"),
         *_crud("reemployment.baseyear"),
         *_crud("reemployment.reemploymenttarget"),
+        # County assessment (年终考核): county staff see every township, edit the scheme, score,
+        # record vetoes and lock the year.
+        "overview.view_assessmentyear",
+        "overview.view_county_assessment",
+        "overview.manage_assessment",
     ],
     TOWNSHIP_STAFF: [
         "core.view_notification",
@@ -122,6 +127,10 @@ ROLE_PERMISSIONS = {
         *_crud("reemployment.reemploymentbase"),
         *_crud("reemployment.baseyear"),
         "reemployment.view_reemploymenttarget",
+        # County assessment: a township chair sees their own township's assessment and enters
+        # its self-assessment (自评) while the year is open.
+        "overview.view_assessmentyear",
+        "overview.self_assess",
     ],
     GRASSROOTS_OFFICER: [
         "core.view_notification",

@@ -21,6 +21,10 @@ PORTAL_TASKS = {
         _("Refresh the home page figures"),
         _("Computes the key figures of every unit shown on the home page in advance."),
     ),
+    "apps.overview.tasks.refresh_assessment_snapshots": (
+        _("Refresh the county assessment figures"),
+        _("Counts every indicator of every township for the open assessment years, and scores them."),
+    ),
     "apps.core.tasks.sweep_milestones": (
         _("Send deadline reminders"),
         _("Sends the reminders that are due: complaint deadlines, yearly meetings, terms ending."),

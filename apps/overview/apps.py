@@ -13,3 +13,18 @@ class OverviewConfig(AppConfig):
         from .navigation import MENU
 
         register_menu(*MENU)
+
+        from apps.core.jobs import JobKind, register_job_kind
+
+        from .choices import RefreshStatus
+        from .models import AssessmentRefresh
+
+        register_job_kind(
+            JobKind(
+                model=AssessmentRefresh,
+                task_name="apps.overview.tasks.run_assessment_refresh",
+                waiting=RefreshStatus.PENDING,
+                running=RefreshStatus.RUNNING,
+                failed=RefreshStatus.FAILED,
+            )
+        )

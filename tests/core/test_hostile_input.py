@@ -300,6 +300,10 @@ def world(county_user, chair_a, chair_b, county_tree):
 
     reemployment_base = make_base(SimpleNamespace(tree=county_tree), "a", name="大平乳品厂", places=5)
     reemployment_case = case_register(user=None, member=members_a[1], registered_on=today, reason="laid_off")
+    # A refresh of the county assessment county staff asked for.
+    from apps.overview.models import AssessmentRefresh
+
+    assessment_refresh = AssessmentRefresh.objects.create(year=today.year, requested_by=county_user, total=2)
     users = {"county": county_user, "chair": chair_a}
     own = {}
     for role, user in users.items():
@@ -329,6 +333,7 @@ def world(county_user, chair_a, chair_b, county_tree):
             "AttendanceImport": sign_in_sheet.pk,
             "ReemploymentCase": reemployment_case.pk,
             "ReemploymentBase": reemployment_base.pk,
+            "AssessmentRefresh": assessment_refresh.pk,
         },
         "township": a.pk,
         "document": document.pk,

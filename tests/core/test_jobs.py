@@ -44,6 +44,7 @@ def test_every_kind_of_job_is_registered_and_their_thresholds_come_from_the_task
     from apps.core.tasks import run_export_job
     from apps.dues.imports import run_tax_statement_import
     from apps.members.tasks import run_roster_import
+    from apps.overview.tasks import run_assessment_refresh
     from apps.training.imports import run_attendance_import
 
     kinds = {kind.task_name: kind for kind in job_kinds()}
@@ -53,6 +54,7 @@ def test_every_kind_of_job_is_registered_and_their_thresholds_come_from_the_task
         run_contract_import.name,
         run_tax_statement_import.name,
         run_attendance_import.name,
+        run_assessment_refresh.name,
     }
     for task in (
         run_export_job,
@@ -60,6 +62,7 @@ def test_every_kind_of_job_is_registered_and_their_thresholds_come_from_the_task
         run_contract_import,
         run_tax_statement_import,
         run_attendance_import,
+        run_assessment_refresh,
     ):
         assert task.acks_late and task.reject_on_worker_lost
         assert task.soft_time_limit < task.time_limit <= settings.CELERY_TASK_TIME_LIMIT

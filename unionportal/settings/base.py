@@ -248,6 +248,8 @@ PGHISTORY_ADMIN_CLASS = "apps.core.admin_history.EventsAdmin"
 # marked failed; one still waiting after JOB_REDISPATCH_AFTER is sent to the broker again.
 ROSTER_IMPORT_TIME_LIMIT = env.int("ROSTER_IMPORT_TIME_LIMIT", default=10 * 60)
 EXPORT_JOB_TIME_LIMIT = env.int("EXPORT_JOB_TIME_LIMIT", default=15 * 60)
+# The county assessment's on-demand refresh of a year (apps.overview.assessment), a hard limit.
+ASSESSMENT_REFRESH_TIME_LIMIT = env.int("ASSESSMENT_REFRESH_TIME_LIMIT", default=20 * 60)
 JOB_SOFT_LIMIT_MARGIN = 30
 JOB_LOST_GRACE = 60
 JOB_REDISPATCH_AFTER = 60
@@ -275,6 +277,11 @@ CELERY_BEAT_SCHEDULE = {
     "overview-refresh-unit-summaries": {
         "task": "apps.overview.tasks.refresh_unit_summaries",
         "schedule": timedelta(minutes=UNIT_SUMMARY_REFRESH_MINUTES),
+    },
+    # The county assessment's snapshots of every open year (apps.overview.assessment).
+    "overview-refresh-assessment-snapshots": {
+        "task": "apps.overview.tasks.refresh_assessment_snapshots",
+        "schedule": timedelta(hours=1),
     },
     # Every app's milestone reminders (apps.core.milestones): the complaints' deadline reminders,
     # the yearly compliance reminders (sent from 07:30 Shanghai), and those declared later.
