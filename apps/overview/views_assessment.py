@@ -21,6 +21,7 @@ from django.views.generic import TemplateView
 
 from apps.core.errors import ApplicationError
 from apps.core.mixins import ScopedPermissionMixin
+from apps.core.replica import ReadsFromReplicaMixin
 
 from . import assessment as services
 from . import selectors
@@ -97,8 +98,10 @@ def _entered_deductions(year):
     return Deduction.objects.filter(item__scheme__year=year, indicator_key="")
 
 
-class YearTableView(ScopedPermissionMixin, TemplateView):
-    """The year's table: townships × scheme items, ranked, with the previous year and the average."""
+class YearTableView(ReadsFromReplicaMixin, ScopedPermissionMixin, TemplateView):
+    """The year's table: townships × scheme items, ranked, with the previous year and the average.
+    Read from the replica when there is one (statistics; the township page, with its forms, reads
+    the primary so a score just saved shows at once)."""
 
     permission_required = "overview.view_assessmentyear"
     selector = selectors.assessment_townships
@@ -487,7 +490,7 @@ class YearLockView(ManageMixin, TemplateView):
         return redirect(reverse("overview:assessment") + f"?year={year}")
 
 
-class YearExportView(ScopedPermissionMixin, View):
+class YearExportView(ReadsFromReplicaMixin, ScopedPermissionMixin, View):
     """The year's table as a statistical report (.xlsx): numbered columns (栏次), the cross-check
     (勾稽关系) under the header, one row per township and the totals row (the sum of the townships'
     rows, its rates the county's pooled rates)."""
