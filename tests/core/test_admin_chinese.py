@@ -28,6 +28,7 @@ PORTAL_APPS = [
     "dues",
     "training",
     "reemployment",
+    "aid",
     "accounts",
     "core",
 ]

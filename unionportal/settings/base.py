@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "apps.dues",
     "apps.training",
     "apps.reemployment",
+    "apps.aid",
     "apps.overview",
     "apps.bench",
 ]
