@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.branches.models import OrgUnit
 from apps.core.widgets import QuickSelect
@@ -18,7 +19,11 @@ def year_choices():
     return [(year, f"{year}年") for year in range(this_year, this_year - 10, -1)]
 
 
-FILE_STATUSES = [("open", _("Open")), ("closed", _("Closed")), ("due", _("Review due"))]
+FILE_STATUSES = [
+    ("open", pgettext_lazy("hardship file", "Open")),
+    ("closed", pgettext_lazy("hardship file", "Closed")),
+    ("due", _("Review due")),
+]
 
 
 class FileFilter(django_filters.FilterSet):
@@ -73,7 +78,9 @@ class RecordFilter(django_filters.FilterSet):
         queryset=AidCampaign.objects.none(), label=_("campaign"), empty_label=_("All")
     )
     kind = django_filters.ChoiceFilter(choices=AidKind.choices, label=_("kind of aid"), empty_label=_("All"))
-    fund = django_filters.ChoiceFilter(choices=FundSource.choices, label=_("fund"), empty_label=_("All"))
+    fund = django_filters.ChoiceFilter(
+        choices=FundSource.choices, label=pgettext_lazy("aid", "fund"), empty_label=_("All")
+    )
     year = django_filters.ChoiceFilter(
         choices=year_choices, label=_("given in"), empty_label=_("All"), field_name="given_on__year"
     )

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.core.forms import DATE_INPUT, EMPTY_LABEL, empty_labels, submit_helper
 
@@ -101,7 +102,7 @@ class RecordForm(forms.Form):
     amount = _money_field(_("amount (yuan)"), help_text=_("For goods: their value."))
     goods = forms.CharField(label=_("goods given"), max_length=200, required=False)
     given_on = forms.DateField(label=_("given on"), widget=DATE_INPUT, initial=_today)
-    fund = forms.ChoiceField(label=_("fund"), choices=FundSource.choices)
+    fund = forms.ChoiceField(label=pgettext_lazy("aid", "fund"), choices=FundSource.choices)
     approved_by = forms.CharField(label=_("approved by"), max_length=50)
     campaign = forms.ModelChoiceField(
         label=_("campaign"), queryset=AidCampaign.objects.none(), required=False, empty_label=EMPTY_LABEL
@@ -139,8 +140,8 @@ class CampaignForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("organising union"), queryset=None, empty_label=EMPTY_LABEL)
     year = forms.IntegerField(label=_("year"), min_value=1995, max_value=2099)
     kind = forms.ChoiceField(label=_("kind of aid"), choices=AidKind.choices)
-    starts_on = forms.DateField(label=_("starts on"), widget=DATE_INPUT)
-    ends_on = forms.DateField(label=_("ends on"), widget=DATE_INPUT)
+    starts_on = forms.DateField(label=pgettext_lazy("aid campaign", "starts on"), widget=DATE_INPUT)
+    ends_on = forms.DateField(label=pgettext_lazy("aid campaign", "ends on"), widget=DATE_INPUT)
     budget = _money_field(_("budget (yuan)"), min_value=Decimal("0"), max_value=Decimal("100000000.00"))
 
     def __init__(self, *args, user, campaign=None, **kwargs):

@@ -22,6 +22,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.core.dates import PlausibleDateValidator, plausible_date_constraint
 from apps.core.history import audited
@@ -113,7 +114,7 @@ class HardshipFile(BaseModel):
         verbose_name = _("hardship file")
         verbose_name_plural = _("hardship files")
         ordering = ["-opened_on", "-id"]
-        permissions = [("view_hardship_details", "Can view hardship details")]
+        permissions = [("view_hardship_details", _("Can see what a hardship file says"))]
         indexes = [
             models.Index(fields=["-opened_on", "-id"], name="aid_file_list_order"),
             models.Index(fields=["township", "closed_on"], name="aid_file_township_open"),
@@ -236,8 +237,8 @@ class AidCampaign(BaseModel):
     unit = models.ForeignKey(
         "branches.OrgUnit", verbose_name=_("organising union"), on_delete=models.PROTECT, related_name="aid_campaigns"
     )
-    starts_on = models.DateField(_("starts on"))
-    ends_on = models.DateField(_("ends on"))
+    starts_on = models.DateField(pgettext_lazy("aid campaign", "starts on"))
+    ends_on = models.DateField(pgettext_lazy("aid campaign", "ends on"))
     budget = _money(_("budget (yuan)"), default=Decimal("0.00"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -314,7 +315,7 @@ class AidRecord(BaseModel):
     amount = _money(_("amount (yuan)"), help_text=_("For goods: their value."))
     goods = models.CharField(_("goods given"), max_length=200, blank=True)
     given_on = models.DateField(_("given on"), validators=[AID_DATE_RANGE])
-    fund = models.CharField(_("fund"), max_length=20, choices=FundSource.choices)
+    fund = models.CharField(pgettext_lazy("aid", "fund"), max_length=20, choices=FundSource.choices)
     approved_by = models.CharField(_("approved by"), max_length=50)
     campaign = models.ForeignKey(
         AidCampaign,
@@ -326,7 +327,7 @@ class AidRecord(BaseModel):
     )
     reverses = models.OneToOneField(
         "self",
-        verbose_name=_("reverses"),
+        verbose_name=_("reverses the record"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,

@@ -4,6 +4,7 @@ shown only to those with `aid.view_hardship_details` (PIPL art. 28), masked for 
 import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext, pgettext_lazy
 
 from apps.core.tables import detail_link
 
@@ -74,8 +75,8 @@ class FileTable(MaskedTable):
 
     def render_closed_on(self, record):
         if record.closed_on:
-            return format_html(BADGE, "secondary", _("Closed"))
-        return format_html(BADGE, "warning", _("Open"))
+            return format_html(BADGE, "secondary", pgettext("hardship file", "Closed"))
+        return format_html(BADGE, "warning", pgettext("hardship file", "Open"))
 
 
 class RecordTable(MaskedTable):
@@ -84,7 +85,7 @@ class RecordTable(MaskedTable):
     township = tables.Column(verbose_name=_("township"), order_by=("township__path",))
     kind = tables.Column(verbose_name=_("kind of aid"))
     amount = tables.Column(verbose_name=_("amount (yuan)"), attrs={"td": {"class": "text-end"}})
-    fund = tables.Column(verbose_name=_("fund"))
+    fund = tables.Column(verbose_name=pgettext_lazy("aid", "fund"))
     campaign = tables.Column(verbose_name=_("campaign"), order_by=("campaign__name",))
     file = tables.Column(verbose_name=_("reason for hardship"), orderable=False, empty_values=())
     reverses = tables.Column(verbose_name=_("status"), orderable=False, empty_values=())
@@ -118,8 +119,8 @@ class CampaignTable(tables.Table):
     year = tables.Column(verbose_name=_("year"))
     kind = tables.Column(verbose_name=_("kind of aid"))
     unit = tables.Column(verbose_name=_("organising union"), order_by=("unit__path",))
-    starts_on = tables.DateColumn(verbose_name=_("starts on"), format="Y-m-d")
-    ends_on = tables.DateColumn(verbose_name=_("ends on"), format="Y-m-d")
+    starts_on = tables.DateColumn(verbose_name=pgettext_lazy("aid campaign", "starts on"), format="Y-m-d")
+    ends_on = tables.DateColumn(verbose_name=pgettext_lazy("aid campaign", "ends on"), format="Y-m-d")
     budget = tables.Column(verbose_name=_("budget (yuan)"), attrs={"td": {"class": "text-end"}})
     spent = tables.Column(verbose_name=_("Spent (yuan)"), attrs={"td": {"class": "text-end"}})
     persons = tables.Column(verbose_name=_("Persons reached"), attrs={"td": {"class": "text-end"}})

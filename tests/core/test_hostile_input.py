@@ -300,6 +300,12 @@ def world(county_user, chair_a, chair_b, county_tree):
 
     reemployment_base = make_base(SimpleNamespace(tree=county_tree), "a", name="大平乳品厂", places=5)
     reemployment_case = case_register(user=None, member=members_a[1], registered_on=today, reason="laid_off")
+    # A hardship file of A's member, aid given in a campaign of township A.
+    from tests.aid.conftest import give, make_campaign, open_file
+
+    hardship_file = open_file(members_a[1])
+    aid_campaign = make_campaign(SimpleNamespace(tree=county_tree), "a", name="白塔埠镇送温暖")
+    aid_given = give(members_a[1], campaign=aid_campaign)
     users = {"county": county_user, "chair": chair_a}
     own = {}
     for role, user in users.items():
@@ -329,6 +335,9 @@ def world(county_user, chair_a, chair_b, county_tree):
             "AttendanceImport": sign_in_sheet.pk,
             "ReemploymentCase": reemployment_case.pk,
             "ReemploymentBase": reemployment_base.pk,
+            "HardshipFile": hardship_file.pk,
+            "AidCampaign": aid_campaign.pk,
+            "AidRecord": aid_given.pk,
         },
         "township": a.pk,
         "document": document.pk,

@@ -84,7 +84,7 @@ class Migration(migrations.Migration):
                 ('campaign', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='records', to='aid.aidcampaign', verbose_name='campaign')),
                 ('member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='aid_records', to='members.member', verbose_name='member')),
                 ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
-                ('reverses', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reversed_by', to='aid.aidrecord', verbose_name='reverses')),
+                ('reverses', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reversed_by', to='aid.aidrecord', verbose_name='reverses the record')),
                 ('township', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='aid_records', to='branches.orgunit', verbose_name='township')),
             ],
             options={
@@ -115,7 +115,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'hardship file',
                 'verbose_name_plural': 'hardship files',
                 'ordering': ['-opened_on', '-id'],
-                'permissions': [('view_hardship_details', 'Can view hardship details')],
+                'permissions': [('view_hardship_details', 'Can see what a hardship file says')],
             },
         ),
         migrations.CreateModel(
@@ -139,7 +139,7 @@ class Migration(migrations.Migration):
                 ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
                 ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='aid.aidrecord')),
                 ('recorded_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
-                ('reverses', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='aid.aidrecord', verbose_name='reverses')),
+                ('reverses', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='aid.aidrecord', verbose_name='reverses the record')),
                 ('township', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='branches.orgunit', verbose_name='township')),
                 ('file', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='aid.hardshipfile', verbose_name='hardship file')),
             ],

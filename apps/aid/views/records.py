@@ -4,7 +4,7 @@ reversing a wrong record (the reason required)."""
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.generic import DetailView, FormView
 
 from apps.core.exports import XlsxExportMixin
@@ -51,7 +51,7 @@ class RecordExportView(XlsxExportMixin, RecordListView):
             (_("Kind of aid"), lambda r: r.get_kind_display()),
             (_("Amount (yuan)"), lambda r: r.amount),
             (_("Goods given"), lambda r: r.goods),
-            (_("Fund"), lambda r: r.get_fund_display()),
+            (pgettext("aid", "Fund"), lambda r: r.get_fund_display()),
             (_("Approved by"), lambda r: r.approved_by),
             (_("Campaign"), lambda r: r.campaign.name if r.campaign_id else ""),
             (_("Reason for hardship"), reason),
