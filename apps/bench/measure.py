@@ -189,6 +189,9 @@ PAGE_PERMISSIONS = {
     "programme list": "training.view_programme",
     "programme detail (full batch)": "training.view_programme",
     "untrained cadres": "training.view_nomination",
+    "hardship file list": "aid.view_hardshipfile",
+    "aid record list": "aid.view_aidrecord",
+    "aid campaign (per township)": "aid.view_aidcampaign",
 }
 MEMBER_PERMISSION = "members.view_member"
 
@@ -230,6 +233,7 @@ def page_specs(users: dict) -> list[PageSpec]:
             candidates.append(PageSpec("contract detail", role, contract.get_absolute_url(), 1, "detail"))
         candidates += header_search_specs(role, member, complaint)
         candidates += training_specs(role, user)
+        candidates += aid_specs(role, user)
         # Fewer than EXPORT_ROWS in scope (a small union, or the tests): the export takes them all.
         query = urlencode({"joined_from": sample["export_from"].isoformat()}) if sample["export_from"] else ""
         export = f"{reverse('members:member_export')}?{query}"
@@ -266,6 +270,22 @@ def training_specs(role, user) -> list[PageSpec]:
         # A row per township of the user's area (one for a chair), with its untrained cadres paged.
         rows = len(untrained_cadres_by_township(user=user)["rows"])
         specs.append(PageSpec("untrained cadres", role, url, max(rows, LIST_ROWS), "dashboard"))
+    return specs
+
+
+def aid_specs(role, user) -> list[PageSpec]:
+    """The hardship-file and aid-record lists, and the biggest campaign's page in scope (a row per
+    township of the user's area), for the pages that exist."""
+    from apps.aid.selectors import campaign_list
+
+    specs = []
+    if url := _reverse_or_none("aid:file_list"):
+        specs.append(PageSpec("hardship file list", role, url, LIST_ROWS))
+    if url := _reverse_or_none("aid:record_list"):
+        specs.append(PageSpec("aid record list", role, url, LIST_ROWS))
+    campaign = campaign_list(user=user).order_by("-persons", "-pk").first()
+    if campaign is not None and (url := _reverse_or_none("aid:campaign_detail", pk=campaign.pk)):
+        specs.append(PageSpec("aid campaign (per township)", role, url, LIST_ROWS, "dashboard"))
     return specs
 
 
