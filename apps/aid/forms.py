@@ -79,8 +79,8 @@ class ReviewForm(forms.Form):
         data = super().clean()
         if data.get("outcome") == ReviewOutcome.CLOSED and not data.get("close_reason"):
             self.add_error("close_reason", _("Choose why the member is out of hardship."))
-        if data.get("outcome") == ReviewOutcome.CONTINUED and data.get("close_reason"):
-            self.add_error("close_reason", _("A member still in hardship has no reason for closing."))
+        if data.get("outcome") == ReviewOutcome.CONTINUED:
+            data["close_reason"] = ""  # a reason for closing means nothing for a file kept open
         return data
 
 
