@@ -33,6 +33,8 @@ from .choices import AidKind, ClosingReason, FundSource, HardshipReason, ReviewO
 # The county's hardship files date from the 送温暖 work of the 1990s; nothing is entered ahead of
 # today (an opening, a review, aid given are facts).
 AID_DATE_RANGE = PlausibleDateValidator(earliest=datetime.date(1995, 1, 1), max_days_ahead=0)
+# A campaign may be planned ahead: any day the database accepts, from 1995 on.
+CAMPAIGN_DATE_RANGE = PlausibleDateValidator(earliest=datetime.date(1995, 1, 1), max_days_ahead=None)
 YEAR_RANGE = Q(year__gte=1995) & Q(year__lte=2099)
 REVIEW_INTERVAL_DAYS = 365
 
@@ -237,8 +239,8 @@ class AidCampaign(BaseModel):
     unit = models.ForeignKey(
         "branches.OrgUnit", verbose_name=_("organising union"), on_delete=models.PROTECT, related_name="aid_campaigns"
     )
-    starts_on = models.DateField(pgettext_lazy("aid campaign", "starts on"))
-    ends_on = models.DateField(pgettext_lazy("aid campaign", "ends on"))
+    starts_on = models.DateField(pgettext_lazy("aid campaign", "starts on"), validators=[CAMPAIGN_DATE_RANGE])
+    ends_on = models.DateField(pgettext_lazy("aid campaign", "ends on"), validators=[CAMPAIGN_DATE_RANGE])
     budget = _money(_("budget (yuan)"), default=Decimal("0.00"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
