@@ -25,6 +25,7 @@ urlpatterns = [
     path("dues/", include("apps.dues.urls")),
     path("training/", include("apps.training.urls")),
     path("reemployment/", include("apps.reemployment.urls")),
+    path("aid/", include("apps.aid.urls")),
     path("", include("apps.core.urls")),
     path("", include("apps.overview.urls")),
 ]

@@ -87,6 +87,15 @@ ROLE_PERMISSIONS = {
         "overview.view_assessmentyear",
         "overview.view_county_assessment",
         "overview.manage_assessment",
+        # Hardship aid (困难职工帮扶): county staff open, review and close files anywhere in the
+        # county and see what they say (PIPL art. 28: aid.view_hardship_details), record and
+        # reverse aid, run the county's campaigns; the thresholds are set in admin.
+        *_crud("aid.hardshipfile"),
+        "aid.view_hardship_details",
+        *_crud("aid.hardshipreview", verbs=("view", "add")),
+        *_crud("aid.aidrecord", verbs=("view", "add")),
+        *_crud("aid.aidcampaign"),
+        *_crud("aid.hardshipthreshold"),
     ],
     TOWNSHIP_STAFF: [
         "core.view_notification",
@@ -131,6 +140,16 @@ ROLE_PERMISSIONS = {
         # its self-assessment (自评) while the year is open.
         "overview.view_assessmentyear",
         "overview.self_assess",
+        # Hardship aid: a township chair keeps the township's files (with what they say), records
+        # and reverses the township's aid, runs the township's own campaigns and records aid in
+        # the county's; the thresholds are the county's (read only). The grassroots officer has
+        # no part in it: a hardship file is sensitive personal information.
+        *_crud("aid.hardshipfile"),
+        "aid.view_hardship_details",
+        *_crud("aid.hardshipreview", verbs=("view", "add")),
+        *_crud("aid.aidrecord", verbs=("view", "add")),
+        *_crud("aid.aidcampaign"),
+        "aid.view_hardshipthreshold",
     ],
     GRASSROOTS_OFFICER: [
         "core.view_notification",

@@ -51,6 +51,8 @@ from stdnum.cn import uscc
 
 from apps.accounts.models import User
 from apps.accounts.roles import COUNTY_STAFF, GRASSROOTS_OFFICER, ROLE_NAMES, TOWNSHIP_STAFF, sync_role_permissions
+from apps.aid.choices import AidKind, FundSource, HardshipReason
+from apps.aid.models import AidCampaign, AidRecord, HardshipFile, next_review
 from apps.branches.choices import (
     COMMITTEE_REQUIRED_FROM_MEMBERS,
     FormationForm,
@@ -1244,7 +1246,8 @@ def _stage_members(ctx: _Context, plan: CountyPlan, county: OrgUnit) -> int:
                         card,
                         member_union,
                         status,
-                        rng.random() < 0.05,
+                        # ~1 % in hardship (困难职工): the aid stage opens their files (the flag follows the file).
+                        rng.random() < 0.01 and status == MemberStatus.ACTIVE,
                         left_on,
                         reason,
                     )
@@ -2848,6 +2851,106 @@ def _stage_reemployment(ctx: _Context, plan: CountyPlan, county: OrgUnit) -> int
     return rows
 
 
+# --- hardship aid ----------------------------------------------------------------------------------------
+
+AID_MODELS = (HardshipFile, AidCampaign, AidRecord)
+AID_REASONS = [r.value for r in HardshipReason]
+FILE_COLUMNS = [
+    "created_at", "updated_at", "member_id", "township_id", "reason", "household_size", "income_per_head",
+    "opened_on", "review_due_on", "closed_on", "close_reason", "note", "opened_by_id",
+]  # fmt: skip
+RECORD_COLUMNS = [
+    "created_at", "updated_at", "member_id", "file_id", "township_id", "kind", "amount", "goods", "given_on",
+    "fund", "approved_by", "campaign_id", "reverses_id", "note", "recorded_by_id",
+]  # fmt: skip
+
+
+def aid_winter(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The January–February of the last Spring Festival wholly before today (the 送温暖 campaign)."""
+    year = today.year if today.month >= 3 else today.year - 1
+    return dt.date(year, 1, 10), dt.date(year, 2, 20)
+
+
+def _stage_aid(ctx: _Context, plan: CountyPlan, county: OrgUnit) -> int:
+    """A hardship file for each member the members stage marks in hardship (~1 %), opened over the
+    last two years, and the county's last 送温暖 campaign with aid to those in hardship then: what
+    apps.aid.services would have written (the review a year after opening, the member's township)."""
+    rng = _rng(ctx.seed, "aid", plan.spec)
+    today = ctx.today
+    county_user = User.objects.get(username=_county_username(plan.spec))
+    chairs = _users_by_unit(county)
+    starts, ends = aid_winter(today)
+    rows = 0
+    with connection.cursor() as cursor:
+        _skip_insert_triggers(cursor)
+        before = {m: _max_id(cursor, m._meta.db_table) for m in AID_MODELS}
+        townships = _ids_by(
+            cursor,
+            "SELECT path, id FROM branches_orgunit WHERE path = ANY(%s)",
+            [[path for path, _short in plan.townships]],
+        )
+        step = OrgUnit.steplen
+        cursor.execute(
+            "SELECT m.id, u.path FROM members_member m JOIN branches_orgunit u ON u.id = m.union_id "
+            "WHERE u.path LIKE %s AND m.hardship ORDER BY m.id",
+            [county.path + "%"],
+        )
+        flagged = [
+            (member_id, townships[path[: len(county.path) + step]])
+            for member_id, path in cursor.fetchall()
+            if path[: len(county.path) + step] in townships
+        ]
+        file_rows, opened = [], {}
+        for member_id, township_id in flagged:
+            day = today - dt.timedelta(days=rng.randint(40, 700))
+            # A file over a year old was reviewed once: the next review a year after that.
+            due = next_review(day)
+            while due <= today:
+                due = next_review(due)
+            created = _noon(day)
+            file_rows.append(
+                (created, created, member_id, township_id, rng.choice(AID_REASONS), rng.randint(1, 5),
+                 Decimal(rng.randrange(20000, 78000)) / 100, day, due, None, "", "",
+                 chairs.get(township_id, county_user.pk))
+            )  # fmt: skip
+            opened[member_id] = day
+        rows += _copy(cursor, "aid_hardshipfile", FILE_COLUMNS, file_rows)
+        ctx.add(HardshipFile, len(file_rows))
+        created = _noon(starts - dt.timedelta(days=20))
+        rows += _copy(
+            cursor,
+            "aid_aidcampaign",
+            ["created_at", "updated_at", "name", "year", "kind", "unit_id", "starts_on", "ends_on", "budget",
+             "created_by_id"],
+            [(created, created, f"{starts.year - 1}年送温暖（{county.name}）", starts.year - 1, AidKind.SPRING_FESTIVAL,
+              county.pk, starts, ends, Decimal(len(file_rows) * 800 + 10000), county_user.pk)],
+        )  # fmt: skip
+        ctx.add(AidCampaign, 1)
+        cursor.execute("SELECT id FROM aid_aidcampaign WHERE id > %s", [before[AidCampaign]])
+        campaign_id = cursor.fetchone()[0]
+        file_ids = _ids_by(cursor, "SELECT member_id, id FROM aid_hardshipfile WHERE id > %s", [before[HardshipFile]])
+        record_rows = []
+        funds = [FundSource.COUNTY, FundSource.COUNTY, FundSource.TOWNSHIP, FundSource.DONATIONS]
+        for n, (member_id, township_id) in enumerate(flagged):
+            if opened[member_id] > ends:
+                continue
+            given = starts + dt.timedelta(days=rng.randint(0, (ends - starts).days))
+            goods = n % 5 == 4
+            at = _noon(given)
+            record_rows.append(
+                (at, at, member_id, file_ids[member_id], township_id,
+                 AidKind.GOODS if goods else AidKind.SPRING_FESTIVAL,
+                 Decimal("260.00") if goods else Decimal(rng.choice(["500.00", "800.00", "1000.00"])),
+                 "大米一袋、食用油一桶" if goods else "", given, funds[n % 4], "县总工会 王主席", campaign_id, None, "",
+                 chairs.get(township_id, county_user.pk))
+            )  # fmt: skip
+        rows += _copy(cursor, "aid_aidrecord", RECORD_COLUMNS, record_rows)
+        ctx.add(AidRecord, len(record_rows))
+        for model in AID_MODELS:
+            ctx.add(_event_model(model), _backfill_history(cursor, model, before[model]))
+    return rows
+
+
 # --- orchestration --------------------------------------------------------------------------------------
 
 LOADED_TABLES = [
@@ -2869,6 +2972,7 @@ LOADED_TABLES = [
     Payment,
     *TRAINING_MODELS,
     *REEMPLOYMENT_MODELS,
+    *AID_MODELS,
 ]
 
 
@@ -3031,6 +3135,15 @@ def generate_dataset(
                 like,
             ),
             lambda plan=plan, county=county: _stage_reemployment(ctx, plan, county),
+        )
+        _stage(
+            ctx,
+            f"{spec.name}: hardship aid",
+            _exists(
+                "SELECT 1 FROM aid_aidcampaign c JOIN branches_orgunit u ON u.id = c.unit_id WHERE u.path LIKE %s",
+                like,
+            ),
+            lambda plan=plan, county=county: _stage_aid(ctx, plan, county),
         )
     if any(ctx.counts.values()):
         finish = time.monotonic()

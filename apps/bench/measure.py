@@ -193,6 +193,9 @@ PAGE_PERMISSIONS = {
     "re-employment case list": "reemployment.view_reemploymentcase",
     "re-employment base list": "reemployment.view_reemploymentbase",
     "re-employment yearly report": "reemployment.view_reemploymentcase",
+    "hardship file list": "aid.view_hardshipfile",
+    "aid record list": "aid.view_aidrecord",
+    "aid campaign (per township)": "aid.view_aidcampaign",
 }
 MEMBER_PERMISSION = "members.view_member"
 
@@ -235,6 +238,7 @@ def page_specs(users: dict) -> list[PageSpec]:
         candidates += header_search_specs(role, member, complaint)
         candidates += training_specs(role, user)
         candidates += reemployment_specs(role, user)
+        candidates += aid_specs(role, user)
         # Fewer than EXPORT_ROWS in scope (a small union, or the tests): the export takes them all.
         query = urlencode({"joined_from": sample["export_from"].isoformat()}) if sample["export_from"] else ""
         export = f"{reverse('members:member_export')}?{query}"
@@ -287,6 +291,22 @@ def reemployment_specs(role, user) -> list[PageSpec]:
     if url := _reverse_or_none("reemployment:report"):
         rows = yearly_report(user=user, year=timezone.localdate().year).count()
         specs.append(PageSpec("re-employment yearly report", role, url, max(rows, LIST_ROWS), "dashboard"))
+    return specs
+
+
+def aid_specs(role, user) -> list[PageSpec]:
+    """The hardship-file and aid-record lists, and the biggest campaign's page in scope (a row per
+    township of the user's area), for the pages that exist."""
+    from apps.aid.selectors import campaign_list
+
+    specs = []
+    if url := _reverse_or_none("aid:file_list"):
+        specs.append(PageSpec("hardship file list", role, url, LIST_ROWS))
+    if url := _reverse_or_none("aid:record_list"):
+        specs.append(PageSpec("aid record list", role, url, LIST_ROWS))
+    campaign = campaign_list(user=user).order_by("-persons", "-pk").first()
+    if campaign is not None and (url := _reverse_or_none("aid:campaign_detail", pk=campaign.pk)):
+        specs.append(PageSpec("aid campaign (per township)", role, url, LIST_ROWS, "dashboard"))
     return specs
 
 

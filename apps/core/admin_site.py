@@ -11,6 +11,7 @@ PORTAL_APP_ORDER = [
     "dues",
     "training",
     "reemployment",
+    "aid",
     "accounts",
     "core",
     "overview",

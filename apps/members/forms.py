@@ -97,7 +97,6 @@ class MemberCreateForm(forms.ModelForm):
             "political_status",
             "workplace",
             "mobile",
-            "hardship",
             "card_number",
         ]
         widgets = {"join_date": DATE_INPUT, "union": Autocomplete("branches:union_autocomplete")}
@@ -125,7 +124,6 @@ class MemberUpdateForm(forms.ModelForm):
             "workplace",
             "mobile",
             "employment_form",
-            "hardship",
         ]
 
     def __init__(self, *args, user, **kwargs):

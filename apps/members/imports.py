@@ -25,8 +25,9 @@ from .validators import is_mobile
 logger = logging.getLogger(__name__)
 
 WRITE_BATCH = 2000
-# What a re-imported roster may correct: member_update's fields, less the hardship flag (no column).
-UPDATABLE = tuple(name for name in EDITABLE_FIELDS if name != "hardship")
+# What a re-imported roster may correct: member_update's fields (the hardship flag is not one: it
+# follows the member's hardship file, apps.aid).
+UPDATABLE = EDITABLE_FIELDS
 ACTION_LABELS = {
     "create": "新会员",
     "update": "更新已有会员",

@@ -159,9 +159,11 @@ def member_history(member: Member, *, user) -> list:
     mobile the way the member's own page does, whatever its length.
     """
     rows = object_history(member)
-    # The keyed hash says nothing to a reader (an ID correction shows the masked numbers).
+    # The keyed hash says nothing to a reader (an ID correction shows the masked numbers). A row
+    # where it changed is an ID correction (`id_changed`): the page then reads the correction log.
     hash_label = str(Member._meta.get_field("id_hash").verbose_name)
     for row in rows:
+        row.id_changed = any(change[0] == hash_label and change[1] for change in row.changes)
         row.changes = [change for change in row.changes if change[0] != hash_label]
     if user.has_perm("members.export_full_mobile"):
         return rows
@@ -172,6 +174,18 @@ def member_history(member: Member, *, user) -> list:
             for name, before, after in row.changes
         ]
     return rows
+
+
+# The history shows the latest events only (apps.core.history.object_history's limit): from this
+# many rows on, an older ID correction may lie beyond them.
+HISTORY_MAY_BE_CUT = 40
+
+
+def member_may_have_id_corrections(history: list) -> bool:
+    """Whether the member's page must read the ID-correction log: a row of the history shows the
+    number corrected, or the history may be cut short. A member never corrected (nearly all of
+    them) costs the page no query for it."""
+    return len(history) >= HISTORY_MAY_BE_CUT or any(getattr(row, "id_changed", False) for row in history)
 
 
 def user_oversees_union(user, union) -> bool:

@@ -210,7 +210,6 @@ EDITABLE_FIELDS = (
     "mobile",
     "employment_form",
     "workplace",
-    "hardship",
 )
 
 
@@ -234,6 +233,16 @@ def member_update(*, user, member: Member, **fields) -> Member:
         data["code_list_note"] = note
         update_fields.append("code_list_note")
     member, _changed = model_update(instance=member, fields=update_fields, data=data, user=user)
+    return member
+
+
+def member_hardship_set(*, user, member: Member, hardship: bool) -> Member:
+    """The hardship flag (困难职工) follows the member's open hardship file: apps.aid's services
+    call this when a file is opened or closed, inside their transaction. No form sets it."""
+    if member.hardship != hardship:
+        member.hardship = hardship
+        with acting_user(user):
+            member.save(update_fields=["hardship", "updated_at"])
     return member
 
 

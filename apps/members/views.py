@@ -135,13 +135,17 @@ class MemberDetailView(ScopedPermissionMixin, DetailView):
         incoming_only = selectors.member_incoming_only(member, user=self.request.user)
         # One read of the transfers serves the list and the chain of unions (the page's budget).
         transfers = list(member.transfers.select_related("from_union", "to_union", "requested_by").order_by("-id"))
+        history = [] if incoming_only else selectors.member_history(member, user=self.request.user)
         return super().get_context_data(
             incoming_only=incoming_only,
             enterprises=[] if incoming_only else selectors.member_union_enterprises(member, user=self.request.user),
             chain=selectors.membership_chain(member, transfers=transfers),
             transfers=transfers,
-            history=[] if incoming_only else selectors.member_history(member, user=self.request.user),
-            id_corrections=[] if incoming_only else services.member_id_corrections(member),
+            history=history,
+            # Read only when the history shows a correction (or may be cut short): the page's budget.
+            id_corrections=services.member_id_corrections(member)
+            if selectors.member_may_have_id_corrections(history)
+            else [],
             **kwargs,
         )
 

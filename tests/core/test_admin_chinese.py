@@ -28,6 +28,7 @@ PORTAL_APPS = [
     "dues",
     "training",
     "reemployment",
+    "aid",
     "accounts",
     "core",
 ]
@@ -91,6 +92,7 @@ def filled(world, county_tree, chair_a):
     _contract_and_dues(chair_a, county_tree, enterprise, member)
     _training(chair_a, county_tree)
     _reemployment(county_tree, member)
+    _aid(county_tree, member)
     return {"member": member, "complaint": complaint, "enterprise": enterprise}
 
 
@@ -144,6 +146,22 @@ def _reemployment(tree, member):
         reason="unemployed",
     )
     target_set(user=None, township=tree["a"], year=today.year, persons=10)
+
+
+def _aid(tree, member):
+    """A threshold, a campaign, a hardship file reviewed once, aid given and a reversal."""
+    from decimal import Decimal
+    from types import SimpleNamespace
+
+    from apps.aid.services import aid_reverse, file_review, threshold_set
+    from tests.aid.conftest import give, make_campaign, open_file
+
+    today = timezone.localdate()
+    threshold_set(user=None, unit=tree["county"], year=today.year, amount=Decimal("800.00"))
+    campaign = make_campaign(SimpleNamespace(tree=tree), "county", name="送温暖")
+    file = open_file(member, opened_on=today - datetime.timedelta(days=30))
+    file_review(user=None, file=file, reviewed_on=today, outcome="continued", note="仍困难")
+    aid_reverse(user=None, record=give(member, campaign=campaign), reason="重复登记")
 
 
 def _contract_and_dues(chair, tree, enterprise, member):

@@ -81,6 +81,13 @@ def rows(county_user, chair_a, county_tree):
     from tests.training.conftest import make_programme
 
     make_programme(county_tree["county"], user=county_user, title="全县工会干部集训")
+    # A hardship file and aid given: rows of the aid exports.
+    from apps.members.models import Member
+    from tests.aid.conftest import give, open_file
+
+    aided = Member.objects.filter(union=county_tree["union_a"]).order_by("pk").first()
+    open_file(aided)
+    give(aided)
 
 
 def _invalid_values(view_class, url, user):

@@ -304,6 +304,12 @@ def world(county_user, chair_a, chair_b, county_tree):
     from apps.overview.models import AssessmentRefresh
 
     assessment_refresh = AssessmentRefresh.objects.create(year=today.year, requested_by=county_user, total=2)
+    # A hardship file of A's member, aid given in a campaign of township A.
+    from tests.aid.conftest import give, make_campaign, open_file
+
+    hardship_file = open_file(members_a[1])
+    aid_campaign = make_campaign(SimpleNamespace(tree=county_tree), "a", name="白塔埠镇送温暖")
+    aid_given = give(members_a[1], campaign=aid_campaign)
     users = {"county": county_user, "chair": chair_a}
     own = {}
     for role, user in users.items():
@@ -334,6 +340,9 @@ def world(county_user, chair_a, chair_b, county_tree):
             "ReemploymentCase": reemployment_case.pk,
             "ReemploymentBase": reemployment_base.pk,
             "AssessmentRefresh": assessment_refresh.pk,
+            "HardshipFile": hardship_file.pk,
+            "AidCampaign": aid_campaign.pk,
+            "AidRecord": aid_given.pk,
         },
         "township": a.pk,
         "document": document.pk,

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "apps.dues",
     "apps.training",
     "apps.reemployment",
+    "apps.aid",
     "apps.overview",
     "apps.bench",
 ]
