@@ -5,8 +5,6 @@ run adds nothing."""
 
 from decimal import Decimal
 
-import pytest
-from django.db import transaction
 from django.db.models import Sum
 
 from apps.aid.models import AidCampaign, AidRecord, HardshipFile
@@ -17,19 +15,6 @@ from apps.members.models import Member
 TODAY = china_today()
 SCALE = 0.05
 SEED = 19
-
-
-@pytest.fixture(scope="module")
-def generated(django_db_setup, django_db_blocker):
-    """The dataset generated once for the module, rolled back at its end."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield generate_dataset(scale=SCALE, seed=SEED, today=TODAY)
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def dataset(generated, db):
-    return generated
 
 
 def test_the_hardship_flag_follows_the_open_file(dataset):

@@ -4,8 +4,6 @@ services' rule, arrears, relief, history; the bench's tax statement parses and m
 from collections import Counter
 from decimal import Decimal
 
-import pytest
-from django.db import transaction
 from django.db.models import Count, Q, Sum
 
 from apps.bench.generator import (
@@ -26,19 +24,6 @@ from apps.members.idnumbers import china_today
 TODAY = china_today()
 SCALE = 0.05
 SEED = 13
-
-
-@pytest.fixture(scope="module")
-def generated(django_db_setup, django_db_blocker):
-    """The dataset generated once for the module, rolled back at its end."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield generate_dataset(scale=SCALE, seed=SEED, today=TODAY)
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def dataset(generated, db):
-    return generated
 
 
 def test_every_active_enterprise_has_24_months_on_its_channel(dataset):

@@ -2,8 +2,6 @@
 REEMPLOYMENT_MEMBER_SHARE registered, placements within the places, every row valid against the
 models, targets per township and year, the yearly report answering; a second run adds nothing."""
 
-import pytest
-from django.db import transaction
 from django.db.models import Count
 
 from apps.bench.generator import REEMPLOYMENT_MODELS, _event_model, bench_users, generate_dataset
@@ -15,19 +13,6 @@ from apps.reemployment.selectors import reemployed_counts
 TODAY = china_today()
 SCALE = 0.05
 SEED = 17
-
-
-@pytest.fixture(scope="module")
-def generated(django_db_setup, django_db_blocker):
-    """The dataset generated once for the module, rolled back at its end."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield generate_dataset(scale=SCALE, seed=SEED, today=TODAY)
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def dataset(generated, db):
-    return generated
 
 
 def test_bases_cases_and_outcomes(dataset):

@@ -5,8 +5,6 @@ sequences past them, the untrained-cadre report answering; a second run adds not
 from collections import Counter
 from decimal import Decimal
 
-import pytest
-from django.db import transaction
 from django.db.models import Count, Q, Sum
 
 from apps.bench.generator import TRAINING_MODELS, TRAINING_YEARS, _event_model, bench_users, generate_dataset
@@ -22,19 +20,6 @@ from apps.training.services.certificates import certificate_number_part
 TODAY = china_today()
 SCALE = 0.05
 SEED = 13
-
-
-@pytest.fixture(scope="module")
-def generated(django_db_setup, django_db_blocker):
-    """The dataset generated once for the module, rolled back at its end."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield generate_dataset(scale=SCALE, seed=SEED, today=TODAY)
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def dataset(generated, db):
-    return generated
 
 
 def test_three_years_of_batches_and_classes(dataset):
