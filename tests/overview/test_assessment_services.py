@@ -95,15 +95,15 @@ def test_a_deduction_counted_from_an_indicator_takes_the_missing_ones(county_use
 
 def test_an_indicator_not_registered_scores_zero(county_tree, year_open):
     scheme = ScoringScheme.objects.get(year=YEAR)
-    item = SchemeItem.objects.create(scheme=scheme, indicator_key="aid.reviewed_on_time", max_points=5)
+    item = SchemeItem.objects.create(scheme=scheme, indicator_key="unknown.not_registered", max_points=5)
     ScoreBand.objects.create(item=item, threshold=0, points=5)
-    snap(county_tree["a"], "aid.reviewed_on_time", 1, 1)
+    snap(county_tree["a"], "unknown.not_registered", 1, 1)
     services.score_year(year=YEAR)
-    assert computed(county_tree["a"], "aid.reviewed_on_time") == 0
+    assert computed(county_tree["a"], "unknown.not_registered") == 0
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        SchemeItem(scheme=scheme, indicator_key="aid.reviewed_on_time", max_points=5).clean()
+        SchemeItem(scheme=scheme, indicator_key="unknown.not_registered", max_points=5).clean()
 
 
 def test_a_band_above_the_maximum_is_refused(year_open):
