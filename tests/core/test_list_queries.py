@@ -96,7 +96,7 @@ def _notifications(world, n):
 
 
 PAGES = [
-    ListPage("branches:orgunit_list", _units, county=5, chair=5),
+    ListPage("branches:orgunit_list", _units, county=6, chair=6),  # the township filter's choices
     ListPage("branches:orgunit_export", _units, county=7, chair=7),
     ListPage("branches:union_list", _units, county=6, chair=6),
     ListPage("branches:union_export", _units, county=7, chair=7),
