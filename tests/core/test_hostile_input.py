@@ -771,7 +771,10 @@ def test_every_form_field_survives_hostile_values(world, probes, record_property
     print(f"hostile inputs (forms): {pairs} (field, value) pairs, {accepted_pairs} accepted by the form")
     record_property("hostile_inputs", pairs)
     assert pairs >= 80 * len(HOSTILE)
-    assert accepted_pairs >= pairs // 4  # the baselines are valid: many values reach the services
+    # The baselines are valid: many values reach the services. A fifth since the assessment's and
+    # the aid's forms joined: their fields are points and amounts, which refuse most hostile strings
+    # by design (1,311 of 5,250 pairs accepted on the run that merged them).
+    assert accepted_pairs >= pairs // 5
     assert not failures, "\n".join(failures)
     assert not half_saved, "\n".join(half_saved)
 
