@@ -9,6 +9,11 @@ user never misses the row they have just saved. Writes always go to the primary,
 context too, and so does every read inside a transaction on the primary (`transaction.atomic`:
 what a service reads before it writes must be the primary's).
 
+A user's own write is read back from the primary: a view that has just written and redirects to
+a replica page calls `pin_to_primary(request)`, and for PRIMARY_PIN_SECONDS that session's
+replica pages read the primary (the replica may not have replayed the write yet: a year just
+locked would show as open).
+
 If the replica cannot be reached, the context reads the primary and logs a warning (the
 database's name and host, never a row); it tries the replica again after REPLICA_RETRY_SECONDS.
 
@@ -37,6 +42,10 @@ REPLICA = "replica"
 # After a failed connection, the replica is not tried again for this long (a page would
 # otherwise wait for the connection timeout on each of its queries).
 REPLICA_RETRY_SECONDS = 30
+# How long a session reads its replica pages from the primary after its own write: well above
+# a streaming replica's usual lag (under a second), short enough not to load the primary.
+PRIMARY_PIN_SECONDS = 15
+PRIMARY_PIN_SESSION_KEY = "replica_primary_pinned_until"
 
 _allowed: ContextVar[bool] = ContextVar("reads_from_replica", default=False)
 _down_until = 0.0
@@ -113,11 +122,23 @@ def reading_from_replica() -> bool:
     return _allowed.get() and not connections[DEFAULT_DB_ALIAS].in_atomic_block
 
 
+def pin_to_primary(request) -> None:
+    """This session's replica pages read the primary for a while: it has just written."""
+    request.session[PRIMARY_PIN_SESSION_KEY] = time.time() + PRIMARY_PIN_SECONDS
+
+
+def pinned_to_primary(request) -> bool:
+    session = getattr(request, "session", None)
+    return session is not None and session.get(PRIMARY_PIN_SESSION_KEY, 0) > time.time()
+
+
 class ReadsFromReplicaMixin:
-    """A view whose reads (all of its request) go to the replica: a report, statistics, an export."""
+    """A view whose reads (all of its request) go to the replica: a report, statistics, an export;
+    the primary for a session that has just written (`pin_to_primary`)."""
 
     def dispatch(self, request, *args, **kwargs):
-        with reads_from_replica():
+        context = reads_from_primary() if pinned_to_primary(request) else reads_from_replica()
+        with context:
             response = super().dispatch(request, *args, **kwargs)
             if hasattr(response, "render") and not getattr(response, "is_rendered", True):
                 response.render()  # a template response renders (and reads) inside the context

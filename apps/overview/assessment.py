@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from apps.branches.choices import OrgUnitKind
@@ -338,6 +339,8 @@ def deduction_count_set(*, user, year: int, township, deduction: Deduction, coun
     """The count of a deduction the county enters for a township (e.g. contracts missing)."""
     _check_county_staff(user)
     _check_in_area(user, township)
+    if deduction.item.scheme.year != year:
+        raise ApplicationError(f"该扣分项不属于{year}年度的考核方案。")
     if deduction.indicator_key:
         raise ApplicationError("该扣分项由指标自动计算，不能手工填写。")
     if count is None or count < 0:
@@ -479,8 +482,20 @@ def scheme_row_delete(*, user, row) -> None:
         _scheme_write(user, scheme)
         if isinstance(row, VetoItem) and TownshipVeto.objects.filter(veto=row).exists():
             raise ApplicationError("该否决项已对乡镇记录，不能删除。")
+        # What people entered (a township's 自评, the county's 县评定, counts entered for a
+        # deduction) is never removed with a scheme row: the county clears it first, on purpose.
+        deductions = []
+        if isinstance(row, Deduction):
+            deductions = [row]
+        elif isinstance(row, SchemeItem):
+            deductions = list(row.deductions.all())
+        if deductions and TownshipDeduction.objects.filter(deduction__in=deductions, count__gt=0).exists():
+            raise ApplicationError("该扣分项已对乡镇填写次数，不能删除；请先将次数改为0。")
         if isinstance(row, SchemeItem):
-            TownshipScore.objects.filter(year=scheme.year, indicator_key=row.indicator_key).delete()
+            scores = TownshipScore.objects.filter(year=scheme.year, indicator_key=row.indicator_key)
+            if scores.filter(Q(self_points__isnull=False) | Q(final_points__isnull=False)).exists():
+                raise ApplicationError("该考核项已有乡镇自评或县评定得分，不能删除。")
+            scores.delete()  # only computed points, which the scheme derives
         row.delete()
 
 

@@ -20,8 +20,9 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from apps.core.errors import ApplicationError
+from apps.core.forms import int_param
 from apps.core.mixins import ScopedPermissionMixin
-from apps.core.replica import ReadsFromReplicaMixin
+from apps.core.replica import ReadsFromReplicaMixin, pin_to_primary
 
 from . import assessment as services
 from . import selectors
@@ -237,11 +238,11 @@ class VetoRemoveView(TownshipMixin, View):
 
     def post(self, request, pk):
         year = _year_param(request)
-        row = TownshipVeto.objects.filter(
-            township=self.township, year=year, pk=request.POST.get("veto_row") or 0
-        ).first()
-        if row is None:
+        # A hand-made or stale form may post anything as the row: that is a 404, never a 500.
+        veto_pk = int_param(request.POST.get("veto_row"))
+        if veto_pk is None:
             raise Http404
+        row = get_object_or_404(TownshipVeto, township=self.township, year=year, pk=veto_pk)
         try:
             services.veto_remove(user=request.user, year=year, veto_row=row)
         except ApplicationError as exc:
@@ -427,10 +428,9 @@ class SchemeRowDeleteView(ManageMixin, View):
         if model is None:
             raise Http404
         field = "scheme__year" if model in (SchemeItem, VetoItem) else "item__scheme__year"
-        try:
-            pk = int(request.POST.get("row", ""))
-        except ValueError:
-            raise Http404 from None
+        pk = int_param(request.POST.get("row"))
+        if pk is None:
+            raise Http404
         row = get_object_or_404(model, pk=pk, **{field: year})
         try:
             services.scheme_row_delete(user=request.user, row=row)
@@ -487,6 +487,9 @@ class YearLockView(ManageMixin, TemplateView):
             messages.error(request, exc.message)
             return self.back(year)
         messages.success(request, _("The year is locked: its figures and scores no longer change."))
+        # The year's table reads the replica, which may not have replayed the lock yet: this
+        # session reads it from the primary for a while, so the year does not show as still open.
+        pin_to_primary(request)
         return redirect(reverse("overview:assessment") + f"?year={year}")
 
 

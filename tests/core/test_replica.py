@@ -143,3 +143,35 @@ def test_inside_a_transaction_the_context_reads_the_primary_without_trying_the_r
     with reads_from_replica() as allowed:
         assert allowed is False and not reading_from_replica()
     assert tried == []
+
+
+def test_a_session_that_has_just_written_reads_its_replica_pages_from_the_primary(unreachable_replica, monkeypatch):
+    """Read-your-writes: after `pin_to_primary` (a year just locked) the replica page reads the
+    primary for PRIMARY_PIN_SECONDS, then the replica again; other sessions read the replica."""
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+    from django.views import View
+
+    from apps.core.replica import ReadsFromReplicaMixin, pin_to_primary
+
+    monkeypatch.setattr(replica, "_replica_reachable", lambda: True)
+    seen = []
+
+    class ReportView(ReadsFromReplicaMixin, View):
+        def get(self, request):
+            seen.append(reading_from_replica())
+            return HttpResponse()
+
+    def visit(session):
+        request = RequestFactory().get("/report/")
+        request.session = session
+        ReportView.as_view()(request)
+
+    writer, other = {}, {}
+    pin_to_primary(type("Request", (), {"session": writer})())
+    visit(writer)
+    visit(other)
+    now = replica.time.time()
+    monkeypatch.setattr(replica.time, "time", lambda: now + replica.PRIMARY_PIN_SECONDS + 1)
+    visit(writer)
+    assert seen == [False, True, True]

@@ -15,6 +15,7 @@ from apps.overview.models import (
     SchemeItem,
     ScoreBand,
     ScoringScheme,
+    TownshipDeduction,
     TownshipScore,
     VetoItem,
 )
@@ -80,6 +81,37 @@ def test_entered_deductions_take_points_off_never_below_zero(county_user, county
     assert computed(county_tree["a"], "contracts.coverage") == 2
     services.deduction_count_set(user=county_user, year=YEAR, township=county_tree["a"], deduction=wage, count=5)
     assert computed(county_tree["a"], "contracts.coverage") == 0
+
+
+def test_a_deduction_of_another_year_s_scheme_is_refused(county_user, county_tree, year_open):
+    last_year = Deduction.objects.get(item__scheme__year=YEAR - 1, label="缺少工资专项集体合同")
+    with pytest.raises(ApplicationError, match="不属于2026年度"):
+        services.deduction_count_set(
+            user=county_user, year=YEAR, township=county_tree["a"], deduction=last_year, count=3
+        )
+    assert not TownshipDeduction.objects.filter(deduction=last_year).exists()
+
+
+def test_a_scheme_row_with_entered_scores_or_counts_is_not_removed(county_user, chair_a, county_tree, year_open):
+    """What a township or the county entered is never deleted with the scheme row behind it."""
+    item = SchemeItem.objects.get(scheme__year=YEAR, indicator_key="contracts.coverage")
+    wage = Deduction.objects.get(item=item, label="缺少工资专项集体合同")
+    services.deduction_count_set(user=county_user, year=YEAR, township=county_tree["a"], deduction=wage, count=1)
+    with pytest.raises(ApplicationError, match="已对乡镇填写次数"):
+        services.scheme_row_delete(user=county_user, row=wage)
+    services.deduction_count_set(user=county_user, year=YEAR, township=county_tree["a"], deduction=wage, count=0)
+    services.save_self_assessment(
+        user=chair_a, year=YEAR, township=county_tree["a"], indicator_key="contracts.coverage", points=3
+    )
+    with pytest.raises(ApplicationError, match="已有乡镇自评或县评定"):
+        services.scheme_row_delete(user=county_user, row=item)
+    assert TownshipScore.objects.get(township=county_tree["a"], indicator_key="contracts.coverage").self_points == 3
+    assert SchemeItem.objects.filter(pk=item.pk).exists()
+    # An item with computed points only goes, with them.
+    other = SchemeItem.objects.get(scheme__year=YEAR, indicator_key="dues.collection_rate")
+    services.score_year(year=YEAR)
+    services.scheme_row_delete(user=county_user, row=other)
+    assert not TownshipScore.objects.filter(year=YEAR, indicator_key="dues.collection_rate").exists()
 
 
 def test_a_deduction_counted_from_an_indicator_takes_the_missing_ones(county_user, county_tree, year_open):

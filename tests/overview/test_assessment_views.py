@@ -161,6 +161,26 @@ def test_locking_through_the_confirm_page(client_for, county_user, county_tree, 
     assert TownshipScore.objects.get(township=county_tree["a"], indicator_key="contracts.coverage").final_points == 4
 
 
+def test_locking_pins_the_session_to_the_primary_for_the_table(client_for, county_user, opened):
+    """The table reads the replica; right after the lock this session reads it from the primary."""
+    from apps.core.replica import PRIMARY_PIN_SESSION_KEY
+
+    client = client_for(county_user)
+    response = client.post(reverse("overview:assessment_lock"), {"year": YEAR})
+    assert response.url == reverse("overview:assessment") + f"?year={YEAR}"
+    assert PRIMARY_PIN_SESSION_KEY in client.session
+
+
+@pytest.mark.parametrize("value", ["abc", "", "²", "9" * 30])
+def test_a_hand_made_row_to_remove_is_a_404_never_a_500(client_for, county_user, county_tree, opened, value):
+    client = client_for(county_user)
+    veto = client.post(
+        reverse("overview:assessment_veto_remove", args=[county_tree["a"].pk]), {"year": YEAR, "veto_row": value}
+    )
+    row = client.post(reverse("overview:assessment_row_delete"), {"year": YEAR, "kind": "band", "row": value})
+    assert (veto.status_code, row.status_code) == (404, 404)
+
+
 def test_the_excel_report_numbers_its_columns_and_its_totals_row_sums_the_townships(client_for, county_user, opened):
     import io
 
