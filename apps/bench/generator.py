@@ -51,8 +51,8 @@ from stdnum.cn import uscc
 
 from apps.accounts.models import User
 from apps.accounts.roles import COUNTY_STAFF, GRASSROOTS_OFFICER, ROLE_NAMES, TOWNSHIP_STAFF, sync_role_permissions
-from apps.aid.choices import AidKind, FundSource, HardshipReason
-from apps.aid.models import AidCampaign, AidRecord, HardshipFile, next_review
+from apps.aid.choices import AidKind, FundSource, HardshipReason, ReviewOutcome
+from apps.aid.models import AidCampaign, AidRecord, HardshipFile, HardshipReview, next_review
 from apps.branches.choices import (
     COMMITTEE_REQUIRED_FROM_MEMBERS,
     FormationForm,
@@ -2853,7 +2853,7 @@ def _stage_reemployment(ctx: _Context, plan: CountyPlan, county: OrgUnit) -> int
 
 # --- hardship aid ----------------------------------------------------------------------------------------
 
-AID_MODELS = (HardshipFile, AidCampaign, AidRecord)
+AID_MODELS = (HardshipFile, HardshipReview, AidCampaign, AidRecord)
 AID_REASONS = [r.value for r in HardshipReason]
 FILE_COLUMNS = [
     "created_at", "updated_at", "member_id", "township_id", "reason", "household_size", "income_per_head",
@@ -2900,13 +2900,21 @@ def _stage_aid(ctx: _Context, plan: CountyPlan, county: OrgUnit) -> int:
             for member_id, path in cursor.fetchall()
             if path[: len(county.path) + step] in townships
         ]
-        file_rows, opened = [], {}
+        file_rows, opened, reviews = [], {}, []
         for member_id, township_id in flagged:
             day = today - dt.timedelta(days=rng.randint(40, 700))
-            # A file over a year old was reviewed once: the next review a year after that.
+            # A file over a year old was reviewed each year (one in eight late), as file_review
+            # writes it: the review answers its due date, the next is due a year after the review.
             due = next_review(day)
             while due <= today:
-                due = next_review(due)
+                late = len(reviews) % 8 == 7
+                reviewed = (
+                    min(due + dt.timedelta(days=rng.randint(1, 25)), today)
+                    if late
+                    else due - dt.timedelta(days=rng.randint(0, 20))
+                )
+                reviews.append((member_id, reviewed, due, chairs.get(township_id, county_user.pk)))
+                due = next_review(reviewed)
             created = _noon(day)
             file_rows.append(
                 (created, created, member_id, township_id, rng.choice(AID_REASONS), rng.randint(1, 5),
@@ -2929,12 +2937,22 @@ def _stage_aid(ctx: _Context, plan: CountyPlan, county: OrgUnit) -> int:
         cursor.execute("SELECT id FROM aid_aidcampaign WHERE id > %s", [before[AidCampaign]])
         campaign_id = cursor.fetchone()[0]
         file_ids = _ids_by(cursor, "SELECT member_id, id FROM aid_hardshipfile WHERE id > %s", [before[HardshipFile]])
+        rows += _copy(
+            cursor,
+            "aid_hardshipreview",
+            ["created_at", "updated_at", "file_id", "reviewed_on", "due_on", "outcome", "note", "reviewed_by_id"],
+            [(_noon(reviewed), _noon(reviewed), file_ids[member_id], reviewed, due, ReviewOutcome.CONTINUED, "", by)
+             for member_id, reviewed, due, by in reviews],
+        )  # fmt: skip
+        ctx.add(HardshipReview, len(reviews))
         record_rows = []
         funds = [FundSource.COUNTY, FundSource.COUNTY, FundSource.TOWNSHIP, FundSource.DONATIONS]
         for n, (member_id, township_id) in enumerate(flagged):
             if opened[member_id] > ends:
                 continue
-            given = starts + dt.timedelta(days=rng.randint(0, (ends - starts).days))
+            # Aid goes to an open file: never before the file was opened.
+            first = max(starts, opened[member_id])
+            given = first + dt.timedelta(days=rng.randint(0, (ends - first).days))
             goods = n % 5 == 4
             at = _noon(given)
             record_rows.append(

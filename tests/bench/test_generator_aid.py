@@ -5,9 +5,9 @@ run adds nothing."""
 
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import F, Sum
 
-from apps.aid.models import AidCampaign, AidRecord, HardshipFile
+from apps.aid.models import AidCampaign, AidRecord, HardshipFile, HardshipReview, next_review
 from apps.bench.generator import AID_MODELS, _event_model, generate_dataset
 from apps.members.idnumbers import china_today
 from apps.members.models import Member
@@ -41,9 +41,25 @@ def test_every_row_passes_full_clean_and_history_is_backfilled(dataset):
         row.full_clean()
     for row in AidRecord.objects.order_by("?")[:200]:
         row.full_clean()
+    for row in HardshipReview.objects.order_by("?")[:200]:
+        row.full_clean()
     for model in AID_MODELS:
         assert _event_model(model).objects.filter(pgh_label="insert").count() == model.objects.count() > 0
 
 
 def test_a_second_run_adds_nothing(dataset):
     assert not any(generate_dataset(scale=SCALE, seed=SEED, today=TODAY).values())
+
+
+def test_a_file_s_next_review_follows_its_reviews_and_aid_follows_the_opening(dataset):
+    """As file_review writes them: each file over a year old has its reviews, the next due a year
+    after the last one; aid is never given before its file was opened."""
+    assert HardshipReview.objects.exists()
+    assert HardshipReview.objects.filter(reviewed_on__gt=F("due_on")).exists()  # some late
+    for file in HardshipFile.objects.prefetch_related("reviews").order_by("?")[:200]:
+        reviews = list(file.reviews.all())
+        last = reviews[-1].reviewed_on if reviews else file.opened_on
+        assert file.review_due_on == next_review(last), file.pk
+        assert file.review_due_on > TODAY
+        assert all(r.reviewed_on >= file.opened_on for r in reviews)
+    assert not AidRecord.objects.filter(given_on__lt=F("file__opened_on")).exists()
