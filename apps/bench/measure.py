@@ -196,6 +196,10 @@ PAGE_PERMISSIONS = {
     "hardship file list": "aid.view_hardshipfile",
     "aid record list": "aid.view_aidrecord",
     "aid campaign (per township)": "aid.view_aidcampaign",
+    # The county assessment (issue 17): county staff (every township of the county) and a chair
+    # (their own row beside the county's average, their own township's page).
+    "assessment year table": "overview.view_assessmentyear",
+    "assessment township page": "overview.view_assessmentyear",
 }
 MEMBER_PERMISSION = "members.view_member"
 
@@ -239,6 +243,7 @@ def page_specs(users: dict) -> list[PageSpec]:
         candidates += training_specs(role, user)
         candidates += reemployment_specs(role, user)
         candidates += aid_specs(role, user)
+        candidates += assessment_specs(role, user)
         # Fewer than EXPORT_ROWS in scope (a small union, or the tests): the export takes them all.
         query = urlencode({"joined_from": sample["export_from"].isoformat()}) if sample["export_from"] else ""
         export = f"{reverse('members:member_export')}?{query}"
@@ -307,6 +312,24 @@ def aid_specs(role, user) -> list[PageSpec]:
     campaign = campaign_list(user=user).order_by("-persons", "-pk").first()
     if campaign is not None and (url := _reverse_or_none("aid:campaign_detail", pk=campaign.pk)):
         specs.append(PageSpec("aid campaign (per township)", role, url, LIST_ROWS, "dashboard"))
+    return specs
+
+
+def assessment_specs(role, user) -> list[PageSpec]:
+    """The year's table (a row per township of the county: all of them for county staff, the own
+    row and the county's average for a chair) and a township's page, for this year, which
+    `measure_assessment_refresh` has counted."""
+    from apps.overview.selectors import assessment_townships
+
+    year = timezone.localdate().year
+    specs = []
+    townships = assessment_townships(user=user).order_by("path")
+    if url := _reverse_or_none("overview:assessment"):
+        rows = max(townships.count(), 1)
+        specs.append(PageSpec("assessment year table", role, f"{url}?year={year}", rows, "dashboard"))
+    township = townships.first()
+    if township is not None and (url := _reverse_or_none("overview:assessment_township", pk=township.pk)):
+        specs.append(PageSpec("assessment township page", role, f"{url}?year={year}", 1, "detail"))
     return specs
 
 
@@ -409,6 +432,34 @@ def measure_pages(*, users: dict, admin_user, repeats: int = DEFAULT_REPEATS, on
 
 
 # --- background work ---------------------------------------------------------------------------
+
+
+def measure_assessment_refresh(*, county_user, log=print) -> dict:
+    """The county assessment's full refresh (what beat runs hourly and 立即刷新 runs on demand):
+    last year and this year opened if they are not (their scheme the default one), then every
+    township of the dataset counted through the indicator registry and scored, timed per year.
+    A locked year is skipped, as the refresh skips it."""
+    from apps.branches.choices import OrgUnitKind
+    from apps.branches.models import OrgUnit
+    from apps.overview import assessment
+    from apps.overview.models import AssessmentYear
+
+    this_year = timezone.localdate().year
+    result = {"townships": assessment.townships().count()}
+    result["counties"] = OrgUnit.objects.filter(kind=OrgUnitKind.COUNTY, archived_at__isnull=True).count()
+    for year in (this_year - 1, this_year):
+        if not AssessmentYear.objects.filter(year=year).exists():
+            assessment.year_open(user=county_user, year=year)
+        started = time.perf_counter()
+        counted = assessment.refresh_snapshots(year=year)
+        seconds = time.perf_counter() - started
+        result[f"refresh_{'this' if year == this_year else 'last'}_year_s"] = round(seconds, 2)
+        log(f"assessment {year}: {counted:,} townships counted and scored in {seconds:.2f} s")
+    seconds = result["refresh_this_year_s"]
+    result["refresh_per_township_ms"] = round(seconds * 1000 / max(result["townships"], 1), 1)
+    result["refresh_per_county_s"] = round(seconds / max(result["counties"], 1), 2)
+    return result
+
 
 SWEEP_OPEN = 100_000
 SWEEP_DUE = 1_000

@@ -38,6 +38,11 @@ def test_bench_on_a_tiny_county_writes_every_page_and_the_background_work(settin
     for name in ("contract list", "contract detail", "contract coverage"):
         assert (name, "county_staff") in pages and (name, "township_staff") in pages
     assert ("admin contract changelist", "admin") in pages
+    for name in ("assessment year table", "assessment township page"):
+        assert (name, "county_staff") in pages and (name, "township_staff") in pages
+    assert ("assessment year table", "grassroots_officer") not in pages
+    refresh = document["assessment_refresh"]
+    assert refresh["townships"] > 0 and refresh["refresh_this_year_s"] > 0 and refresh["refresh_per_county_s"] > 0
     for page in document["pages"]:
         assert page["status"] == 200, page
         assert page["kind"] in {"baseline", "admin"} or page["queries"] <= 12, (
