@@ -200,6 +200,8 @@ PAGE_PERMISSIONS = {
     # (their own row beside the county's average, their own township's page).
     "assessment year table": "overview.view_assessmentyear",
     "assessment township page": "overview.view_assessmentyear",
+    # The one page on an enterprise: each app's panel (members, contracts, funds, complaints, training).
+    "enterprise page": "branches.view_enterprise",
 }
 MEMBER_PERMISSION = "members.view_member"
 
@@ -239,6 +241,10 @@ def page_specs(users: dict) -> list[PageSpec]:
             candidates.append(PageSpec("complaint detail", role, complaint.get_absolute_url(), 1, "detail"))
         if contract is not None:
             candidates.append(PageSpec("contract detail", role, contract.get_absolute_url(), 1, "detail"))
+            # The enterprise of a contract in force: every panel of the page has rows.
+            if contract.enterprise_id:
+                url = contract.enterprise.get_absolute_url()
+                candidates.append(PageSpec("enterprise page", role, url, 1, "detail"))
         candidates += header_search_specs(role, member, complaint)
         candidates += training_specs(role, user)
         candidates += reemployment_specs(role, user)
