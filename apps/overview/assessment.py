@@ -51,12 +51,21 @@ def system_user():
     return get_user_model()(username="assessment-system", is_active=True, is_superuser=True)
 
 
-def townships(*, county=None):
-    """The townships assessed: every active township (under `county` when given), in path order."""
+def townships(*, county=None, path_prefix: str = ""):
+    """The townships assessed: every active township (under `county`, or under the path prefix of
+    an area, when given), in path order."""
     queryset = OrgUnit.objects.filter(kind=OrgUnitKind.TOWNSHIP, archived_at__isnull=True)
     if county is not None:
         queryset = queryset.filter(path__startswith=county.path)
+    if path_prefix:
+        queryset = queryset.filter(path__startswith=path_prefix)
     return queryset.order_by("path")
+
+
+def _refresh_area(user) -> str:
+    """The path prefix an on-demand refresh counts: the requester's area (county staff their
+    county), so one county's 立即刷新 in a province deployment counts its own townships, not all."""
+    return user_scope_path(user) or ""
 
 
 # --- who may write --------------------------------------------------------------------------
@@ -187,7 +196,9 @@ def score_year(*, year: int, user=None) -> int:
     return len(ids)
 
 
-def refresh_snapshots(*, year: int, county=None, now: datetime.datetime | None = None, progress=None, user=None) -> int:
+def refresh_snapshots(
+    *, year: int, county=None, path_prefix: str = "", now: datetime.datetime | None = None, progress=None, user=None
+) -> int:
     """Count every scheme indicator of every township for `year` and score them; return how many
     townships were counted. A locked year (or one not opened) is skipped: 0.
 
@@ -206,7 +217,7 @@ def refresh_snapshots(*, year: int, county=None, now: datetime.datetime | None =
         keys.append(item.indicator_key)
         keys.extend(deduction.indicator_key for deduction in item.deductions.all() if deduction.indicator_key)
     keys = [key for key in dict.fromkeys(keys) if key in registered]
-    units = list(townships(county=county))
+    units = list(townships(county=county, path_prefix=path_prefix))
     done = 0
     for township in units:
         counted_at = now or timezone.now()
@@ -515,7 +526,8 @@ def refresh_job_start(*, user, year: int) -> AssessmentRefresh:
             raise ApplicationError(f"{year}年度考核尚未开启。")
         if assessment.locked:
             raise ApplicationError(LOCKED_MESSAGE)
-        job = AssessmentRefresh.objects.create(year=year, requested_by=user, total=townships().count())
+        total = townships(path_prefix=_refresh_area(user)).count()
+        job = AssessmentRefresh.objects.create(year=year, requested_by=user, total=total)
         job_dispatch(run_assessment_refresh, job.pk)
     return job
 
@@ -533,7 +545,9 @@ def refresh_job_run(*, job_id: int, task_id: str = "", redelivered: bool = False
         running.update(processed=done, total=total, updated_at=timezone.now())
 
     try:
-        counted = refresh_snapshots(year=job.year, progress=progress, user=job.requested_by)
+        counted = refresh_snapshots(
+            year=job.year, path_prefix=_refresh_area(job.requested_by), progress=progress, user=job.requested_by
+        )
     except Exception as exc:
         job_run_failed(
             AssessmentRefresh, job_id, task_id, exc, what="assessment refresh", message="刷新考核数据失败，请稍后重试。"

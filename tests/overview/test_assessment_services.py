@@ -249,3 +249,19 @@ def test_the_refresh_counts_through_the_registry_and_a_locked_year_never_moves(
         IndicatorSnapshot.objects.filter(year=YEAR).update(numerator=0)
     with pytest.raises((IntegrityError, InternalError)), transaction.atomic():
         TownshipScore.objects.filter(year=YEAR).update(final_points=0)
+
+
+def test_a_county_s_refresh_now_counts_its_own_townships_only(county_user, county_tree, year_open):
+    """In a province deployment one county's 立即刷新 counts its townships, not the province's."""
+    from apps.branches.choices import OrgUnitKind
+    from apps.branches.services import orgunit_create
+
+    neighbour = orgunit_create(user=None, parent=None, name="灌云县总工会", kind=OrgUnitKind.COUNTY)
+    elsewhere = orgunit_create(user=None, parent=neighbour, name="伊山镇总工会", kind=OrgUnitKind.TOWNSHIP)
+    job = services.refresh_job_start(user=county_user, year=YEAR)
+    assert job.total == 2
+    assert services.refresh_job_run(job_id=job.pk, task_id="test") == 2
+    assert IndicatorSnapshot.objects.filter(year=YEAR, township=county_tree["a"]).exists()
+    assert not IndicatorSnapshot.objects.filter(township=elsewhere).exists()
+    # The hourly refresh counts every township.
+    assert services.refresh_snapshots(year=YEAR) == 3
