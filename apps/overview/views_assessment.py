@@ -24,7 +24,7 @@ from apps.core.mixins import ScopedPermissionMixin
 from apps.core.replica import ReadsFromReplicaMixin
 
 from . import assessment as services
-from . import selectors
+from . import report, selectors
 from .models import (
     AssessmentRefresh,
     AssessmentYear,
@@ -503,35 +503,11 @@ class YearExportView(ReadsFromReplicaMixin, ScopedPermissionMixin, View):
 
         year = _year_param(request)
         table = selectors.year_table(user=request.user, year=year)
-        headers = [_("Rank"), _("Township")]
-        for entry in table["items"]:
-            headers += [f"{entry['label']}（%）", f"{entry['label']}（{_('points')}）"]
-        headers += [_("Total"), _("Total %(previous)s") % {"previous": year - 1}]
-        data_columns = len(headers) - 2
-        numbers = ["甲", "乙", *range(1, data_columns + 1)]
-        point_columns = [2 * index + 2 for index in range(len(table["items"]))]
-        total_column = 2 * len(table["items"]) + 1
-        check = "勾稽关系：第{}栏 = {}；合计行 = 各乡镇行之和（比率栏为全县合计比率）".format(
-            total_column, " + ".join(f"第{n}栏" for n in point_columns) or "0"
-        )
-
-        def percent(cell):
-            return round(float(cell["percent"]), 1) if cell["state"] == "ok" else "—"
-
-        rows = [numbers, [check]]
-        for row in table["rows"]:
-            values = [row["rank"], row["township"].name]
-            for cell in row["cells"]:
-                values += [percent(cell), float(cell["points"])]
-            previous = row["previous_total"]
-            values += [float(row["total"]), float(previous) if previous is not None else "—"]
-            rows.append(values)
-        if table["rows"] and table["every"]:
-            totals = ["", _("Total")]
-            for index, cell in enumerate(table["average"]["cells"]):
-                totals += [percent(cell), float(sum(row["cells"][index]["points"] for row in table["rows"]))]
-            totals += [float(sum(row["total"] for row in table["rows"])), ""]
-            rows.append(totals)
+        sheet = report.year_report(table)
+        rows = [sheet["numbers"], [sheet["check"]], *(row["values"] for row in sheet["rows"])]
+        if sheet["totals"]:
+            rows.append(sheet["totals"]["values"])
         return xlsx_response(
-            filename=f"{year}年度乡镇年终考核", headers=headers, rows=rows, sheet_title=f"{year}年度考核"
+            filename=f"{year}年度乡镇年终考核", headers=sheet["headers"], rows=rows, sheet_title=f"{year}年度考核"
         )
+
