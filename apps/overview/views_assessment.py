@@ -117,6 +117,9 @@ class YearTableView(ReadsFromReplicaMixin, ScopedPermissionMixin, TemplateView):
             year=year,
             indicator_key=key,
             may_manage=self.request.user.has_perm("overview.manage_assessment"),
+            # The charts draw the table's own rows (apps.overview.report): no query of their own.
+            totals_chart=report.totals_chart(table) if table["rows"] else None,
+            indicator_chart=report.indicator_chart(table) if key else None,
             **kwargs,
         )
 
@@ -163,6 +166,8 @@ class TownshipView(TownshipMixin, TemplateView):
                     if not row["deduction"]["indicator_key"]
                 ],
             ),
+            # The items over the years, for the chart and its table: from the page's own read.
+            over_years=report.township_years(data["items"], data["history"]),
             **kwargs,
         )
 
