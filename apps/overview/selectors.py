@@ -279,14 +279,18 @@ def year_table(*, user, year: int, indicator_key: str = "") -> dict:
 
 def township_assessment(*, user, township, year: int) -> dict:
     """A township's page: each item's numerator, denominator and rate with the lists behind them,
-    its bands and deductions, the three scores with their notes, and the vetoes."""
+    its bands and deductions, the three scores with their notes, the vetoes, and `history`: the
+    township's snapshots of every year, oldest first."""
     from apps.core.indicators import registered_indicators
 
     from .models import IndicatorSnapshot, TownshipDeduction, TownshipScore, TownshipVeto
 
     scheme, assessment, scheme_rows = scheme_items(year)
     registered = {item.key: item for item in registered_indicators()}
-    snapshots = {s.indicator_key: s for s in IndicatorSnapshot.objects.filter(year=year, township=township)}
+    # The township's snapshots of every year in one read: this year's for the page, all of them
+    # for its "over the years" chart and table (apps.overview.report.township_years).
+    history = list(IndicatorSnapshot.objects.filter(township=township).order_by("year", "indicator_key"))
+    snapshots = {s.indicator_key: s for s in history if s.year == year}
     scores = {s.indicator_key: s for s in TownshipScore.objects.filter(year=year, township=township)}
     entered = {row.deduction_id: row.count for row in TownshipDeduction.objects.filter(year=year, township=township)}
     vetoes = list(TownshipVeto.objects.filter(year=year, township=township).select_related("veto"))
@@ -329,6 +333,7 @@ def township_assessment(*, user, township, year: int) -> dict:
         "vetoes": vetoes,
         "totals": totals,
         "counted_at": max(counted) if counted else None,
+        "history": history,
     }
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     # The county assessment (年终考核).
     path("assessment/", assessment.YearTableView.as_view(), name="assessment"),
     path("assessment/export/", assessment.YearExportView.as_view(), name="assessment_export"),
+    path("assessment/print/", assessment.YearPrintView.as_view(), name="assessment_print"),
     path("assessment/townships/<int:pk>/", assessment.TownshipView.as_view(), name="assessment_township"),
     path("assessment/townships/<int:pk>/self/", assessment.SelfAssessmentView.as_view(), name="assessment_self"),
     path("assessment/townships/<int:pk>/final/", assessment.FinalScoreView.as_view(), name="assessment_final"),

@@ -25,7 +25,7 @@ from apps.core.mixins import ScopedPermissionMixin
 from apps.core.replica import ReadsFromReplicaMixin, pin_to_primary
 
 from . import assessment as services
-from . import selectors
+from . import report, selectors
 from .models import (
     AssessmentRefresh,
     AssessmentYear,
@@ -118,6 +118,9 @@ class YearTableView(ReadsFromReplicaMixin, ScopedPermissionMixin, TemplateView):
             year=year,
             indicator_key=key,
             may_manage=self.request.user.has_perm("overview.manage_assessment"),
+            # The charts draw the table's own rows (apps.overview.report): no query of their own.
+            totals_chart=report.totals_chart(table) if table["rows"] else None,
+            indicator_chart=report.indicator_chart(table) if key else None,
             **kwargs,
         )
 
@@ -164,6 +167,8 @@ class TownshipView(TownshipMixin, TemplateView):
                     if not row["deduction"]["indicator_key"]
                 ],
             ),
+            # The items over the years, for the chart and its table: from the page's own read.
+            over_years=report.township_years(data["items"], data["history"]),
             **kwargs,
         )
 
@@ -506,35 +511,35 @@ class YearExportView(ReadsFromReplicaMixin, ScopedPermissionMixin, View):
 
         year = _year_param(request)
         table = selectors.year_table(user=request.user, year=year)
-        headers = [_("Rank"), _("Township")]
-        for entry in table["items"]:
-            headers += [f"{entry['label']}（%）", f"{entry['label']}（{_('points')}）"]
-        headers += [_("Total"), _("Total %(previous)s") % {"previous": year - 1}]
-        data_columns = len(headers) - 2
-        numbers = ["甲", "乙", *range(1, data_columns + 1)]
-        point_columns = [2 * index + 2 for index in range(len(table["items"]))]
-        total_column = 2 * len(table["items"]) + 1
-        check = "勾稽关系：第{}栏 = {}；合计行 = 各乡镇行之和（比率栏为全县合计比率）".format(
-            total_column, " + ".join(f"第{n}栏" for n in point_columns) or "0"
+        sheet = report.year_report(table)
+        rows = [sheet["numbers"], [sheet["check"]], *(row["values"] for row in sheet["rows"])]
+        if sheet["totals"]:
+            rows.append(sheet["totals"]["values"])
+        return xlsx_response(
+            filename=f"{year}年度乡镇年终考核", headers=sheet["headers"], rows=rows, sheet_title=f"{year}年度考核"
         )
 
-        def percent(cell):
-            return round(float(cell["percent"]), 1) if cell["state"] == "ok" else "—"
 
-        rows = [numbers, [check]]
-        for row in table["rows"]:
-            values = [row["rank"], row["township"].name]
-            for cell in row["cells"]:
-                values += [percent(cell), float(cell["points"])]
-            previous = row["previous_total"]
-            values += [float(row["total"]), float(previous) if previous is not None else "—"]
-            rows.append(values)
-        if table["rows"] and table["every"]:
-            totals = ["", _("Total")]
-            for index, cell in enumerate(table["average"]["cells"]):
-                totals += [percent(cell), float(sum(row["cells"][index]["points"] for row in table["rows"]))]
-            totals += [float(sum(row["total"] for row in table["rows"])), ""]
-            rows.append(totals)
-        return xlsx_response(
-            filename=f"{year}年度乡镇年终考核", headers=headers, rows=rows, sheet_title=f"{year}年度考核"
+class YearPrintView(ReadsFromReplicaMixin, ScopedPermissionMixin, TemplateView):
+    """The year's table as a printed statistical report (A4 landscape): the Excel report's columns,
+    栏次 and 勾稽关系 (apps.overview.report.year_report), the townships and the totals row (a chair:
+    their own row and the county average, as in the table), and the totals-by-township chart."""
+
+    permission_required = "overview.view_assessmentyear"
+    selector = selectors.assessment_townships
+    template_name = "overview/assessment_print.html"
+
+    def get_context_data(self, **kwargs):
+        year = _year_param(self.request)
+        key = self.request.GET.get("indicator", "")[:80]
+        table = selectors.year_table(user=self.request.user, year=year, indicator_key=key)
+        return super().get_context_data(
+            page_title=_("County assessment %(year)s") % {"year": year},
+            table=table,
+            sheet=report.year_report(table),
+            totals_chart=report.totals_chart(table) if table["rows"] else None,
+            year=year,
+            indicator_key=key,
+            printed_at=timezone.localtime(),
+            **kwargs,
         )

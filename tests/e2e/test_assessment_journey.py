@@ -1,5 +1,6 @@
 """County staff open the year and refresh its figures; township A's chair enters a self-assessment;
-the county gives its final score and locks the year; the table shows the result, locked.
+the county gives its final score and locks the year; the table shows the result, locked, with its
+chart drawn, and the print view shows it too.
 
 With E2E_SHOTS_DIR set to a folder, each page is saved there as a numbered screenshot at 1366×768.
 """
@@ -71,3 +72,13 @@ def test_the_county_runs_the_year_s_assessment_end_to_end(page, county_tree, cou
     assert AssessmentYear.objects.get(year=year).locked
     score = TownshipScore.objects.get(year=year, township=township, indicator_key=KEY)
     assert (score.self_points, score.final_points, score.self_note) == (3, 2, "已签订综合合同")
+
+    # 4. The table's chart is drawn (Chart.js from the portal's static files); the print view
+    #    shows the locked result, with its chart.
+    page.wait_for_selector("[data-testid=chart-totals] canvas[data-chart-drawn='1']")
+    assert page.evaluate("() => !!Chart.getChart(document.querySelector('[data-testid=chart-totals] canvas'))")
+    page.goto(page.base_url + page.get_attribute("[data-testid=assessment-print]", "href"))
+    page.wait_for_selector("[data-testid=chart-totals] canvas[data-chart-drawn='1']")
+    assert "已锁定" in page.inner_text("[data-testid=print-status]")
+    assert page.inner_text(f"[data-testid=print-row-{township.pk}] td:nth-last-child(2)") == "2"
+    shot("print")

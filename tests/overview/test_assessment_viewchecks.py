@@ -101,6 +101,7 @@ class TestAssessmentTownshipViews(ViewChecks):
     routes = (
         page("overview:assessment", "list", STAFF, query=Q, shows=lambda township: township.name),
         page("overview:assessment_export", "export", STAFF, query=Q),
+        page("overview:assessment_print", "list", STAFF, query=Q, shows=lambda township: township.name),
         R("overview:assessment_township", "detail", STAFF, query=Q),
         button("overview:assessment_self", frozenset({CHAIR}), data=_points, done=_self_done),
         button("overview:assessment_final", COUNTY_ONLY, data=_points, done=_final_done),

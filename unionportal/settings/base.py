@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "apps.core.library_apps.PortalAxesConfig",  # axes, named in Chinese
     "bootstrap",
     "js_lib_bootstrap_icons",
+    "chartkick.django",  # its static files only: Chart.js (chartkick/Chart.bundle.js), for the assessment's charts
     # ours, in dependency order
     "apps.core",
     "apps.accounts",
