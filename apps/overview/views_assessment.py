@@ -520,26 +520,14 @@ class YearExportView(ReadsFromReplicaMixin, ScopedPermissionMixin, View):
         )
 
 
-class YearPrintView(ReadsFromReplicaMixin, ScopedPermissionMixin, TemplateView):
+class YearPrintView(YearTableView):
     """The year's table as a printed statistical report (A4 landscape): the Excel report's columns,
     栏次 and 勾稽关系 (apps.overview.report.year_report), the townships and the totals row (a chair:
     their own row and the county average, as in the table), and the totals-by-township chart."""
 
-    permission_required = "overview.view_assessmentyear"
-    selector = selectors.assessment_townships
     template_name = "overview/assessment_print.html"
 
     def get_context_data(self, **kwargs):
-        year = _year_param(self.request)
-        key = self.request.GET.get("indicator", "")[:80]
-        table = selectors.year_table(user=self.request.user, year=year, indicator_key=key)
-        return super().get_context_data(
-            page_title=_("County assessment %(year)s") % {"year": year},
-            table=table,
-            sheet=report.year_report(table),
-            totals_chart=report.totals_chart(table) if table["rows"] else None,
-            year=year,
-            indicator_key=key,
-            printed_at=timezone.localtime(),
-            **kwargs,
-        )
+        context = super().get_context_data(**kwargs)
+        context.update(sheet=report.year_report(context["table"]), printed_at=timezone.localtime())
+        return context
