@@ -459,10 +459,17 @@ def measure_assessment_refresh(*, county_user, log=print) -> dict:
         started = time.perf_counter()
         counted = assessment.refresh_snapshots(year=year)
         seconds = time.perf_counter() - started
-        result[f"refresh_{'this' if year == this_year else 'last'}_year_s"] = round(seconds, 2)
+        which = "this" if year == this_year else "last"
+        result[f"refresh_{which}_year_s"] = round(seconds, 2)
+        result[f"refresh_{which}_year_townships"] = counted
         log(f"assessment {year}: {counted:,} townships counted and scored in {seconds:.2f} s")
+    counted = result["refresh_this_year_townships"]
+    if counted == 0:
+        # Locked (a refresh skips it): no timing to report, rather than a misleading 0 ms.
+        log(f"assessment {this_year} is locked: the refresh timing is not measured")
+        return result
     seconds = result["refresh_this_year_s"]
-    result["refresh_per_township_ms"] = round(seconds * 1000 / max(result["townships"], 1), 1)
+    result["refresh_per_township_ms"] = round(seconds * 1000 / counted, 1)
     result["refresh_per_county_s"] = round(seconds / max(result["counties"], 1), 2)
     return result
 

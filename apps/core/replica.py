@@ -122,14 +122,19 @@ def reading_from_replica() -> bool:
     return _allowed.get() and not connections[DEFAULT_DB_ALIAS].in_atomic_block
 
 
+def _wall_clock() -> float:
+    # Wall-clock seconds, not monotonic: the pin is read by whichever web node serves the next page.
+    return time.time()
+
+
 def pin_to_primary(request) -> None:
     """This session's replica pages read the primary for a while: it has just written."""
-    request.session[PRIMARY_PIN_SESSION_KEY] = time.time() + PRIMARY_PIN_SECONDS
+    request.session[PRIMARY_PIN_SESSION_KEY] = _wall_clock() + PRIMARY_PIN_SECONDS
 
 
 def pinned_to_primary(request) -> bool:
     session = getattr(request, "session", None)
-    return session is not None and session.get(PRIMARY_PIN_SESSION_KEY, 0) > time.time()
+    return session is not None and session.get(PRIMARY_PIN_SESSION_KEY, 0) > _wall_clock()
 
 
 class ReadsFromReplicaMixin:

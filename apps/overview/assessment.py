@@ -62,12 +62,6 @@ def townships(*, county=None, path_prefix: str = ""):
     return queryset.order_by("path")
 
 
-def _refresh_area(user) -> str:
-    """The path prefix an on-demand refresh counts: the requester's area (county staff their
-    county), so one county's 立即刷新 in a province deployment counts its own townships, not all."""
-    return user_scope_path(user) or ""
-
-
 # --- who may write --------------------------------------------------------------------------
 
 
@@ -94,7 +88,11 @@ def _open_year(year: int) -> AssessmentYear:
     return assessment
 
 
-def _check_points(points, maximum) -> Decimal:
+def _check_points(points, maximum) -> Decimal | None:
+    """Points as entered, checked against the item's maximum; None for nothing entered (an empty
+    field clears a score, so that a scheme item scored by mistake can be cleared and removed)."""
+    if points is None or (isinstance(points, str) and not points.strip()):
+        return None
     try:
         points = Decimal(str(points))
     except (ArithmeticError, ValueError, TypeError):
@@ -505,7 +503,9 @@ def scheme_row_delete(*, user, row) -> None:
         if isinstance(row, SchemeItem):
             scores = TownshipScore.objects.filter(year=scheme.year, indicator_key=row.indicator_key)
             if scores.filter(Q(self_points__isnull=False) | Q(final_points__isnull=False)).exists():
-                raise ApplicationError("该考核项已有乡镇自评或县评定得分，不能删除。")
+                raise ApplicationError(
+                    "该考核项已有乡镇自评或县评定得分，不能删除；请先在各乡镇考核页清空这些得分（分数留空保存）。"
+                )
             scores.delete()  # only computed points, which the scheme derives
         row.delete()
 
@@ -526,8 +526,13 @@ def refresh_job_start(*, user, year: int) -> AssessmentRefresh:
             raise ApplicationError(f"{year}年度考核尚未开启。")
         if assessment.locked:
             raise ApplicationError(LOCKED_MESSAGE)
-        total = townships(path_prefix=_refresh_area(user)).count()
-        job = AssessmentRefresh.objects.create(year=year, requested_by=user, total=total)
+        # The requester's area (county staff: their county), so one county's 立即刷新 in a
+        # province deployment counts its own townships, not the province's.
+        area = user_scope_path(user)
+        if area is None:
+            raise ApplicationError("您的账号没有所属单位，不能刷新考核数据。")
+        total = townships(path_prefix=area).count()
+        job = AssessmentRefresh.objects.create(year=year, requested_by=user, area_path=area, total=total)
         job_dispatch(run_assessment_refresh, job.pk)
     return job
 
@@ -545,9 +550,7 @@ def refresh_job_run(*, job_id: int, task_id: str = "", redelivered: bool = False
         running.update(processed=done, total=total, updated_at=timezone.now())
 
     try:
-        counted = refresh_snapshots(
-            year=job.year, path_prefix=_refresh_area(job.requested_by), progress=progress, user=job.requested_by
-        )
+        counted = refresh_snapshots(year=job.year, path_prefix=job.area_path, progress=progress, user=job.requested_by)
     except Exception as exc:
         job_run_failed(
             AssessmentRefresh, job_id, task_id, exc, what="assessment refresh", message="刷新考核数据失败，请稍后重试。"

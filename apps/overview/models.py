@@ -495,6 +495,9 @@ class AssessmentRefresh(BaseModel):
         settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.CASCADE, related_name="+"
     )
     status = models.CharField(_("status"), max_length=10, choices=RefreshStatus.choices, default=RefreshStatus.PENDING)
+    # The requester's area (an org-unit path prefix, "" for everything), fixed when the job is
+    # asked for: what it counts does not change if the requester's unit changes meanwhile.
+    area_path = models.CharField(_("area"), max_length=255, blank=True, editable=False)
     total = models.PositiveIntegerField(_("townships"), default=0)
     processed = models.PositiveIntegerField(_("townships counted"), default=0)
     error = models.TextField(_("error"), blank=True)

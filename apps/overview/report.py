@@ -47,7 +47,9 @@ def year_report(table) -> dict:
         first = f"第{total_column}栏 = 全部{len(table['options'])}个考核项目得分之和（本表只列出所选指标）"
     else:
         first = "第{}栏 = {}".format(total_column, " + ".join(f"第{n}栏" for n in point_columns) or "0")
-    check = f"勾稽关系：{first}；合计行 = 各乡镇行之和（比率栏为全县合计比率）"
+    check = f"勾稽关系：{first}"
+    if table["every"]:  # a chair's report has their own row and no totals row to check
+        check += "；合计行 = 各乡镇行之和（比率栏为全县合计比率）"
 
     def line(values, **extra):
         return {"values": values, "cells": list(zip(kinds, values, strict=True)), **extra}

@@ -63,10 +63,22 @@ def _year_param(request, default=None) -> int:
     return year if 2000 <= year <= 2099 else (default or timezone.localdate().year)
 
 
+def _posted_year(request) -> int:
+    """The year a form posts, from the form only: a missing or impossible year is a 404, never
+    taken for this year (a hand-made lock of "abc" must not lock the current year)."""
+    year = int_param(request.POST.get("year"))
+    if year is None or not 2000 <= year <= 2099:
+        raise Http404
+    return year
+
+
 class PointsForm(forms.Form):
     year = forms.IntegerField(widget=forms.HiddenInput)
     indicator_key = forms.CharField(widget=forms.HiddenInput, max_length=80)
-    points = forms.DecimalField(label=gettext_lazy("points"), max_digits=5, decimal_places=2, min_value=0)
+    # Empty clears the score (a scheme item scored by mistake can then be removed).
+    points = forms.DecimalField(
+        label=gettext_lazy("points"), max_digits=5, decimal_places=2, min_value=0, required=False
+    )
     note = forms.CharField(
         label=gettext_lazy("note"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -181,7 +193,7 @@ class PointsView(TownshipMixin, View):
 
     def post(self, request, pk):
         form = PointsForm(request.POST)
-        year = _year_param(request)
+        year = _posted_year(request)
         if not form.is_valid():
             messages.error(request, _form_errors(form))
             return self.back(year)
@@ -217,7 +229,7 @@ class VetoRecordView(TownshipMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        year = _year_param(request)
+        year = _posted_year(request)
         form = VetoForm(request.POST, year=year)
         if not form.is_valid():
             messages.error(request, _form_errors(form))
@@ -242,7 +254,7 @@ class VetoRemoveView(TownshipMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        year = _year_param(request)
+        year = _posted_year(request)
         # A hand-made or stale form may post anything as the row: that is a 404, never a 500.
         veto_pk = int_param(request.POST.get("veto_row"))
         if veto_pk is None:
@@ -260,7 +272,7 @@ class DeductionCountView(TownshipMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        year = _year_param(request)
+        year = _posted_year(request)
         entered = {row.pk: row for row in _entered_deductions(year)}
         form = DeductionCountForm(request.POST, choices=[(pk, row.label) for pk, row in entered.items()])
         if not form.is_valid():
@@ -370,7 +382,7 @@ class YearOpenView(ManageMixin, View):
     http_method_names = ["post"]
 
     def post(self, request):
-        year = _year_param(request)
+        year = _posted_year(request)
         try:
             services.year_open(user=request.user, year=year)
         except (ApplicationError, ValidationError) as exc:
@@ -387,7 +399,7 @@ class SchemeRowAddView(ManageMixin, View):
     kind = ""
 
     def post(self, request):
-        year = _year_param(request)
+        year = _posted_year(request)
         scheme = ScoringScheme.objects.filter(year=year).first()
         if scheme is None:
             messages.error(request, _("The year has no scheme: open the year first."))
@@ -428,7 +440,7 @@ class SchemeRowDeleteView(ManageMixin, View):
     MODELS = {"item": SchemeItem, "band": ScoreBand, "deduction": Deduction, "veto": VetoItem}
 
     def post(self, request):
-        year = _year_param(request)
+        year = _posted_year(request)
         model = self.MODELS.get(request.POST.get("kind", ""))
         if model is None:
             raise Http404
@@ -450,7 +462,7 @@ class RefreshStartView(ManageMixin, View):
     http_method_names = ["post"]
 
     def post(self, request):
-        year = _year_param(request)
+        year = _posted_year(request)
         try:
             job = services.refresh_job_start(user=request.user, year=year)
         except ApplicationError as exc:
@@ -485,7 +497,7 @@ class YearLockView(ManageMixin, TemplateView):
         )
 
     def post(self, request):
-        year = _year_param(request)
+        year = _posted_year(request)
         try:
             services.year_lock(user=request.user, year=year)
         except ApplicationError as exc:

@@ -171,7 +171,7 @@ def test_a_session_that_has_just_written_reads_its_replica_pages_from_the_primar
     pin_to_primary(type("Request", (), {"session": writer})())
     visit(writer)
     visit(other)
-    now = replica.time.time()
-    monkeypatch.setattr(replica.time, "time", lambda: now + replica.PRIMARY_PIN_SECONDS + 1)
+    now = replica._wall_clock()
+    monkeypatch.setattr(replica, "_wall_clock", lambda: now + replica.PRIMARY_PIN_SECONDS + 1)
     visit(writer)
     assert seen == [False, True, True]
