@@ -198,3 +198,12 @@ def test_the_excel_report_numbers_its_columns_and_its_totals_row_sums_the_townsh
     for column in range(3, len(header) - 1, 2):  # every points column and the total
         assert totals[column] == sum(row[column] for row in townships)
     assert totals[len(header) - 2] == sum(row[len(header) - 2] for row in townships) == 4
+
+
+@pytest.mark.parametrize("year", ["abc", "1999", "2026.0", ""])
+def test_a_hand_made_year_never_locks_this_year(client_for, county_user, opened, year):
+    from apps.overview.models import AssessmentYear
+
+    response = client_for(county_user).post(reverse("overview:assessment_lock") + f"?year={YEAR}", {"year": year})
+    assert response.status_code == 404
+    assert not AssessmentYear.objects.get(year=YEAR).locked
