@@ -13,6 +13,7 @@ from apps.core.exports import XlsxExportMixin
 from apps.core.forms import int_param
 from apps.core.history import object_history
 from apps.core.mixins import ScopedListView, ScopedPermissionMixin, ServiceFormMixin, form_add_service_error
+from apps.core.panels import panel_select_related
 from apps.core.replica import ReadsFromReplicaMixin
 
 from . import selectors, services
@@ -466,6 +467,10 @@ class EnterpriseDetailView(ScopedPermissionMixin, DetailView):
     selector = selectors.enterprise_list
     template_name = "branches/enterprise_detail.html"
     context_object_name = "enterprise"
+
+    def get_queryset(self):
+        # With the relations the page's panels read on it (apps.core.panels), in the one query.
+        return super().get_queryset().select_related(*panel_select_related("enterprise_detail"))
 
     def get_context_data(self, **kwargs):
         user = self.request.user

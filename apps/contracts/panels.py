@@ -18,7 +18,7 @@ from django.utils import timezone
 from apps.branches.choices import GRASSROOTS_KINDS, OrgUnitKind, UnionStatus
 from apps.core.panels import register_panel
 
-from .selectors.coverage import coverage_counts, enterprise_contracts, enterprise_is_covered
+from .selectors.coverage import coverage_counts, enterprise_contracts
 from .selectors.scoping import contract_list
 
 PANEL_ROWS = 20
@@ -61,14 +61,14 @@ def enterprise_panel(request, enterprise):
     if not user.has_perm("contracts.view_contract"):
         return None
     today = timezone.localdate()
-    contracts = list(enterprise_contracts(user=user, enterprise=enterprise, day=today)[: PANEL_ROWS + 1])
-    covered = any(contract.in_force for contract in contracts) or enterprise_is_covered(enterprise, day=today)
+    found = enterprise_contracts(user=user, enterprise=enterprise, day=today, rows=PANEL_ROWS)
+    contracts, covered = found["contracts"], found["covered"]
     unionised = enterprise.union_id is not None and enterprise.union.status == UnionStatus.APPROVED
     can_add = user.has_perm("contracts.add_contract") and enterprise.archived_at is None
     context = {
         "enterprise": enterprise,
-        "contracts": contracts[:PANEL_ROWS],
-        "more": len(contracts) > PANEL_ROWS,
+        "contracts": contracts,
+        "more": found["more"],
         "covered": covered,
         "covered_elsewhere": covered and not any(contract.in_force for contract in contracts),
         "unionised": unionised,

@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from apps.branches.choices import OrgUnitKind
 from apps.core.panels import register_panel
 
-from .selectors import nomination_list, person_training_record
+from .selectors import nomination_record_list, person_training_record
 
 PANEL_ROWS = 20
 PERMISSION = "training.view_programme"
@@ -34,7 +34,7 @@ def orgunit_panel(request, unit):
         context = {"unit": unit, "area": True, "township": unit if unit.kind == OrgUnitKind.TOWNSHIP else None}
         return render_to_string("training/_panel_union.html", context, request=request)
     nominations = list(
-        nomination_list(user=user)
+        nomination_record_list(user=user)
         .filter(Q(officer__union=unit) | Q(member__union=unit))
         .order_by("-programme__starts_on", "trainee_name", "pk")[: PANEL_ROWS + 1]
     )

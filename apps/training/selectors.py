@@ -193,6 +193,22 @@ def nomination_list(*, user):
     )
 
 
+def nomination_record_list(*, user):
+    """Nominations the user sees as a training record's rows (a union's, an enterprise's or a
+    person's panel): with the programme, and the certificate as `certificate_pk` and
+    `certificate_number` columns (a nomination has at most one: Certificate's
+    one_per_nomination) instead of nomination_list's prefetch, so a panel is one query."""
+    certificate = Certificate.objects.filter(nomination=OuterRef("pk"))
+    return (
+        Nomination.objects.filter(nomination_in_scope_q(user))
+        .select_related("programme")
+        .annotate(
+            certificate_pk=Subquery(certificate.values("pk")[:1]),
+            certificate_number=Subquery(certificate.values("number")[:1]),
+        )
+    )
+
+
 def programme_nominations(*, user, programme: Programme, status: str | None = None):
     """A programme's nominations as the user sees them (a township chair: their township's), in
     the order of the programme's page: township, enrolled before waiting (by position), name."""
@@ -232,8 +248,8 @@ def certificate_list(*, user):
 
 def person_training_record(*, user, officer: Officer | None = None, member=None):
     """A person's training record (their officer's or member's page): every nomination the user
-    sees, newest programme first, with the programme and certificate."""
-    queryset = nomination_list(user=user)
+    sees, newest programme first, with the programme and certificate (nomination_record_list)."""
+    queryset = nomination_record_list(user=user)
     queryset = queryset.filter(officer=officer) if officer is not None else queryset.filter(member=member)
     return queryset.order_by("-programme__starts_on", "-pk")
 

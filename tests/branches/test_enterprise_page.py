@@ -2,12 +2,15 @@
 and 入会率, contracts, union fund, complaints, its union's training), the figures are scoped and
 count the same queries however many rows there are, and the member list opens at its workplace."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.core.panels import _PANELS
+from tests.dues.conftest import make_entry
 from tests.factories import ComplaintFactory, EnterpriseFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -65,14 +68,43 @@ def test_the_page_costs_the_same_queries_at_one_and_ten_rows(client_for, county_
             assert _page(client, enterprise).status_code == 200
         return len(ctx)
 
+    count()  # the first request also saves the session
+    empty = count()
     MemberFactory(union=county_tree["union_a"], workplace=enterprise)
     ComplaintFactory(enterprise=enterprise, user=county_user)
-    count()  # the first request also saves the session
+    make_entry(enterprise, datetime.date(2026, 1, 1))
     small = count()
-    for _ in range(9):
+    for month in range(2, 11):
         MemberFactory(union=county_tree["union_a"], workplace=enterprise)
         ComplaintFactory(enterprise=enterprise, user=county_user)
-    assert count() == small <= 17
+        make_entry(enterprise, datetime.date(2026, month, 1))
+    # Session, user, permissions, the enterprise (with its fund channel override), its history,
+    # the unread count, its meetings, and one query per panel (members, complaints, contracts,
+    # fund, training): 16 before each panel was brought to one.
+    assert empty == small == count() == 12
+    assert small <= 12  # the portal's budget for a page (tests/bench/test_bench_command.py)
+
+
+def test_the_training_panel_shows_a_certificate_at_the_same_cost(client_for, world, enterprise):
+    from tests.training.factories import running_class
+
+    client = client_for(world.users["county"])
+
+    def page():
+        with CaptureQueriesContext(connection) as ctx:
+            html = _page(client, enterprise).content.decode()
+        return html, len(ctx)
+
+    page()  # the first request also saves the session
+    _, before = page()
+    programme = running_class(world, "a", attended=True, certified=True)
+    certificate = programme.nomination.certificates.get()
+    html, after = page()
+    panel = html[html.index('data-testid="training-panel"') :]
+    assert programme.nomination.trainee_name in panel
+    assert reverse("training:certificate_print", args=[certificate.pk]) in panel
+    assert certificate.number in panel
+    assert after == before
 
 
 def test_the_member_list_opens_at_the_enterprise_as_workplace(

@@ -249,25 +249,45 @@ def coverage_enterprises_filter(
     )
 
 
-def enterprise_contracts(*, user, enterprise, day: datetime.date | None = None):
-    """The contracts the user may see that cover `enterprise` (any status), newest first, each
-    with `in_force` (in force on `day`, default today): the enterprise page's panel, one query."""
+def enterprise_contracts(*, user, enterprise, day: datetime.date | None = None, rows: int = 20) -> dict:
+    """The enterprise page's contracts panel, one query: the contracts the user may see that cover
+    `enterprise` (any status), newest first, each with `in_force` (on `day`, default today), the
+    first `rows` of them and whether there are `more`; and `covered` (enterprise_is_covered).
+
+    The query also reads the contracts in force the user may not see (a county-wide industry
+    contract covers a township's enterprise too), sorted after the visible ones and never
+    returned: with no visible contract, one of them is the row that says the enterprise is
+    covered. The flag is the EXISTS of enterprise_is_covered, the same on every row.
+    """
     day = day or timezone.localdate()
-    return (
-        Contract.objects.filter(contract_in_scope_q(user), coverage__enterprise=enterprise)
-        .annotate(in_force=ExpressionWrapper(contract_in_force_on(day), output_field=BooleanField()))
+    # `visible` as an EXISTS on the row's own pk: an expression whatever the user's scope is (the
+    # county's empty Q, or none at all), which a bare Q in an annotation is not.
+    visible = Exists(Contract.objects.filter(contract_in_scope_q(user), pk=OuterRef("pk")))
+    found = list(
+        Contract.objects.filter(coverage__enterprise=enterprise)
+        .annotate(
+            visible=visible,
+            in_force=ExpressionWrapper(contract_in_force_on(day), output_field=BooleanField()),
+            covered=Exists(_covering_in_force(enterprise, day=day)),
+        )
+        .filter(Q(visible=True) | Q(in_force=True))
         .select_related("union")
         .defer("women_protections", "main_terms")
-        .order_by("-requested_on", "-id")
+        .order_by("-visible", "-requested_on", "-id")[: rows + 1]
     )
+    contracts = [contract for contract in found if contract.visible]
+    return {
+        "contracts": contracts[:rows],
+        "more": len(contracts) > rows,
+        "covered": found[0].covered if found else False,
+    }
+
+
+def _covering_in_force(enterprise, *, day: datetime.date):
+    return ContractCoverage.objects.filter(enterprise=enterprise).filter(contract_in_force_on(day, prefix="contract__"))
 
 
 def enterprise_is_covered(enterprise, *, day: datetime.date | None = None) -> bool:
     """Whether a contract in force on `day` (default today) covers the enterprise, whoever may see
     that contract (a county-wide industry contract covers a township's enterprise too): one query."""
-    day = day or timezone.localdate()
-    return (
-        ContractCoverage.objects.filter(enterprise=enterprise)
-        .filter(contract_in_force_on(day, prefix="contract__"))
-        .exists()
-    )
+    return _covering_in_force(enterprise, day=day or timezone.localdate()).exists()

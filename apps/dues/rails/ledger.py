@@ -3,7 +3,8 @@ milestones, imports): its `register()` is called from DuesConfig.ready().
 
 - the menu: 经费台账 (dues:entry_list) in the union funds section;
 - the enterprise page (slot "enterprise_detail"): its fund panel, the latest periods with what
-  is owed and the arrears stage, for users who see the ledger; two queries whatever its size.
+  is owed and the arrears stage, for users who see the ledger; one query whatever its size (the
+  channel override comes with the page's enterprise).
 """
 
 from django.template.loader import render_to_string
@@ -55,4 +56,5 @@ def enterprise_fund_panel(request, enterprise):
 
 def register() -> None:
     register_menu(*MENU)
-    register_panel("enterprise_detail", enterprise_fund_panel)
+    # channel_of reads the enterprise's override: the page selects it with the enterprise.
+    register_panel("enterprise_detail", enterprise_fund_panel, select_related=("fund_channel",))

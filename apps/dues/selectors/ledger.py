@@ -4,7 +4,7 @@ enterprise page's fund panel. Scoping is scoping.py's; everything here starts fr
 
 from decimal import Decimal
 
-from django.db.models import Case, Count, DecimalField, F, Q, Sum, Value, When
+from django.db.models import Case, Count, DecimalField, F, Q, Sum, Value, When, Window
 from django.db.models.functions import Coalesce
 
 from apps.core.history import object_history
@@ -71,16 +71,23 @@ def ledger_enterprise_list(*, user):
 
 
 def enterprise_fund_summary(*, user, enterprise, rows: int = 12) -> dict:
-    """The enterprise page's fund panel: its latest periods, what it owes in all, its owing count."""
-    entries = ledger_entry_list(user=user).filter(enterprise=enterprise)
-    latest = list(entries.select_related(None)[: rows + 1])
-    totals = entries.aggregate(
-        total_arrears=Coalesce(Sum(ARREARS_EXPRESSION), Value(ZERO), output_field=MONEY_FIELD),
-        owing_count=Count("pk", filter=Q(status__in=OWING_STATUSES)),
+    """The enterprise page's fund panel: its latest periods, what it owes in all, its owing count;
+    one query. The sums are window aggregates over all of its entries in scope (computed before
+    the LIMIT), read from the first row; no entries, nothing owed."""
+    entries = (
+        ledger_entry_list(user=user)
+        .filter(enterprise=enterprise)
+        .select_related(None)
+        .annotate(
+            enterprise_arrears=Window(Sum(ARREARS_EXPRESSION), output_field=MONEY_FIELD),
+            enterprise_owing=Window(Count("pk", filter=Q(status__in=OWING_STATUSES))),
+        )
     )
+    latest = list(entries[: rows + 1])
+    first = latest[0] if latest else None
     return {
         "entries": latest[:rows],
         "more": len(latest) > rows,
-        "arrears": totals["total_arrears"],
-        "owing": totals["owing_count"],
+        "arrears": first.enterprise_arrears if first else ZERO,
+        "owing": first.enterprise_owing if first else 0,
     }
