@@ -12,8 +12,15 @@ from django.utils.translation import pgettext
 from .selectors import cell_value
 
 
+def _rate(cell):
+    """A cell's rate as a chart draws it: one decimal, None where the table shows no number."""
+    return round(float(cell["percent"]), 1) if cell["state"] == "ok" else None
+
+
 def _percent(cell):
-    return round(float(cell["percent"]), 1) if cell["state"] == "ok" else "—"
+    """A cell's rate as a report prints it: "—" where the table shows no number."""
+    rate = _rate(cell)
+    return "—" if rate is None else rate
 
 
 def _number(value):
@@ -122,8 +129,8 @@ def indicator_chart(table) -> dict | None:
     average = table["average"]["cells"][0] if table["average"] else None
     by_rate = any(cell["state"] == "ok" for cell in cells)
     if by_rate:
-        values = [round(float(cell["percent"]), 1) if cell["state"] == "ok" else None for cell in cells]
-        line = round(float(average["percent"]), 1) if average and average["state"] == "ok" else None
+        values = [_rate(cell) for cell in cells]
+        line = _rate(average) if average else None
         unit = "%"
     else:
         values = [float(cell["points"]) for cell in cells]
@@ -167,9 +174,7 @@ def township_years(items, snapshots) -> dict:
         "series": [
             {
                 "label": row["label"],
-                "values": [
-                    round(float(cell["percent"]), 1) if cell["state"] == "ok" else None for cell in row["cells"]
-                ],
+                "values": [_rate(cell) for cell in row["cells"]],
             }
             for row in rows
         ],

@@ -54,13 +54,14 @@ def _form_errors(form) -> str:
     )
 
 
-def _year_param(request, default=None) -> int:
-    raw = request.GET.get("year") or request.POST.get("year") or ""
+def _year_param(request) -> int:
+    """The year a page shows (?year=): this year when missing or impossible. Forms post theirs
+    (`_posted_year`), which never falls back."""
     try:
-        year = int(raw)
+        year = int(request.GET.get("year") or "")
     except ValueError:
-        return default or timezone.localdate().year
-    return year if 2000 <= year <= 2099 else (default or timezone.localdate().year)
+        return timezone.localdate().year
+    return year if 2000 <= year <= 2099 else timezone.localdate().year
 
 
 def _posted_year(request) -> int:
